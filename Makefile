@@ -1,0 +1,24 @@
+# schoolnet: make run | make test | make bench
+GO ?= go
+
+.PHONY: run test bench build vet clean
+
+## run: run the shipped baseline scenario and print its yearly table
+run:
+	$(GO) run ./cmd/schoolnet run
+
+## test: run the whole test suite
+test:
+	$(GO) vet ./...
+	$(GO) test -count=1 ./...
+
+## bench: run the benchmarks
+bench:
+	$(GO) test -run '^$$' -bench . -benchmem ./...
+
+## build: build the schoolnet binary
+build:
+	$(GO) build -o schoolnet ./cmd/schoolnet
+
+clean:
+	rm -rf out schoolnet

@@ -1,0 +1,42 @@
+package agents
+
+// LeadershipUpdate runs one week of the principal's instructional
+// leadership and returns the effective leadership it then has in this
+// school:
+//
+//	ΔL = (1/W)·[ λ_x/(1 + X/τ_x)·max(0, P − L)
+//	           + λ_m·m·r·max(0, L_mentor − L) + λ_t·T·r ]
+//
+// with P the principal's potential, X their experience, m the mentoring intensity, L_mentor
+// the mentor's leadership, T the training share and r the school's
+// ReformResponse (driven by the latent motivation). L stays in [0,1].
+// The effective leadership is Principal.EffectiveLeadership.
+func LeadershipUpdate(s *School, env *Env, w float64) float64 {
+	p := env.Par
+	pr := &s.Principal
+	l := float64(pr.Leadership)
+	x := float64(pr.Experience)
+	r := pr.ReformResponse(p)
+	dl := p.LeadershipExperienceRate/(1+x/p.LeadershipExperienceScale)*max(0, float64(pr.Potential)-l) +
+		p.MentoringRate*float64(pr.Mentoring)*r*max(0, float64(pr.MentorLeadership)-l) +
+		p.TrainingRate*float64(pr.Training)*r
+	pr.Leadership = float32(min(1, l+dl/w))
+	return pr.EffectiveLeadership(s.Tier, p)
+}
+
+// ClimateUpdate moves school climate towards its target:
+//
+//	C* = clamp01( c_0 + c_L·L_eff + c_M·M̄ )
+//	C ← C + (ρ_C/W)·(C* − C)
+//
+// with M̄ the mean morale of the school's teachers.
+func ClimateUpdate(s *School, leff float64, env *Env, w float64) {
+	p := env.Par
+	var morale float64
+	for i := range s.Teachers {
+		morale += float64(s.Teachers[i].Morale)
+	}
+	morale /= float64(max(1, len(s.Teachers)))
+	target := min(1, max(0, p.ClimateBase+p.ClimateLeadership*leff+p.ClimateMorale*morale))
+	s.Climate += float32(p.ClimateRate / w * (target - float64(s.Climate)))
+}

@@ -1,0 +1,104 @@
+package agents
+
+// Local and Migrant index the student groups of a SchoolRecord.
+const (
+	Local   = 0
+	Migrant = 1
+)
+
+// StudentSums are sums over a group of students, in SD of the reference
+// grade for achievement. Sums, not means, so that groups and schools add up.
+type StudentSums struct {
+	N int
+	// Z sums each subject's standardised score; Composite sums each
+	// student's mean over subjects, and CompositeSq its square.
+	Z                      [NumSubjects]float64
+	Composite, CompositeSq float64
+	PeerRelations          float64
+	Engagement             float64
+}
+
+// Add adds o into s.
+func (s *StudentSums) Add(o *StudentSums) {
+	s.N += o.N
+	for k := range s.Z {
+		s.Z[k] += o.Z[k]
+	}
+	s.Composite += o.Composite
+	s.CompositeSq += o.CompositeSq
+	s.PeerRelations += o.PeerRelations
+	s.Engagement += o.Engagement
+}
+
+// Mean returns x/N, or 0 for an empty group.
+func (s *StudentSums) Mean(x float64) float64 {
+	if s.N == 0 {
+		return 0
+	}
+	return x / float64(s.N)
+}
+
+// SchoolRecord is what one school looks like at the end of a year: the
+// observable outcomes and mediators that reports and evaluations use. It
+// holds nothing latent.
+type SchoolRecord struct {
+	School   int32
+	District int32
+	Tier     Tier
+	Teachers int
+	// Students holds the sums for local and migrant students.
+	Students [2]StudentSums
+	// Leadership is effective leadership, after the context discount.
+	Leadership                   float64
+	Style, Morale, Effectiveness float64 // teacher means
+	Climate, Resources           float64
+	Leavers                      int
+}
+
+// All returns the sums over all the school's students.
+func (r *SchoolRecord) All() StudentSums {
+	all := r.Students[Local]
+	all.Add(&r.Students[Migrant])
+	return all
+}
+
+// Measure records school s's outcomes against the reference.
+func Measure(s *School, env *Env) SchoolRecord {
+	ref := env.Ref
+	rec := SchoolRecord{
+		School: s.Index, District: s.District, Tier: s.Tier,
+		Teachers:   len(s.Teachers),
+		Leadership: s.Principal.EffectiveLeadership(s.Tier, env.Par),
+		Climate:    float64(s.Climate), Resources: s.Resources(),
+	}
+	for i := range s.Students {
+		st := &s.Students[i]
+		g := &rec.Students[Local]
+		if st.Migrant {
+			g = &rec.Students[Migrant]
+		}
+		var comp float64
+		for k, a := range st.Achievement {
+			z := ref.Z(st.Grade, k, a)
+			g.Z[k] += z
+			comp += z
+		}
+		comp /= NumSubjects
+		g.N++
+		g.Composite += comp
+		g.CompositeSq += comp * comp
+		g.PeerRelations += float64(st.PeerRelations)
+		g.Engagement += float64(st.Engagement)
+	}
+	for i := range s.Teachers {
+		t := &s.Teachers[i]
+		rec.Style += float64(t.Style)
+		rec.Morale += float64(t.Morale)
+		rec.Effectiveness += float64(t.Effectiveness)
+	}
+	m := float64(max(1, len(s.Teachers)))
+	rec.Style /= m
+	rec.Morale /= m
+	rec.Effectiveness /= m
+	return rec
+}

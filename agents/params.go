@@ -1,0 +1,393 @@
+package agents
+
+import (
+	"fmt"
+	"math"
+	"reflect"
+)
+
+// Params holds every parameter of the model's mechanisms. The zero value is
+// not useful: start from [DefaultParams] and override what differs.
+//
+// Rates are per school year unless a name says otherwise; the engine divides
+// them by the number of weeks in a year. Achievement is in standard
+// deviations (SD) of the baseline population of the same grade. Each field's
+// comment gives its default, its unit and the source of the default; the
+// same table is in docs/MODEL.md, and a test keeps the two in step.
+type Params struct {
+	// Learning growth (LearningGrowth).
+
+	// GrowthPerYear is the mean yearly achievement growth of a student in an
+	// average school. Default 0.30 SD/year: Bloom, Hill, Black & Lipsey (2008),
+	// annual gains in grades 7-9 of 0.24-0.32 SD in maths and reading.
+	GrowthPerYear float64 `toml:"growth_per_year"`
+	// GrowthNoise is the SD of the idiosyncratic part of a student's yearly
+	// growth. Default 0.25 SD/year: assumption, so that test-retest
+	// correlation of yearly scores is about 0.9.
+	GrowthNoise float64 `toml:"growth_noise"`
+	// StyleEffect is the extra yearly growth per unit of teaching style
+	// (0 teacher-centred, 1 student-centred) above the baseline mean. Default
+	// 0.05 SD/year per unit: assumption; Wang & Liu (2025) find no mediation
+	// through style, so it is kept small.
+	StyleEffect float64 `toml:"style_effect"`
+	// PeerAchievementEffect is the extra growth per SD of class-mean
+	// achievement above the baseline grade mean (linear in means). Default
+	// 0.10 SD/year per SD: Sacerdote (2011), peer effects of 0.1-0.3.
+	PeerAchievementEffect float64 `toml:"peer_achievement_effect"`
+	// PeerRelationEffect is the extra growth per unit of peer-relationship
+	// quality above the baseline mean. Default 0.30 SD/year per unit:
+	// assumption; direction and rank (largest mediator) from Wang & Liu (2025).
+	PeerRelationEffect float64 `toml:"peer_relation_effect"`
+	// EngagementEffect is the extra growth per unit of engagement above the
+	// baseline mean. Default 0.30 SD/year per unit: assumption, after
+	// Fredricks, Blumenfeld & Paris (2004), engagement-achievement r ≈ 0.3.
+	EngagementEffect float64 `toml:"engagement_effect"`
+	// ResourceEffect is the extra growth per unit of the school's resource
+	// index above the baseline mean (1 = the average school's stock).
+	// Default 0.05 SD/year per unit: Hanushek (2003), small and uncertain
+	// returns to school resources.
+	ResourceEffect float64 `toml:"resource_effect"`
+	// ClimateEffect is the extra growth per unit of school climate above the
+	// baseline mean. Default 0.20 SD/year per unit: assumption, after
+	// Thapa et al. (2013), climate is consistently associated with achievement.
+	ClimateEffect float64 `toml:"climate_effect"`
+
+	// Engagement (EngagementUpdate).
+
+	// EngagementRate is how fast engagement relaxes to its target. Default
+	// 2.0 per year (half-life about four months): assumption.
+	EngagementRate float64 `toml:"engagement_rate"`
+	// EngagementPeer is the shift of the engagement target per unit of
+	// peer-relationship quality above the baseline mean. Default 0.30:
+	// assumption, after Wentzel (1998), peer belonging predicts engagement.
+	EngagementPeer float64 `toml:"engagement_peer"`
+	// EngagementClimate is the shift of the engagement target per unit of
+	// climate above the baseline mean. Default 0.30: assumption, after
+	// Thapa et al. (2013).
+	EngagementClimate float64 `toml:"engagement_climate"`
+	// EngagementStyle is the shift of the engagement target per unit of the
+	// class teachers' mean style above the baseline mean. Default 0.10:
+	// assumption; Chen (2018) on student-centred blended teaching.
+	EngagementStyle float64 `toml:"engagement_style"`
+
+	// Peer ties (PeerTieUpdate).
+
+	// TieMeetRate is the chance per week that a student meets a candidate
+	// peer. Default 0.5 per week: assumption, giving about 4 ties after a
+	// term, in line with Add Health friend nominations (Moody 2001).
+	TieMeetRate float64 `toml:"tie_meet_rate"`
+	// TieSameClass is the share of meetings with a classmate rather than a
+	// student of the same grade in another class. Default 0.8: assumption;
+	// Chinese classes stay together for all lessons.
+	TieSameClass float64 `toml:"tie_same_class"`
+	// TieAccept is the chance that a meeting of two identical students with
+	// free slots becomes a tie, at the baseline climate. Default 0.6:
+	// assumption.
+	TieAccept float64 `toml:"tie_accept"`
+	// TieClimateInclusion is the rise in acceptance, and the fall in the
+	// migrant-status penalty, per unit of climate above the baseline mean.
+	// Default 0.5: assumption; direction from Liu (2021), member schools'
+	// inclusion of migrant children.
+	TieClimateInclusion float64 `toml:"tie_climate_inclusion"`
+	// HomophilyAchievement is the fall in log acceptance per SD of difference
+	// in mean achievement. Default 0.5: assumption, after McPherson,
+	// Smith-Lovin & Cook (2001).
+	HomophilyAchievement float64 `toml:"homophily_achievement"`
+	// HomophilySES is the fall in log acceptance per SD of difference in SES.
+	// Default 0.5: assumption, after McPherson, Smith-Lovin & Cook (2001).
+	HomophilySES float64 `toml:"homophily_ses"`
+	// HomophilyMigrant is the fall in log acceptance when one student is a
+	// migrant and the other local. Default 1.0: assumption, after Liu (2021)
+	// on migrant children in member schools.
+	HomophilyMigrant float64 `toml:"homophily_migrant"`
+	// TieDropRate is the yearly chance that a tie between identical students
+	// ends; dissimilarity raises it. Default 0.5 per year: assumption,
+	// adolescent friendships are about half stable over a year (Poulin &
+	// Chan 2010).
+	TieDropRate float64 `toml:"tie_drop_rate"`
+	// TieStrengthRate is how fast a tie's strength grows towards 1. Default
+	// 2.0 per year: assumption.
+	TieStrengthRate float64 `toml:"tie_strength_rate"`
+
+	// Leadership (LeadershipUpdate).
+
+	// LeadershipExperienceRate is the yearly growth of a new principal's
+	// instructional leadership towards their potential, per unit of gap; it falls
+	// as 1/(1 + experience/LeadershipExperienceScale). Default 0.15 per year:
+	// assumption, after Clark, Martorell & Rockoff (2009), principals improve
+	// in their first years.
+	LeadershipExperienceRate float64 `toml:"leadership_experience_rate"`
+	// LeadershipExperienceScale is the experience in years at which that
+	// growth has halved. Default 5 years: assumption, after Clark et al. (2009).
+	LeadershipExperienceScale float64 `toml:"leadership_experience_scale"`
+	// NoviceGap is how far below their potential new principals' leadership
+	// starts; experience closes the gap. Default 0.15 (index 0-1):
+	// assumption, after Clark et al. (2009).
+	NoviceGap float64 `toml:"novice_gap"`
+	// PrincipalSD is the SD of principals' leadership potential around their
+	// tier's mean. Default 0.08 (index 0-1): assumption.
+	PrincipalSD float64 `toml:"principal_sd"`
+	// PrincipalTurnover is the yearly chance that a school's principal is
+	// succeeded by a new one. Default 0.1 per year (mean tenure 10 years):
+	// assumption, after the 2014 national policy on rotating school
+	// leaders every few terms (Liu 2021).
+	PrincipalTurnover float64 `toml:"principal_turnover"`
+	// MentoringRate is the yearly share of the gap to the mentor's leadership
+	// a fully mentored, averagely motivated principal closes. Default 0.3 per
+	// year: assumption; SSP mentoring by principals and experts, Wang & Liu
+	// (2025).
+	MentoringRate float64 `toml:"mentoring_rate"`
+	// TrainingRate is the yearly leadership gain of full-time-equivalent
+	// leadership training. Default 0.1 per year: assumption.
+	TrainingRate float64 `toml:"training_rate"`
+	// ContextDiscount is the largest share of leadership lost when all of a
+	// principal's experience comes from a different kind of school. Default
+	// 0.3: assumption; Wang & Liu (2025) report principals moved from strong
+	// to struggling schools found their experience insufficient.
+	ContextDiscount float64 `toml:"context_discount"`
+	// MotivationResponse is the slope, on the logit scale, of a school's
+	// response to reform inputs on its principal's latent reform motivation.
+	// Default 1.0: assumption; Croft (2015) names leadership motivation as
+	// the unobserved confounder.
+	MotivationResponse float64 `toml:"motivation_response"`
+
+	// Climate and morale (ClimateUpdate, MoraleUpdate).
+
+	// ClimateRate is how fast school climate relaxes to its target. Default
+	// 1.0 per year: assumption.
+	ClimateRate float64 `toml:"climate_rate"`
+	// ClimateBase is the climate target of a school with zero leadership and
+	// morale. Default 0.15: assumption, sets a mean climate near 0.55.
+	ClimateBase float64 `toml:"climate_base"`
+	// ClimateLeadership is the climate target's rise per unit of effective
+	// leadership. Default 0.4: assumption, after Hallinger & Heck (1998),
+	// leadership acts on learning through climate.
+	ClimateLeadership float64 `toml:"climate_leadership"`
+	// ClimateMorale is the climate target's rise per unit of mean teacher
+	// morale. Default 0.3: assumption.
+	ClimateMorale float64 `toml:"climate_morale"`
+	// MoraleRate is how fast a teacher's morale relaxes to its target.
+	// Default 2.0 per year: assumption.
+	MoraleRate float64 `toml:"morale_rate"`
+	// MoraleBase is the morale target with zero leadership and climate.
+	// Default 0.2: assumption, sets a mean morale near 0.6.
+	MoraleBase float64 `toml:"morale_base"`
+	// MoraleLeadership is the morale target's rise per unit of effective
+	// leadership. Default 0.4: assumption, after Leithwood & Jantzi (2006).
+	MoraleLeadership float64 `toml:"morale_leadership"`
+	// MoraleClimate is the morale target's rise per unit of climate.
+	// Default 0.3: assumption.
+	MoraleClimate float64 `toml:"morale_climate"`
+	// MoraleLoad is the morale target's fall per unit of a teacher's share
+	// of time taken from teaching (collaboration duties). Default 0.5:
+	// assumption; Croft (2015) on the time cost of partnerships.
+	MoraleLoad float64 `toml:"morale_load"`
+
+	// Teachers (TeacherDevelopment, TeacherAttrition).
+
+	// TeacherExperienceGain is a new teacher's yearly effectiveness gain; it
+	// decays as exp(-experience/TeacherExperienceScale). Default 0.04
+	// SD/year: Kraft & Papay (2014), steep early returns to experience.
+	TeacherExperienceGain float64 `toml:"teacher_experience_gain"`
+	// TeacherExperienceScale is the experience in years over which that gain
+	// decays by a factor e. Default 4 years: Kraft & Papay (2014).
+	TeacherExperienceScale float64 `toml:"teacher_experience_scale"`
+	// TeacherTrainingGain is the yearly effectiveness gain of full-time
+	// equivalent training for an averagely motivated school. Default 0.05
+	// SD/year: assumption, after Kraft, Blazar & Hogan (2018), coaching
+	// effects of about 0.1 SD on achievement.
+	TeacherTrainingGain float64 `toml:"teacher_training_gain"`
+	// CollaborationGain is the yearly share of the gap to better
+	// collaboration partners' effectiveness that a teacher closes. Default
+	// 0.1 per year: Jackson & Bruegmann (2009), peer learning among teachers.
+	CollaborationGain float64 `toml:"collaboration_gain"`
+	// StyleDrift is the yearly share of the gap to collaboration partners'
+	// style that a teacher's style closes. Default 0.05 per year: assumption;
+	// Wang & Liu (2025) and Chen (2018): style changes slowly.
+	StyleDrift float64 `toml:"style_drift"`
+	// AttritionBase is the yearly chance that a teacher of average morale in
+	// an average school leaves. Default 0.06 per year: assumption for Chinese
+	// public schools, below Ingersoll's (2001) US figure of about 0.13.
+	AttritionBase float64 `toml:"attrition_base"`
+	// AttritionMorale is the rise in the logit of leaving per unit of morale
+	// below the baseline mean. Default 3.0: assumption, after Ingersoll (2001).
+	AttritionMorale float64 `toml:"attrition_morale"`
+	// AttritionWeakness is the rise in the logit of leaving per SD of the
+	// school's mean achievement below the baseline mean. Default 0.8:
+	// assumption, after Hanushek, Kain & Rivkin (2004).
+	AttritionWeakness float64 `toml:"attrition_weakness"`
+	// HireEffectiveness is a new teacher's mean effectiveness relative to
+	// the baseline teacher mean. Default -0.05 SD/year: Kraft & Papay (2014),
+	// novices below the mean.
+	HireEffectiveness float64 `toml:"hire_effectiveness"`
+	// HireReputation is the rise in a new hire's mean effectiveness per unit
+	// of school reputation (SD of mean achievement). Default 0.08 SD/year:
+	// assumption; strong schools attract stronger candidates (Hanushek,
+	// Kain & Rivkin 2004), giving a strong-weak difference in teacher
+	// effectiveness of about 0.13 SD, one teacher SD.
+	HireReputation float64 `toml:"hire_reputation"`
+	// TeacherSD is the SD of effectiveness among teachers and new hires.
+	// Default 0.13 SD/year: Hanushek & Rivkin (2010), 0.11-0.15.
+	TeacherSD float64 `toml:"teacher_sd"`
+
+	// Resources (ResourceUpdate).
+
+	// ResourceLagWeeks is the number of weeks between spending money and the
+	// facilities or courses it buys being in use. Default 20 weeks:
+	// assumption; Wang & Liu (2025) labs and courses built over a term.
+	ResourceLagWeeks int `toml:"resource_lag_weeks"`
+	// FacilityUnitCost is the money that buys one unit of the facilities
+	// index (1 = the average school's stock). Default 5,000,000 RMB:
+	// assumption, so SSP's 1M RMB is a fifth of a school's facilities.
+	FacilityUnitCost float64 `toml:"facility_unit_cost"`
+	// CourseUnitCost is the money that buys one unit of the courses index.
+	// Default 2,000,000 RMB: assumption.
+	CourseUnitCost float64 `toml:"course_unit_cost"`
+	// FacilityDepreciation is the yearly share of facilities that wears out.
+	// Default 0.08 per year: assumption, a 12-year life.
+	FacilityDepreciation float64 `toml:"facility_depreciation"`
+	// CourseDepreciation is the yearly share of courses that lapse. Default
+	// 0.20 per year: assumption, courses need renewing every five years.
+	CourseDepreciation float64 `toml:"course_depreciation"`
+
+	// School reputation (ReputationUpdate).
+
+	// ReputationWeight is the weight of this year's mean achievement in the
+	// school's reputation. Default 0.3: assumption, reputations lag results.
+	ReputationWeight float64 `toml:"reputation_weight"`
+}
+
+// DefaultParams returns the documented defaults.
+func DefaultParams() Params {
+	return Params{
+		GrowthPerYear:         0.30,
+		GrowthNoise:           0.25,
+		StyleEffect:           0.05,
+		PeerAchievementEffect: 0.10,
+		PeerRelationEffect:    0.30,
+		EngagementEffect:      0.30,
+		ResourceEffect:        0.05,
+		ClimateEffect:         0.20,
+
+		EngagementRate:    2.0,
+		EngagementPeer:    0.30,
+		EngagementClimate: 0.30,
+		EngagementStyle:   0.10,
+
+		TieMeetRate:          0.5,
+		TieSameClass:         0.8,
+		TieAccept:            0.6,
+		TieClimateInclusion:  0.5,
+		HomophilyAchievement: 0.5,
+		HomophilySES:         0.5,
+		HomophilyMigrant:     1.0,
+		TieDropRate:          0.5,
+		TieStrengthRate:      2.0,
+
+		LeadershipExperienceRate:  0.15,
+		LeadershipExperienceScale: 5,
+		NoviceGap:                 0.15,
+		PrincipalSD:               0.08,
+		PrincipalTurnover:         0.1,
+		MentoringRate:             0.3,
+		TrainingRate:              0.1,
+		ContextDiscount:           0.3,
+		MotivationResponse:        1.0,
+
+		ClimateRate:       1.0,
+		ClimateBase:       0.15,
+		ClimateLeadership: 0.4,
+		ClimateMorale:     0.3,
+		MoraleRate:        2.0,
+		MoraleBase:        0.2,
+		MoraleLeadership:  0.4,
+		MoraleClimate:     0.3,
+		MoraleLoad:        0.5,
+
+		TeacherExperienceGain:  0.04,
+		TeacherExperienceScale: 4,
+		TeacherTrainingGain:    0.05,
+		CollaborationGain:      0.1,
+		StyleDrift:             0.05,
+		AttritionBase:          0.06,
+		AttritionMorale:        3.0,
+		AttritionWeakness:      0.8,
+		HireEffectiveness:      -0.05,
+		HireReputation:         0.08,
+		TeacherSD:              0.13,
+
+		ResourceLagWeeks:     20,
+		FacilityUnitCost:     5e6,
+		CourseUnitCost:       2e6,
+		FacilityDepreciation: 0.08,
+		CourseDepreciation:   0.20,
+
+		ReputationWeight: 0.3,
+	}
+}
+
+// ParamError reports a parameter outside its allowed range. Key is the
+// parameter's TOML name.
+type ParamError struct {
+	Key string
+	Err string
+}
+
+func (e *ParamError) Error() string { return "agents: " + e.Key + ": " + e.Err }
+
+// Validate checks every parameter against its allowed range: rates,
+// probabilities and shares in [0,1] where they are chances, non-negative
+// otherwise, and finite everywhere. The first violation is returned as a
+// *ParamError.
+func (p *Params) Validate() error {
+	chances := map[string]bool{
+		"tie_meet_rate": true, "tie_same_class": true, "tie_accept": true,
+		"tie_drop_rate": true, "novice_gap": true, "principal_turnover": true, "mentoring_rate": true,
+		"context_discount": true, "attrition_base": true, "facility_depreciation": true,
+		"course_depreciation": true, "reputation_weight": true, "collaboration_gain": true,
+		"style_drift": true, "climate_base": true, "morale_base": true,
+	}
+	signed := map[string]bool{"hire_effectiveness": true}
+	v := reflect.ValueOf(p).Elem()
+	t := v.Type()
+	for i := range t.NumField() {
+		key := t.Field(i).Tag.Get("toml")
+		var x float64
+		switch f := v.Field(i); f.Kind() {
+		case reflect.Float64:
+			x = f.Float()
+		case reflect.Int:
+			x = float64(f.Int())
+		}
+		switch {
+		case math.IsNaN(x) || math.IsInf(x, 0):
+			return &ParamError{key, "must be a finite number"}
+		case chances[key] && (x < 0 || x > 1):
+			return &ParamError{key, fmt.Sprintf("must be in [0,1], got %g", x)}
+		case !signed[key] && x < 0:
+			return &ParamError{key, fmt.Sprintf("must not be negative, got %g", x)}
+		}
+	}
+	positive := map[string]float64{
+		"leadership_experience_scale": p.LeadershipExperienceScale,
+		"teacher_experience_scale":    p.TeacherExperienceScale,
+		"facility_unit_cost":          p.FacilityUnitCost,
+		"course_unit_cost":            p.CourseUnitCost,
+	}
+	for _, key := range ParamKeys() {
+		if x, ok := positive[key]; ok && x == 0 {
+			return &ParamError{key, "must be positive"}
+		}
+	}
+	return nil
+}
+
+// ParamKeys returns the TOML names of all parameters, in declaration order.
+func ParamKeys() []string {
+	t := reflect.TypeFor[Params]()
+	keys := make([]string, t.NumField())
+	for i := range keys {
+		keys[i] = t.Field(i).Tag.Get("toml")
+	}
+	return keys
+}

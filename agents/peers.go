@@ -1,0 +1,138 @@
+package agents
+
+import "math"
+
+// PeerTieUpdate runs one week of student i's peer ties:
+//
+//  1. Each tie's strength grows: s ← s + (ρ_s/W)·(1 − s).
+//  2. One slot, chosen at random, may end: a tie to j ends with chance
+//     K·(δ/W)·(1 + d_ij), the K making up for checking one slot of K.
+//  3. With chance TieMeetRate (per week) i meets a candidate j: a
+//     classmate with chance TieSameClass, else a student of the same grade.
+//     If both have a free slot and are not yet tied, the tie forms with
+//     chance a·(1 + χ·(C − C̄))·exp(−d_ij), capped at 1.
+//  4. Peer relations PR_i = Σ_k s_k / K.
+//
+// The dissimilarity is
+//
+//	d_ij = h_a·|Ā_i − Ā_j| + h_s·|SES_i − SES_j| + h_m·[mig_i ≠ mig_j]·max(0, 1 − χ·(C − C̄))
+//
+// with Ā a student's mean latent achievement over subjects and χ the
+// climate inclusion: a better climate raises acceptance and weakens the
+// migrant-local divide. Ties are mutual and stored at both ends.
+func PeerTieUpdate(s *School, i int, env *Env, w float64) {
+	p := env.Par
+	r := s.rng
+	ties := s.TieTo[i*TiesPerStudent : (i+1)*TiesPerStudent]
+	str := s.TieStrength[i*TiesPerStudent : (i+1)*TiesPerStudent]
+	inclusion := p.TieClimateInclusion * (float64(s.Climate) - env.Ref.Climate)
+
+	grow := float32(p.TieStrengthRate / w)
+	var sum float32
+	for k, j := range ties {
+		if j >= 0 {
+			str[k] += grow * (1 - str[k])
+			sum += str[k]
+		}
+	}
+	s.Students[i].PeerRelations = sum / TiesPerStudent
+
+	if k := r.IntN(TiesPerStudent); ties[k] >= 0 {
+		j := int(ties[k])
+		chance := TiesPerStudent * p.TieDropRate / w * (1 + dissimilarity(s, i, j, p, inclusion))
+		if r.Float64() < chance {
+			unlink(s, i, j)
+		}
+	}
+
+	if r.Float64() >= p.TieMeetRate {
+		return
+	}
+	j := meetCandidate(s, i, p)
+	if j < 0 || !hasFreeSlot(s, i) || !hasFreeSlot(s, j) || tied(s, i, j) {
+		return
+	}
+	accept := p.TieAccept * (1 + inclusion) * math.Exp(-dissimilarity(s, i, j, p, inclusion))
+	if r.Float64() < accept {
+		link(s, i, j)
+	}
+}
+
+// dissimilarity is d_ij of PeerTieUpdate.
+func dissimilarity(s *School, i, j int, p *Params, inclusion float64) float64 {
+	a, b := &s.Students[i], &s.Students[j]
+	d := p.HomophilyAchievement*math.Abs(a.MeanAchievement()-b.MeanAchievement()) +
+		p.HomophilySES*math.Abs(float64(a.SES)-float64(b.SES))
+	if a.Migrant != b.Migrant {
+		d += p.HomophilyMigrant * max(0, 1-inclusion)
+	}
+	return d
+}
+
+// meetCandidate draws the student i meets this week, or -1 if i is alone.
+func meetCandidate(s *School, i int, p *Params) int {
+	r := s.rng
+	c := s.ClassOf(i)
+	lo, hi := s.Class(c)
+	if r.Float64() >= p.TieSameClass {
+		g := int(s.Students[i].Grade)
+		lo, _ = s.Class(g * int(s.ClassesPerGrade))
+		_, hi = s.Class((g+1)*int(s.ClassesPerGrade) - 1)
+	}
+	if hi-lo < 2 {
+		return -1
+	}
+	j := lo + r.IntN(hi-lo-1)
+	if j >= i {
+		j++ // skip i itself
+	}
+	if j >= hi {
+		return -1
+	}
+	return j
+}
+
+func hasFreeSlot(s *School, i int) bool {
+	for _, j := range s.TieTo[i*TiesPerStudent : (i+1)*TiesPerStudent] {
+		if j < 0 {
+			return true
+		}
+	}
+	return false
+}
+
+func tied(s *School, i, j int) bool {
+	for _, x := range s.TieTo[i*TiesPerStudent : (i+1)*TiesPerStudent] {
+		if int(x) == j {
+			return true
+		}
+	}
+	return false
+}
+
+// link adds a mutual tie of zero strength; both must have a free slot.
+func link(s *School, i, j int) {
+	put := func(a, b int) {
+		for k := a * TiesPerStudent; k < (a+1)*TiesPerStudent; k++ {
+			if s.TieTo[k] < 0 {
+				s.TieTo[k], s.TieStrength[k] = int32(b), 0
+				return
+			}
+		}
+	}
+	put(i, j)
+	put(j, i)
+}
+
+// unlink removes the tie between i and j at both ends.
+func unlink(s *School, i, j int) {
+	drop := func(a, b int) {
+		for k := a * TiesPerStudent; k < (a+1)*TiesPerStudent; k++ {
+			if int(s.TieTo[k]) == b {
+				s.TieTo[k], s.TieStrength[k] = -1, 0
+			}
+		}
+	}
+	drop(i, j)
+	drop(j, i)
+}

@@ -1,0 +1,401 @@
+package agents
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+)
+
+// TierSpec describes the schools of one tier when the population is made.
+type TierSpec struct {
+	// Share of schools in this tier; the shares of the three tiers sum to 1.
+	Share float64 `toml:"share"`
+	// ClassesPerGrade sets enrolment: ClassesPerGrade × grades × class size.
+	ClassesPerGrade int `toml:"classes_per_grade"`
+	// IntakeMean is the mean latent achievement of the intake, in intake SD.
+	IntakeMean float64 `toml:"intake_mean"`
+	// SESMean is the catchment's mean socio-economic status, in population SD.
+	SESMean float64 `toml:"ses_mean"`
+	// MigrantShare is the share of intake without local hukou.
+	MigrantShare float64 `toml:"migrant_share"`
+	// TeacherStyle is the teachers' mean style (0 teacher-, 1 student-centred).
+	TeacherStyle float64 `toml:"teacher_style"`
+	// Leadership is the mean leadership potential of the tier's principals.
+	Leadership float64 `toml:"leadership"`
+	// Resources is the facilities and courses stock, 1 = the average school.
+	Resources float64 `toml:"resources"`
+	// Digital is the digital infrastructure index in [0,1].
+	Digital float64 `toml:"digital"`
+}
+
+// PopulationSpec describes the synthetic school system.
+type PopulationSpec struct {
+	// Districts and SchoolsPerDistrict set the number of schools.
+	Districts          int `toml:"districts"`
+	SchoolsPerDistrict int `toml:"schools_per_district"`
+	// CityRadiusKm is the distance of the outermost district centre from
+	// the city centre; DistrictRadiusKm the spread of schools around it.
+	CityRadiusKm     float64 `toml:"city_radius_km"`
+	DistrictRadiusKm float64 `toml:"district_radius_km"`
+	// Grades is the number of grades a school teaches and FirstGrade the
+	// national number of the first (7 for junior secondary).
+	Grades     int `toml:"grades"`
+	FirstGrade int `toml:"first_grade"`
+	// ClassSize is the number of students in a class.
+	ClassSize int `toml:"class_size"`
+	// SpareCapacity is the share of places above planned enrolment.
+	SpareCapacity float64 `toml:"spare_capacity"`
+	// StaffHistoryYears is how many years of teacher careers (development,
+	// attrition, hiring) are run when a school is made, so that its staff
+	// start near their steady state.
+	StaffHistoryYears int `toml:"staff_history_years"`
+
+	Strong  TierSpec `toml:"strong"`
+	Average TierSpec `toml:"average"`
+	Weak    TierSpec `toml:"weak"`
+}
+
+// DefaultPopulation returns a district-sized system of 100 junior secondary
+// schools in 4 districts. The tier profiles are assumptions chosen so that
+// the between-school share of achievement variance is about a third, as in
+// large Chinese cities (OECD 2019, PISA 2018 Results Vol. II); the migrant
+// shares follow Liu (2021), where member schools serve many migrant children.
+func DefaultPopulation() PopulationSpec {
+	return PopulationSpec{
+		Districts: 4, SchoolsPerDistrict: 25,
+		CityRadiusKm: 15, DistrictRadiusKm: 6,
+		Grades: 3, FirstGrade: 7, ClassSize: 45, SpareCapacity: 0.1,
+		StaffHistoryYears: 30,
+		Strong: TierSpec{Share: 0.2, ClassesPerGrade: 8, IntakeMean: 0.7, SESMean: 0.6,
+			MigrantShare: 0.10, TeacherStyle: 0.45,
+			Leadership: 0.65, Resources: 1.3, Digital: 0.9},
+		Average: TierSpec{Share: 0.5, ClassesPerGrade: 6, IntakeMean: 0, SESMean: 0,
+			MigrantShare: 0.25, TeacherStyle: 0.35,
+			Leadership: 0.5, Resources: 1.0, Digital: 0.7},
+		Weak: TierSpec{Share: 0.3, ClassesPerGrade: 5, IntakeMean: -0.7, SESMean: -0.5,
+			MigrantShare: 0.45, TeacherStyle: 0.30,
+			Leadership: 0.40, Resources: 0.7, Digital: 0.5},
+	}
+}
+
+// Tier returns the spec of tier t.
+func (ps *PopulationSpec) Tier(t Tier) *TierSpec {
+	return [...]*TierSpec{&ps.Strong, &ps.Average, &ps.Weak}[t]
+}
+
+// NumSchools returns the number of schools the spec makes.
+func (ps *PopulationSpec) NumSchools() int { return ps.Districts * ps.SchoolsPerDistrict }
+
+// Validate checks the spec's sizes and shares.
+func (ps *PopulationSpec) Validate() error {
+	bad := func(key, msg string) error { return &ParamError{"population." + key, msg} }
+	switch {
+	case ps.Districts < 1:
+		return bad("districts", "must be at least 1")
+	case ps.SchoolsPerDistrict < 1:
+		return bad("schools_per_district", "must be at least 1")
+	case ps.Grades < 1 || ps.Grades > 12:
+		return bad("grades", "must be in [1,12]")
+	case ps.ClassSize < 2 || ps.ClassSize > 200:
+		return bad("class_size", "must be in [2,200]")
+	case ps.SpareCapacity < 0:
+		return bad("spare_capacity", "must not be negative")
+	case ps.StaffHistoryYears < 0 || ps.StaffHistoryYears > 100:
+		return bad("staff_history_years", "must be in [0,100]")
+	case ps.CityRadiusKm < 0 || ps.DistrictRadiusKm < 0:
+		return bad("city_radius_km", "distances must not be negative")
+	}
+	var sum float64
+	for t := range Tier(NumTiers) {
+		ts := ps.Tier(t)
+		key := t.String() + "."
+		switch {
+		case ts.Share < 0 || ts.Share > 1:
+			return bad(key+"share", "must be in [0,1]")
+		case ts.ClassesPerGrade < 1 || ts.ClassesPerGrade > 64:
+			return bad(key+"classes_per_grade", "must be in [1,64]")
+		case ts.MigrantShare < 0 || ts.MigrantShare > 1:
+			return bad(key+"migrant_share", "must be in [0,1]")
+		case ts.Leadership < 0 || ts.Leadership > 1:
+			return bad(key+"leadership", "must be in [0,1]")
+		case ts.TeacherStyle < 0 || ts.TeacherStyle > 1:
+			return bad(key+"teacher_style", "must be in [0,1]")
+		case ts.Digital < 0 || ts.Digital > 1:
+			return bad(key+"digital", "must be in [0,1]")
+		case ts.Resources <= 0:
+			return bad(key+"resources", "must be positive")
+		}
+		sum += ts.Share
+	}
+	if math.Abs(sum-1) > 1e-6 {
+		return bad("strong.share", fmt.Sprintf("tier shares must sum to 1, got %g", sum))
+	}
+	return nil
+}
+
+// Population is the whole school system of one replication.
+type Population struct {
+	Spec    PopulationSpec
+	Schools []School
+}
+
+// NumStudents returns the number of students enrolled.
+func (p *Population) NumStudents() int {
+	n := 0
+	for i := range p.Schools {
+		n += len(p.Schools[i].Students)
+	}
+	return n
+}
+
+// NumTeachers returns the number of teachers in post.
+func (p *Population) NumTeachers() int {
+	n := 0
+	for i := range p.Schools {
+		n += len(p.Schools[i].Teachers)
+	}
+	return n
+}
+
+// Generate makes the population the spec describes. rng draws the
+// city-level layout (tiers, district centres); school(i) must return school
+// i's own stream, which Generate stores in the school and uses for
+// everything inside it.
+func Generate(spec PopulationSpec, par *Params, rng *rand.Rand, school func(i int) *rand.Rand) *Population {
+	n := spec.NumSchools()
+	tiers := assignTiers(&spec, rng)
+	pop := &Population{Spec: spec, Schools: make([]School, n)}
+	for i := range pop.Schools {
+		d := i / spec.SchoolsPerDistrict
+		angle := 2 * math.Pi * float64(d) / float64(spec.Districts)
+		cx := spec.CityRadiusKm * math.Cos(angle)
+		cy := spec.CityRadiusKm * math.Sin(angle)
+		r := school(i)
+		rr := spec.DistrictRadiusKm * math.Sqrt(rng.Float64())
+		ra := 2 * math.Pi * rng.Float64()
+		s := &pop.Schools[i]
+		s.Index, s.District = int32(i), int32(d)
+		s.X, s.Y = float32(cx+rr*math.Cos(ra)), float32(cy+rr*math.Sin(ra))
+		s.SetRand(r)
+		generateSchool(s, tiers[i], &spec, par)
+	}
+	return pop
+}
+
+// assignTiers gives each district the same tier mix, as close to the
+// shares as whole schools allow, in random order.
+func assignTiers(spec *PopulationSpec, rng *rand.Rand) []Tier {
+	m := spec.SchoolsPerDistrict
+	strong := int(math.Round(spec.Strong.Share * float64(m)))
+	weak := int(math.Round(spec.Weak.Share * float64(m)))
+	if strong+weak > m {
+		weak = m - strong
+	}
+	tiers := make([]Tier, 0, spec.NumSchools())
+	for range spec.Districts {
+		d := make([]Tier, m)
+		for k := range d {
+			switch {
+			case k < strong:
+				d[k] = Strong
+			case k < strong+weak:
+				d[k] = Weak
+			default:
+				d[k] = Average
+			}
+		}
+		rng.Shuffle(m, func(a, b int) { d[a], d[b] = d[b], d[a] })
+		tiers = append(tiers, d...)
+	}
+	return tiers
+}
+
+func generateSchool(s *School, tier Tier, spec *PopulationSpec, par *Params) {
+	ts := spec.Tier(tier)
+	r := s.rng
+	s.Tier = tier
+	s.ClassesPerGrade = int32(ts.ClassesPerGrade)
+	s.ClassSize = int32(spec.ClassSize)
+	enrol := ts.ClassesPerGrade * spec.Grades * spec.ClassSize
+	s.Capacity = int32(math.Ceil(float64(enrol) * (1 + spec.SpareCapacity)))
+	s.MigrantShare = float32(ts.MigrantShare)
+	s.SESMean = float32(ts.SESMean)
+	s.IntakeMean = float32(ts.IntakeMean)
+	s.Digital = float32(ts.Digital)
+	s.Climate = 0.5
+	s.Reputation = float32(ts.IntakeMean)
+	s.LeadershipMean = float32(ts.Leadership)
+	s.HireStyle = float32(ts.TeacherStyle)
+
+	// Students, youngest grade first, class by class. Older grades start
+	// with the growth of the years they have already studied.
+	s.Students = make([]Student, 0, s.Capacity)
+	for g := range spec.Grades {
+		for c := range ts.ClassesPerGrade {
+			for range spec.ClassSize {
+				st := s.newStudent(uint8(g), uint8(c))
+				for k := range st.Achievement {
+					st.Achievement[k] += float32(float64(g) * par.GrowthPerYear)
+				}
+				s.Students = append(s.Students, st)
+			}
+		}
+	}
+	s.TieTo = make([]int32, len(s.Students)*TiesPerStudent, int(s.Capacity)*TiesPerStudent)
+	s.TieStrength = make([]float32, len(s.TieTo), cap(s.TieTo))
+	for k := range s.TieTo {
+		s.TieTo[k] = -1
+	}
+	s.indexClasses(spec.Grades)
+
+	// Teachers: one per subject for every two classes.
+	classes := ts.ClassesPerGrade * spec.Grades
+	perSubject := (classes + 1) / 2
+	s.Teachers = make([]Teacher, 0, perSubject*NumSubjects)
+	s.Teaching = make([]int32, classes*NumSubjects)
+	for sub := range Subject(NumSubjects) {
+		first := len(s.Teachers)
+		for range perSubject {
+			t := s.newTeacher(sub, par)
+			t.Experience = float32(math.Min(35, r.ExpFloat64()/par.AttritionBase))
+			t.Effectiveness += float32(experienceGain(float64(t.Experience), par))
+			s.Teachers = append(s.Teachers, t)
+		}
+		for c := range classes {
+			s.Teaching[c*NumSubjects+int(sub)] = int32(first + c/2)
+		}
+	}
+	refillTeacherTies(s)
+	staffHistory(s, spec.StaffHistoryYears, par)
+
+	// A principal whose tenure follows the steady state of succession.
+	s.Principal = s.newPrincipal(r.ExpFloat64()/max(par.PrincipalTurnover, 0.01), par)
+
+	// Resources at the steady state of routine spending (see ResourceUpdate).
+	s.Facilities, s.Courses = float32(ts.Resources), float32(ts.Resources)
+	s.FacilitySpending = ts.Resources * par.FacilityUnitCost * par.FacilityDepreciation
+	s.CourseSpending = ts.Resources * par.CourseUnitCost * par.CourseDepreciation
+	s.pipeF = make([]float64, par.ResourceLagWeeks+1)
+	s.pipeC = make([]float64, par.ResourceLagWeeks+1)
+}
+
+// staffHistory runs years of the yearly teacher mechanisms on a new
+// school: TeacherDevelopment with colleagues as they stood at the start of
+// each year, TeacherAttrition at baseline morale with the school's
+// reputation as its achievement, Hire, and new collaboration ties.
+func staffHistory(s *School, years int, par *Params) {
+	env := &Env{Par: par, Ref: &Reference{Morale: 0.6}}
+	before := make([]Teacher, len(s.Teachers))
+	partner := func(_ int32, id int64) (*Teacher, bool) {
+		for k := range before {
+			if before[k].ID == id {
+				return &before[k], true
+			}
+		}
+		return nil, false
+	}
+	for range years {
+		copy(before, s.Teachers)
+		for i := range s.Teachers {
+			TeacherDevelopment(&s.Teachers[i], 1, partner, par)
+			if TeacherAttrition(s, &s.Teachers[i], float64(s.Reputation), env) {
+				Hire(s, i, env)
+			}
+		}
+		refillTeacherTies(s)
+	}
+}
+
+// experienceGain is the effectiveness a teacher has gained from x years of
+// experience: the integral of TeacherExperienceGain·exp(−t/scale).
+func experienceGain(x float64, par *Params) float64 {
+	return par.TeacherExperienceGain * par.TeacherExperienceScale * (1 - math.Exp(-x/par.TeacherExperienceScale))
+}
+
+// newStudent draws a member of the school's intake. Achievement in the four
+// subjects shares a common factor (correlation 0.64) and rises 0.3 SD per SD
+// of SES; migrant children have 0.3 SD lower SES.
+func (s *School) newStudent(grade, class uint8) Student {
+	r := s.rng
+	migrant := r.Float64() < float64(s.MigrantShare)
+	ses := float64(s.SESMean) + 0.8*r.NormFloat64()
+	if migrant {
+		ses -= 0.3
+	}
+	st := Student{
+		ID:         s.newID(),
+		SES:        float32(ses),
+		Grade:      grade,
+		Class:      class,
+		Migrant:    migrant,
+		Propensity: clamp01f(0.6 + 0.05*ses + 0.12*r.NormFloat64()),
+	}
+	st.Engagement = st.Propensity
+	common := r.NormFloat64()
+	base := float64(s.IntakeMean) + 0.3*(ses-float64(s.SESMean))
+	for k := range st.Achievement {
+		st.Achievement[k] = float32(base + 0.8*common + 0.6*r.NormFloat64())
+	}
+	return st
+}
+
+// newTeacher draws a new hire of subject sub. Mean effectiveness is
+// HireEffectiveness + HireReputation·reputation: stronger schools attract
+// stronger candidates. Style is drawn around the school's HireStyle.
+func (s *School) newTeacher(sub Subject, par *Params) Teacher {
+	r := s.rng
+	return Teacher{
+		ID:      s.newID(),
+		Subject: sub,
+		Effectiveness: float32(par.HireEffectiveness + par.HireReputation*float64(s.Reputation) +
+			par.TeacherSD*r.NormFloat64()),
+		Style:       clamp01f(float64(s.HireStyle) + 0.1*r.NormFloat64()),
+		Morale:      0.6,
+		Home:        s.Index,
+		PostingEnds: -1,
+	}
+}
+
+// refillTeacherTies gives each teacher with a free slot a tie to a random
+// colleague of the same school, preferring the same subject. Ties are
+// mutual where the colleague has room.
+func refillTeacherTies(s *School) {
+	n := len(s.Teachers)
+	if n < 2 {
+		return
+	}
+	r := s.rng
+	for i := range s.Teachers {
+		t := &s.Teachers[i]
+		for range TeacherTies {
+			j := r.IntN(n)
+			if r.Float64() < 0.7 { // same subject: teachers are stored by subject
+				if lo, hi := subjectRange(s, t.Subject); hi > lo {
+					j = lo + r.IntN(hi-lo)
+				}
+			}
+			if j == i {
+				continue
+			}
+			c := &s.Teachers[j]
+			if t.AddTie(s.Index, c.ID) {
+				c.AddTie(s.Index, t.ID)
+			}
+		}
+	}
+}
+
+// subjectRange returns the index range of the teachers of subject sub,
+// who are stored together.
+func subjectRange(s *School, sub Subject) (lo, hi int) {
+	lo = len(s.Teachers)
+	for i := range s.Teachers {
+		if s.Teachers[i].Subject == sub {
+			lo = min(lo, i)
+			hi = i + 1
+		}
+	}
+	return lo, hi
+}
+
+func clamp01f(x float64) float32 { return float32(min(1, max(0, x))) }

@@ -1,0 +1,140 @@
+package agents
+
+import "math/rand/v2"
+
+// Tier is a school's standing when the population is generated.
+type Tier uint8
+
+// The tiers.
+const (
+	Strong Tier = iota
+	Average
+	Weak
+	NumTiers = 3
+)
+
+var tierNames = [NumTiers]string{"strong", "average", "weak"}
+
+// String returns the tier's lower-case name.
+func (t Tier) String() string { return tierNames[t] }
+
+// School is one school and everything that belongs to it. The per-school
+// phase of a step touches only its own School, so schools step in parallel.
+type School struct {
+	// Index is the school's position in Population.Schools.
+	Index    int32
+	District int32
+	// X, Y locate the school in kilometres from the city centre.
+	X, Y float32
+	Tier Tier
+	// Capacity is the number of places; ClassesPerGrade and ClassSize give
+	// the planned intake.
+	Capacity        int32
+	ClassesPerGrade int32
+	ClassSize       int32
+	// MigrantShare and SESMean describe the school's catchment, used for
+	// each new intake; IntakeMean is the intake's mean latent achievement.
+	MigrantShare float32
+	SESMean      float32
+	IntakeMean   float32
+	// LeadershipMean is the mean potential of the principals the school
+	// appoints, and HireStyle the mean style of the teachers it hires.
+	LeadershipMean float32
+	HireStyle      float32
+
+	Students []Student
+	// TieTo[i*TiesPerStudent+k] is the index of student i's k-th peer, or
+	// -1; TieStrength holds that tie's strength in [0,1].
+	TieTo       []int32
+	TieStrength []float32
+	// classStart[c] is the index of the first student of class c, where
+	// class c = Grade*ClassesPerGrade + Class and students are ordered by c;
+	// classStart has one extra entry at the end. Kept by indexClasses.
+	classStart []int32
+
+	Teachers []Teacher
+	// Teaching[c*NumSubjects+s] is the index in Teachers of the teacher of
+	// subject s in class c (same class numbering as classStart).
+	Teaching []int32
+
+	Principal Principal
+
+	// Facilities and Courses are resource stocks; 1 is the average school's
+	// baseline stock. FacilitySpending and CourseSpending are the yearly
+	// routine budgets in RMB; pipeF and pipeC hold the money in the lag
+	// pipeline, a ring of ResourceLagWeeks+1 weekly slots.
+	Facilities, Courses              float32
+	FacilitySpending, CourseSpending float64
+	pipeF, pipeC                     []float64
+	pipeAt                           int
+
+	// Climate in [0,1]; Reputation is a lagged mean of the school's
+	// standardised achievement.
+	Climate    float32
+	Reputation float32
+	// Digital is digital infrastructure in [0,1]; Autonomy in [0,1].
+	Digital  float32
+	Autonomy float32
+
+	// Year counters, reset by EndYear after metrics are read.
+	Leavers, Hires int32
+
+	nextID  int64
+	rng     *rand.Rand
+	scratch []float64 // per-class aggregates of the current step
+}
+
+// Resources is the school's resource index: the mean of its facilities and
+// courses stocks.
+func (s *School) Resources() float64 { return (float64(s.Facilities) + float64(s.Courses)) / 2 }
+
+// Rand returns the school's own random stream.
+func (s *School) Rand() *rand.Rand { return s.rng }
+
+// SetRand gives the school its random stream; the engine calls it once per
+// replication.
+func (s *School) SetRand(r *rand.Rand) { s.rng = r }
+
+// NumClasses returns the number of classes in the school.
+func (s *School) NumClasses() int { return len(s.classStart) - 1 }
+
+// Class returns the half-open index range of class c's students.
+func (s *School) Class(c int) (lo, hi int) { return int(s.classStart[c]), int(s.classStart[c+1]) }
+
+// ClassOf returns the class number of student i: Grade*ClassesPerGrade + Class.
+func (s *School) ClassOf(i int) int {
+	st := &s.Students[i]
+	return int(st.Grade)*int(s.ClassesPerGrade) + int(st.Class)
+}
+
+// indexClasses recomputes classStart from the students' grades and
+// classes, which must already be in class order.
+func (s *School) indexClasses(grades int) {
+	n := grades * int(s.ClassesPerGrade)
+	s.classStart = s.classStart[:0]
+	i := 0
+	for c := range n + 1 {
+		for i < len(s.Students) && s.ClassOf(i) < c {
+			i++
+		}
+		s.classStart = append(s.classStart, int32(i))
+	}
+}
+
+// Invest puts money (RMB) into the school's resource pipeline, split between
+// facilities and courses; it becomes stock after ResourceLagWeeks.
+func (s *School) Invest(facilities, courses float64) {
+	// The ring has ResourceLagWeeks+1 slots; the slot just before pipeAt is
+	// read ResourceLagWeeks steps from now.
+	k := (s.pipeAt + len(s.pipeF) - 1) % len(s.pipeF)
+	s.pipeF[k] += facilities
+	s.pipeC[k] += courses
+}
+
+// newID returns a fresh agent ID: the school index in the high bits and a
+// per-school counter below, so IDs do not depend on the order in which
+// schools step.
+func (s *School) newID() int64 {
+	s.nextID++
+	return int64(s.Index)<<32 | s.nextID
+}

@@ -1,0 +1,138 @@
+// Command schoolnet simulates school networks under collaboration reforms.
+//
+// Usage:
+//
+//	schoolnet run [flags] [SCENARIO]   run a scenario (default: the shipped baseline)
+//	schoolnet scenarios                list the shipped scenarios
+//	schoolnet version                  print the version
+//
+// Run "schoolnet COMMAND --help" for a command's flags.
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"runtime/debug"
+	"text/tabwriter"
+
+	"schoolnet/scenarios"
+)
+
+// Exit statuses.
+const (
+	exitOK      = 0
+	exitFailure = 1 // the run itself failed
+	exitUsage   = 2 // bad flags or bad input; nothing was run or written
+)
+
+const usage = `schoolnet simulates school networks: schools, principals, teachers and
+students whose peer ties, leadership and resources evolve under reforms.
+
+Usage:
+  schoolnet run [flags] [SCENARIO]   run a scenario and print a yearly table
+  schoolnet scenarios                list the scenarios shipped in the binary
+  schoolnet version                  print the version
+  schoolnet help                     show this help
+
+SCENARIO is a TOML file or the name of a shipped scenario; without one,
+run uses the shipped baseline. Run "schoolnet run --help" for its flags.
+`
+
+func main() {
+	os.Exit(Main(os.Args[1:], os.Stdout, os.Stderr))
+}
+
+// Main runs the command line args, writing to stdout and stderr, and
+// returns the exit status.
+func Main(args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return exitUsage
+	}
+	switch cmd, rest := args[0], args[1:]; cmd {
+	case "run":
+		return cmdRun(rest, stdout, stderr)
+	case "scenarios":
+		return cmdScenarios(rest, stdout, stderr)
+	case "version", "--version":
+		fmt.Fprintln(stdout, "schoolnet", version())
+		return exitOK
+	case "help", "-h", "--help", "-help":
+		fmt.Fprint(stdout, usage)
+		return exitOK
+	default:
+		fmt.Fprintf(stderr, "schoolnet: unknown command %q\n\n%s", cmd, usage)
+		return exitUsage
+	}
+}
+
+// parseInterspersed parses flags that may come before or after the
+// positional arguments, which it returns.
+func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, err
+		}
+		if fs.NArg() == 0 {
+			return pos, nil
+		}
+		pos = append(pos, fs.Arg(0))
+		args = fs.Args()[1:]
+	}
+}
+
+// newFlagSet makes a flag set whose --help prints the command's synopsis
+// and flags to stdout.
+func newFlagSet(name, synopsis string, stdout, stderr io.Writer) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		fmt.Fprintf(fs.Output(), "%s\n\nFlags:\n", synopsis)
+		fs.PrintDefaults()
+	}
+	return fs
+}
+
+// flagStatus turns a flag parsing error into an exit status: --help is
+// success, anything else a usage error.
+func flagStatus(fs *flag.FlagSet, err error, stdout io.Writer) int {
+	if errors.Is(err, flag.ErrHelp) {
+		fs.SetOutput(stdout)
+		fs.Usage()
+		return exitOK
+	}
+	return exitUsage
+}
+
+func cmdScenarios(args []string, stdout, stderr io.Writer) int {
+	fs := newFlagSet("scenarios", "Usage: schoolnet scenarios\n\nLists the scenarios shipped in the binary, each with its description.\nRun one with: schoolnet run NAME", stdout, stderr)
+	if err := fs.Parse(args); err != nil {
+		return flagStatus(fs, err, stdout)
+	}
+	tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', 0)
+	for _, s := range scenarios.Embedded() {
+		fmt.Fprintf(tw, "%s\t%s\n", s.Name, s.Description)
+	}
+	tw.Flush()
+	return exitOK
+}
+
+// version returns the module version and VCS revision the binary was built
+// from, where the build recorded them.
+func version() string {
+	bi, ok := debug.ReadBuildInfo()
+	if !ok {
+		return "(unknown)"
+	}
+	v := bi.Main.Version
+	for _, s := range bi.Settings {
+		if s.Key == "vcs.revision" && len(s.Value) >= 12 {
+			v += " " + s.Value[:12]
+		}
+	}
+	return v + " " + bi.GoVersion
+}

@@ -1,0 +1,9 @@
+// Package results writes what a run produces and computes the statistics
+// over replications: the yearly group metrics (yearly.csv), the school
+// panel (schools.csv), and the yearly table printed at the end of a run.
+//
+// Every file is written to a temporary name in its directory and renamed
+// when complete (see [WriteFile]), so an interrupted run never leaves a
+// half-written file. Numbers are formatted deterministically, so the same
+// scenario and seed give byte-identical files for any number of workers.
+package results

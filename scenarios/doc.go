@@ -1,0 +1,13 @@
+// Package scenarios holds schoolnet's scenario files and the code that
+// loads them.
+//
+// A scenario is a TOML file: a name and description, [run] settings
+// (seed, years, weeks per year, spin-up, replications), the [population]
+// to generate and [model] parameter overrides. Anything left out keeps the
+// default documented in docs/MODEL.md. Decoding is strict: an unknown key,
+// a wrong type or a value out of range is an [*Error] naming the file, the
+// line and the key path, with a "did you mean" hint for misspelt keys.
+//
+// The shipped scenarios are embedded in the binary; [Embedded] lists them
+// and [Load] reads either an embedded name or a file on disk.
+package scenarios

@@ -1,0 +1,97 @@
+package scenarios
+
+import (
+	"fmt"
+
+	"schoolnet/agents"
+	"schoolnet/sim"
+)
+
+// Scenario is one fully resolved scenario.
+type Scenario struct {
+	// Name identifies the scenario in output; Description says in a line
+	// what it asks.
+	Name        string                `toml:"name"`
+	Description string                `toml:"description"`
+	Run         RunSpec               `toml:"run"`
+	Population  agents.PopulationSpec `toml:"population"`
+	Model       agents.Params         `toml:"model"`
+}
+
+// RunSpec holds the run settings.
+type RunSpec struct {
+	// Seed is the run seed every random stream derives from.
+	Seed int64 `toml:"seed"`
+	// Years simulated after spin-up.
+	Years int `toml:"years"`
+	// WeeksPerYear is the number of weekly steps in a school year.
+	WeeksPerYear int `toml:"weeks_per_year"`
+	// SpinUpYears run before year 1 without policies, so that ties, climate
+	// and cohorts settle; the baseline reference is measured at their end.
+	SpinUpYears int `toml:"spin_up_years"`
+	// Replications is the number of independent replications.
+	Replications int `toml:"replications"`
+}
+
+// Default returns the scenario every file starts from: the default
+// population and parameters, six years of 40 school weeks (Chinese
+// school calendars run about 40 teaching weeks), five spin-up years and
+// four replications.
+func Default() Scenario {
+	return Scenario{
+		Name: "unnamed",
+		Run: RunSpec{Seed: 1, Years: 6, WeeksPerYear: 40, SpinUpYears: 5,
+			Replications: 4},
+		Population: agents.DefaultPopulation(),
+		Model:      agents.DefaultParams(),
+	}
+}
+
+// Config returns the engine configuration of the scenario, with workers
+// goroutines for the per-school phase.
+func (s *Scenario) Config(workers int) sim.Config {
+	return sim.Config{
+		Seed:         uint64(s.Run.Seed),
+		Years:        s.Run.Years,
+		WeeksPerYear: s.Run.WeeksPerYear,
+		SpinUpYears:  s.Run.SpinUpYears,
+		Workers:      workers,
+		Population:   s.Population,
+		Params:       s.Model,
+	}
+}
+
+// validate checks ranges; errors carry the key path but no file or line,
+// which the loader adds.
+func (s *Scenario) validate() error {
+	r := &s.Run
+	bad := func(key, msg string, args ...any) error {
+		return &Error{Key: "run." + key, Err: fmt.Errorf(msg, args...)}
+	}
+	switch {
+	case r.Seed < 0:
+		return bad("seed", "must not be negative, got %d", r.Seed)
+	case r.Years < 1 || r.Years > 200:
+		return bad("years", "must be in [1,200], got %d", r.Years)
+	case r.WeeksPerYear < 1 || r.WeeksPerYear > 52:
+		return bad("weeks_per_year", "must be in [1,52], got %d", r.WeeksPerYear)
+	case r.SpinUpYears < 0 || r.SpinUpYears > 50:
+		return bad("spin_up_years", "must be in [0,50], got %d", r.SpinUpYears)
+	case r.Replications < 1 || r.Replications > 100000:
+		return bad("replications", "must be in [1,100000], got %d", r.Replications)
+	}
+	if err := s.Population.Validate(); err != nil {
+		return paramErr("", err)
+	}
+	if err := s.Model.Validate(); err != nil {
+		return paramErr("model.", err)
+	}
+	return nil
+}
+
+func paramErr(prefix string, err error) error {
+	if pe, ok := err.(*agents.ParamError); ok {
+		return &Error{Key: prefix + pe.Key, Err: fmt.Errorf("%s", pe.Err)}
+	}
+	return err
+}

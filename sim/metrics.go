@@ -1,0 +1,100 @@
+package sim
+
+import "schoolnet/agents"
+
+// The groups of students that yearly metrics are reported for.
+var Groups = []string{"all", "strong", "average", "weak", "local", "migrant"}
+
+// GroupMetrics are a group's mean outcomes at the end of one year. School
+// features (leadership, climate, ...) are averaged over the group's
+// students, so they read as "the school a typical member attends".
+type GroupMetrics struct {
+	Group    string
+	Students int
+	// Z is mean achievement per subject and Composite over subjects, in SD
+	// of the baseline population of the same grade.
+	Z                                 [agents.NumSubjects]float64
+	Composite                         float64
+	PeerRelations, Engagement         float64
+	Leadership, Style, Morale         float64
+	Effectiveness, Climate, Resources float64
+	// Turnover is the share of the group's schools' teachers who left.
+	Turnover float64
+}
+
+// YearMetrics summarise one year of one replication.
+type YearMetrics struct {
+	Replication, Year int
+	Groups            []GroupMetrics // in the order of Groups
+	// GapStrongWeak and GapMigrantLocal are differences of composite means.
+	GapStrongWeak, GapMigrantLocal float64
+	// BetweenShare is the between-school share of the variance of the
+	// composite score: Σ_s n_s(ȳ_s − ȳ)² / Σ_i (y_i − ȳ)².
+	BetweenShare float64
+}
+
+// Summarise aggregates a year's school records into group metrics. All sums
+// run in school order.
+func Summarise(rec YearRecord) YearMetrics {
+	type acc struct {
+		sums                                   agents.StudentSums
+		lead, style, morale, eff, clim, res, w float64
+		leavers, teachers                      int
+	}
+	accs := make([]acc, len(Groups))
+	add := func(g int, r *agents.SchoolRecord, s *agents.StudentSums) {
+		a := &accs[g]
+		a.sums.Add(s)
+		w := float64(s.N)
+		a.w += w
+		a.lead += w * r.Leadership
+		a.style += w * r.Style
+		a.morale += w * r.Morale
+		a.eff += w * r.Effectiveness
+		a.clim += w * r.Climate
+		a.res += w * r.Resources
+		a.leavers += r.Leavers
+		a.teachers += r.Teachers
+	}
+	for i := range rec.Schools {
+		r := &rec.Schools[i]
+		all := r.All()
+		add(0, r, &all)
+		add(1+int(r.Tier), r, &all)
+		add(4, r, &r.Students[agents.Local])
+		add(5, r, &r.Students[agents.Migrant])
+	}
+	m := YearMetrics{Replication: rec.Replication, Year: rec.Year, Groups: make([]GroupMetrics, len(Groups))}
+	for g, a := range accs {
+		s := &a.sums
+		gm := GroupMetrics{Group: Groups[g], Students: s.N, Composite: s.Mean(s.Composite),
+			PeerRelations: s.Mean(s.PeerRelations), Engagement: s.Mean(s.Engagement)}
+		for k := range gm.Z {
+			gm.Z[k] = s.Mean(s.Z[k])
+		}
+		if a.w > 0 {
+			gm.Leadership, gm.Style, gm.Morale = a.lead/a.w, a.style/a.w, a.morale/a.w
+			gm.Effectiveness, gm.Climate, gm.Resources = a.eff/a.w, a.clim/a.w, a.res/a.w
+		}
+		if a.teachers > 0 {
+			gm.Turnover = float64(a.leavers) / float64(a.teachers)
+		}
+		m.Groups[g] = gm
+	}
+	m.GapStrongWeak = m.Groups[1].Composite - m.Groups[3].Composite
+	m.GapMigrantLocal = m.Groups[5].Composite - m.Groups[4].Composite
+
+	all := &accs[0].sums
+	mean := all.Mean(all.Composite)
+	total := all.CompositeSq - float64(all.N)*mean*mean
+	var between float64
+	for i := range rec.Schools {
+		s := rec.Schools[i].All()
+		d := s.Mean(s.Composite) - mean
+		between += float64(s.N) * d * d
+	}
+	if total > 0 {
+		m.BetweenShare = between / total
+	}
+	return m
+}

@@ -1,0 +1,35 @@
+package sim
+
+import "math/rand/v2"
+
+// Purpose separates the streams of one replication.
+type Purpose uint64
+
+// The streams of a replication. A school's stream is the same whatever
+// policies run, so a scenario and its policy-free twin share their
+// schools' randomness.
+const (
+	PurposeCity   Purpose = 1 // population layout
+	PurposeSchool Purpose = 2 // one per school: generation and stepping
+	PurposePolicy Purpose = 3 // the cross-school phase
+)
+
+// splitmix64 is the finaliser of SplitMix64 (Steele, Lea & Flood 2014), a
+// bijective mix that spreads nearby inputs over the whole range.
+func splitmix64(x uint64) uint64 {
+	x += 0x9e3779b97f4a7c15
+	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9
+	x = (x ^ (x >> 27)) * 0x94d049bb133111eb
+	return x ^ (x >> 31)
+}
+
+// Stream returns the random stream of one entity (a school index, or 0)
+// for one purpose in one replication of a run with the given seed. Equal
+// arguments give equal streams; any difference gives an independent one.
+func Stream(seed uint64, replication int, purpose Purpose, entity int) *rand.Rand {
+	h := splitmix64(seed)
+	h = splitmix64(h ^ uint64(replication))
+	h = splitmix64(h ^ uint64(purpose))
+	h = splitmix64(h ^ uint64(entity))
+	return rand.New(rand.NewPCG(h, splitmix64(h)))
+}
