@@ -1,0 +1,165 @@
+package main
+
+import (
+	"bytes"
+	"encoding/csv"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"schoolnet/results"
+)
+
+const smallScenario = `name = "small"
+description = "a quick world for tests"
+[run]
+seed = 42
+years = 2
+weeks_per_year = 10
+spin_up_years = 1
+replications = 3
+[population]
+districts = 2
+schools_per_district = 3
+staff_history_years = 3
+`
+
+// run calls Main and returns its status, stdout and stderr.
+func run(t *testing.T, args ...string) (int, string, string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	code := Main(args, &out, &errb)
+	return code, out.String(), errb.String()
+}
+
+func writeScenario(t *testing.T, src string) string {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), "scenario.toml")
+	if err := os.WriteFile(p, []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func TestRunSameBytesForAnyWorkers(t *testing.T) {
+	scn := writeScenario(t, smallScenario)
+	dirs := map[string]string{}
+	for _, w := range []string{"1", "4"} {
+		dirs[w] = t.TempDir()
+		code, _, stderr := run(t, "run", scn, "--workers", w, "--out", dirs[w], "--quiet")
+		if code != 0 {
+			t.Fatalf("workers %s: exit %d: %s", w, code, stderr)
+		}
+	}
+	for _, f := range []string{"yearly.csv", "schools.csv"} {
+		a, err := os.ReadFile(filepath.Join(dirs["1"], f))
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := os.ReadFile(filepath.Join(dirs["4"], f))
+		if !bytes.Equal(a, b) {
+			t.Errorf("%s differs between 1 and 4 workers", f)
+		}
+	}
+	// Another seed gives other results.
+	other := t.TempDir()
+	if code, _, stderr := run(t, "run", "--seed", "43", scn, "--out", other, "--quiet"); code != 0 {
+		t.Fatalf("seed 43: %s", stderr)
+	}
+	a, _ := os.ReadFile(filepath.Join(dirs["1"], "yearly.csv"))
+	b, _ := os.ReadFile(filepath.Join(other, "yearly.csv"))
+	if bytes.Equal(a, b) {
+		t.Error("seeds 42 and 43 wrote identical yearly.csv")
+	}
+}
+
+func TestRunPrintsTableAndWritesDocumentedColumns(t *testing.T) {
+	scn := writeScenario(t, smallScenario)
+	dir := t.TempDir()
+	code, stdout, stderr := run(t, "run", scn, "--out", dir, "--quiet")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	for _, want := range []string{"strong", "weak", "gap S-W", "leadership", "peer rel.", "yearly.csv"} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("output lacks %q:\n%s", want, stdout)
+		}
+	}
+	// years 0..2 each on a line of the table
+	for _, y := range []string{"\n     0 ", "\n     1 ", "\n     2 "} {
+		if !strings.Contains(stdout, y) {
+			t.Errorf("table lacks the row of year %q", strings.TrimSpace(y))
+		}
+	}
+	for f, cols := range map[string][]string{"yearly.csv": results.YearlyColumns, "schools.csv": results.SchoolColumns} {
+		data, err := os.ReadFile(filepath.Join(dir, f))
+		if err != nil {
+			t.Fatal(err)
+		}
+		rows, err := csv.NewReader(bytes.NewReader(data)).ReadAll()
+		if err != nil {
+			t.Fatalf("%s: %v", f, err)
+		}
+		if !slices.Equal(rows[0], cols) {
+			t.Errorf("%s header %v, want %v", f, rows[0], cols)
+		}
+		perYear := map[string]int{"yearly.csv": 6, "schools.csv": 6}[f]
+		if want := 1 + 3*3*perYear; len(rows) != want { // 3 reps × years 0..2
+			t.Errorf("%s has %d rows, want %d", f, len(rows), want)
+		}
+	}
+	entries, _ := os.ReadDir(dir)
+	for _, e := range entries {
+		if strings.HasSuffix(e.Name(), ".tmp") {
+			t.Errorf("temporary file %s left behind", e.Name())
+		}
+	}
+}
+
+func TestBadInputExitsTwoAndWritesNothing(t *testing.T) {
+	for _, tt := range []struct {
+		name string
+		args []string
+		msg  string
+	}{
+		{"bad key", []string{"run", writeScenario(t, "[run]\nyaers = 2\n")}, "scenario.toml:2: run.yaers: unknown key (did you mean run.years?)"},
+		{"bad value", []string{"run", writeScenario(t, "[model]\ntie_accept = 3\n")}, "scenario.toml:2: model.tie_accept: must be in [0,1]"},
+		{"missing file", []string{"run", "no/such/file.toml"}, "no/such/file.toml"},
+		{"bad flag", []string{"run", "--wrokers", "2"}, "wrokers"},
+		{"zero workers", []string{"run", "--workers", "0"}, "--workers"},
+		{"two scenarios", []string{"run", "a.toml", "b.toml"}, "one scenario at a time"},
+		{"unknown command", []string{"fly"}, `unknown command "fly"`},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			out := filepath.Join(t.TempDir(), "out")
+			code, _, stderr := run(t, append(tt.args, "--out", out)...)
+			if code != 2 {
+				t.Errorf("exit %d, want 2", code)
+			}
+			if !strings.Contains(stderr, tt.msg) {
+				t.Errorf("stderr %q lacks %q", stderr, tt.msg)
+			}
+			if _, err := os.Stat(out); !os.IsNotExist(err) {
+				t.Errorf("output directory was created")
+			}
+		})
+	}
+}
+
+func TestHelpOnEveryCommand(t *testing.T) {
+	for _, args := range [][]string{{"help"}, {"--help"}, {"run", "--help"}, {"scenarios", "--help"}} {
+		code, stdout, _ := run(t, args...)
+		if code != 0 || !strings.Contains(stdout, "Usage") {
+			t.Errorf("%v: exit %d, output %q; want 0 and a usage text", args, code, stdout)
+		}
+	}
+}
+
+func TestScenariosListsBaseline(t *testing.T) {
+	code, stdout, _ := run(t, "scenarios")
+	if code != 0 || !strings.Contains(stdout, "baseline") {
+		t.Errorf("exit %d, output %q; want baseline listed", code, stdout)
+	}
+}

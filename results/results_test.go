@@ -1,0 +1,87 @@
+package results
+
+import (
+	"errors"
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"io"
+	"math"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func TestMeanCI(t *testing.T) {
+	for _, tt := range []struct {
+		xs         []float64
+		mean, half float64
+	}{
+		// t(0.975, 4) = 2.7764451, sd = sqrt(2.5)
+		{[]float64{1, 2, 3, 4, 5}, 3, 2.7764451 * math.Sqrt(2.5) / math.Sqrt(5)},
+		// t(0.975, 1) = 12.7062047, sd = sqrt(2)
+		{[]float64{0, 2}, 1, 12.7062047 * math.Sqrt(2) / math.Sqrt(2)},
+		{[]float64{4, 4, 4}, 4, 0},
+	} {
+		m, h := MeanCI(tt.xs)
+		if math.Abs(m-tt.mean) > 1e-9 || math.Abs(h-tt.half) > 1e-6 {
+			t.Errorf("MeanCI(%v) = %g ± %g, want %g ± %g", tt.xs, m, h, tt.mean, tt.half)
+		}
+	}
+	if _, h := MeanCI([]float64{1}); !math.IsNaN(h) {
+		t.Errorf("one value: half-width %g, want NaN", h)
+	}
+}
+
+func TestWriteFileIsAtomic(t *testing.T) {
+	dir := t.TempDir()
+	p := filepath.Join(dir, "a.csv")
+	if err := WriteFile(p, func(w io.Writer) error { _, err := io.WriteString(w, "old\n"); return err }); err != nil {
+		t.Fatal(err)
+	}
+	// A writer that fails half-way leaves the old file and no temporary.
+	boom := errors.New("disk on fire")
+	err := WriteFile(p, func(w io.Writer) error {
+		io.WriteString(w, "new half")
+		return boom
+	})
+	if !errors.Is(err, boom) {
+		t.Fatalf("got %v, want the writer's error", err)
+	}
+	if b, _ := os.ReadFile(p); string(b) != "old\n" {
+		t.Errorf("file now %q, want the old content", b)
+	}
+	entries, _ := os.ReadDir(dir)
+	if len(entries) != 1 {
+		t.Errorf("directory holds %d entries, want only a.csv", len(entries))
+	}
+}
+
+// TestEvaluationNeverReadsMotivation guards the model's one secret: the
+// principals' latent reform motivation. No code that reports or evaluates
+// outcomes may read it (or the response it drives).
+func TestEvaluationNeverReadsMotivation(t *testing.T) {
+	for _, dir := range []string{".", "../sim", "../cmd/schoolnet"} {
+		files, _ := filepath.Glob(filepath.Join(dir, "*.go"))
+		for _, f := range files {
+			if strings.HasSuffix(f, "_test.go") {
+				continue
+			}
+			fset := token.NewFileSet()
+			file, err := parser.ParseFile(fset, f, nil, 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			ast.Inspect(file, func(n ast.Node) bool {
+				if sel, ok := n.(*ast.SelectorExpr); ok {
+					switch sel.Sel.Name {
+					case "ReformMotivation", "ReformResponse":
+						t.Errorf("%s reads %s", fset.Position(sel.Pos()), sel.Sel.Name)
+					}
+				}
+				return true
+			})
+		}
+	}
+}
