@@ -15,8 +15,9 @@
 // Each mechanism of docs/MODEL.md has a function of the same name:
 // [LearningGrowth], [EngagementUpdate], [PeerTieUpdate], [LeadershipUpdate],
 // [ClimateUpdate], [MoraleUpdate], [ResourceUpdate], [TeacherDevelopment],
-// [TeacherAttrition], [ReputationUpdate] and [SchoolYear]. [StepSchool] and
-// [EndYear] run them in their fixed order. Every parameter is a field of
+// [TeacherAttrition], [Hire], [PrincipalSuccession], [ReputationUpdate] and
+// [SchoolYear]. [StepSchool], [CloseYear] and [SchoolYear] run them in their
+// fixed order. Every parameter is a field of
 // [Params], whose doc comments give the default, unit and source.
 //
 // # Randomness

@@ -72,13 +72,16 @@ type Params struct {
 
 	// Peer ties (PeerTieUpdate).
 
-	// TieMeetRate is the chance per week that a student meets a candidate
-	// peer. Default 0.5 per week: assumption, giving about 4 ties after a
-	// term, in line with Add Health friend nominations (Moody 2001).
+	// TieMeetRate is the number of candidate peers a student meets in a
+	// year (the weekly chance is TieMeetRate/W, at most 1). Default 20 per
+	// year: assumption, giving students about 2.7 ties of their 6 slots in
+	// the baseline, near the 3-4 friends adolescents name in Add Health
+	// (Moody 2001); about 43% of ties last a year.
 	TieMeetRate float64 `toml:"tie_meet_rate"`
-	// TieSameClass is the share of meetings with a classmate rather than a
-	// student of the same grade in another class. Default 0.8: assumption;
-	// Chinese classes stay together for all lessons.
+	// TieSameClass is the share of meetings drawn from the student's class;
+	// the rest are drawn from the whole grade (own class included).
+	// Default 0.8: assumption; Chinese classes stay together for all
+	// lessons.
 	TieSameClass float64 `toml:"tie_same_class"`
 	// TieAccept is the chance that a meeting of two identical students with
 	// free slots becomes a tie, at the baseline climate. Default 0.6:
@@ -100,10 +103,10 @@ type Params struct {
 	// migrant and the other local. Default 1.0: assumption, after Liu (2021)
 	// on migrant children in member schools.
 	HomophilyMigrant float64 `toml:"homophily_migrant"`
-	// TieDropRate is the yearly chance that a tie between identical students
-	// ends; dissimilarity raises it. Default 0.5 per year: assumption,
-	// adolescent friendships are about half stable over a year (Poulin &
-	// Chan 2010).
+	// TieDropRate is the yearly hazard that a tie between identical
+	// students ends; dissimilarity raises it by the factor (1 + d). Default
+	// 0.5 per year: assumption, adolescent friendships are about half
+	// stable over a year (Poulin & Chan 2010).
 	TieDropRate float64 `toml:"tie_drop_rate"`
 	// TieStrengthRate is how fast a tie's strength grows towards 1. Default
 	// 2.0 per year: assumption.
@@ -132,9 +135,10 @@ type Params struct {
 	// assumption, after the 2014 national policy on rotating school
 	// leaders every few terms (Liu 2021).
 	PrincipalTurnover float64 `toml:"principal_turnover"`
-	// MentoringRate is the yearly share of the gap to the mentor's leadership
-	// a fully mentored, averagely motivated principal closes. Default 0.3 per
-	// year: assumption; SSP mentoring by principals and experts, Wang & Liu
+	// MentoringRate is the yearly rate at which a fully mentored, averagely
+	// motivated principal closes the gap to the mentor's leadership (a
+	// share 1 − e^(−0.3) ≈ 0.26 of it in a year of weekly steps). Default
+	// 0.3 per year: assumption; SSP mentoring by principals and experts, Wang & Liu
 	// (2025).
 	MentoringRate float64 `toml:"mentoring_rate"`
 	// TrainingRate is the yearly leadership gain of full-time-equivalent
@@ -157,7 +161,8 @@ type Params struct {
 	// 1.0 per year: assumption.
 	ClimateRate float64 `toml:"climate_rate"`
 	// ClimateBase is the climate target of a school with zero leadership and
-	// morale. Default 0.15: assumption, sets a mean climate near 0.55.
+	// morale. Default 0.15: assumption; the baseline's mean climate is then
+	// about 0.48.
 	ClimateBase float64 `toml:"climate_base"`
 	// ClimateLeadership is the climate target's rise per unit of effective
 	// leadership. Default 0.4: assumption, after Hallinger & Heck (1998),
@@ -170,7 +175,7 @@ type Params struct {
 	// Default 2.0 per year: assumption.
 	MoraleRate float64 `toml:"morale_rate"`
 	// MoraleBase is the morale target with zero leadership and climate.
-	// Default 0.2: assumption, sets a mean morale near 0.6.
+	// Default 0.2: assumption; the baseline's mean morale is then about 0.52.
 	MoraleBase float64 `toml:"morale_base"`
 	// MoraleLeadership is the morale target's rise per unit of effective
 	// leadership. Default 0.4: assumption, after Leithwood & Jantzi (2006).
@@ -216,15 +221,20 @@ type Params struct {
 	// school's mean achievement below the baseline mean. Default 0.8:
 	// assumption, after Hanushek, Kain & Rivkin (2004).
 	AttritionWeakness float64 `toml:"attrition_weakness"`
-	// HireEffectiveness is a new teacher's mean effectiveness relative to
-	// the baseline teacher mean. Default -0.05 SD/year: Kraft & Papay (2014),
-	// novices below the mean.
+	// HireEffectiveness is a new teacher's mean effectiveness before the
+	// reputation term, on the scale where experience gains (up to
+	// TeacherExperienceGain·TeacherExperienceScale = 0.16) accumulate;
+	// learning uses deviations from the baseline teacher mean (about
+	// +0.16), so novices start about 0.2 SD below the average teacher.
+	// Default -0.05 SD/year: Kraft & Papay (2014), novices well below
+	// experienced teachers.
 	HireEffectiveness float64 `toml:"hire_effectiveness"`
 	// HireReputation is the rise in a new hire's mean effectiveness per unit
 	// of school reputation (SD of mean achievement). Default 0.08 SD/year:
 	// assumption; strong schools attract stronger candidates (Hanushek,
-	// Kain & Rivkin 2004), giving a strong-weak difference in teacher
-	// effectiveness of about 0.13 SD, one teacher SD.
+	// Kain & Rivkin 2004). With attrition higher in weak schools, the
+	// baseline's strong-weak difference in teacher effectiveness is about
+	// 0.18 SD.
 	HireReputation float64 `toml:"hire_reputation"`
 	// TeacherSD is the SD of effectiveness among teachers and new hires.
 	// Default 0.13 SD/year: Hanushek & Rivkin (2010), 0.11-0.15.
@@ -274,7 +284,7 @@ func DefaultParams() Params {
 		EngagementClimate: 0.30,
 		EngagementStyle:   0.10,
 
-		TieMeetRate:          0.5,
+		TieMeetRate:          20,
 		TieSameClass:         0.8,
 		TieAccept:            0.6,
 		TieClimateInclusion:  0.5,
@@ -341,7 +351,7 @@ func (e *ParamError) Error() string { return "agents: " + e.Key + ": " + e.Err }
 // *ParamError.
 func (p *Params) Validate() error {
 	chances := map[string]bool{
-		"tie_meet_rate": true, "tie_same_class": true, "tie_accept": true,
+		"tie_same_class": true, "tie_accept": true,
 		"tie_drop_rate": true, "novice_gap": true, "principal_turnover": true, "mentoring_rate": true,
 		"context_discount": true, "attrition_base": true, "facility_depreciation": true,
 		"course_depreciation": true, "reputation_weight": true, "collaboration_gain": true,

@@ -4,13 +4,15 @@ import "math"
 
 // PeerTieUpdate runs one week of student i's peer ties:
 //
-//  1. Each tie's strength grows: s ← s + (ρ_s/W)·(1 − s).
-//  2. One slot, chosen at random, may end: a tie to j ends with chance
-//     K·(δ/W)·(1 + d_ij), the K making up for checking one slot of K.
-//  3. With chance TieMeetRate (per week) i meets a candidate j: a
-//     classmate with chance TieSameClass, else a student of the same grade.
-//     If both have a free slot and are not yet tied, the tie forms with
+//  1. One of i's K slots, chosen at random, may end: a tie to j ends with
+//     chance (K/2)·(δ/W)·(1 + d_ij). Each tie is checked from both ends,
+//     each end picking it with chance 1/K, so a tie's yearly hazard is
+//     δ·(1 + d_ij).
+//  2. With chance TieMeetRate/W, i meets a candidate j: a classmate with
+//     chance TieSameClass, else any student of the same grade. If both have
+//     a free slot and are not yet tied, a tie of strength 0 forms with
 //     chance a·(1 + χ·(C − C̄))·exp(−d_ij), capped at 1.
+//  3. Each tie's strength grows: s ← s + (ρ_s/W)·(1 − s).
 //  4. Peer relations PR_i = Σ_k s_k / K.
 //
 // The dissimilarity is
@@ -27,6 +29,24 @@ func PeerTieUpdate(s *School, i int, env *Env, w float64) {
 	str := s.TieStrength[i*TiesPerStudent : (i+1)*TiesPerStudent]
 	inclusion := p.TieClimateInclusion * (float64(s.Climate) - env.Ref.Climate)
 
+	if k := r.IntN(TiesPerStudent); ties[k] >= 0 {
+		j := int(ties[k])
+		chance := TiesPerStudent / 2 * p.TieDropRate / w * (1 + dissimilarity(s, i, j, p, inclusion))
+		if r.Float64() < chance {
+			unlink(s, i, j)
+		}
+	}
+
+	if r.Float64() < p.TieMeetRate/w {
+		j := meetCandidate(s, i, p)
+		if j >= 0 && hasFreeSlot(s, i) && hasFreeSlot(s, j) && !tied(s, i, j) {
+			accept := p.TieAccept * (1 + inclusion) * math.Exp(-dissimilarity(s, i, j, p, inclusion))
+			if r.Float64() < accept {
+				link(s, i, j)
+			}
+		}
+	}
+
 	grow := float32(p.TieStrengthRate / w)
 	var sum float32
 	for k, j := range ties {
@@ -36,26 +56,6 @@ func PeerTieUpdate(s *School, i int, env *Env, w float64) {
 		}
 	}
 	s.Students[i].PeerRelations = sum / TiesPerStudent
-
-	if k := r.IntN(TiesPerStudent); ties[k] >= 0 {
-		j := int(ties[k])
-		chance := TiesPerStudent * p.TieDropRate / w * (1 + dissimilarity(s, i, j, p, inclusion))
-		if r.Float64() < chance {
-			unlink(s, i, j)
-		}
-	}
-
-	if r.Float64() >= p.TieMeetRate {
-		return
-	}
-	j := meetCandidate(s, i, p)
-	if j < 0 || !hasFreeSlot(s, i) || !hasFreeSlot(s, j) || tied(s, i, j) {
-		return
-	}
-	accept := p.TieAccept * (1 + inclusion) * math.Exp(-dissimilarity(s, i, j, p, inclusion))
-	if r.Float64() < accept {
-		link(s, i, j)
-	}
 }
 
 // dissimilarity is d_ij of PeerTieUpdate.

@@ -76,7 +76,8 @@ type School struct {
 	Digital  float32
 	Autonomy float32
 
-	// Year counters, reset by EndYear after metrics are read.
+	// Leavers and Hires count this year's teacher turnover; CloseYear
+	// resets and fills them.
 	Leavers, Hires int32
 
 	nextID  int64

@@ -75,8 +75,8 @@ func (s *Scenario) validate() error {
 		return bad("years", "must be in [1,200], got %d", r.Years)
 	case r.WeeksPerYear < 1 || r.WeeksPerYear > 52:
 		return bad("weeks_per_year", "must be in [1,52], got %d", r.WeeksPerYear)
-	case r.SpinUpYears < 0 || r.SpinUpYears > 50:
-		return bad("spin_up_years", "must be in [0,50], got %d", r.SpinUpYears)
+	case r.SpinUpYears < 1 || r.SpinUpYears > 50:
+		return bad("spin_up_years", "must be in [1,50] (year 0 is the baseline), got %d", r.SpinUpYears)
 	case r.Replications < 1 || r.Replications > 100000:
 		return bad("replications", "must be in [1,100000], got %d", r.Replications)
 	}

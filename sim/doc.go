@@ -18,8 +18,8 @@
 //
 // # Determinism
 //
-// Every stream is derived from the run seed by [Stream], one per
-// replication and school plus one per replication for policies. A school is
+// Every stream is derived from the run seed by [Stream]: per replication,
+// one for the city layout, one per school and one for policies. A school is
 // stepped by one worker at a time and reads nothing another worker writes,
 // and all sums over schools run in index order, so a run's output is
 // byte-identical for any number of workers.

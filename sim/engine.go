@@ -32,8 +32,8 @@ func (c *Config) Validate() error {
 		return fmt.Errorf("sim: years must be at least 1, got %d", c.Years)
 	case c.WeeksPerYear < 1 || c.WeeksPerYear > 52:
 		return fmt.Errorf("sim: weeks_per_year must be in [1,52], got %d", c.WeeksPerYear)
-	case c.SpinUpYears < 0:
-		return fmt.Errorf("sim: spin_up_years must not be negative, got %d", c.SpinUpYears)
+	case c.SpinUpYears < 1:
+		return fmt.Errorf("sim: spin_up_years must be at least 1 (year 0 is the baseline), got %d", c.SpinUpYears)
 	}
 	if err := c.Params.Validate(); err != nil {
 		return err

@@ -1,0 +1,94 @@
+package agents
+
+import (
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"os"
+	"reflect"
+	"regexp"
+	"strings"
+	"testing"
+)
+
+// mechanisms are the functions docs/MODEL.md must describe, one
+// subsection each, under the same name.
+var mechanisms = []string{
+	"LearningGrowth", "EngagementUpdate", "PeerTieUpdate", "LeadershipUpdate",
+	"EffectiveLeadership", "ReformResponse", "ClimateUpdate", "MoraleUpdate",
+	"ResourceUpdate", "TeacherDevelopment", "TeacherAttrition", "Hire",
+	"PrincipalSuccession", "ReputationUpdate", "SchoolYear",
+	"MeasureReference", "Measure",
+}
+
+func readModelDoc(t *testing.T) string {
+	t.Helper()
+	b, err := os.ReadFile("../docs/MODEL.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+// TestModelDocCoversParameters checks that every parameter a scenario can
+// set appears in docs/MODEL.md with its key in backticks.
+func TestModelDocCoversParameters(t *testing.T) {
+	doc := readModelDoc(t)
+	keys := ParamKeys()
+	for _, f := range reflect.VisibleFields(reflect.TypeFor[PopulationSpec]()) {
+		if k := f.Tag.Get("toml"); f.Type.Kind() != reflect.Struct {
+			keys = append(keys, k)
+		}
+	}
+	for _, f := range reflect.VisibleFields(reflect.TypeFor[TierSpec]()) {
+		keys = append(keys, f.Tag.Get("toml"))
+	}
+	for _, k := range keys {
+		if !strings.Contains(doc, "`"+k+"`") && !strings.Contains(doc, "."+k+"`") {
+			t.Errorf("docs/MODEL.md does not document parameter `%s`", k)
+		}
+	}
+}
+
+// TestModelDocMatchesMechanisms checks both directions: every mechanism in
+// the code has a submodel heading in docs/MODEL.md, and every Go name in a
+// submodel heading exists in package agents.
+func TestModelDocMatchesMechanisms(t *testing.T) {
+	doc := readModelDoc(t)
+	var headings []string
+	for _, line := range strings.Split(doc, "\n") {
+		if strings.HasPrefix(line, "#") {
+			headings = append(headings, line)
+		}
+	}
+	joined := strings.Join(headings, "\n")
+	for _, m := range mechanisms {
+		if !regexp.MustCompile(`\b` + m + `\b`).MatchString(joined) {
+			t.Errorf("docs/MODEL.md has no heading for mechanism %s", m)
+		}
+	}
+
+	declared := map[string]bool{}
+	fset := token.NewFileSet()
+	pkgs, err := parser.ParseDir(fset, ".", func(fi os.FileInfo) bool { return !strings.HasSuffix(fi.Name(), "_test.go") }, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range pkgs {
+		for _, f := range p.Files {
+			for _, d := range f.Decls {
+				if fn, ok := d.(*ast.FuncDecl); ok {
+					declared[fn.Name.Name] = true
+				}
+			}
+		}
+	}
+	code := regexp.MustCompile("`([A-Z][A-Za-z]+)`")
+	for _, h := range headings {
+		for _, m := range code.FindAllStringSubmatch(h, -1) {
+			if !declared[m[1]] {
+				t.Errorf("docs/MODEL.md heading %q names %s, which package agents does not declare", h, m[1])
+			}
+		}
+	}
+}
