@@ -10,7 +10,12 @@ package agents
 // with P the principal's potential, X their experience, m the mentoring intensity, L_mentor
 // the mentor's leadership, T the training share and r the school's
 // ReformResponse (driven by the latent motivation). L stays in [0,1].
-// The effective leadership is Principal.EffectiveLeadership.
+// The effective leadership is Principal.EffectiveLeadership, blended with a
+// federation lead's where one is shared:
+//
+//	L_eff = (1 − w)·L_eff,own + w·L_shared
+//
+// with w = Reform.SharedWeight and L_shared = Reform.SharedLeadership.
 func LeadershipUpdate(s *School, env *Env, w float64) float64 {
 	p := env.Par
 	pr := &s.Principal
@@ -21,7 +26,8 @@ func LeadershipUpdate(s *School, env *Env, w float64) float64 {
 		p.MentoringRate*float64(pr.Mentoring)*r*max(0, float64(pr.MentorLeadership)-l) +
 		p.TrainingRate*float64(pr.Training)*r
 	pr.Leadership = float32(min(1, l+dl/w))
-	return pr.EffectiveLeadership(s.Tier, p)
+	w8 := float64(s.Reform.SharedWeight)
+	return (1-w8)*pr.EffectiveLeadership(s.Tier, p) + w8*float64(s.Reform.SharedLeadership)
 }
 
 // ClimateUpdate moves school climate towards its target:

@@ -29,13 +29,15 @@ func (lg *learning) grow(s *School, i int) { LearningGrowth(s, i, lg) }
 
 // LearningGrowth adds one week of growth to each subject of student i:
 //
-//	Δa_is = (1/W)·[ g0 + (E_t − Ē) + β_sty·(S_t − S̄) + β_peer·Z_cs
+//	Δa_is = (1/W)·[ g0 + (1 − u_s)·E_t + u_s·E_s^remote − Ē − β_load·load_t
+//	               + β_sty·(S_t − S̄) + β_peer·Z_cs
 //	               + β_pr·(PR_i − PR̄) + β_eng·(e_i − ē)
 //	               + β_res·(R − R̄) + β_clim·(C − C̄) ] + (σ/√W)·ε
 //
 // where W is weeks per year, t the class's teacher of subject s with
-// effectiveness E_t and style S_t, Z_cs the class mean in s in SD of the
-// reference grade, PR_i and e_i the student's peer relations and
+// effectiveness E_t, style S_t and collaboration load load_t, u_s the share
+// of lessons in s given remotely by an expert of effectiveness E_s^remote
+// (Reform.Remote), Z_cs the class mean in s in SD of the reference grade, PR_i and e_i the student's peer relations and
 // engagement, R and C the school's resources and climate, bars the frozen
 // reference means and ε a standard normal draw from the school's stream.
 func LearningGrowth(s *School, i int, lg *learning) {
@@ -50,8 +52,10 @@ func LearningGrowth(s *School, i int, lg *learning) {
 	r := s.rng
 	for k := range NumSubjects {
 		t := &s.Teachers[teach[k]]
+		u := float64(s.Reform.Remote[k])
 		g := student +
-			float64(t.Effectiveness) - ref.Effectiveness +
+			(1-u)*float64(t.Effectiveness) + u*float64(s.Reform.RemoteEffectiveness[k]) - ref.Effectiveness -
+			p.LoadEffect*float64(t.Load) +
 			p.StyleEffect*(float64(t.Style)-ref.Style) +
 			p.PeerAchievementEffect*peers[k]
 		st.Achievement[k] += float32(g*lg.invW + lg.noise*r.NormFloat64())

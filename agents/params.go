@@ -52,6 +52,13 @@ type Params struct {
 	// Thapa et al. (2013), climate is consistently associated with achievement.
 	ClimateEffect float64 `toml:"climate_effect"`
 
+	// LoadEffect is the growth lost per unit share of a teacher's time taken
+	// from teaching by collaboration duties. Default 0.3 SD/year per unit
+	// (a teacher away a tenth of the time costs their students 0.03 SD a
+	// year): assumption; Croft (2015) and Armstrong (2015) on the time cost
+	// of partnerships.
+	LoadEffect float64 `toml:"load_effect"`
+
 	// Engagement (EngagementUpdate).
 
 	// EngagementRate is how fast engagement relaxes to its target. Default
@@ -108,6 +115,12 @@ type Params struct {
 	// 0.5 per year: assumption, adolescent friendships are about half
 	// stable over a year (Poulin & Chan 2010).
 	TieDropRate float64 `toml:"tie_drop_rate"`
+	// ActivityTieBoost is the rise in the chance of meeting peers per unit
+	// of a school's joint-activity intensity (partner-school activities,
+	// new extracurricular courses). Default 1.0 (full-intensity activities
+	// double meetings): assumption; Wang & Liu (2025) find peer
+	// relationships the largest mediator of SSP.
+	ActivityTieBoost float64 `toml:"activity_tie_boost"`
 	// TieStrengthRate is how fast a tie's strength grows towards 1. Default
 	// 2.0 per year: assumption.
 	TieStrengthRate float64 `toml:"tie_strength_rate"`
@@ -278,6 +291,7 @@ func DefaultParams() Params {
 		EngagementEffect:      0.30,
 		ResourceEffect:        0.05,
 		ClimateEffect:         0.20,
+		LoadEffect:            0.3,
 
 		EngagementRate:    2.0,
 		EngagementPeer:    0.30,
@@ -292,6 +306,7 @@ func DefaultParams() Params {
 		HomophilySES:         0.5,
 		HomophilyMigrant:     1.0,
 		TieDropRate:          0.5,
+		ActivityTieBoost:     1.0,
 		TieStrengthRate:      2.0,
 
 		LeadershipExperienceRate:  0.15,

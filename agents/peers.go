@@ -8,7 +8,9 @@ import "math"
 //     chance (K/2)·(δ/W)·(1 + d_ij). Each tie is checked from both ends,
 //     each end picking it with chance 1/K, so a tie's yearly hazard is
 //     δ·(1 + d_ij).
-//  2. With chance TieMeetRate/W, i meets a candidate j: a classmate with
+//  2. With chance (TieMeetRate/W)·(1 + b·Activity), where Activity is the
+//     school's joint-activity intensity (Reform.Activity) and b the
+//     ActivityTieBoost, i meets a candidate j: a classmate with
 //     chance TieSameClass, else any student of the same grade. If both have
 //     a free slot and are not yet tied, a tie of strength 0 forms with
 //     chance a·(1 + χ·(C − C̄))·exp(−d_ij), capped at 1.
@@ -37,7 +39,7 @@ func PeerTieUpdate(s *School, i int, env *Env, w float64) {
 		}
 	}
 
-	if r.Float64() < p.TieMeetRate/w {
+	if r.Float64() < p.TieMeetRate/w*(1+p.ActivityTieBoost*float64(s.Reform.Activity)) {
 		j := meetCandidate(s, i, p)
 		if j >= 0 && hasFreeSlot(s, i) && hasFreeSlot(s, j) && !tied(s, i, j) {
 			accept := p.TieAccept * (1 + inclusion) * math.Exp(-dissimilarity(s, i, j, p, inclusion))

@@ -259,7 +259,7 @@ func generateSchool(s *School, tier Tier, spec *PopulationSpec, par *Params) {
 		first := len(s.Teachers)
 		for range perSubject {
 			t := s.newTeacher(sub, par)
-			t.Experience = float32(math.Min(35, r.ExpFloat64()/par.AttritionBase))
+			t.Experience = float32(math.Floor(math.Min(35, r.ExpFloat64()/par.AttritionBase)))
 			t.Effectiveness += float32(experienceGain(float64(t.Experience), par))
 			s.Teachers = append(s.Teachers, t)
 		}
@@ -308,10 +308,12 @@ func staffHistory(s *School, years int, par *Params) {
 	}
 }
 
-// experienceGain is the effectiveness a teacher has gained from x years of
-// experience: the integral of TeacherExperienceGain·exp(−t/scale).
-func experienceGain(x float64, par *Params) float64 {
-	return par.TeacherExperienceGain * par.TeacherExperienceScale * (1 - math.Exp(-x/par.TeacherExperienceScale))
+// experienceGain is the effectiveness a teacher has gained from n whole
+// years of TeacherDevelopment's experience term: Σ_{k<n} g·q^k = g·(1 − qⁿ)/(1 − q)
+// with q = exp(−1/TeacherExperienceScale).
+func experienceGain(n float64, par *Params) float64 {
+	q := math.Exp(-1 / par.TeacherExperienceScale)
+	return par.TeacherExperienceGain * (1 - math.Pow(q, n)) / (1 - q)
 }
 
 // newStudent draws a member of the school's intake. Achievement in the four

@@ -17,12 +17,13 @@ type Principal struct {
 	// was gained; the entry of the current school's tier is the principal's
 	// experience in comparable schools.
 	ExperienceByTier [NumTiers]float32
-	// Mentoring is the intensity of mentoring received this year, in [0,1],
-	// and MentorLeadership the mentor's leadership; both are set by policies.
+	// Mentoring is the intensity of mentoring received this week, in [0,1],
+	// and MentorLeadership the mentor's leadership; both are set by policies
+	// and cleared every week (ClearReform).
 	Mentoring        float32
 	MentorLeadership float32
-	// Training is this year's share of full-time-equivalent leadership
-	// training, set by policies.
+	// Training is this week's share of full-time-equivalent leadership
+	// training, set by policies and cleared every week.
 	Training float32
 
 	// motivation is the latent reform motivation: a standard normal draw

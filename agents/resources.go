@@ -8,24 +8,30 @@ package agents
 // where f_arrive and k_arrive are the money put into the pipeline
 // ResourceLagWeeks weeks ago (see School.Invest). The school's routine
 // budget (FacilitySpending, CourseSpending a year) enters the pipeline
-// every week; at the generated stock it exactly offsets depreciation.
+// every week, with the same lag; at the generated stock it exactly offsets
+// depreciation.
 func ResourceUpdate(s *School, env *Env) {
 	p := env.Par
 	w := float64(env.WeeksPerYear)
+	s.Invest(s.FacilitySpending/w, s.CourseSpending/w)
 	f, k := s.pipeF[s.pipeAt], s.pipeC[s.pipeAt]
 	s.pipeF[s.pipeAt], s.pipeC[s.pipeAt] = 0, 0
 	s.pipeAt = (s.pipeAt + 1) % len(s.pipeF)
 	s.Facilities = float32(float64(s.Facilities)*(1-p.FacilityDepreciation/w) + f/p.FacilityUnitCost)
 	s.Courses = float32(float64(s.Courses)*(1-p.CourseDepreciation/w) + k/p.CourseUnitCost)
-	s.Invest(s.FacilitySpending/w, s.CourseSpending/w)
 }
 
 // FillPipeline puts a full lag's worth of routine spending into the
-// pipeline, so that a generated school starts at its steady state.
+// pipeline, so that a generated school starts at its steady state. Between
+// steps the ring's slot before pipeAt is empty: it is where the next
+// week's spending goes.
 func FillPipeline(s *School, weeksPerYear int) {
 	w := float64(weeksPerYear)
+	free := (s.pipeAt + len(s.pipeF) - 1) % len(s.pipeF)
 	for k := range s.pipeF {
-		s.pipeF[k] = s.FacilitySpending / w
-		s.pipeC[k] = s.CourseSpending / w
+		if k != free {
+			s.pipeF[k] = s.FacilitySpending / w
+			s.pipeC[k] = s.CourseSpending / w
+		}
 	}
 }

@@ -76,6 +76,15 @@ type School struct {
 	Digital  float32
 	Autonomy float32
 
+	// Reform is this week's policy inputs; Member the school's place in
+	// reform structures; Cost this year's reform costs.
+	Reform Reform
+	Member Membership
+	Cost   Costs
+	// Admitted, when not nil, is the next intake chosen by a school-choice
+	// policy; SchoolYear enrols it instead of drawing from the catchment.
+	Admitted []Student
+
 	// Leavers and Hires count this year's teacher turnover; CloseYear
 	// resets and fills them.
 	Leavers, Hires int32

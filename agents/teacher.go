@@ -21,7 +21,7 @@ type Teacher struct {
 	// training, set by policies and reset each year.
 	Training float32
 	// Load is the share of the teacher's time taken from teaching by
-	// collaboration duties, set by policies.
+	// collaboration duties, set by policies and cleared every week.
 	Load float32
 	// Subject taught.
 	Subject Subject

@@ -3,8 +3,8 @@ package agents
 // CloseYear ends school s's year, after its outcomes have been measured:
 // TeacherDevelopment for every teacher, TeacherAttrition and Hire for
 // leavers, a year of principal experience, PrincipalSuccession,
-// ReputationUpdate, and the reset
-// of this year's policy inputs (training, mentoring). zSchool is the
+// ReputationUpdate, and the reset of this year's teacher training
+// (weekly policy inputs are cleared by ClearReform). zSchool is the
 // school's mean achievement in SD of the reference grades; partner looks up
 // collaboration partners as they were when the phase began.
 func CloseYear(s *School, zSchool float64, partner Colleague, env *Env) {
@@ -24,7 +24,6 @@ func CloseYear(s *School, zSchool float64, partner Colleague, env *Env) {
 	pr := &s.Principal
 	pr.Experience++
 	pr.ExperienceByTier[s.Tier]++
-	pr.Mentoring, pr.MentorLeadership, pr.Training = 0, 0, 0
 	PrincipalSuccession(s, env)
 	ReputationUpdate(s, zSchool, p)
 }

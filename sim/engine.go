@@ -109,7 +109,10 @@ func (e *Engine) RunYear(ctx context.Context, y int, emit func(YearRecord)) erro
 			return err
 		}
 		e.world.Clock = Clock{Year: y, Week: wk, WeeksPerYear: e.cfg.WeeksPerYear}
-		if y >= 1 {
+		if y >= 1 && len(e.policies) > 0 {
+			for i := range schools {
+				agents.ClearReform(&schools[i])
+			}
 			for _, p := range e.policies {
 				if err := p.Act(&e.world); err != nil {
 					return fmt.Errorf("sim: policy %s, year %d week %d: %w", p.Name(), y, wk, err)

@@ -18,7 +18,9 @@ type World struct {
 
 // Policy is a reform that acts across schools. The engine calls Act once at
 // the start of every week of years 1 and later, in the order the policies
-// were given, before any school steps. A policy may move teachers and
+// were given, before any school steps. Before the policies act, the engine
+// clears every school's weekly reform inputs (agents.ClearReform), so an
+// active policy sets its inputs again each week. A policy may move teachers and
 // principals, invest money, and set mentoring, training and collaboration
 // load; it must draw only from w.Rand. The engine itself holds no policy
 // logic.

@@ -1,0 +1,59 @@
+package agents
+
+// Reform holds what policies set on a school in the cross-school phase of a
+// week. The engine clears it (ClearReform) before the policies act, so a
+// policy that has ended leaves nothing behind; an active policy sets its
+// inputs again every week.
+type Reform struct {
+	// Activity is the intensity, in [0,1], of joint activities with partner
+	// schools and of new extracurricular courses: it multiplies the chance
+	// of meeting peers (PeerTieUpdate).
+	Activity float32
+	// SharedWeight, in [0,1], is the weight of a federation lead's
+	// leadership (SharedLeadership) in the school's effective leadership
+	// (LeadershipUpdate).
+	SharedWeight     float32
+	SharedLeadership float32
+	// Remote is the share of each subject's lessons given by a remote expert
+	// teacher whose effectiveness is RemoteEffectiveness (LearningGrowth).
+	Remote              [NumSubjects]float32
+	RemoteEffectiveness [NumSubjects]float32
+}
+
+// Membership records the school's place in reform structures, for
+// reports and for policies. -1 means none.
+type Membership struct {
+	Pair, Group, Alliance int32
+	// GroupLead marks the lead school of an education group.
+	GroupLead bool
+	// Trust is the mean trust, in [0,1], towards the school's partners.
+	Trust float32
+	// Treated has bit p set while the scenario's policy p treats the school.
+	Treated uint64
+}
+
+// Costs are what reforms cost a school this year: money spent (RMB),
+// teacher hours taken from teaching, and travel hours.
+type Costs struct {
+	Money, TeacherHours, TravelHours float64
+}
+
+// Add adds o into c.
+func (c *Costs) Add(o Costs) {
+	c.Money += o.Money
+	c.TeacherHours += o.TeacherHours
+	c.TravelHours += o.TravelHours
+}
+
+// ClearReform resets the weekly reform inputs of school s: its Reform, its
+// principal's mentoring and leadership training, and its teachers'
+// collaboration load. Teachers' training is a yearly share and is reset by
+// CloseYear instead.
+func ClearReform(s *School) {
+	s.Reform = Reform{}
+	pr := &s.Principal
+	pr.Mentoring, pr.MentorLeadership, pr.Training = 0, 0, 0
+	for i := range s.Teachers {
+		s.Teachers[i].Load = 0
+	}
+}
