@@ -60,6 +60,7 @@ func LearningGrowth(s *School, i int, lg *learning) {
 			p.PeerAchievementEffect*peers[k]
 		st.Achievement[k] += float32(g*lg.invW + lg.noise*r.NormFloat64())
 	}
+	st.refresh()
 }
 
 // EngagementUpdate moves student i's engagement towards its target:

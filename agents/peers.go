@@ -63,7 +63,7 @@ func PeerTieUpdate(s *School, i int, env *Env, w float64) {
 // dissimilarity is d_ij of PeerTieUpdate.
 func dissimilarity(s *School, i, j int, p *Params, inclusion float64) float64 {
 	a, b := &s.Students[i], &s.Students[j]
-	d := p.HomophilyAchievement*math.Abs(a.MeanAchievement()-b.MeanAchievement()) +
+	d := p.HomophilyAchievement*math.Abs(float64(a.meanAch-b.meanAch)) +
 		p.HomophilySES*math.Abs(float64(a.SES)-float64(b.SES))
 	if a.Migrant != b.Migrant {
 		d += p.HomophilyMigrant * max(0, 1-inclusion)
@@ -94,14 +94,7 @@ func meetCandidate(s *School, i int, p *Params) int {
 	return j
 }
 
-func hasFreeSlot(s *School, i int) bool {
-	for _, j := range s.TieTo[i*TiesPerStudent : (i+1)*TiesPerStudent] {
-		if j < 0 {
-			return true
-		}
-	}
-	return false
-}
+func hasFreeSlot(s *School, i int) bool { return s.Students[i].ties < TiesPerStudent }
 
 func tied(s *School, i, j int) bool {
 	for _, x := range s.TieTo[i*TiesPerStudent : (i+1)*TiesPerStudent] {
@@ -118,6 +111,7 @@ func link(s *School, i, j int) {
 		for k := a * TiesPerStudent; k < (a+1)*TiesPerStudent; k++ {
 			if s.TieTo[k] < 0 {
 				s.TieTo[k], s.TieStrength[k] = int32(b), 0
+				s.Students[a].ties++
 				return
 			}
 		}
@@ -132,6 +126,7 @@ func unlink(s *School, i, j int) {
 		for k := a * TiesPerStudent; k < (a+1)*TiesPerStudent; k++ {
 			if int(s.TieTo[k]) == b {
 				s.TieTo[k], s.TieStrength[k] = -1, 0
+				s.Students[a].ties--
 			}
 		}
 	}

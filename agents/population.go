@@ -239,6 +239,7 @@ func generateSchool(s *School, tier Tier, spec *PopulationSpec, par *Params) {
 				for k := range st.Achievement {
 					st.Achievement[k] += float32(float64(g) * par.GrowthPerYear)
 				}
+				st.refresh()
 				s.Students = append(s.Students, st)
 			}
 		}
@@ -340,6 +341,7 @@ func (s *School) newStudent(grade, class uint8) Student {
 	for k := range st.Achievement {
 		st.Achievement[k] = float32(base + 0.8*common + 0.6*r.NormFloat64())
 	}
+	st.refresh()
 	return st
 }
 

@@ -43,6 +43,10 @@ type Student struct {
 	Class uint8
 	// Migrant marks an internal-migrant child without local hukou.
 	Migrant bool
+	// ties counts the student's peer ties; meanAch caches
+	// MeanAchievement for the tie mechanism (see refresh).
+	ties    uint8
+	meanAch float32
 }
 
 // TiesPerStudent is the number of peer-tie slots each student has.
@@ -57,3 +61,7 @@ func (s *Student) MeanAchievement() float64 {
 	}
 	return sum / NumSubjects
 }
+
+// refresh updates the cached mean achievement; call it after changing
+// Achievement.
+func (s *Student) refresh() { s.meanAch = float32(s.MeanAchievement()) }

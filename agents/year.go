@@ -50,6 +50,7 @@ func SchoolYear(s *School, env *Env) (graduates, intake int) {
 	for k := range s.TieTo[:stay*K] {
 		if int(s.TieTo[k]) >= stay {
 			s.TieTo[k], s.TieStrength[k] = -1, 0
+			s.Students[k/K].ties--
 		}
 	}
 

@@ -19,7 +19,7 @@ func BenchmarkYear(b *testing.B) {
 			var before, after runtime.MemStats
 			runtime.GC()
 			runtime.ReadMemStats(&before)
-			cfg := Config{Seed: 1, Years: 1, WeeksPerYear: 40, Workers: workers,
+			cfg := Config{Seed: 1, Years: 1, WeeksPerYear: 40, SpinUpYears: 1, Workers: workers,
 				Population: agents.DefaultPopulation(), Params: agents.DefaultParams()}
 			e, err := New(cfg)
 			if err != nil {
