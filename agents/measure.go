@@ -53,6 +53,10 @@ type SchoolRecord struct {
 	Style, Morale, Effectiveness float64 // teacher means
 	Climate, Resources           float64
 	Leavers                      int
+	// Member is the school's place in reform structures and Cost its
+	// reform costs this year.
+	Member Membership
+	Cost   Costs
 }
 
 // All returns the sums over all the school's students.
@@ -70,6 +74,7 @@ func Measure(s *School, env *Env) SchoolRecord {
 		Teachers:   len(s.Teachers),
 		Leadership: s.Principal.EffectiveLeadership(s.Tier, env.Par),
 		Climate:    float64(s.Climate), Resources: s.Resources(),
+		Member: s.Member, Cost: s.Cost,
 	}
 	for i := range s.Students {
 		st := &s.Students[i]

@@ -225,6 +225,7 @@ func generateSchool(s *School, tier Tier, spec *PopulationSpec, par *Params) {
 	s.IntakeMean = float32(ts.IntakeMean)
 	s.Digital = float32(ts.Digital)
 	s.Climate = 0.5
+	s.Member = Membership{Pair: -1, Group: -1, Alliance: -1}
 	s.Reputation = float32(ts.IntakeMean)
 	s.LeadershipMean = float32(ts.Leadership)
 	s.HireStyle = float32(ts.TeacherStyle)
@@ -317,21 +318,26 @@ func experienceGain(n float64, par *Params) float64 {
 	return par.TeacherExperienceGain * (1 - math.Pow(q, n)) / (1 - q)
 }
 
-// newStudent draws a member of the school's intake. Achievement in the four
-// subjects shares a common factor (correlation 0.64) and rises 0.3 SD per SD
-// of SES; migrant children have 0.3 SD lower SES.
+// newStudent draws a member of the school's intake from its own stream and
+// gives it an ID, grade and class.
 func (s *School) newStudent(grade, class uint8) Student {
-	r := s.rng
+	st := DrawStudent(s, s.rng)
+	st.ID, st.Grade, st.Class = s.newID(), grade, class
+	return st
+}
+
+// DrawStudent draws a child from school s's catchment with stream r,
+// without an ID, grade or class. Achievement in the four subjects shares a
+// common factor (correlation 0.64) and rises 0.3 SD per SD of SES; migrant
+// children have 0.3 SD lower SES.
+func DrawStudent(s *School, r *rand.Rand) Student {
 	migrant := r.Float64() < float64(s.MigrantShare)
 	ses := float64(s.SESMean) + 0.8*r.NormFloat64()
 	if migrant {
 		ses -= 0.3
 	}
 	st := Student{
-		ID:         s.newID(),
 		SES:        float32(ses),
-		Grade:      grade,
-		Class:      class,
 		Migrant:    migrant,
 		Propensity: clamp01f(0.6 + 0.05*ses + 0.12*r.NormFloat64()),
 	}

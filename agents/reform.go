@@ -18,6 +18,10 @@ type Reform struct {
 	// teacher whose effectiveness is RemoteEffectiveness (LearningGrowth).
 	Remote              [NumSubjects]float32
 	RemoteEffectiveness [NumSubjects]float32
+	// SharedCourses is the partners' courses the school's students can take
+	// through a curriculum alliance, in units of the courses index; it adds
+	// to the resource index (School.Resources).
+	SharedCourses float32
 }
 
 // Membership records the school's place in reform structures, for
@@ -28,6 +32,9 @@ type Membership struct {
 	GroupLead bool
 	// Trust is the mean trust, in [0,1], towards the school's partners.
 	Trust float32
+	// Contribution is the share, in [0,1], of its courses the school offers
+	// to its curriculum alliance.
+	Contribution float32
 	// Treated has bit p set while the scenario's policy p treats the school.
 	Treated uint64
 }

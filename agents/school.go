@@ -95,8 +95,12 @@ type School struct {
 }
 
 // Resources is the school's resource index: the mean of its facilities and
-// courses stocks.
-func (s *School) Resources() float64 { return (float64(s.Facilities) + float64(s.Courses)) / 2 }
+// its courses, own and shared through an alliance:
+//
+//	R = (F + K + K_shared) / 2
+func (s *School) Resources() float64 {
+	return (float64(s.Facilities) + float64(s.Courses) + float64(s.Reform.SharedCourses)) / 2
+}
 
 // Rand returns the school's own random stream.
 func (s *School) Rand() *rand.Rand { return s.rng }

@@ -3,7 +3,7 @@ package agents
 // CloseYear ends school s's year, after its outcomes have been measured:
 // TeacherDevelopment for every teacher, TeacherAttrition and Hire for
 // leavers, a year of principal experience, PrincipalSuccession,
-// ReputationUpdate, and the reset of this year's teacher training
+// ReputationUpdate, and the reset of this year's reform costs and teacher training
 // (weekly policy inputs are cleared by ClearReform). zSchool is the
 // school's mean achievement in SD of the reference grades; partner looks up
 // collaboration partners as they were when the phase began.
@@ -26,6 +26,7 @@ func CloseYear(s *School, zSchool float64, partner Colleague, env *Env) {
 	pr.ExperienceByTier[s.Tier]++
 	PrincipalSuccession(s, env)
 	ReputationUpdate(s, zSchool, p)
+	s.Cost = Costs{}
 }
 
 // ReputationUpdate blends this year's mean achievement into the school's
@@ -35,9 +36,10 @@ func ReputationUpdate(s *School, zSchool float64, p *Params) {
 }
 
 // SchoolYear opens a new school year: the top grade leaves, everyone else
-// moves up a grade with their classmates and ties, and a new intake of
-// ClassesPerGrade × ClassSize students arrives in the first grade. Ties to
-// leavers end. Teachers with free collaboration slots find new partners.
+// moves up a grade with their classmates and ties, and a new intake arrives
+// in the first grade: the students a school-choice policy admitted
+// (Admitted), spread over the classes in turn, or else ClassesPerGrade ×
+// ClassSize children drawn from the catchment. Ties to leavers end. Teachers with free collaboration slots find new partners.
 // It returns the number of graduates and of new students.
 func SchoolYear(s *School, env *Env) (graduates, intake int) {
 	const K = TiesPerStudent
@@ -55,6 +57,9 @@ func SchoolYear(s *School, env *Env) (graduates, intake int) {
 	}
 
 	intake = int(s.ClassesPerGrade * s.ClassSize)
+	if s.Admitted != nil {
+		intake = len(s.Admitted)
+	}
 	n := stay + intake
 	s.Students = resize(s.Students, n)
 	s.TieTo = resize(s.TieTo, n*K)
@@ -70,8 +75,26 @@ func SchoolYear(s *School, env *Env) (graduates, intake int) {
 	for i := intake; i < n; i++ {
 		s.Students[i].Grade++
 	}
-	for i := range intake {
-		s.Students[i] = s.newStudent(0, uint8(i/int(s.ClassSize)))
+	if s.Admitted != nil {
+		// Class c takes every ClassesPerGrade-th admitted student; students
+		// stay ordered by class.
+		cpg := int(s.ClassesPerGrade)
+		i := 0
+		for c := range cpg {
+			for k := c; k < intake; k += cpg {
+				st := s.Admitted[k]
+				st.ID, st.Grade, st.Class = s.newID(), 0, uint8(c)
+				st.ties = 0
+				st.refresh()
+				s.Students[i] = st
+				i++
+			}
+		}
+		s.Admitted = nil
+	} else {
+		for i := range intake {
+			s.Students[i] = s.newStudent(0, uint8(i/int(s.ClassSize)))
+		}
 	}
 	for k := range s.TieTo[:intake*K] {
 		s.TieTo[k], s.TieStrength[k] = -1, 0

@@ -17,6 +17,7 @@ var YearlyColumns = []string{
 	"peer_relations", "engagement", "leadership", "style", "morale",
 	"effectiveness", "climate", "resources", "turnover",
 	"gap_strong_weak", "gap_migrant_local", "between_share",
+	"cost_money", "cost_teacher_hours", "cost_travel_hours",
 }
 
 // SchoolColumns are the columns of schools.csv.
@@ -25,6 +26,8 @@ var SchoolColumns = []string{
 	"maths", "chinese", "english", "science", "composite",
 	"peer_relations", "engagement", "leadership", "style", "morale",
 	"effectiveness", "climate", "resources", "teachers", "leavers",
+	"treated", "pair", "group", "group_lead", "alliance", "trust",
+	"cost_money", "cost_teacher_hours", "cost_travel_hours",
 }
 
 func num(x float64) string { return strconv.FormatFloat(x, 'f', 6, 64) }
@@ -43,7 +46,8 @@ func WriteYearly(w io.Writer, years [][]sim.YearMetrics) error {
 				row = append(row, num(g.Composite), num(g.PeerRelations), num(g.Engagement),
 					num(g.Leadership), num(g.Style), num(g.Morale), num(g.Effectiveness),
 					num(g.Climate), num(g.Resources), num(g.Turnover),
-					num(y.GapStrongWeak), num(y.GapMigrantLocal), num(y.BetweenShare))
+					num(y.GapStrongWeak), num(y.GapMigrantLocal), num(y.BetweenShare),
+					num(y.Cost.Money), num(y.Cost.TeacherHours), num(y.Cost.TravelHours))
 				cw.Write(row)
 			}
 		}
@@ -70,7 +74,11 @@ func WriteSchools(w io.Writer, records [][]sim.YearRecord) error {
 				row = append(row, num(all.Mean(all.Composite)), num(all.Mean(all.PeerRelations)),
 					num(all.Mean(all.Engagement)), num(r.Leadership), num(r.Style), num(r.Morale),
 					num(r.Effectiveness), num(r.Climate), num(r.Resources),
-					strconv.Itoa(r.Teachers), strconv.Itoa(r.Leavers))
+					strconv.Itoa(r.Teachers), strconv.Itoa(r.Leavers),
+					strconv.FormatUint(r.Member.Treated, 10), strconv.Itoa(int(r.Member.Pair)),
+					strconv.Itoa(int(r.Member.Group)), strconv.FormatBool(r.Member.GroupLead),
+					strconv.Itoa(int(r.Member.Alliance)), num(float64(r.Member.Trust)),
+					num(r.Cost.Money), num(r.Cost.TeacherHours), num(r.Cost.TravelHours))
 				cw.Write(row)
 			}
 		}

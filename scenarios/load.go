@@ -1,9 +1,11 @@
 package scenarios
 
 import (
+	"bytes"
 	"embed"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -13,6 +15,8 @@ import (
 	"strings"
 
 	"github.com/BurntSushi/toml"
+
+	"schoolnet/sim/policy"
 )
 
 //go:embed *.toml
@@ -49,63 +53,268 @@ func Load(name string) (*Scenario, error) {
 	if name == "" {
 		name = DefaultName
 	}
-	data, err := os.ReadFile(name)
+	src, err := open(name, ".", nil)
 	if err != nil {
-		base := strings.TrimSuffix(name, ".toml") + ".toml"
-		if embedded, e2 := shipped.ReadFile(base); e2 == nil && !strings.ContainsRune(name, os.PathSeparator) {
-			return Parse(base, embedded)
-		}
-		return nil, &Error{File: name, Err: fmt.Errorf("cannot read scenario: %w", errors.Unwrap(err))}
+		return nil, err
 	}
-	return Parse(filepath.Base(name), data)
+	return parse(src, nil)
+}
+
+// Parse decodes a scenario from data; file names it in errors. An extends
+// key is resolved next to file on disk, then among the shipped scenarios.
+func Parse(file string, data []byte) (*Scenario, error) {
+	return parse(source{name: filepath.Base(file), path: file, data: data}, nil)
+}
+
+// source is one scenario file's text and where it came from.
+type source struct {
+	name string // as errors show it
+	path string // on disk, or "" for a shipped file
+	data []byte
+}
+
+// open finds a scenario: the path relative to dir on disk, or a shipped
+// scenario of that name. from, if not nil, is the file whose extends key
+// asked for it.
+func open(name, dir string, from *Error) (source, error) {
+	p := name
+	if !filepath.IsAbs(p) {
+		p = filepath.Join(dir, name)
+	}
+	data, err := os.ReadFile(p)
+	if err == nil {
+		return source{name: filepath.Base(p), path: p, data: data}, nil
+	}
+	if !strings.ContainsRune(name, os.PathSeparator) {
+		base := strings.TrimSuffix(name, ".toml") + ".toml"
+		if embedded, e2 := shipped.ReadFile(base); e2 == nil {
+			return source{name: base, data: embedded}, nil
+		}
+	}
+	if from != nil {
+		from.Err = fmt.Errorf("cannot find %q next to the file or among the shipped scenarios", name)
+		return source{}, from
+	}
+	return source{}, &Error{File: name, Err: fmt.Errorf("cannot read scenario: %w", unwrapPath(err)),
+		Hint: "give a TOML file or one of the names `schoolnet scenarios` lists"}
+}
+
+func unwrapPath(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
 }
 
 var typeErr = regexp.MustCompile(`^toml: line (\d+) \(last key "([^"]*)"\): (.*)$`)
 
-// Parse decodes a scenario from data; file names it in errors. Keys left
-// out keep their defaults.
-func Parse(file string, data []byte) (*Scenario, error) {
-	s := Default()
-	md, err := toml.Decode(string(data), &s)
-	if err != nil {
-		var pe toml.ParseError
-		if errors.As(err, &pe) {
-			return nil, &Error{File: file, Line: pe.Position.Line, Key: pe.LastKey, Err: errors.New(pe.Message)}
-		}
-		if m := typeErr.FindStringSubmatch(err.Error()); m != nil {
-			line, _ := strconv.Atoi(m[1])
-			return nil, &Error{File: file, Line: line, Key: m[2], Err: errors.New(m[3])}
-		}
-		return nil, &Error{File: file, Err: err}
+// decodeErr turns a TOML decoding error into an *Error for file. prefix
+// is prepended to the key path and line, when not 0, overrides the line
+// TOML reported (for text re-encoded from a table of the file).
+func decodeErr(err error, src source, prefix string, relocate bool) error {
+	e := &Error{File: src.name, Err: err}
+	var pe toml.ParseError
+	if errors.As(err, &pe) {
+		e.Line, e.Key, e.Err = pe.Position.Line, pe.LastKey, errors.New(pe.Message)
+	} else if m := typeErr.FindStringSubmatch(err.Error()); m != nil {
+		e.Line, _ = strconv.Atoi(m[1])
+		e.Key, e.Err = m[2], errors.New(m[3])
 	}
-	if keys := md.Undecoded(); len(keys) > 0 {
-		key := keys[0]
-		e := &Error{File: file, Line: locate(data, key.String()), Key: key.String(), Err: errors.New("unknown key")}
-		if hint := suggest(key[len(key)-1], knownKeys(key[:len(key)-1])); hint != "" {
-			e.Hint = "did you mean " + strings.Join(append(key[:len(key)-1:len(key)-1], hint), ".") + "?"
-		} else if len(key) > 1 && knownKeys(key[:len(key)-1]) == nil {
-			e.Hint = "no such table; known tables: run, population, model"
+	if prefix != "" {
+		e.Key = prefix + "." + e.Key
+	}
+	if relocate {
+		e.Line = locate(src.data, e.Key)
+	}
+	return e
+}
+
+// parse decodes src on top of the scenario it extends (or the defaults).
+// chain holds the files already being read, to catch circular extends.
+func parse(src source, chain []string) (*Scenario, error) {
+	var head struct {
+		Extends string `toml:"extends"`
+	}
+	if _, err := toml.Decode(string(src.data), &head); err != nil {
+		return nil, decodeErr(err, src, "", false)
+	}
+	s := Default()
+	var inherited []policy.Spec
+	if head.Extends != "" {
+		at := &Error{File: src.name, Line: locate(src.data, "extends"), Key: "extends"}
+		chain = append(chain, src.name)
+		dir := "."
+		if src.path != "" {
+			dir = filepath.Dir(src.path)
+		}
+		base, err := open(head.Extends, dir, at)
+		if err != nil {
+			return nil, err
+		}
+		for _, f := range chain {
+			if f == base.name {
+				at.Err = fmt.Errorf("circular extends: %s -> %s", strings.Join(chain, " -> "), base.name)
+				return nil, at
+			}
+		}
+		b, err := parse(base, chain)
+		if err != nil {
+			return nil, err
+		}
+		s = *b
+		inherited = b.Policies
+	}
+	s.Extends, s.Policy, s.Policies = head.Extends, nil, nil
+	md, err := toml.Decode(string(src.data), &s)
+	if err != nil {
+		return nil, decodeErr(err, src, "", false)
+	}
+	for _, key := range md.Undecoded() {
+		if key[0] == "policy" {
+			continue // decoded per policy below
+		}
+		e := &Error{File: src.name, Line: locate(src.data, key.String()), Key: key.String(), Err: errors.New("unknown key")}
+		parent := key[:len(key)-1]
+		if hint := suggest(key[len(key)-1], keysOf(reflect.TypeFor[Scenario](), parent)); hint != "" {
+			e.Hint = "did you mean " + strings.Join(append(parent[:len(parent):len(parent)], hint), ".") + "?"
 		}
 		return nil, e
+	}
+	if !md.IsDefined("name") {
+		s.Name = strings.TrimSuffix(src.name, ".toml")
+	}
+	own, err := decodePolicies(&s, src, inherited)
+	if err != nil {
+		return nil, err
 	}
 	if err := s.validate(); err != nil {
 		var e *Error
 		if errors.As(err, &e) {
-			e.File, e.Line = file, locate(data, e.Key)
+			e.File = src.name
+			e.Key = ownKey(e.Key, own)
+			e.Line = locate(src.data, e.Key)
 		}
 		return nil, err
 	}
 	return &s, nil
 }
 
-// knownKeys returns the TOML keys allowed under the table at path, or nil
-// if path is not a table of Scenario.
-func knownKeys(path []string) []string {
-	t := reflect.TypeFor[Scenario]()
+// decodePolicies decodes the file's [[policy]] tables into s.Policies. A
+// table whose name matches an inherited policy overrides that policy's
+// keys; the others are appended. It returns, for each policy of
+// s.Policies, its 1-based position among the file's [[policy]] tables, or
+// 0 if it comes unchanged from the base.
+func decodePolicies(s *Scenario, src source, inherited []policy.Spec) ([]int, error) {
+	own := make([]int, len(inherited))
+	s.Policies = make([]policy.Spec, len(inherited))
+	copy(s.Policies, inherited)
+	for i, raw := range s.Policy {
+		n := i + 1
+		prefix := fmt.Sprintf("policy[%d]", n)
+		at := func(key string, err error) *Error {
+			return &Error{File: src.name, Line: locate(src.data, prefix+"."+key), Key: prefix + "." + key, Err: err}
+		}
+		kind, _ := raw["kind"].(string)
+		name, _ := raw["name"].(string)
+		target := -1
+		if name != "" {
+			for k, p := range s.Policies {
+				if nameOf(p) == name {
+					target = k
+				}
+			}
+		}
+		var spec policy.Spec
+		switch {
+		case target >= 0:
+			spec = clone(s.Policies[target])
+			if kind != "" && kind != spec.Base().Kind {
+				return nil, at("kind", fmt.Errorf("policy %q is a %s policy in the scenario it extends; its kind cannot change", name, spec.Base().Kind))
+			}
+		case kind == "":
+			e := at("kind", errors.New("missing: every policy needs a kind"))
+			e.Hint = "one of " + strings.Join(policy.Kinds(), ", ")
+			e.Line = locate(src.data, prefix)
+			return nil, e
+		default:
+			var ok bool
+			if spec, ok = policy.NewSpec(kind); !ok {
+				e := at("kind", fmt.Errorf("unknown policy kind %q", kind))
+				if hint := suggest(kind, policy.Kinds()); hint != "" {
+					e.Hint = "did you mean " + hint + "?"
+				} else {
+					e.Hint = "one of " + strings.Join(policy.Kinds(), ", ")
+				}
+				return nil, e
+			}
+		}
+		var buf bytes.Buffer
+		if err := toml.NewEncoder(&buf).Encode(raw); err != nil {
+			return nil, at("kind", err)
+		}
+		md, err := toml.Decode(buf.String(), spec)
+		if err != nil {
+			return nil, decodeErr(err, src, prefix, true)
+		}
+		if keys := md.Undecoded(); len(keys) > 0 {
+			key := keys[0]
+			e := at(key.String(), errors.New("unknown key"))
+			parent := key[:len(key)-1]
+			if hint := suggest(key[len(key)-1], keysOf(reflect.TypeOf(spec).Elem(), parent)); hint != "" {
+				e.Hint = "did you mean " + prefix + "." + strings.Join(append(parent[:len(parent):len(parent)], hint), ".") + "?"
+			}
+			return nil, e
+		}
+		if target >= 0 {
+			s.Policies[target] = spec
+			own[target] = n
+		} else {
+			s.Policies = append(s.Policies, spec)
+			own = append(own, n)
+		}
+	}
+	return own, nil
+}
+
+// ownKey rewrites a key "policies[k].x", which validate uses for the k-th
+// policy of the resolved scenario, to the file's "policy[n].x"; a policy
+// that comes unchanged from the base keeps its resolved position.
+func ownKey(key string, own []int) string {
+	var k int
+	var rest string
+	if n, _ := fmt.Sscanf(key, "policies[%d]", &k); n != 1 {
+		return key
+	}
+	rest = key[strings.IndexByte(key, ']')+1:]
+	if k >= 0 && k < len(own) && own[k] > 0 {
+		return fmt.Sprintf("policy[%d]%s", own[k], rest)
+	}
+	return fmt.Sprintf("policy[%d] (inherited)%s", k+1, rest)
+}
+
+func nameOf(p policy.Spec) string {
+	if c := p.Base(); c.Name != "" {
+		return c.Name
+	}
+	return p.Base().Kind
+}
+
+// clone returns a shallow copy of a spec, so that overriding it does not
+// change the base scenario's.
+func clone(p policy.Spec) policy.Spec {
+	v := reflect.New(reflect.TypeOf(p).Elem())
+	v.Elem().Set(reflect.ValueOf(p).Elem())
+	return v.Interface().(policy.Spec)
+}
+
+// keysOf returns the TOML keys allowed under the table at path of struct
+// type t (embedded structs' keys included), or nil if path is not a table.
+func keysOf(t reflect.Type, path []string) []string {
 	for _, p := range path {
 		found := false
-		for i := range t.NumField() {
-			if f := t.Field(i); f.Tag.Get("toml") == p && f.Type.Kind() == reflect.Struct {
+		for _, f := range reflect.VisibleFields(t) {
+			if f.Tag.Get("toml") == p && f.Type.Kind() == reflect.Struct {
 				t, found = f.Type, true
 				break
 			}
@@ -114,28 +323,38 @@ func knownKeys(path []string) []string {
 			return nil
 		}
 	}
-	keys := make([]string, t.NumField())
-	for i := range keys {
-		keys[i] = t.Field(i).Tag.Get("toml")
+	var keys []string
+	for _, f := range reflect.VisibleFields(t) {
+		if k := f.Tag.Get("toml"); k != "" && k != "-" {
+			keys = append(keys, k)
+		}
 	}
 	return keys
 }
 
 // locate returns the line where the dotted key is set, or where its table
 // starts, or 0 when it is not written in the file (a default). It follows
-// [table] headers and dotted keys; it does not parse inline tables.
+// [table] and [[array]] headers (the n-th [[policy]] is "policy[n]") and
+// dotted keys; it does not parse inline tables.
 func locate(data []byte, key string) int {
 	table, tableLine := "", 0
+	count := map[string]int{}
 	for n, raw := range strings.Split(string(data), "\n") {
 		line := strings.TrimSpace(raw)
 		if i := strings.IndexByte(line, '#'); i >= 0 && !strings.ContainsAny(line[:i], `"'`) {
 			line = strings.TrimSpace(line[:i])
 		}
 		switch {
+		case strings.HasPrefix(line, "[["):
+			name := strings.Trim(line, "[] ")
+			count[name]++
+			table = fmt.Sprintf("%s[%d]", name, count[name])
 		case strings.HasPrefix(line, "["):
 			table = strings.Trim(line, "[] ")
-			if key == table || strings.HasPrefix(key, table+".") {
-				tableLine = n + 1
+			for name, c := range count {
+				if strings.HasPrefix(table, name+".") {
+					table = fmt.Sprintf("%s[%d]%s", name, c, table[len(name):])
+				}
 			}
 		case strings.Contains(line, "="):
 			k := strings.TrimSpace(line[:strings.IndexByte(line, '=')])
@@ -147,6 +366,12 @@ func locate(data []byte, key string) int {
 			if full == key {
 				return n + 1
 			}
+			continue
+		default:
+			continue
+		}
+		if key == table || strings.HasPrefix(key, table+".") {
+			tableLine = n + 1
 		}
 	}
 	return tableLine

@@ -1,21 +1,32 @@
 package scenarios
 
 import (
+	"errors"
 	"fmt"
 
 	"schoolnet/agents"
 	"schoolnet/sim"
+	"schoolnet/sim/policy"
 )
 
 // Scenario is one fully resolved scenario.
 type Scenario struct {
-	// Name identifies the scenario in output; Description says in a line
-	// what it asks.
+	// Extends names the scenario this one starts from: a file next to this
+	// one, or a shipped scenario. Keys set here override it; a [[policy]]
+	// with the name of an inherited policy overrides that policy's keys,
+	// others are added.
+	Extends string `toml:"extends"`
+	// Name identifies the scenario in output (default: the file name);
+	// Description says in a line what it asks.
 	Name        string                `toml:"name"`
 	Description string                `toml:"description"`
 	Run         RunSpec               `toml:"run"`
 	Population  agents.PopulationSpec `toml:"population"`
 	Model       agents.Params         `toml:"model"`
+	// Policy holds the file's [[policy]] tables as decoded TOML; Policies
+	// the resolved policies, inherited ones first.
+	Policy   []map[string]any `toml:"policy"`
+	Policies []policy.Spec    `toml:"-"`
 }
 
 // RunSpec holds the run settings.
@@ -58,6 +69,13 @@ func (s *Scenario) Config(workers int) sim.Config {
 		Workers:      workers,
 		Population:   s.Population,
 		Params:       s.Model,
+		Policies: func() []sim.Policy {
+			out := make([]sim.Policy, len(s.Policies))
+			for i, p := range s.Policies {
+				out[i] = p.New(i)
+			}
+			return out
+		},
 	}
 }
 
@@ -85,6 +103,46 @@ func (s *Scenario) validate() error {
 	}
 	if err := s.Model.Validate(); err != nil {
 		return paramErr("model.", err)
+	}
+	return s.validatePolicies()
+}
+
+// maxPolicies is the number of policies a scenario may have: each has a
+// bit in agents.Membership.Treated.
+const maxPolicies = 64
+
+// validatePolicies checks each policy and that no two exclusive policies
+// treat the same schools in the same years. Keys are "policies[k].key" for
+// the k-th resolved policy (0-based).
+func (s *Scenario) validatePolicies() error {
+	if len(s.Policies) > maxPolicies {
+		return &Error{Key: "policy", Err: fmt.Errorf("at most %d policies, got %d", maxPolicies, len(s.Policies))}
+	}
+	at := func(k int, err error) error {
+		if fe, ok := err.(*policy.FieldError); ok {
+			return &Error{Key: fmt.Sprintf("policies[%d].%s", k, fe.Key), Err: errors.New(fe.Err)}
+		}
+		return &Error{Key: fmt.Sprintf("policies[%d]", k), Err: err}
+	}
+	pop := &s.Population
+	for k, p := range s.Policies {
+		if err := p.Base().Validate(s.Run.Years, pop.NumSchools(), pop.Districts); err != nil {
+			return at(k, err)
+		}
+		if err := p.Validate(); err != nil {
+			return at(k, err)
+		}
+	}
+	for k, p := range s.Policies {
+		for _, q := range s.Policies[:k] {
+			if x := p.Exclusive(); x != "" && x == q.Exclusive() && policy.Overlap(p.Base(), q.Base(), s.Run.Years) {
+				return at(k, fmt.Errorf("conflicts with policy %q (%s): a school can be in only one %s at a time, and both select %s schools in overlapping years; narrow select.tier, select.districts or the years",
+					nameOf(q), q.Base().Kind, x, p.Base().Select.Tier))
+			}
+			if nameOf(p) == nameOf(q) {
+				return at(k, fmt.Errorf("two policies are named %q; give each a distinct name", nameOf(p)))
+			}
+		}
 	}
 	return nil
 }

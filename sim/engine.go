@@ -74,7 +74,8 @@ func New(cfg Config) (*Engine, error) {
 	}
 	e.ref = agents.MeasureReference(pop.Schools, cfg.Population.Grades)
 	e.env = agents.Env{Par: par, Ref: &e.ref, WeeksPerYear: cfg.WeeksPerYear, Grades: cfg.Population.Grades}
-	e.world = World{Pop: pop, Par: par, Ref: &e.ref, Rand: Stream(cfg.Seed, cfg.Replication, PurposePolicy, 0)}
+	e.world = World{Pop: pop, Par: par, Ref: &e.ref, Years: cfg.Years,
+		Rand: Stream(cfg.Seed, cfg.Replication, PurposePolicy, 0)}
 	if cfg.Policies != nil {
 		e.policies = cfg.Policies()
 	}
@@ -84,6 +85,10 @@ func New(cfg Config) (*Engine, error) {
 
 // Population returns the replication's schools.
 func (e *Engine) Population() *agents.Population { return e.world.Pop }
+
+// World returns what policies see: the population, parameters, reference,
+// clock and policy stream.
+func (e *Engine) World() *World { return &e.world }
 
 // Reference returns the baseline reference (frozen from year 1 on).
 func (e *Engine) Reference() *agents.Reference { return &e.ref }

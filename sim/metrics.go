@@ -31,6 +31,8 @@ type YearMetrics struct {
 	// BetweenShare is the between-school share of the variance of the
 	// composite score: Σ_s n_s(ȳ_s − ȳ)² / Σ_i (y_i − ȳ)².
 	BetweenShare float64
+	// Cost is the year's reform cost summed over schools.
+	Cost agents.Costs
 }
 
 // Summarise aggregates a year's school records into group metrics. All sums
@@ -56,15 +58,17 @@ func Summarise(rec YearRecord) YearMetrics {
 		a.leavers += r.Leavers
 		a.teachers += r.Teachers
 	}
+	var cost agents.Costs
 	for i := range rec.Schools {
 		r := &rec.Schools[i]
+		cost.Add(r.Cost)
 		all := r.All()
 		add(0, r, &all)
 		add(1+int(r.Tier), r, &all)
 		add(4, r, &r.Students[agents.Local])
 		add(5, r, &r.Students[agents.Migrant])
 	}
-	m := YearMetrics{Replication: rec.Replication, Year: rec.Year, Groups: make([]GroupMetrics, len(Groups))}
+	m := YearMetrics{Replication: rec.Replication, Year: rec.Year, Groups: make([]GroupMetrics, len(Groups)), Cost: cost}
 	for g, a := range accs {
 		s := &a.sums
 		gm := GroupMetrics{Group: Groups[g], Students: s.N, Composite: s.Mean(s.Composite),

@@ -12,6 +12,8 @@ type World struct {
 	Par   *agents.Params
 	Ref   *agents.Reference
 	Clock Clock
+	// Years is the number of simulated years of the run.
+	Years int
 	// Rand is the replication's policy stream.
 	Rand *rand.Rand
 }

@@ -3,6 +3,7 @@
 // Usage:
 //
 //	schoolnet run [flags] [SCENARIO]   run a scenario (default: the shipped baseline)
+//	schoolnet validate FILE...         check scenario files
 //	schoolnet scenarios                list the shipped scenarios
 //	schoolnet version                  print the version
 //
@@ -33,6 +34,7 @@ students whose peer ties, leadership and resources evolve under reforms.
 
 Usage:
   schoolnet run [flags] [SCENARIO]   run a scenario and print a yearly table
+  schoolnet validate FILE...         check scenario files without running them
   schoolnet scenarios                list the scenarios shipped in the binary
   schoolnet version                  print the version
   schoolnet help                     show this help
@@ -57,6 +59,8 @@ func Main(args []string, stdout, stderr io.Writer) int {
 		return cmdRun(rest, stdout, stderr)
 	case "scenarios":
 		return cmdScenarios(rest, stdout, stderr)
+	case "validate":
+		return cmdValidate(rest, stdout, stderr)
 	case "version", "--version":
 		fmt.Fprintln(stdout, "schoolnet", version())
 		return exitOK
@@ -106,6 +110,34 @@ func flagStatus(fs *flag.FlagSet, err error, stdout io.Writer) int {
 		return exitOK
 	}
 	return exitUsage
+}
+
+func cmdValidate(args []string, stdout, stderr io.Writer) int {
+	fs := newFlagSet("validate", `Usage: schoolnet validate FILE...
+
+Checks each scenario file (or shipped scenario name) as run would, without
+running it: unknown keys, wrong types, out-of-range values, unknown policy
+kinds, policies outside the run's years or in conflict, and missing or
+circular extends. Prints one line per file; exits 2 if any is invalid.`, stdout, stderr)
+	files, err := parseInterspersed(fs, args)
+	if err != nil {
+		return flagStatus(fs, err, stdout)
+	}
+	if len(files) == 0 {
+		fmt.Fprintln(stderr, "schoolnet validate: name at least one scenario file")
+		return exitUsage
+	}
+	status := exitOK
+	for _, f := range files {
+		s, err := scenarios.Load(f)
+		if err != nil {
+			fmt.Fprintln(stderr, err)
+			status = exitUsage
+			continue
+		}
+		fmt.Fprintf(stdout, "%s: ok (%s: %d policies, %d years, %d schools)\n", f, s.Name, len(s.Policies), s.Run.Years, s.Population.NumSchools())
+	}
+	return status
 }
 
 func cmdScenarios(args []string, stdout, stderr io.Writer) int {

@@ -1,0 +1,178 @@
+package policy
+
+import (
+	"cmp"
+	"math"
+	"slices"
+
+	"schoolnet/sim"
+)
+
+// Allocation rules of funding.
+const (
+	AllocEqual       = "equal"       // the same amount to every selected school
+	AllocNeed        = "need"        // more to schools of lower reputation
+	AllocCompetitive = "competitive" // the better half of proposals get double
+)
+
+var allocations = []string{AllocEqual, AllocNeed, AllocCompetitive}
+
+// FundingSpec is a [[policy]] of kind "funding": money for the selected
+// schools, spread evenly over the policy's weeks, that buys facilities and
+// courses (after the resource lag) and teacher training.
+type FundingSpec struct {
+	Common
+	// PerSchool is the money, in RMB, for an average selected school over
+	// the whole policy. Default 1,000,000: the SSP's 1M RMB per school over
+	// three years (Wang & Liu 2025).
+	PerSchool float64 `toml:"per_school"`
+	// Allocation is equal, need or competitive; the total is always
+	// PerSchool × the number of selected schools.
+	Allocation string `toml:"allocation"`
+	// Facilities, Courses and Training are the shares of the money spent on
+	// each; they sum to 1. Defaults 0.5, 0.3, 0.2: SSP money went to
+	// facilities, labs and libraries, new courses and teacher development
+	// (Wang & Liu 2025); the split is an assumption.
+	Facilities float64 `toml:"facilities"`
+	Courses    float64 `toml:"courses"`
+	Training   float64 `toml:"training"`
+	// TrainingCost is the money that buys one teacher a full year of
+	// training. Default 200,000 RMB: assumption, about two years' salary
+	// of a Shanghai teacher's substitute cover and course fees.
+	TrainingCost float64 `toml:"training_cost"`
+}
+
+func init() {
+	register("funding", func() Spec {
+		return &FundingSpec{
+			Common:    Common{Start: 1, End: 3, Select: DefaultSelection()},
+			PerSchool: 1e6, Allocation: AllocEqual,
+			Facilities: 0.5, Courses: 0.3, Training: 0.2, TrainingCost: 2e5,
+		}
+	})
+}
+
+// Validate checks the funding keys.
+func (s *FundingSpec) Validate() error {
+	switch {
+	case s.PerSchool < 0 || math.IsInf(s.PerSchool, 0) || math.IsNaN(s.PerSchool):
+		return fieldErr("per_school", "must be a non-negative amount of RMB, got %g", s.PerSchool)
+	case !slices.Contains(allocations, s.Allocation):
+		return fieldErr("allocation", "unknown allocation %q; one of %v", s.Allocation, allocations)
+	case s.Facilities < 0 || s.Courses < 0 || s.Training < 0:
+		return fieldErr("facilities", "shares must not be negative")
+	case math.Abs(s.Facilities+s.Courses+s.Training-1) > 1e-9:
+		return fieldErr("facilities", "facilities + courses + training must be 1, got %g", s.Facilities+s.Courses+s.Training)
+	case s.TrainingCost <= 0:
+		return fieldErr("training_cost", "must be positive, got %g", s.TrainingCost)
+	}
+	return nil
+}
+
+// Exclusive: funding stacks with every other policy.
+func (s *FundingSpec) Exclusive() string { return "" }
+
+// New returns the policy for one replication.
+func (s *FundingSpec) New(index int) sim.Policy {
+	return &Funding{Spec: *s, treatment: treatment{index: index}}
+}
+
+// Funding is the funding policy of one replication.
+type Funding struct {
+	Spec FundingSpec
+	treatment
+	// yearly is each chosen school's money per year, in RMB.
+	yearly []float64
+}
+
+var _ sim.Policy = (*Funding)(nil)
+
+// Name returns the policy's name.
+func (f *Funding) Name() string { return nameOf(&f.Spec.Common) }
+
+// Act spends this week's money. At the start of the first year it selects
+// the schools and sets each one's yearly amount by the allocation rule;
+// at the start of each year it sets their teachers' training share.
+func (f *Funding) Act(w *sim.World) error {
+	c := &f.Spec.Common
+	if !c.Active(w.Clock.Year) {
+		return nil
+	}
+	chosen := f.selectOnce(w, c)
+	if f.yearly == nil {
+		f.yearly = f.allocate(w, chosen)
+	}
+	wk := weeksPerYear(w)
+	for k, i := range chosen {
+		s := school(w, i)
+		week := f.yearly[k] / wk
+		s.Invest(week*f.Spec.Facilities, week*f.Spec.Courses)
+		s.Cost.Money += week
+		if w.Clock.YearStart() && f.Spec.Training > 0 && len(s.Teachers) > 0 {
+			share := f.yearly[k] * f.Spec.Training / (f.Spec.TrainingCost * float64(len(s.Teachers)))
+			for t := range s.Teachers {
+				s.Teachers[t].Training += float32(share)
+			}
+		}
+	}
+	return nil
+}
+
+// allocate returns each chosen school's money per year.
+func (f *Funding) allocate(w *sim.World, chosen []int32) []float64 {
+	years := float64(activeYears(&f.Spec.Common, w))
+	weights := make([]float64, len(chosen))
+	switch f.Spec.Allocation {
+	case AllocEqual:
+		for k := range weights {
+			weights[k] = 1
+		}
+	case AllocNeed: // weight exp(−reputation): a school 1 SD weaker gets e times as much
+		for k, i := range chosen {
+			weights[k] = math.Exp(-float64(school(w, i).Reputation))
+		}
+	case AllocCompetitive: // proposals scored by observed leadership plus noise; the better half win
+		score := make([]float64, len(chosen))
+		for k, i := range chosen {
+			s := school(w, i)
+			score[k] = s.Principal.EffectiveLeadership(s.Tier, w.Par) + 0.1*w.Rand.NormFloat64()
+		}
+		order := make([]int, len(chosen))
+		for k := range order {
+			order[k] = k
+		}
+		slices.SortStableFunc(order, func(a, b int) int { return cmp.Compare(score[b], score[a]) })
+		for _, k := range order[:(len(order)+1)/2] {
+			weights[k] = 1
+		}
+	}
+	var sum float64
+	for _, x := range weights {
+		sum += x
+	}
+	out := make([]float64, len(chosen))
+	if sum == 0 {
+		return out
+	}
+	total := f.Spec.PerSchool * float64(len(chosen))
+	for k, x := range weights {
+		out[k] = total * x / sum / years
+	}
+	return out
+}
+
+// activeYears returns the number of years the policy acts in.
+func activeYears(c *Common, w *sim.World) int {
+	if c.End == 0 {
+		return max(1, w.Years-c.Start+1)
+	}
+	return c.End - c.Start + 1
+}
+
+// nameOf returns the policy's name, or its kind if it has none.
+func nameOf(c *Common) string {
+	if c.Name != "" {
+		return c.Name
+	}
+	return c.Kind
+}

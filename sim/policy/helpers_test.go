@@ -1,0 +1,78 @@
+package policy
+
+import (
+	"context"
+	"testing"
+
+	"schoolnet/agents"
+	"schoolnet/sim"
+)
+
+// testConfig is a small world for policy tests: 2 districts of 10 schools
+// (2 strong, 5 average, 3 weak each), 3 grades of 2 classes of 30, 20 weeks
+// a year, 1 spin-up year and 4 simulated years.
+func testConfig(seed uint64, specs ...Spec) sim.Config {
+	pop := agents.DefaultPopulation()
+	pop.Districts, pop.SchoolsPerDistrict = 2, 10
+	pop.ClassSize = 30
+	pop.StaffHistoryYears = 5
+	for t := range agents.Tier(agents.NumTiers) {
+		pop.Tier(t).ClassesPerGrade = 2
+	}
+	cfg := sim.Config{Seed: seed, Years: 4, WeeksPerYear: 20, SpinUpYears: 1, Workers: 1,
+		Population: pop, Params: agents.DefaultParams()}
+	if len(specs) > 0 {
+		cfg.Policies = func() []sim.Policy {
+			out := make([]sim.Policy, len(specs))
+			for i, s := range specs {
+				out[i] = s.New(i)
+			}
+			return out
+		}
+	}
+	return cfg
+}
+
+// spec returns the default spec of kind, failing the test if the kind is
+// not registered.
+func spec(t *testing.T, kind string) Spec {
+	t.Helper()
+	s, ok := NewSpec(kind)
+	if !ok {
+		t.Fatalf("kind %q not registered", kind)
+	}
+	return s
+}
+
+// run simulates cfg and returns the engine (for the final state) and the
+// records of years 0..Years. yearEnd, if not nil, is called with the
+// engine after each simulated year.
+func run(t *testing.T, cfg sim.Config, yearEnd func(e *sim.Engine, year int)) (*sim.Engine, []sim.YearRecord) {
+	t.Helper()
+	e, err := sim.New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var recs []sim.YearRecord
+	emit := func(y sim.YearRecord) { recs = append(recs, y) }
+	for y := 1 - cfg.SpinUpYears; y <= cfg.Years; y++ {
+		if err := e.RunYear(context.Background(), y, emit); err != nil {
+			t.Fatal(err)
+		}
+		if yearEnd != nil && y >= 1 {
+			yearEnd(e, y)
+		}
+	}
+	return e, recs
+}
+
+// treated returns the indices of the schools policy index treats in rec.
+func treated(rec sim.YearRecord, index int) map[int32]bool {
+	out := map[int32]bool{}
+	for _, r := range rec.Schools {
+		if r.Member.Treated&(1<<uint(index)) != 0 {
+			out[r.School] = true
+		}
+	}
+	return out
+}

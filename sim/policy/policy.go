@@ -1,0 +1,267 @@
+package policy
+
+import (
+	"fmt"
+	"math"
+	"slices"
+	"sort"
+
+	"schoolnet/agents"
+	"schoolnet/sim"
+)
+
+// Common are the keys every [[policy]] table has.
+type Common struct {
+	// Kind names the policy type, such as "funding".
+	Kind string `toml:"kind"`
+	// Name labels the policy in output; a scenario that extends another
+	// overrides the base's policy of the same name. Default: the kind.
+	Name string `toml:"name"`
+	// Start and End are the first and last simulated year the policy acts
+	// in (1 is the first year). End 0 means the last year of the run.
+	Start int `toml:"start"`
+	End   int `toml:"end"`
+	// Select chooses the schools the policy treats.
+	Select Selection `toml:"select"`
+}
+
+// Base returns c itself, so that every Spec embedding Common has it.
+func (c *Common) Base() *Common { return c }
+
+// Active reports whether the policy acts in year y.
+func (c *Common) Active(y int) bool { return y >= c.Start && (c.End == 0 || y <= c.End) }
+
+// Selection rules.
+const (
+	RuleAll       = "all"       // every eligible school
+	RuleRank      = "rank"      // the weakest eligible schools by reputation
+	RuleLottery   = "lottery"   // a random share of the eligible schools
+	RuleVoluntary = "voluntary" // schools volunteer, driven by the latent motivation
+	RuleList      = "list"      // the schools named in Schools
+)
+
+var rules = []string{RuleAll, RuleRank, RuleLottery, RuleVoluntary, RuleList}
+
+// Selection says which schools a policy treats.
+type Selection struct {
+	// Rule is one of all, rank, lottery, voluntary, list.
+	Rule string `toml:"rule"`
+	// Tier restricts eligibility to strong, average or weak schools, or
+	// "any".
+	Tier string `toml:"tier"`
+	// Share is the share of eligible schools selected by rank, lottery or
+	// voluntary; rounded to whole schools.
+	Share float64 `toml:"share"`
+	// Strength is, for voluntary selection, the weight of the principal's
+	// latent motivation against idiosyncratic noise (logit scale): 0 makes
+	// volunteering a lottery, large values take the most motivated schools.
+	Strength float64 `toml:"strength"`
+	// Districts restricts eligibility to these districts (0-based); empty
+	// means all.
+	Districts []int `toml:"districts"`
+	// Schools names the schools of rule list (0-based indices).
+	Schools []int `toml:"schools"`
+}
+
+// DefaultSelection is a voluntary half of the weak schools with selection
+// strength 1.
+func DefaultSelection() Selection {
+	return Selection{Rule: RuleVoluntary, Tier: "weak", Share: 0.5, Strength: 1}
+}
+
+// FieldError is a problem with one key of a policy; Key is relative to
+// the policy's table, such as "select.share".
+type FieldError struct {
+	Key string
+	Err string
+}
+
+func (e *FieldError) Error() string { return e.Key + ": " + e.Err }
+
+func fieldErr(key, format string, args ...any) error {
+	return &FieldError{Key: key, Err: fmt.Sprintf(format, args...)}
+}
+
+// Validate checks the common keys against a run of years years with
+// schools schools in districts districts.
+func (c *Common) Validate(years, schools, districts int) error {
+	switch {
+	case c.Start < 1 || c.Start > years:
+		return fieldErr("start", "must be a year of the run, in [1,%d], got %d", years, c.Start)
+	case c.End != 0 && (c.End < c.Start || c.End > years):
+		return fieldErr("end", "must be in [start,%d] (or 0 for the end of the run), got %d", years, c.End)
+	}
+	s := &c.Select
+	if !slices.Contains(rules, s.Rule) {
+		return fieldErr("select.rule", "unknown rule %q; one of %v", s.Rule, rules)
+	}
+	if _, _, ok := parseTier(s.Tier); !ok {
+		return fieldErr("select.tier", "unknown tier %q; one of strong, average, weak, any", s.Tier)
+	}
+	if s.Share < 0 || s.Share > 1 {
+		return fieldErr("select.share", "must be in [0,1], got %g", s.Share)
+	}
+	if s.Strength < 0 {
+		return fieldErr("select.strength", "must not be negative, got %g", s.Strength)
+	}
+	for _, d := range s.Districts {
+		if d < 0 || d >= districts {
+			return fieldErr("select.districts", "district %d is not in [0,%d)", d, districts)
+		}
+	}
+	for _, i := range s.Schools {
+		if i < 0 || i >= schools {
+			return fieldErr("select.schools", "school %d is not in [0,%d)", i, schools)
+		}
+	}
+	if s.Rule == RuleList && len(s.Schools) == 0 {
+		return fieldErr("select.schools", "rule list needs at least one school")
+	}
+	return nil
+}
+
+// parseTier returns the tier named, or any = true for "any".
+func parseTier(name string) (t agents.Tier, any, ok bool) {
+	for t := range agents.Tier(agents.NumTiers) {
+		if t.String() == name {
+			return t, false, true
+		}
+	}
+	return 0, name == "any", name == "any"
+}
+
+// Eligible reports whether school sc may be selected.
+func (s *Selection) Eligible(sc *agents.School) bool {
+	if t, any, _ := parseTier(s.Tier); !any && sc.Tier != t {
+		return false
+	}
+	if len(s.Districts) > 0 && !slices.Contains(s.Districts, int(sc.District)) {
+		return false
+	}
+	if s.Rule == RuleList {
+		return slices.Contains(s.Schools, int(sc.Index))
+	}
+	return true
+}
+
+// Choose returns the indices of the selected schools, in index order. It
+// draws from w.Rand (lottery, voluntary) and reads reputations (rank) and,
+// for voluntary selection only, the principals' latent motivation.
+func (s *Selection) Choose(w *sim.World) []int32 {
+	var eligible []int32
+	for i := range w.Pop.Schools {
+		if s.Eligible(&w.Pop.Schools[i]) {
+			eligible = append(eligible, int32(i))
+		}
+	}
+	if s.Rule == RuleAll || s.Rule == RuleList {
+		return eligible
+	}
+	n := int(s.Share*float64(len(eligible)) + 0.5)
+	score := make(map[int32]float64, len(eligible))
+	for _, i := range eligible {
+		sc := &w.Pop.Schools[i]
+		switch s.Rule {
+		case RuleRank: // lowest reputation first
+			score[i] = float64(sc.Reputation)
+		case RuleLottery:
+			score[i] = w.Rand.Float64()
+		case RuleVoluntary: // most motivated first, with logistic noise
+			u := w.Rand.Float64()
+			noise := logit(min(max(u, 1e-12), 1-1e-12))
+			score[i] = -(s.Strength*sc.Principal.ReformMotivation() + noise)
+		}
+	}
+	sort.SliceStable(eligible, func(a, b int) bool { return score[eligible[a]] < score[eligible[b]] })
+	chosen := slices.Clone(eligible[:n])
+	slices.Sort(chosen)
+	return chosen
+}
+
+func logit(p float64) float64 { return math.Log(p / (1 - p)) }
+
+// Spec is a decoded [[policy]] table.
+type Spec interface {
+	// Base returns the common keys.
+	Base() *Common
+	// Validate checks the policy's own keys; errors are *FieldError.
+	Validate() error
+	// Exclusive names the class of policies that cannot treat the same
+	// schools in the same years (ExclusiveMembership, ...), or "" if the
+	// policy stacks with others.
+	Exclusive() string
+	// New returns the policy for one replication; index is the policy's
+	// position in the scenario, its bit in agents.Membership.Treated.
+	New(index int) sim.Policy
+}
+
+// Classes of exclusive policies, as Spec.Exclusive names them.
+const (
+	ExclusiveMembership = "pair, education group or alliance"
+	ExclusiveRotation   = "rotation scheme"
+	ExclusiveChoice     = "school-choice regime"
+)
+
+var registry = map[string]func() Spec{}
+
+// register adds a kind; each policy file calls it from init.
+func register(kind string, fresh func() Spec) { registry[kind] = fresh }
+
+// Kinds returns the known policy kinds, sorted.
+func Kinds() []string {
+	out := make([]string, 0, len(registry))
+	for k := range registry {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// NewSpec returns the spec of kind with every default set, or false if the
+// kind is unknown.
+func NewSpec(kind string) (Spec, bool) {
+	fresh, ok := registry[kind]
+	if !ok {
+		return nil, false
+	}
+	s := fresh()
+	s.Base().Kind = kind
+	return s, true
+}
+
+// Overlap reports whether two policies may treat the same school in the
+// same year: their years overlap, their tiers are the same (or either is
+// "any"), their districts intersect (none listed means all), and, if both
+// name schools, they name one in common. It is decided from the scenario
+// alone, before any school is generated.
+func Overlap(a, b *Common, years int) bool {
+	end := func(c *Common) int {
+		if c.End == 0 {
+			return years
+		}
+		return c.End
+	}
+	if a.Start > end(b) || b.Start > end(a) {
+		return false
+	}
+	sa, sb := &a.Select, &b.Select
+	if sa.Tier != sb.Tier && sa.Tier != "any" && sb.Tier != "any" {
+		return false
+	}
+	if len(sa.Districts) > 0 && len(sb.Districts) > 0 && !intersect(sa.Districts, sb.Districts) {
+		return false
+	}
+	if sa.Rule == RuleList && sb.Rule == RuleList && !intersect(sa.Schools, sb.Schools) {
+		return false
+	}
+	return true
+}
+
+func intersect(a, b []int) bool {
+	for _, x := range a {
+		if slices.Contains(b, x) {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,35 @@
+package policy
+
+import (
+	"schoolnet/agents"
+	"schoolnet/sim"
+)
+
+// treatment is what every policy keeps between weeks: its position in the
+// scenario and the schools it selected.
+type treatment struct {
+	index  int
+	chosen []int32
+	done   bool // selection has happened
+}
+
+// selectOnce chooses the policy's schools the first time it is called and
+// marks each as treated by the policy (agents.Membership.Treated keeps the
+// bit for the rest of the run: "ever treated"). Later calls return the same
+// schools.
+func (t *treatment) selectOnce(w *sim.World, c *Common) []int32 {
+	if !t.done {
+		t.chosen = c.Select.Choose(w)
+		t.done = true
+		for _, i := range t.chosen {
+			w.Pop.Schools[i].Member.Treated |= 1 << uint(t.index)
+		}
+	}
+	return t.chosen
+}
+
+// weeksPerYear returns W as a float.
+func weeksPerYear(w *sim.World) float64 { return float64(w.Clock.WeeksPerYear) }
+
+// school returns school i of the world.
+func school(w *sim.World, i int32) *agents.School { return &w.Pop.Schools[i] }
