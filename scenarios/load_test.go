@@ -2,10 +2,13 @@ package scenarios
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"schoolnet/sim/policy"
 )
 
 func TestShippedScenariosLoad(t *testing.T) {
@@ -113,5 +116,109 @@ func TestEditDistance(t *testing.T) {
 		if got := editDistance(tt.a, tt.b); got != tt.want {
 			t.Errorf("editDistance(%q, %q) = %d, want %d", tt.a, tt.b, got, tt.want)
 		}
+	}
+}
+
+// writeFiles writes name → content into a fresh directory and returns it.
+func writeFiles(t *testing.T, files map[string]string) string {
+	t.Helper()
+	dir := t.TempDir()
+	for name, src := range files {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(src), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
+}
+
+func TestBrokenPolicies(t *testing.T) {
+	const funding = "[[policy]]\nkind = \"funding\"\n"
+	for _, tt := range []struct {
+		name  string
+		files map[string]string // main.toml is loaded
+		file  string
+		line  int
+		key   string
+		msg   string
+	}{
+		{"unknown kind with hint", map[string]string{"main.toml": "[[policy]]\nkind = \"fundng\"\n"},
+			"main.toml", 2, "policy[1].kind", `unknown policy kind "fundng" (did you mean funding?)`},
+		{"missing kind", map[string]string{"main.toml": "[[policy]]\nstart = 1\n"},
+			"main.toml", 1, "policy[1].kind", "every policy needs a kind"},
+		{"unknown policy key", map[string]string{"main.toml": funding + "per_scool = 5\n"},
+			"main.toml", 3, "policy[1].per_scool", "did you mean policy[1].per_school?"},
+		{"unknown selection key", map[string]string{"main.toml": funding + "[policy.select]\nrul = \"all\"\n"},
+			"main.toml", 4, "policy[1].select.rul", "did you mean policy[1].select.rule?"},
+		{"wrong policy type", map[string]string{"main.toml": funding + "per_school = \"a lot\"\n"},
+			"main.toml", 3, "policy[1].per_school", "incompatible types"},
+		{"policy after the run", map[string]string{"main.toml": "[run]\nyears = 4\n" + funding + "start = 6\nend = 7\n"},
+			"main.toml", 5, "policy[1].start", "must be a year of the run, in [1,4]"},
+		{"end before start", map[string]string{"main.toml": funding + "start = 3\nend = 2\n"},
+			"main.toml", 4, "policy[1].end", "must be in [start,6]"},
+		{"bad rule", map[string]string{"main.toml": funding + "[policy.select]\nrule = \"bribery\"\n"},
+			"main.toml", 4, "policy[1].select.rule", `unknown rule "bribery"`},
+		{"share above one", map[string]string{"main.toml": funding + "[policy.select]\nshare = 2\n"},
+			"main.toml", 4, "policy[1].select.share", "must be in [0,1]"},
+		{"district out of range", map[string]string{"main.toml": funding + "[policy.select]\ndistricts = [9]\n"},
+			"main.toml", 4, "policy[1].select.districts", "district 9 is not in [0,4)"},
+		{"shares do not sum", map[string]string{"main.toml": funding + "facilities = 0.9\n"},
+			"main.toml", 3, "policy[1].facilities", "must be 1"},
+		{"duplicate names", map[string]string{"main.toml": funding + funding},
+			"main.toml", 3, "policy[2]", `two policies are named "funding"`},
+		{"missing extends", map[string]string{"main.toml": "extends = \"nowhere.toml\"\n"},
+			"main.toml", 1, "extends", `cannot find "nowhere.toml"`},
+		{"circular extends", map[string]string{"main.toml": "extends = \"a.toml\"\n", "a.toml": "# a\nextends = \"main.toml\"\n"},
+			"a.toml", 2, "extends", "circular extends: main.toml -> a.toml -> main.toml"},
+		{"error in the base", map[string]string{"main.toml": "extends = \"a.toml\"\n", "a.toml": "[run]\nyears = -1\n"},
+			"a.toml", 2, "run.years", "must be in [1,200]"},
+		{"kind changed by override", map[string]string{"main.toml": "extends = \"a.toml\"\n[[policy]]\nname = \"f\"\nkind = \"other\"\n", "a.toml": funding + "name = \"f\"\n"},
+			"main.toml", 4, "policy[1].kind", "kind cannot change"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := writeFiles(t, tt.files)
+			_, err := Load(filepath.Join(dir, "main.toml"))
+			var e *Error
+			if !errors.As(err, &e) {
+				t.Fatalf("got %v, want a *scenarios.Error", err)
+			}
+			if e.File != tt.file || e.Line != tt.line || e.Key != tt.key {
+				t.Errorf("got %s line %d key %q, want %s line %d key %q", e.File, e.Line, e.Key, tt.file, tt.line, tt.key)
+			}
+			if !strings.Contains(err.Error(), tt.msg) {
+				t.Errorf("message %q does not say %q", err, tt.msg)
+			}
+		})
+	}
+}
+
+func TestExtendsOverridesAndAppends(t *testing.T) {
+	dir := writeFiles(t, map[string]string{
+		"base.toml": "name = \"base\"\n[run]\nyears = 5\n[model]\ngrowth_per_year = 0.4\n[[policy]]\nkind = \"funding\"\nname = \"money\"\nper_school = 100\n",
+		"main.toml": "extends = \"base.toml\"\n[run]\nreplications = 2\n[[policy]]\nname = \"money\"\nper_school = 300\n[[policy]]\nkind = \"funding\"\nname = \"more\"\n",
+	})
+	s, err := Load(filepath.Join(dir, "main.toml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.Name != "main" {
+		t.Errorf("name %q, want the file's name when the file sets none", s.Name)
+	}
+	if s.Run.Years != 5 || s.Run.Replications != 2 || s.Model.GrowthPerYear != 0.4 {
+		t.Errorf("run %+v, growth %g: want years and growth from the base, replications from main", s.Run, s.Model.GrowthPerYear)
+	}
+	if len(s.Policies) != 2 {
+		t.Fatalf("%d policies, want the overridden one and the added one", len(s.Policies))
+	}
+	if got := s.Policies[0].Base().Name; got != "money" {
+		t.Errorf("first policy %q, want the inherited money", got)
+	}
+	// The base's own value is untouched by the override.
+	b, _ := Load(filepath.Join(dir, "base.toml"))
+	var _ policy.Spec = s.Policies[0]
+	if fmt.Sprint(b.Policies[0]) == fmt.Sprint(s.Policies[0]) {
+		t.Error("override did not change the policy")
+	}
+	if !strings.Contains(fmt.Sprintf("%+v", s.Policies[0]), "PerSchool:300") || !strings.Contains(fmt.Sprintf("%+v", b.Policies[0]), "PerSchool:100") {
+		t.Errorf("per_school: main %+v, base %+v; want 300 and 100", s.Policies[0], b.Policies[0])
 	}
 }
