@@ -96,10 +96,10 @@ func (w *world) meanComposite() float64 {
 
 // tieWeeks runs n weeks of PeerTieUpdate alone on every student of s.
 func tieWeeks(s *School, env *Env, n int) {
-	w := float64(env.WeeksPerYear)
 	for range n {
+		wk := newWeek(s, env)
 		for i := range s.Students {
-			PeerTieUpdate(s, i, env, w)
+			PeerTieUpdate(s, i, wk)
 		}
 	}
 }

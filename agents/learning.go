@@ -2,30 +2,44 @@ package agents
 
 import "math"
 
-// learning holds the parts of LearningGrowth that are the same for every
-// student of a school in a given week.
-type learning struct {
+// week holds what every student of a school shares in one week's step:
+// the parameters and reference, and the weekly rates derived from them, so
+// that the per-student mechanisms do no divisions or lookups they need not.
+type week struct {
 	par    *Params
 	ref    *Reference
 	school float64 // GrowthPerYear + resource and climate terms, per year
 	invW   float64 // 1 / weeks per year
 	noise  float64 // GrowthNoise / sqrt(weeks per year)
+	engage float64 // EngagementRate / W
+	// climate and style shifts of the engagement target
+	engageClimate float64
+	// peer ties: weekly meeting chance, drop scale K/2·δ/W, strength
+	// growth, climate inclusion and the acceptance bound a·(1 + inclusion)
+	meet, drop, inclusion, accept float64
+	grow                          float32
 }
 
-func newLearning(s *School, env *Env) learning {
+func newWeek(s *School, env *Env) *week {
 	p, ref := env.Par, env.Ref
 	w := float64(env.WeeksPerYear)
-	return learning{
+	inclusion := p.TieClimateInclusion * (float64(s.Climate) - ref.Climate)
+	return &week{
 		par: p, ref: ref,
 		school: p.GrowthPerYear +
 			p.ResourceEffect*(s.Resources()-ref.Resources) +
 			p.ClimateEffect*(float64(s.Climate)-ref.Climate),
-		invW:  1 / w,
-		noise: p.GrowthNoise / math.Sqrt(w),
+		invW:          1 / w,
+		noise:         p.GrowthNoise / math.Sqrt(w),
+		engage:        p.EngagementRate / w,
+		engageClimate: p.EngagementClimate * (float64(s.Climate) - ref.Climate),
+		meet:          p.TieMeetRate / w * (1 + p.ActivityTieBoost*float64(s.Reform.Activity)),
+		drop:          TiesPerStudent / 2 * p.TieDropRate / w,
+		inclusion:     inclusion,
+		accept:        p.TieAccept * (1 + inclusion),
+		grow:          float32(p.TieStrengthRate / w),
 	}
 }
-
-func (lg *learning) grow(s *School, i int) { LearningGrowth(s, i, lg) }
 
 // LearningGrowth adds one week of growth to each subject of student i:
 //
@@ -34,33 +48,33 @@ func (lg *learning) grow(s *School, i int) { LearningGrowth(s, i, lg) }
 //	               + β_pr·(PR_i − PR̄) + β_eng·(e_i − ē)
 //	               + β_res·(R − R̄) + β_clim·(C − C̄) ] + (σ/√W)·ε
 //
+// The weekly shock ε has mean 0 and SD 1 and is uniform on [−√3, √3]
+// (16 bits of one draw per subject); a year's 40 shocks add up to a
+// practically normal yearly shock of SD σ.
 // where W is weeks per year, t the class's teacher of subject s with
 // effectiveness E_t, style S_t and collaboration load load_t, u_s the share
 // of lessons in s given remotely by an expert of effectiveness E_s^remote
 // (Reform.Remote), Z_cs the class mean in s in SD of the reference grade, PR_i and e_i the student's peer relations and
 // engagement, R and C the school's resources and climate, bars the frozen
-// reference means and ε a standard normal draw from the school's stream.
-func LearningGrowth(s *School, i int, lg *learning) {
-	p, ref := lg.par, lg.ref
+// reference means and ε the weekly shock from the school's stream.
+func LearningGrowth(s *School, i int, wk *week) {
+	p, ref := wk.par, wk.ref
 	st := &s.Students[i]
 	c := s.ClassOf(i)
-	student := lg.school +
-		p.PeerRelationEffect*(float64(st.PeerRelations)-ref.PeerRelations) +
+	student := p.PeerRelationEffect*(float64(st.PeerRelations)-ref.PeerRelations) +
 		p.EngagementEffect*(float64(st.Engagement)-ref.Engagement)
-	peers := s.scratch[c*NumSubjects : (c+1)*NumSubjects]
-	teach := s.Teaching[c*NumSubjects : (c+1)*NumSubjects]
-	r := s.rng
+	// The school, teacher and peer-achievement terms are the same for the
+	// whole class; classAggregates computed them.
+	class := s.scratch[c*NumSubjects : (c+1)*NumSubjects]
+	// One 64-bit draw gives the four subjects' shocks, 16 bits each.
+	x := s.rng.Uint64()
+	var sum float32
 	for k := range NumSubjects {
-		t := &s.Teachers[teach[k]]
-		u := float64(s.Reform.Remote[k])
-		g := student +
-			(1-u)*float64(t.Effectiveness) + u*float64(s.Reform.RemoteEffectiveness[k]) - ref.Effectiveness -
-			p.LoadEffect*float64(t.Load) +
-			p.StyleEffect*(float64(t.Style)-ref.Style) +
-			p.PeerAchievementEffect*peers[k]
-		st.Achievement[k] += float32(g*lg.invW + lg.noise*r.NormFloat64())
+		g := class[k] + student
+		st.Achievement[k] += float32(g*wk.invW + wk.noise*noise16(x>>(16*k)))
+		sum += st.Achievement[k]
 	}
-	st.refresh()
+	st.meanAch = sum / NumSubjects
 }
 
 // EngagementUpdate moves student i's engagement towards its target:
@@ -70,13 +84,13 @@ func LearningGrowth(s *School, i int, lg *learning) {
 //
 // with p_i the student's own propensity and S_c the mean style of the
 // class's teachers.
-func EngagementUpdate(s *School, i int, env *Env, w float64) {
-	p, ref := env.Par, env.Ref
+func EngagementUpdate(s *School, i int, wk *week) {
+	p, ref := wk.par, wk.ref
 	st := &s.Students[i]
 	target := float64(st.Propensity) +
 		p.EngagementPeer*(float64(st.PeerRelations)-ref.PeerRelations) +
-		p.EngagementClimate*(float64(s.Climate)-ref.Climate) +
+		wk.engageClimate +
 		p.EngagementStyle*(s.classStyle(s.ClassOf(i))-ref.Style)
 	target = min(1, max(0, target))
-	st.Engagement += float32(p.EngagementRate / w * (target - float64(st.Engagement)))
+	st.Engagement += float32(wk.engage * (target - float64(st.Engagement)))
 }

@@ -24,32 +24,34 @@ import "math"
 // with Ā a student's mean latent achievement over subjects and χ the
 // climate inclusion: a better climate raises acceptance and weakens the
 // migrant-local divide. Ties are mutual and stored at both ends.
-func PeerTieUpdate(s *School, i int, env *Env, w float64) {
-	p := env.Par
-	r := s.rng
+func PeerTieUpdate(s *School, i int, wk *week) {
+	p := wk.par
 	ties := s.TieTo[i*TiesPerStudent : (i+1)*TiesPerStudent]
 	str := s.TieStrength[i*TiesPerStudent : (i+1)*TiesPerStudent]
-	inclusion := p.TieClimateInclusion * (float64(s.Climate) - env.Ref.Climate)
 
-	if k := r.IntN(TiesPerStudent); ties[k] >= 0 {
+	// One draw: slot (bits 0-23), drop (24-47), meeting (48-63, 16 bits).
+	x := s.rng.Uint64()
+	if k := below24(x, TiesPerStudent); ties[k] >= 0 {
 		j := int(ties[k])
-		chance := TiesPerStudent / 2 * p.TieDropRate / w * (1 + dissimilarity(s, i, j, p, inclusion))
-		if r.Float64() < chance {
+		if unit24(x>>24) < wk.drop*(1+dissimilarity(s, i, j, p, wk.inclusion)) {
 			unlink(s, i, j)
 		}
 	}
 
-	if r.Float64() < p.TieMeetRate/w*(1+p.ActivityTieBoost*float64(s.Reform.Activity)) {
-		j := meetCandidate(s, i, p)
+	if float64(x>>48)*0x1p-16 < wk.meet {
+		// A second draw: same class or grade (bits 0-23), candidate
+		// (24-47), acceptance (48-63).
+		y := s.rng.Uint64()
+		j := meetCandidate(s, i, p, y)
 		if j >= 0 && hasFreeSlot(s, i) && hasFreeSlot(s, j) && !tied(s, i, j) {
-			accept := p.TieAccept * (1 + inclusion) * math.Exp(-dissimilarity(s, i, j, p, inclusion))
-			if r.Float64() < accept {
+			// u < bound·exp(−d); the exponential is needed only when u < bound.
+			if u := float64(y>>48) * 0x1p-16; u < wk.accept && u < wk.accept*math.Exp(-dissimilarity(s, i, j, p, wk.inclusion)) {
 				link(s, i, j)
 			}
 		}
 	}
 
-	grow := float32(p.TieStrengthRate / w)
+	grow := wk.grow
 	var sum float32
 	for k, j := range ties {
 		if j >= 0 {
@@ -72,11 +74,12 @@ func dissimilarity(s *School, i, j int, p *Params, inclusion float64) float64 {
 }
 
 // meetCandidate draws the student i meets this week, or -1 if i is alone.
-func meetCandidate(s *School, i int, p *Params) int {
-	r := s.rng
+// y supplies the uniforms: bits 0-23 choose class or grade, bits 24-47
+// the candidate.
+func meetCandidate(s *School, i int, p *Params, y uint64) int {
 	c := s.ClassOf(i)
 	lo, hi := s.Class(c)
-	if r.Float64() >= p.TieSameClass {
+	if unit24(y) >= p.TieSameClass {
 		g := int(s.Students[i].Grade)
 		lo, _ = s.Class(g * int(s.ClassesPerGrade))
 		_, hi = s.Class((g+1)*int(s.ClassesPerGrade) - 1)
@@ -84,7 +87,7 @@ func meetCandidate(s *School, i int, p *Params) int {
 	if hi-lo < 2 {
 		return -1
 	}
-	j := lo + r.IntN(hi-lo-1)
+	j := lo + below24(y>>24, hi-lo-1)
 	if j >= i {
 		j++ // skip i itself
 	}

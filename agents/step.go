@@ -19,12 +19,12 @@ type Env struct {
 // ResourceUpdate. It touches only s and draws only from s's own stream.
 func StepSchool(s *School, env *Env) {
 	w := float64(env.WeeksPerYear)
-	classAggregates(s, env)
-	lg := newLearning(s, env)
+	wk := newWeek(s, env)
+	classAggregates(s, env, wk.school)
 	for i := range s.Students {
-		EngagementUpdate(s, i, env, w)
-		lg.grow(s, i)
-		PeerTieUpdate(s, i, env, w)
+		EngagementUpdate(s, i, wk)
+		LearningGrowth(s, i, wk)
+		PeerTieUpdate(s, i, wk)
 	}
 	leff := LeadershipUpdate(s, env, w)
 	MoraleUpdate(s, leff, env, w)
@@ -32,27 +32,28 @@ func StepSchool(s *School, env *Env) {
 	ResourceUpdate(s, env)
 }
 
-// classAggregates fills the school's scratch with, per class, the mean
-// latent achievement by subject standardised against the reference grade
-// (for the peer-achievement effect) and the class teachers' mean style.
-func classAggregates(s *School, env *Env) {
+// classAggregates fills the school's scratch with, per class and subject,
+// the part of LearningGrowth's yearly growth that is the same for every
+// student of the class (school, teacher and peer-achievement terms), and,
+// per class, the class teachers' mean style. school is the school term.
+func classAggregates(s *School, env *Env, school float64) {
 	nc := s.NumClasses()
 	need := nc * (NumSubjects + 1)
 	if cap(s.scratch) < need {
 		s.scratch = make([]float64, need)
 	}
 	s.scratch = s.scratch[:need]
-	ref := env.Ref
+	ref, p := env.Ref, env.Par
 	for c := range nc {
 		lo, hi := s.Class(c)
-		means := s.scratch[c*NumSubjects : (c+1)*NumSubjects]
+		growth := s.scratch[c*NumSubjects : (c+1)*NumSubjects]
 		var style float64
 		for k := range NumSubjects {
 			style += float64(s.Teachers[s.Teaching[c*NumSubjects+k]].Style)
 		}
 		s.scratch[nc*NumSubjects+c] = style / NumSubjects
 		if hi == lo {
-			clear(means)
+			clear(growth)
 			continue
 		}
 		g := s.Students[lo].Grade
@@ -61,7 +62,14 @@ func classAggregates(s *School, env *Env) {
 			for i := lo; i < hi; i++ {
 				sum += float64(s.Students[i].Achievement[k])
 			}
-			means[k] = (sum/float64(hi-lo) - ref.GradeMean[g][k]) / ref.GradeSD[g][k]
+			peers := (sum/float64(hi-lo) - ref.GradeMean[g][k]) / ref.GradeSD[g][k]
+			t := &s.Teachers[s.Teaching[c*NumSubjects+k]]
+			u := float64(s.Reform.Remote[k])
+			growth[k] = school +
+				(1-u)*float64(t.Effectiveness) + u*float64(s.Reform.RemoteEffectiveness[k]) - ref.Effectiveness -
+				p.LoadEffect*float64(t.Load) +
+				p.StyleEffect*(float64(t.Style)-ref.Style) +
+				p.PeerAchievementEffect*peers
 		}
 	}
 }

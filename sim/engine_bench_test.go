@@ -10,36 +10,49 @@ import (
 )
 
 // BenchmarkYear measures one simulated school year (40 weekly steps and the
-// year end) of the default district, 100 schools and about 82,000
-// students, reporting student-steps per second and bytes of live heap per
-// student.
+// year end) at each size of Sizes, with one worker and with GOMAXPROCS
+// workers for the per-school phase. It reports student-steps per second
+// and per core, and the live heap per student (all agents, ties and
+// buffers). Province size runs only without -short.
 func BenchmarkYear(b *testing.B) {
-	for _, workers := range []int{1, runtime.GOMAXPROCS(0)} {
-		b.Run("district/workers="+strconv.Itoa(workers), func(b *testing.B) {
-			var before, after runtime.MemStats
-			runtime.GC()
-			runtime.ReadMemStats(&before)
-			cfg := Config{Seed: 1, Years: 1, WeeksPerYear: 40, SpinUpYears: 1, Workers: workers,
-				Population: agents.DefaultPopulation(), Params: agents.DefaultParams()}
-			e, err := New(cfg)
-			if err != nil {
-				b.Fatal(err)
-			}
-			runtime.GC()
-			runtime.ReadMemStats(&after)
-			students := e.Population().NumStudents()
-			b.ResetTimer()
-			y := 1
-			for b.Loop() {
-				if err := e.RunYear(context.Background(), y, nil); err != nil {
-					b.Fatal(err)
+	for _, z := range Sizes {
+		for _, workers := range []int{1, runtime.GOMAXPROCS(0)} {
+			b.Run(z.Name+"/workers="+strconv.Itoa(workers), func(b *testing.B) {
+				if z.Name == "province" && testing.Short() {
+					b.Skip("province size skipped with -short")
 				}
-				y++
-			}
-			steps := float64(students) * float64(cfg.WeeksPerYear) * float64(b.N)
-			b.ReportMetric(steps/b.Elapsed().Seconds(), "student-steps/s")
-			b.ReportMetric(float64(after.HeapAlloc-before.HeapAlloc)/float64(students), "bytes/student")
-			runtime.KeepAlive(e)
-		})
+				benchYear(b, z, workers)
+			})
+		}
 	}
+}
+
+func benchYear(b *testing.B, z Size, workers int) {
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	cfg := Config{Seed: 1, Years: 1, WeeksPerYear: 40, SpinUpYears: 1, Workers: workers,
+		Population: z.Population(), Params: agents.DefaultParams()}
+	e, err := New(cfg)
+	if err != nil {
+		b.Fatal(err)
+	}
+	runtime.GC()
+	runtime.ReadMemStats(&after)
+	students := e.Population().NumStudents()
+	b.ResetTimer()
+	y := 1
+	for b.Loop() {
+		if err := e.RunYear(context.Background(), y, nil); err != nil {
+			b.Fatal(err)
+		}
+		y++
+	}
+	steps := float64(students) * float64(cfg.WeeksPerYear) * float64(b.N)
+	rate := steps / b.Elapsed().Seconds()
+	b.ReportMetric(rate, "student-steps/s")
+	b.ReportMetric(rate/float64(workers), "student-steps/s/worker")
+	b.ReportMetric(float64(after.HeapAlloc-before.HeapAlloc)/float64(students), "bytes/student")
+	b.ReportMetric(float64(students), "students")
+	runtime.KeepAlive(e)
 }

@@ -1,0 +1,24 @@
+package agents
+
+// The per-student hot path splits one 64-bit draw of the school's stream
+// into several narrower uniforms instead of drawing each separately. A
+// 24-bit uniform resolves chances to 6e-8, far below any rate of the
+// model; the split changes no distribution, only how many draws are made.
+
+const (
+	bits24 = 1<<24 - 1
+	bits16 = 1<<16 - 1
+)
+
+// unit24 returns the low 24 bits of x as a uniform in [0,1).
+func unit24(x uint64) float64 { return float64(x&bits24) * 0x1p-24 }
+
+// below24 returns the low 24 bits of x as a uniform integer in [0,n), by
+// multiply and shift (bias below n/2^24).
+func below24(x uint64, n int) int { return int((x & bits24) * uint64(n) >> 24) }
+
+// noise16 returns the low 16 bits of x as a uniform on [−√3, √3) up to a
+// half step, a variable of mean 0 and SD 1: (k + 1/2)/2^16 − 1/2, times √12.
+func noise16(x uint64) float64 {
+	return (float64(x&bits16) + 0.5 - 0x1p15) * (3.4641016151377544 / 0x1p16)
+}
