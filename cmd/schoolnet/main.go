@@ -5,6 +5,7 @@
 //	schoolnet run [flags] [SCENARIO]   run a scenario (default: the shipped baseline)
 //	schoolnet validate FILE...         check scenario files
 //	schoolnet scenarios                list the shipped scenarios
+//	schoolnet bench                    measure speed and memory
 //	schoolnet version                  print the version
 //
 // Run "schoolnet COMMAND --help" for a command's flags.
@@ -36,6 +37,7 @@ Usage:
   schoolnet run [flags] [SCENARIO]   run a scenario and print a yearly table
   schoolnet validate FILE...         check scenario files without running them
   schoolnet scenarios                list the scenarios shipped in the binary
+  schoolnet bench [--size S]         measure speed and memory on this machine
   schoolnet version                  print the version
   schoolnet help                     show this help
 
@@ -61,6 +63,8 @@ func Main(args []string, stdout, stderr io.Writer) int {
 		return cmdScenarios(rest, stdout, stderr)
 	case "validate":
 		return cmdValidate(rest, stdout, stderr)
+	case "bench":
+		return cmdBench(rest, stdout, stderr)
 	case "version", "--version":
 		fmt.Fprintln(stdout, "schoolnet", version())
 		return exitOK

@@ -5,6 +5,7 @@ import (
 	"encoding/csv"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -149,7 +150,7 @@ func TestBadInputExitsTwoAndWritesNothing(t *testing.T) {
 }
 
 func TestHelpOnEveryCommand(t *testing.T) {
-	for _, args := range [][]string{{"help"}, {"--help"}, {"run", "--help"}, {"scenarios", "--help"}} {
+	for _, args := range [][]string{{"help"}, {"--help"}, {"run", "--help"}, {"scenarios", "--help"}, {"validate", "--help"}, {"bench", "--help"}} {
 		code, stdout, _ := run(t, args...)
 		if code != 0 || !strings.Contains(stdout, "Usage") {
 			t.Errorf("%v: exit %d, output %q; want 0 and a usage text", args, code, stdout)
@@ -161,5 +162,39 @@ func TestScenariosListsBaseline(t *testing.T) {
 	code, stdout, _ := run(t, "scenarios")
 	if code != 0 || !strings.Contains(stdout, "baseline") {
 		t.Errorf("exit %d, output %q; want baseline listed", code, stdout)
+	}
+}
+
+func TestBenchReportsEveryWorkerCount(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs a district-size year several times")
+	}
+	code, stdout, stderr := run(t, "bench", "--size", "district", "--workers", "1,2", "--quiet")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	for _, want := range []string{"bytes per student", "peak resident", "Per-school phase", "Replications side by side", "student-steps/s", "efficiency"} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("report lacks %q:\n%s", want, stdout)
+		}
+	}
+	// Two rows in each table: the lines that start with the worker count.
+	if n := len(regexp.MustCompile(`(?m)^ +[12] +[0-9.]+m?s `).FindAllString(stdout, -1)); n != 4 {
+		t.Errorf("%d rows for workers 1 and 2, want 4:\n%s", n, stdout)
+	}
+	if code, _, _ := run(t, "bench", "--size", "planet"); code != 2 {
+		t.Errorf("unknown size: exit %d, want 2", code)
+	}
+}
+
+func TestValidateReportsEachFile(t *testing.T) {
+	good := writeScenario(t, smallScenario)
+	bad := writeScenario(t, "[run]\nyears = 0\n")
+	code, stdout, stderr := run(t, "validate", good, "baseline", bad)
+	if code != 2 {
+		t.Errorf("exit %d, want 2 for one invalid file", code)
+	}
+	if strings.Count(stdout, ": ok") != 2 || !strings.Contains(stderr, "run.years: must be in [1,200]") {
+		t.Errorf("stdout %q stderr %q; want two ok lines and the bad file's error", stdout, stderr)
 	}
 }
