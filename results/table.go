@@ -18,15 +18,15 @@ type tableColumn struct {
 }
 
 var yearlyTable = []tableColumn{
-	{"strong", func(y *sim.YearMetrics) float64 { return y.Groups[1].Composite }},
-	{"average", func(y *sim.YearMetrics) float64 { return y.Groups[2].Composite }},
-	{"weak", func(y *sim.YearMetrics) float64 { return y.Groups[3].Composite }},
+	{"strong", func(y *sim.YearMetrics) float64 { return y.Groups[sim.GroupStrong].Composite }},
+	{"average", func(y *sim.YearMetrics) float64 { return y.Groups[sim.GroupAverage].Composite }},
+	{"weak", func(y *sim.YearMetrics) float64 { return y.Groups[sim.GroupWeak].Composite }},
 	{"gap S-W", func(y *sim.YearMetrics) float64 { return y.GapStrongWeak }},
 	{"gap mig-loc", func(y *sim.YearMetrics) float64 { return y.GapMigrantLocal }},
 	{"between", func(y *sim.YearMetrics) float64 { return y.BetweenShare }},
-	{"leadership", func(y *sim.YearMetrics) float64 { return y.Groups[0].Leadership }},
-	{"peer rel.", func(y *sim.YearMetrics) float64 { return y.Groups[0].PeerRelations }},
-	{"turnover", func(y *sim.YearMetrics) float64 { return y.Groups[0].Turnover }},
+	{"leadership", func(y *sim.YearMetrics) float64 { return y.Groups[sim.GroupAll].Leadership }},
+	{"peer rel.", func(y *sim.YearMetrics) float64 { return y.Groups[sim.GroupAll].PeerRelations }},
+	{"turnover", func(y *sim.YearMetrics) float64 { return y.Groups[sim.GroupAll].Turnover }},
 }
 
 // PrintYearly prints, per year, the mean over replications of the headline

@@ -3,7 +3,19 @@ package sim
 import "schoolnet/agents"
 
 // The groups of students that yearly metrics are reported for.
-var Groups = []string{"all", "strong", "average", "weak", "local", "migrant"}
+// "treated" is the students of schools any policy has selected.
+var Groups = []string{"all", "strong", "average", "weak", "local", "migrant", "treated"}
+
+// Indices into YearMetrics.Groups.
+const (
+	GroupAll = iota
+	GroupStrong
+	GroupAverage
+	GroupWeak
+	GroupLocal
+	GroupMigrant
+	GroupTreated
+)
 
 // GroupMetrics are a group's mean outcomes at the end of one year. School
 // features (leadership, climate, ...) are averaged over the group's
@@ -63,10 +75,13 @@ func Summarise(rec YearRecord) YearMetrics {
 		r := &rec.Schools[i]
 		cost.Add(r.Cost)
 		all := r.All()
-		add(0, r, &all)
-		add(1+int(r.Tier), r, &all)
-		add(4, r, &r.Students[agents.Local])
-		add(5, r, &r.Students[agents.Migrant])
+		add(GroupAll, r, &all)
+		add(GroupStrong+int(r.Tier), r, &all)
+		add(GroupLocal, r, &r.Students[agents.Local])
+		add(GroupMigrant, r, &r.Students[agents.Migrant])
+		if r.Member.Treated != 0 {
+			add(GroupTreated, r, &all)
+		}
 	}
 	m := YearMetrics{Replication: rec.Replication, Year: rec.Year, Groups: make([]GroupMetrics, len(Groups)), Cost: cost}
 	for g, a := range accs {
@@ -85,8 +100,8 @@ func Summarise(rec YearRecord) YearMetrics {
 		}
 		m.Groups[g] = gm
 	}
-	m.GapStrongWeak = m.Groups[1].Composite - m.Groups[3].Composite
-	m.GapMigrantLocal = m.Groups[5].Composite - m.Groups[4].Composite
+	m.GapStrongWeak = m.Groups[GroupStrong].Composite - m.Groups[GroupWeak].Composite
+	m.GapMigrantLocal = m.Groups[GroupMigrant].Composite - m.Groups[GroupLocal].Composite
 
 	all := &accs[0].sums
 	mean := all.Mean(all.Composite)

@@ -11,7 +11,9 @@ import (
 // over step the schools of each replication in parallel. It returns each
 // replication's year records, indexed [replication][year], whatever order
 // they finished in. progress, if not nil, is called after every simulated
-// year of every replication, from several goroutines at once.
+// year of every replication, from several goroutines at once. When ctx is
+// cancelled or a replication fails, the records of the replications that
+// finished are still returned, with the error; the others are cut short.
 func Replicate(ctx context.Context, cfg Config, reps, workers int, progress func()) ([][]YearRecord, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err

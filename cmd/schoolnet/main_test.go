@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/csv"
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -11,6 +12,7 @@ import (
 	"testing"
 
 	"schoolnet/results"
+	"schoolnet/sim"
 )
 
 const smallScenario = `name = "small"
@@ -94,7 +96,7 @@ func TestRunPrintsTableAndWritesDocumentedColumns(t *testing.T) {
 			t.Errorf("table lacks the row of year %q", strings.TrimSpace(y))
 		}
 	}
-	for f, cols := range map[string][]string{"yearly.csv": results.YearlyColumns, "schools.csv": results.SchoolColumns} {
+	for f, cols := range map[string][]string{"yearly.csv": results.YearlyColumns, "schools.csv": results.SchoolColumns, "summary.csv": results.SummaryColumns} {
 		data, err := os.ReadFile(filepath.Join(dir, f))
 		if err != nil {
 			t.Fatal(err)
@@ -106,10 +108,31 @@ func TestRunPrintsTableAndWritesDocumentedColumns(t *testing.T) {
 		if !slices.Equal(rows[0], cols) {
 			t.Errorf("%s header %v, want %v", f, rows[0], cols)
 		}
-		perYear := map[string]int{"yearly.csv": 6, "schools.csv": 6}[f]
-		if want := 1 + 3*3*perYear; len(rows) != want { // 3 reps × years 0..2
+		perYear := map[string]int{"yearly.csv": len(sim.Groups), "schools.csv": 6}[f]
+		want := 1 + 3*3*perYear // 3 reps × years 0..2
+		if f == "summary.csv" {
+			want = 1 + len(results.Headlines)
+		}
+		if len(rows) != want {
 			t.Errorf("%s has %d rows, want %d", f, len(rows), want)
 		}
+	}
+	var m struct {
+		ScenarioHash string `json:"scenario_hash"`
+		Seed         int64  `json:"seed"`
+		Replications int    `json:"replications"`
+		Files        []string
+		Scenario     struct{ Name string }
+	}
+	data, err := os.ReadFile(filepath.Join(dir, "manifest.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(data, &m); err != nil {
+		t.Fatal(err)
+	}
+	if m.Seed != 42 || m.Replications != 3 || len(m.ScenarioHash) != 64 || m.Scenario.Name != "small" || len(m.Files) != 4 {
+		t.Errorf("manifest %+v: want seed 42, 3 replications, a SHA-256, the scenario and 4 files", m)
 	}
 	entries, _ := os.ReadDir(dir)
 	for _, e := range entries {

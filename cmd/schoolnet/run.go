@@ -9,6 +9,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"runtime"
+	"strings"
 	"time"
 
 	"github.com/schollz/progressbar/v3"
@@ -72,31 +73,55 @@ func cmdRun(args []string, stdout, stderr io.Writer) int {
 	fmt.Fprintf(stdout, "%s: %s\n%d schools, %d years after %d spin-up, %d weeks a year, %d replications, seed %d, %d workers\n\n",
 		scn.Name, scn.Description, scn.Population.NumSchools(), scn.Run.Years, scn.Run.SpinUpYears,
 		scn.Run.WeeksPerYear, scn.Run.Replications, scn.Run.Seed, o.workers)
+	manifest, err := results.NewManifest(scn, scn.Run.Seed, scn.Run.Replications)
+	if err != nil {
+		fmt.Fprintln(stderr, "schoolnet run:", err)
+		return exitFailure
+	}
+	manifest.Command, manifest.Workers, manifest.Start = "run", o.workers, time.Now().UTC()
 	bar := newProgress(int64(scn.Run.Replications*scn.Run.Years), "simulating", stderr, o.quiet)
-	start := time.Now()
 	records, err := sim.Replicate(ctx, scn.Config(o.workers), scn.Run.Replications, o.workers, func() { bar.Add(1) })
 	bar.Finish()
 	if err != nil {
-		if errors.Is(err, context.Canceled) {
-			fmt.Fprintln(stderr, "schoolnet run: interrupted; no result files were written")
+		if !errors.Is(err, context.Canceled) {
+			fmt.Fprintln(stderr, "schoolnet run:", err)
 			return exitFailure
 		}
-		fmt.Fprintln(stderr, "schoolnet run:", err)
-		return exitFailure
+		records = complete(records, scn.Run.Years)
+		if len(records) == 0 {
+			fmt.Fprintln(stderr, "schoolnet run: interrupted before any replication finished; no result files were written")
+			return exitFailure
+		}
+		fmt.Fprintf(stderr, "schoolnet run: interrupted; keeping the %d of %d replications that finished\n", len(records), scn.Run.Replications)
 	}
 	metrics := summarise(records)
 	if err := results.PrintYearly(stdout, metrics); err != nil {
 		fmt.Fprintln(stderr, "schoolnet run:", err)
 		return exitFailure
 	}
-	if err := writeRun(o.out, records, metrics); err != nil {
+	manifest.Replications, manifest.End = len(records), time.Now().UTC()
+	if err := writeRun(o.out, records, metrics, &manifest); err != nil {
 		fmt.Fprintln(stderr, "schoolnet run:", err)
 		return exitFailure
 	}
-	fmt.Fprintf(stdout, "\nAchievement: composite of maths, Chinese, English, science in SD of the\nbaseline population of the same grade. Ran in %s; wrote %s and %s\n",
-		time.Since(start).Round(time.Millisecond),
-		filepath.Join(o.out, "yearly.csv"), filepath.Join(o.out, "schools.csv"))
+	fmt.Fprintf(stdout, "\nAchievement: composite of maths, Chinese, English, science in SD of the\nbaseline population of the same grade. Ran in %s; wrote %s in %s\n",
+		manifest.End.Sub(manifest.Start).Round(time.Millisecond), strings.Join(manifest.Files, ", "), o.out)
+	if err != nil { // interrupted: what finished was kept, but the run is not whole
+		return exitFailure
+	}
 	return exitOK
+}
+
+// complete returns the replications that ran every year, renumbered in
+// order.
+func complete(records [][]sim.YearRecord, years int) [][]sim.YearRecord {
+	var out [][]sim.YearRecord
+	for _, r := range records {
+		if len(r) == years+1 {
+			out = append(out, r)
+		}
+	}
+	return out
 }
 
 // apply overrides the scenario's run settings with the flags given.
@@ -129,16 +154,25 @@ func summarise(records [][]sim.YearRecord) [][]sim.YearMetrics {
 	return out
 }
 
-// writeRun writes the run's result files into dir, each atomically.
-func writeRun(dir string, records [][]sim.YearRecord, metrics [][]sim.YearMetrics) error {
-	if err := results.WriteFile(filepath.Join(dir, "yearly.csv"), func(w io.Writer) error {
-		return results.WriteYearly(w, metrics)
-	}); err != nil {
-		return err
+// writeRun writes the run's result files into dir, each atomically, and
+// the manifest last, listing them.
+func writeRun(dir string, records [][]sim.YearRecord, metrics [][]sim.YearMetrics, m *results.Manifest) error {
+	files := []struct {
+		name  string
+		write func(io.Writer) error
+	}{
+		{"yearly.csv", func(w io.Writer) error { return results.WriteYearly(w, metrics) }},
+		{"schools.csv", func(w io.Writer) error { return results.WriteSchools(w, records) }},
+		{"summary.csv", func(w io.Writer) error { return results.WriteSummary(w, metrics) }},
 	}
-	return results.WriteFile(filepath.Join(dir, "schools.csv"), func(w io.Writer) error {
-		return results.WriteSchools(w, records)
-	})
+	for _, f := range files {
+		if err := results.WriteFile(filepath.Join(dir, f.name), f.write); err != nil {
+			return err
+		}
+		m.Files = append(m.Files, f.name)
+	}
+	m.Files = append(m.Files, "manifest.json")
+	return results.WriteFile(filepath.Join(dir, "manifest.json"), m.Write)
 }
 
 // newProgress returns a progress bar on stderr, shown only when stderr is a

@@ -1,0 +1,80 @@
+package results
+
+import (
+	"encoding/csv"
+	"io"
+	"math"
+	"strconv"
+
+	"schoolnet/sim"
+)
+
+// Outcome is a headline outcome of one replication, read from its yearly
+// metrics (years 0..Years in order).
+type Outcome struct {
+	Name, Unit, Description string
+	Get                     func(years []sim.YearMetrics) float64
+}
+
+func final(ys []sim.YearMetrics) *sim.YearMetrics { return &ys[len(ys)-1] }
+
+// sumYears adds f over the simulated years 1..Years.
+func sumYears(ys []sim.YearMetrics, f func(*sim.YearMetrics) float64) float64 {
+	var s float64
+	for i := range ys {
+		if ys[i].Year >= 1 {
+			s += f(&ys[i])
+		}
+	}
+	return s
+}
+
+// Headlines are the outcomes summary.csv and comparisons report.
+var Headlines = []Outcome{
+	{"weak_maths", "SD", "weak schools' mean maths in the final year", func(ys []sim.YearMetrics) float64 { return final(ys).Groups[sim.GroupWeak].Z[0] }},
+	{"weak_chinese", "SD", "weak schools' mean Chinese in the final year", func(ys []sim.YearMetrics) float64 { return final(ys).Groups[sim.GroupWeak].Z[1] }},
+	{"weak_composite", "SD", "weak schools' mean of the four subjects in the final year", func(ys []sim.YearMetrics) float64 { return final(ys).Groups[sim.GroupWeak].Composite }},
+	{"strong_composite", "SD", "strong schools' mean of the four subjects in the final year", func(ys []sim.YearMetrics) float64 { return final(ys).Groups[sim.GroupStrong].Composite }},
+	{"gap_strong_weak", "SD", "strong minus weak schools' composite in the final year", func(ys []sim.YearMetrics) float64 { return final(ys).GapStrongWeak }},
+	{"gap_migrant_local", "SD", "migrant minus local students' composite in the final year", func(ys []sim.YearMetrics) float64 { return final(ys).GapMigrantLocal }},
+	{"between_share", "share", "between-school share of composite variance in the final year", func(ys []sim.YearMetrics) float64 { return final(ys).BetweenShare }},
+	{"leadership", "index", "mean effective leadership in the final year", func(ys []sim.YearMetrics) float64 { return final(ys).Groups[sim.GroupAll].Leadership }},
+	{"peer_relations", "index", "mean peer-relationship quality in the final year", func(ys []sim.YearMetrics) float64 { return final(ys).Groups[sim.GroupAll].PeerRelations }},
+	{"style", "index", "mean teaching style (0 teacher-, 1 student-centred) in the final year", func(ys []sim.YearMetrics) float64 { return final(ys).Groups[sim.GroupAll].Style }},
+	{"turnover", "share/year", "mean yearly teacher turnover over the simulated years", func(ys []sim.YearMetrics) float64 {
+		return sumYears(ys, func(y *sim.YearMetrics) float64 { return y.Groups[sim.GroupAll].Turnover }) / float64(max(1, len(ys)-1))
+	}},
+	{"cost_money", "RMB", "reform money spent over the run", func(ys []sim.YearMetrics) float64 {
+		return sumYears(ys, func(y *sim.YearMetrics) float64 { return y.Cost.Money })
+	}},
+	{"cost_teacher_hours", "hours", "teacher hours taken from teaching over the run", func(ys []sim.YearMetrics) float64 {
+		return sumYears(ys, func(y *sim.YearMetrics) float64 { return y.Cost.TeacherHours })
+	}},
+	{"cost_travel_hours", "hours", "travel hours over the run", func(ys []sim.YearMetrics) float64 {
+		return sumYears(ys, func(y *sim.YearMetrics) float64 { return y.Cost.TravelHours })
+	}},
+}
+
+// SummaryColumns are the columns of summary.csv.
+var SummaryColumns = []string{"outcome", "unit", "mean", "ci_low", "ci_high", "replications", "description"}
+
+// WriteSummary writes each headline outcome's mean over replications and
+// its 95% interval (empty with one replication).
+func WriteSummary(w io.Writer, years [][]sim.YearMetrics) error {
+	cw := csv.NewWriter(w)
+	cw.Write(SummaryColumns)
+	xs := make([]float64, len(years))
+	for _, o := range Headlines {
+		for r := range years {
+			xs[r] = o.Get(years[r])
+		}
+		m, h := MeanCI(xs)
+		lo, hi := "", ""
+		if !math.IsNaN(h) {
+			lo, hi = num(m-h), num(m+h)
+		}
+		cw.Write([]string{o.Name, o.Unit, num(m), lo, hi, strconv.Itoa(len(xs)), o.Description})
+	}
+	cw.Flush()
+	return cw.Error()
+}
