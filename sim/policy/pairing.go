@@ -1,0 +1,478 @@
+package policy
+
+import (
+	"cmp"
+	"math"
+	"slices"
+
+	"schoolnet/agents"
+	"schoolnet/sim"
+)
+
+// Partner rules of pairing: how a target finds its partner.
+const (
+	PartnerRank    = "rank"    // the partner of highest reputation still free
+	PartnerNearest = "nearest" // the nearest partner still free
+	PartnerRandom  = "random"  // a partner drawn at random among those still free
+)
+
+var partnerRules = []string{PartnerRank, PartnerNearest, PartnerRandom}
+
+// Mentoring sources of pairing.
+const (
+	MentorPartner = "partner" // the partner school's principal
+	MentorExpert  = "expert"  // an outside expert of fixed leadership
+	MentorNone    = "none"
+)
+
+var mentorSources = []string{MentorPartner, MentorExpert, MentorNone}
+
+// Focus of a pairing.
+const (
+	// FocusAttainment is the SSP's partnership aimed at student learning:
+	// mentoring, teacher collaboration and joint student activities.
+	FocusAttainment = "attainment"
+	// FocusGeneral is general cooperation without an attainment focus:
+	// meetings and visits of staff, with little that reaches students.
+	FocusGeneral = "general"
+)
+
+var focuses = []string{FocusAttainment, FocusGeneral}
+
+// generalActivityShare is the share of the joint-activity intensity a
+// partnership of focus general delivers to students: its meetings are
+// among staff. Assumption, after Croft (2015) and Armstrong (2015), who
+// find partnerships without an attainment focus cost time and deliver
+// little.
+const generalActivityShare = 0.2
+
+// PairingSpec is a [[policy]] of kind "pairing": each selected (target)
+// school is paired with a partner school of another tier, usually a strong
+// one, as in Shanghai's Strong School Project (Wang & Liu 2025). The
+// partnership brings principal mentoring, collaboration ties between the
+// two schools' teachers and joint student activities, and costs meeting
+// time and travel.
+type PairingSpec struct {
+	Common
+	// PartnerTier is the tier partners are drawn from: strong, average,
+	// weak or any. Default "strong" (SSP: elite schools paired with weaker
+	// ones, Wang & Liu 2025). Targets are never partners.
+	PartnerTier string `toml:"partner_tier"`
+	// PartnerRule matches targets, in index order, to partners at the start
+	// of the policy: rank (highest reputation first), nearest (shortest
+	// distance), or random. Default "rank": assumption.
+	PartnerRule string `toml:"partner_rule"`
+	// MaxPartners is the most targets one partner school takes, ≥ 1.
+	// Default 2: assumption. A target left without a free partner stays
+	// unpaired and untreated.
+	MaxPartners int `toml:"max_partners"`
+	// Mentoring is who mentors the target's principal: partner (the
+	// partner's principal, at their effective leadership in the partner's
+	// tier), expert (an outside expert of leadership ExpertLeadership) or
+	// none. Default "partner" (SSP principals mentored by accomplished
+	// principals and university experts, Wang & Liu 2025).
+	Mentoring string `toml:"mentoring"`
+	// MentoringIntensity is the target principal's Mentoring, in [0,1].
+	// Default 0.5: assumption.
+	MentoringIntensity float64 `toml:"mentoring_intensity"`
+	// ExpertLeadership is the leadership index, in [0,1], of an outside
+	// expert mentor. Default 0.8: assumption, above the strong tier's mean
+	// principal.
+	ExpertLeadership float64 `toml:"expert_leadership"`
+	// TeacherTies is the number of collaboration ties, in [0,4], each
+	// target teacher keeps with same-subject teachers of the partner; they
+	// are topped up at the start of each active year. Default 1:
+	// assumption.
+	TeacherTies int `toml:"teacher_ties"`
+	// JointActivities is the intensity, in [0,1], of joint student
+	// activities (Reform.Activity of the target). Default 0.5: assumption;
+	// peer relationships are the SSP's largest mediator (Wang & Liu 2025).
+	JointActivities float64 `toml:"joint_activities"`
+	// MeetingHours is the time, in hours per teacher per week, that each
+	// teacher of the target and of the partner spends on the partnership,
+	// in [0, TeachingHours]. Default 0.5: assumption; Croft (2015) and
+	// Armstrong (2015) on the time cost of partnerships.
+	MeetingHours float64 `toml:"meeting_hours"`
+	// TeachingHours is a teacher's teaching time, in hours per week, > 0;
+	// the collaboration load is MeetingHours / TeachingHours. Default 16:
+	// assumption, a Chinese junior secondary teacher's timetable.
+	TeachingHours float64 `toml:"teaching_hours"`
+	// TravelSpeed is the speed of travel between the paired schools, in
+	// km/h, > 0. Default 30: assumption, city traffic.
+	TravelSpeed float64 `toml:"travel_speed_kmh"`
+	// Travellers is the number of staff, ≥ 0, who make the weekly visit
+	// between the paired schools. Default 2: assumption.
+	Travellers int `toml:"travellers"`
+	// Focus is attainment (mentoring, teacher ties and joint activities)
+	// or general (none of these; activity at a fifth of JointActivities;
+	// the same time and travel). Default "attainment". General cooperation
+	// stands for the loose partnerships Croft (2015) and Armstrong (2015)
+	// describe.
+	Focus string `toml:"focus"`
+	// InitialTrust is the trust, in [0,1], of each paired school towards
+	// the other when the pair forms. Default 0.5: assumption.
+	InitialTrust float64 `toml:"initial_trust"`
+	// TrustGrowth is the yearly rate, ≥ 0, at which trust closes its gap
+	// to 1 while the pair is active. Default 0.5 per year: assumption;
+	// trust as the condition for lasting collaboration (Liu 2021).
+	TrustGrowth float64 `toml:"trust_growth"`
+}
+
+func init() {
+	register("pairing", func() Spec {
+		return &PairingSpec{
+			Common:      Common{Start: 1, End: 3, Select: DefaultSelection()},
+			PartnerTier: "strong", PartnerRule: PartnerRank, MaxPartners: 2,
+			Mentoring: MentorPartner, MentoringIntensity: 0.5, ExpertLeadership: 0.8,
+			TeacherTies: 1, JointActivities: 0.5,
+			MeetingHours: 0.5, TeachingHours: 16, TravelSpeed: 30, Travellers: 2,
+			Focus: FocusAttainment, InitialTrust: 0.5, TrustGrowth: 0.5,
+		}
+	})
+}
+
+// in01 reports whether x is in [0,1] (false for NaN).
+func in01(x float64) bool { return x >= 0 && x <= 1 }
+
+// finite reports whether x is neither infinite nor NaN.
+func finite(x float64) bool { return !math.IsInf(x, 0) && !math.IsNaN(x) }
+
+// Validate checks the pairing keys.
+func (s *PairingSpec) Validate() error {
+	if _, _, ok := parseTier(s.PartnerTier); !ok {
+		return fieldErr("partner_tier", "unknown tier %q; one of strong, average, weak, any", s.PartnerTier)
+	}
+	switch {
+	case !slices.Contains(partnerRules, s.PartnerRule):
+		return fieldErr("partner_rule", "unknown rule %q; one of %v", s.PartnerRule, partnerRules)
+	case s.MaxPartners < 1:
+		return fieldErr("max_partners", "must be at least 1, got %d", s.MaxPartners)
+	case !slices.Contains(mentorSources, s.Mentoring):
+		return fieldErr("mentoring", "unknown mentoring %q; one of %v", s.Mentoring, mentorSources)
+	case !in01(s.MentoringIntensity):
+		return fieldErr("mentoring_intensity", "must be in [0,1], got %g", s.MentoringIntensity)
+	case !in01(s.ExpertLeadership):
+		return fieldErr("expert_leadership", "must be in [0,1], got %g", s.ExpertLeadership)
+	case s.TeacherTies < 0 || s.TeacherTies > agents.TeacherTies:
+		return fieldErr("teacher_ties", "must be in [0,%d], got %d", agents.TeacherTies, s.TeacherTies)
+	case !in01(s.JointActivities):
+		return fieldErr("joint_activities", "must be in [0,1], got %g", s.JointActivities)
+	case !(s.TeachingHours > 0) || !finite(s.TeachingHours):
+		return fieldErr("teaching_hours", "must be a positive number of hours a week, got %g", s.TeachingHours)
+	case !(s.MeetingHours >= 0 && s.MeetingHours <= s.TeachingHours):
+		return fieldErr("meeting_hours", "must be in [0,teaching_hours] = [0,%g], got %g", s.TeachingHours, s.MeetingHours)
+	case !(s.TravelSpeed > 0) || !finite(s.TravelSpeed):
+		return fieldErr("travel_speed_kmh", "must be a positive speed, got %g", s.TravelSpeed)
+	case s.Travellers < 0:
+		return fieldErr("travellers", "must not be negative, got %d", s.Travellers)
+	case !slices.Contains(focuses, s.Focus):
+		return fieldErr("focus", "unknown focus %q; one of %v", s.Focus, focuses)
+	case !in01(s.InitialTrust):
+		return fieldErr("initial_trust", "must be in [0,1], got %g", s.InitialTrust)
+	case !(s.TrustGrowth >= 0) || !finite(s.TrustGrowth):
+		return fieldErr("trust_growth", "must be a non-negative rate per year, got %g", s.TrustGrowth)
+	}
+	return nil
+}
+
+// Exclusive: a school is in at most one pair, group or alliance at a time.
+func (s *PairingSpec) Exclusive() string { return ExclusiveMembership }
+
+// New returns the policy for one replication.
+func (s *PairingSpec) New(index int) sim.Policy {
+	return &Pairing{Spec: *s, treatment: treatment{index: index}}
+}
+
+// Pairing is the pairing policy of one replication.
+type Pairing struct {
+	Spec PairingSpec
+	treatment
+	// pairs are the matched pairs, in target index order.
+	pairs   []pair
+	matched bool
+	ended   bool
+	// ties holds the cross-school collaboration ties the policy made, as
+	// (teacher ID, partner teacher ID), one entry per direction.
+	ties map[[2]int64]bool
+}
+
+// pair is one target and its partner.
+type pair struct {
+	target, partner int32
+	km              float64 // distance between the two schools
+	trust           float64 // trust between the two, the same both ways
+}
+
+var _ sim.Policy = (*Pairing)(nil)
+
+// Name returns the policy's name.
+func (p *Pairing) Name() string { return nameOf(&p.Spec.Common) }
+
+// Act runs one week of the pairing. At the start of the first year it
+// selects the targets and matches them to partners; in every active week
+// it sets mentoring, joint activities and the teachers' collaboration load,
+// charges meeting and travel time and grows trust; at the start of each
+// active year it ties target teachers to partner teachers. In the first
+// week after the end year it dissolves the pairs.
+func (p *Pairing) Act(w *sim.World) error {
+	c := &p.Spec.Common
+	if !c.Active(w.Clock.Year) {
+		if c.End != 0 && w.Clock.Year > c.End && p.matched && !p.ended {
+			p.dissolve(w)
+		}
+		return nil
+	}
+	if !p.matched {
+		p.match(w, p.selectOnce(w, c))
+		p.matched = true
+	}
+	sp := &p.Spec
+	wk := weeksPerYear(w)
+	attain := sp.Focus == FocusAttainment
+	activity := sp.JointActivities
+	if !attain {
+		activity *= generalActivityShare
+	}
+	load := float32(sp.MeetingHours / sp.TeachingHours)
+	for k := range p.pairs {
+		pr := &p.pairs[k]
+		t, s := school(w, pr.target), school(w, pr.partner)
+		if attain {
+			p.mentor(w, t, s)
+			if w.Clock.YearStart() {
+				p.tie(w, t, s)
+			}
+		}
+		t.Reform.Activity = max(t.Reform.Activity, float32(activity))
+		for _, sc := range [2]*agents.School{t, s} {
+			for i := range sc.Teachers {
+				sc.Teachers[i].Load = min(1, sc.Teachers[i].Load+load)
+			}
+			sc.Cost.TeacherHours += sp.MeetingHours * float64(len(sc.Teachers))
+		}
+		// One return trip a week; the schools take turns to host, so each
+		// bears half.
+		trip := 2 * pr.km / sp.TravelSpeed * float64(sp.Travellers)
+		t.Cost.TravelHours += trip / 2
+		s.Cost.TravelHours += trip / 2
+		// ΔT = (1/W)·g·(1 − T)
+		pr.trust = min(1, pr.trust+sp.TrustGrowth/wk*(1-pr.trust))
+	}
+	p.setTrust(w)
+	return nil
+}
+
+// match pairs each target, in index order, with a free school of the
+// partner tier by the partner rule, and records the pairs on the schools.
+// Schools already in another pair, group or alliance are not partners.
+// Targets left without a partner lose their treated bit.
+func (p *Pairing) match(w *sim.World, targets []int32) {
+	sp := &p.Spec
+	tier, anyTier, _ := parseTier(sp.PartnerTier)
+	var free []int32
+	for i := range w.Pop.Schools {
+		s := &w.Pop.Schools[i]
+		if (anyTier || s.Tier == tier) && !slices.Contains(targets, s.Index) &&
+			s.Member.Pair < 0 && s.Member.Group < 0 && s.Member.Alliance < 0 {
+			free = append(free, s.Index)
+		}
+	}
+	taken := map[int32]int{}
+	for _, ti := range targets {
+		t := school(w, ti)
+		if len(free) == 0 {
+			t.Member.Treated &^= 1 << uint(p.index)
+			continue
+		}
+		var k int
+		switch sp.PartnerRule {
+		case PartnerRank: // highest reputation, then lowest index
+			k = bestOf(free, func(a, b int32) int {
+				return cmp.Compare(school(w, b).Reputation, school(w, a).Reputation)
+			})
+		case PartnerNearest: // shortest distance, then lowest index
+			k = bestOf(free, func(a, b int32) int {
+				return cmp.Compare(distance(t, school(w, a)), distance(t, school(w, b)))
+			})
+		case PartnerRandom:
+			k = w.Rand.IntN(len(free))
+		}
+		si := free[k]
+		s := school(w, si)
+		p.pairs = append(p.pairs, pair{target: ti, partner: si, km: distance(t, s), trust: sp.InitialTrust})
+		t.Member.Pair = si
+		if taken[si] == 0 {
+			s.Member.Pair = ti
+		}
+		if taken[si]++; taken[si] >= sp.MaxPartners {
+			free = slices.Delete(free, k, k+1)
+		}
+	}
+	p.setTrust(w)
+}
+
+// bestOf returns the position in xs of the first element that no other
+// precedes by less.
+func bestOf(xs []int32, less func(a, b int32) int) int {
+	best := 0
+	for k := 1; k < len(xs); k++ {
+		if less(xs[k], xs[best]) < 0 {
+			best = k
+		}
+	}
+	return best
+}
+
+// distance is the straight-line distance between two schools, in km.
+func distance(a, b *agents.School) float64 {
+	return math.Hypot(float64(a.X-b.X), float64(a.Y-b.Y))
+}
+
+// mentor sets this week's mentoring of target t's principal.
+func (p *Pairing) mentor(w *sim.World, t, s *agents.School) {
+	var lead float64
+	switch p.Spec.Mentoring {
+	case MentorPartner:
+		lead = s.Principal.EffectiveLeadership(s.Tier, w.Par)
+	case MentorExpert:
+		lead = p.Spec.ExpertLeadership
+	default:
+		return
+	}
+	pr := &t.Principal
+	if m := float32(p.Spec.MentoringIntensity); m > pr.Mentoring {
+		pr.Mentoring, pr.MentorLeadership = m, float32(lead)
+	}
+}
+
+// tie tops up each teacher of target t to TeacherTies collaboration ties
+// with same-subject teachers of partner s, drawn at random; the tie is
+// mutual where the partner teacher has a free slot. A teacher whose slots
+// are all taken drops a random tie to a colleague of its own school (at
+// both ends) to make room: the partnership displaces some collaboration
+// at home (assumption).
+func (p *Pairing) tie(w *sim.World, t, s *agents.School) {
+	want := p.Spec.TeacherTies
+	if want == 0 {
+		return
+	}
+	if p.ties == nil {
+		p.ties = map[[2]int64]bool{}
+	}
+	bySubject := [agents.NumSubjects][]int{}
+	here := make(map[int64]bool, len(s.Teachers))
+	for j := range s.Teachers {
+		sub := s.Teachers[j].Subject
+		bySubject[sub] = append(bySubject[sub], j)
+		here[s.Teachers[j].ID] = true
+	}
+	for i := range t.Teachers {
+		tc := &t.Teachers[i]
+		cands := bySubject[tc.Subject]
+		// Ties to partner teachers who have left since (the year end looks
+		// colleagues up before the leavers go) end now.
+		have := 0
+		for k := range tc.TieID {
+			if tc.TieID[k] != 0 && tc.TieSchool[k] == s.Index {
+				if here[tc.TieID[k]] {
+					have++
+				} else {
+					tc.TieID[k], tc.TieSchool[k] = 0, 0
+				}
+			}
+		}
+		for tries := 0; have < want && tries < 2*want; tries++ {
+			if len(cands) == 0 {
+				break
+			}
+			pc := &s.Teachers[cands[w.Rand.IntN(len(cands))]]
+			if tc.HasTie(pc.ID) {
+				continue
+			}
+			if !tc.AddTie(s.Index, pc.ID) {
+				makeRoom(w, t, tc)
+				if !tc.AddTie(s.Index, pc.ID) {
+					break
+				}
+			}
+			p.ties[[2]int64{tc.ID, pc.ID}] = true
+			if pc.AddTie(t.Index, tc.ID) {
+				p.ties[[2]int64{pc.ID, tc.ID}] = true
+			}
+			have++
+		}
+	}
+}
+
+// makeRoom frees one of teacher tc's slots by dropping a random tie to a
+// colleague in its own school t, at both ends.
+func makeRoom(w *sim.World, t *agents.School, tc *agents.Teacher) {
+	var own []int
+	for k := range tc.TieID {
+		if tc.TieID[k] != 0 && tc.TieSchool[k] == t.Index {
+			own = append(own, k)
+		}
+	}
+	if len(own) == 0 {
+		return
+	}
+	k := own[w.Rand.IntN(len(own))]
+	id := tc.TieID[k]
+	tc.TieID[k], tc.TieSchool[k] = 0, 0
+	for j := range t.Teachers {
+		if c := &t.Teachers[j]; c.ID == id {
+			dropTie(c, tc.ID)
+		}
+	}
+}
+
+// dropTie clears teacher c's tie to id, if it has one.
+func dropTie(c *agents.Teacher, id int64) {
+	for k := range c.TieID {
+		if c.TieID[k] == id {
+			c.TieID[k], c.TieSchool[k] = 0, 0
+		}
+	}
+}
+
+// setTrust sets each paired school's Member.Trust: the target's trust in
+// its partner, and the partner's mean trust over its targets.
+func (p *Pairing) setTrust(w *sim.World) {
+	sum := map[int32]float64{}
+	n := map[int32]int{}
+	for _, pr := range p.pairs {
+		school(w, pr.target).Member.Trust = float32(pr.trust)
+		sum[pr.partner] += pr.trust
+		n[pr.partner]++
+	}
+	for _, pr := range p.pairs {
+		school(w, pr.partner).Member.Trust = float32(sum[pr.partner] / float64(n[pr.partner]))
+	}
+}
+
+// dissolve ends every pair: Pair back to -1, trust to 0, and the
+// cross-school teacher ties the policy made dropped at both ends, wherever
+// the teachers now teach.
+func (p *Pairing) dissolve(w *sim.World) {
+	for _, pr := range p.pairs {
+		for _, i := range [2]int32{pr.target, pr.partner} {
+			m := &school(w, i).Member
+			m.Pair, m.Trust = -1, 0
+		}
+	}
+	if len(p.ties) > 0 {
+		for i := range w.Pop.Schools {
+			ts := w.Pop.Schools[i].Teachers
+			for j := range ts {
+				tc := &ts[j]
+				for k := range tc.TieID {
+					if tc.TieID[k] != 0 && p.ties[[2]int64{tc.ID, tc.TieID[k]}] {
+						tc.TieID[k], tc.TieSchool[k] = 0, 0
+					}
+				}
+			}
+		}
+	}
+	p.ties = nil
+	p.ended = true
+}
