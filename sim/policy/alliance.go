@@ -1,0 +1,397 @@
+package policy
+
+import (
+	"cmp"
+	"math"
+	"slices"
+
+	"schoolnet/sim"
+)
+
+// AllianceSpec is a [[policy]] of kind "curriculum-alliance": the selected
+// schools form alliances of nearby members that open a share of their
+// courses to each other (Yang & Huang 2023). Each member's contribution
+// follows conditional cooperation with a drift towards free riding, so a
+// loose alliance stalls; an optional contribution review removes members
+// that contribute too little and makes building pay for the rest.
+type AllianceSpec struct {
+	Common
+	// MembersPerAlliance is the size of each alliance, formed once by
+	// proximity (greedy clustering on the schools' X/Y). Integer ≥ 2.
+	// Default 6: assumption; Yang & Huang (2023) count more than 20
+	// alliances among the colleges of two cities.
+	MembersPerAlliance int `toml:"members_per_alliance"`
+	// InitialContribution is the share of its courses an averagely
+	// motivated member opens to its alliance when it joins; a member's
+	// start is InitialContribution × its principal's ReformResponse
+	// (mean about 1, range 0 to 2), clamped to [0,1]. Range [0,1].
+	// Default 0.3: assumption; "high participation enthusiasm, low
+	// construction enthusiasm" (Yang & Huang 2023).
+	InitialContribution float64 `toml:"initial_contribution"`
+	// Reciprocity is the yearly share of the gap to the mean contribution
+	// of its alliance partners that a member closes (conditional
+	// cooperation). Range [0,1]. Default 0.3 per year: assumption.
+	Reciprocity float64 `toml:"reciprocity"`
+	// FreeRiding is the yearly fall of every member's contribution: the
+	// pull to take partners' courses without building one's own. Range
+	// [0,1]. Default 0.05 per year: assumption, so that a loose alliance
+	// stalls within the run (Yang & Huang 2023).
+	FreeRiding float64 `toml:"free_riding"`
+	// SharingScale converts the partners' opened courses into the member's
+	// shared-course stock (Reform.SharedCourses, in units of the courses
+	// index). ≥ 0. Default 1: assumption, a member's students can use about
+	// one average partner's opened courses.
+	SharingScale float64 `toml:"sharing_scale"`
+	// TravelScaleKm is the distance at which access to a partner's courses
+	// falls by a factor e, and the distance travelled in an hour. > 0.
+	// Default 20 km: assumption, about an hour's urban travel; Yang & Huang
+	// (2023) on colleges in two cities about an hour apart.
+	TravelScaleKm float64 `toml:"travel_scale_km"`
+	// CreditRecognition says whether members recognise each other's
+	// alliance courses for credit. Default true: Yang & Huang (2023),
+	// credits of alliance-certified courses are mutually recognised.
+	CreditRecognition bool `toml:"credit_recognition"`
+	// NoCreditUptake is the factor on access to partners' courses when
+	// credits are not recognised. Range [0,1]. Default 0.3: assumption.
+	NoCreditUptake float64 `toml:"no_credit_uptake"`
+	// CourseHours is the time, in hours per teacher per week, a member
+	// that opens all its courses (contribution 1) spends preparing shared
+	// courses; a member with contribution c spends c × CourseHours. Range
+	// [0, working_hours]. Default 1 hour: assumption.
+	CourseHours float64 `toml:"course_hours"`
+	// WorkingHours is a teacher's working week, in hours; collaboration
+	// hours divided by it are the teacher's Load. > 0. Default 40 hours:
+	// assumption.
+	WorkingHours float64 `toml:"working_hours"`
+	// TripsPerStudent is the number of round trips per student per week to
+	// a partner with contribution 1 and access 1; trips to partner j are
+	// weighted by c_j × access. ≥ 0. Default 0.1: assumption, a tenth of
+	// students attend a fully open neighbour's course each week.
+	TripsPerStudent float64 `toml:"trips_per_student"`
+	// Review switches on the contribution review of Yang & Huang's (2023)
+	// remedies: a council evaluates each member's contribution and members
+	// that do not improve leave. Default false.
+	Review bool `toml:"review"`
+	// ReviewYears is the number of years between reviews; the first review
+	// opens year start + ReviewYears. Integer ≥ 1. Default 1 year:
+	// assumption, "regular evaluation" (Yang & Huang 2023).
+	ReviewYears int `toml:"review_years"`
+	// MinContribution is the contribution below which a reviewed member
+	// must leave. Range [0,1]. Default 0.15: assumption, half the initial
+	// contribution.
+	MinContribution float64 `toml:"min_contribution"`
+	// ReviewBoost is the rise, at each review, of the contribution of the
+	// members that stay: evaluation, a secretariat and agreed benefit
+	// shares make building pay. Range [0,1]. Default 0.1: assumption.
+	ReviewBoost float64 `toml:"review_boost"`
+}
+
+func init() {
+	register("curriculum-alliance", func() Spec {
+		return &AllianceSpec{
+			Common:             Common{Start: 1, Select: Selection{Rule: RuleAll, Tier: "any"}},
+			MembersPerAlliance: 6, InitialContribution: 0.3, Reciprocity: 0.3, FreeRiding: 0.05,
+			SharingScale: 1, TravelScaleKm: 20, CreditRecognition: true, NoCreditUptake: 0.3,
+			CourseHours: 1, WorkingHours: 40, TripsPerStudent: 0.1,
+			ReviewYears: 1, MinContribution: 0.15, ReviewBoost: 0.1,
+		}
+	})
+}
+
+// Validate checks the alliance keys.
+func (s *AllianceSpec) Validate() error {
+	unit := func(key string, x float64) error {
+		if !(x >= 0 && x <= 1) {
+			return fieldErr(key, "must be in [0,1], got %g", x)
+		}
+		return nil
+	}
+	nonNeg := func(key string, x float64) error {
+		if !(x >= 0) || math.IsInf(x, 0) {
+			return fieldErr(key, "must be a non-negative number, got %g", x)
+		}
+		return nil
+	}
+	switch {
+	case s.MembersPerAlliance < 2:
+		return fieldErr("members_per_alliance", "must be at least 2, got %d", s.MembersPerAlliance)
+	case !(s.TravelScaleKm > 0) || math.IsInf(s.TravelScaleKm, 0):
+		return fieldErr("travel_scale_km", "must be a positive distance in km, got %g", s.TravelScaleKm)
+	case !(s.WorkingHours > 0) || math.IsInf(s.WorkingHours, 0):
+		return fieldErr("working_hours", "must be a positive number of hours, got %g", s.WorkingHours)
+	case !(s.CourseHours >= 0 && s.CourseHours <= s.WorkingHours):
+		return fieldErr("course_hours", "must be in [0,working_hours], got %g", s.CourseHours)
+	case s.ReviewYears < 1:
+		return fieldErr("review_years", "must be at least 1, got %d", s.ReviewYears)
+	}
+	for _, err := range []error{
+		unit("initial_contribution", s.InitialContribution),
+		unit("reciprocity", s.Reciprocity),
+		unit("free_riding", s.FreeRiding),
+		nonNeg("sharing_scale", s.SharingScale),
+		unit("no_credit_uptake", s.NoCreditUptake),
+		nonNeg("trips_per_student", s.TripsPerStudent),
+		unit("min_contribution", s.MinContribution),
+		unit("review_boost", s.ReviewBoost),
+	} {
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Exclusive: a school is in one pair, group or alliance at a time.
+func (s *AllianceSpec) Exclusive() string { return ExclusiveMembership }
+
+// New returns the policy for one replication.
+func (s *AllianceSpec) New(index int) sim.Policy {
+	return &Alliance{Spec: *s, treatment: treatment{index: index}}
+}
+
+// Alliance is the curriculum-alliance policy of one replication.
+type Alliance struct {
+	Spec AllianceSpec
+	treatment
+	// alliances[a] lists the current members of alliance a as positions
+	// in chosen, in ascending order.
+	alliances [][]int
+	// of[k] is the alliance of chosen[k], or -1 once it has left;
+	// contrib[k] its contribution.
+	of      []int
+	contrib []float64
+	formed  int  // the year the alliances formed; 0 before
+	ended   bool // memberships have been reset after the last year
+}
+
+var _ sim.Policy = (*Alliance)(nil)
+
+// Name returns the policy's name.
+func (a *Alliance) Name() string { return nameOf(&a.Spec.Common) }
+
+// Act runs one week of the alliances. In the first active week it selects
+// the members, forms the alliances and sets the initial contributions. At
+// the start of each later year it updates the contributions and, in a
+// review year, removes the members below the minimum. Every week it sets
+// each member's shared courses and charges the teachers' preparation time
+// and the students' travel. After the last year it dissolves the
+// alliances.
+func (a *Alliance) Act(w *sim.World) error {
+	c := &a.Spec.Common
+	y := w.Clock.Year
+	if !c.Active(y) {
+		if a.formed > 0 && !a.ended {
+			a.dissolve(w)
+		}
+		return nil
+	}
+	if a.formed == 0 {
+		a.form(w, a.selectOnce(w, c))
+		a.formed = y
+	} else if w.Clock.YearStart() {
+		a.updateContributions()
+		if a.Spec.Review && (y-a.formed)%a.Spec.ReviewYears == 0 {
+			a.review()
+		}
+	}
+	a.sync(w)
+	a.share(w)
+	return nil
+}
+
+// form clusters the chosen schools into alliances by proximity and sets
+// their initial contributions. Clustering is greedy and deterministic: the
+// unassigned school farthest from the members' centroid (lowest index on
+// ties) seeds an alliance and takes its nearest unassigned schools until
+// the alliance has MembersPerAlliance members. A remainder of two or more
+// schools forms a smaller alliance; a single remaining school joins the
+// alliance of its nearest member.
+func (a *Alliance) form(w *sim.World, chosen []int32) {
+	n := len(chosen)
+	a.of = make([]int, n)
+	a.contrib = make([]float64, n)
+	var cx, cy float64
+	for _, i := range chosen {
+		s := school(w, i)
+		cx += float64(s.X) / float64(n)
+		cy += float64(s.Y) / float64(n)
+	}
+	left := make([]int, n) // positions in chosen not yet assigned
+	for k := range left {
+		left[k] = k
+	}
+	pos := func(k int) (float64, float64) {
+		s := school(w, chosen[k])
+		return float64(s.X), float64(s.Y)
+	}
+	dist := func(k, l int) float64 {
+		xk, yk := pos(k)
+		xl, yl := pos(l)
+		return math.Hypot(xk-xl, yk-yl)
+	}
+	for len(left) > 0 {
+		if len(left) == 1 && len(a.alliances) > 0 {
+			k := left[0]
+			near := -1
+			for l := range n {
+				if l != k && (near < 0 || dist(k, l) < dist(k, near)) {
+					near = l
+				}
+			}
+			g := a.of[near]
+			a.alliances[g] = append(a.alliances[g], k)
+			slices.Sort(a.alliances[g])
+			a.of[k] = g
+			break
+		}
+		seed := left[0]
+		for _, k := range left[1:] {
+			xk, yk := pos(k)
+			xs, ys := pos(seed)
+			if math.Hypot(xk-cx, yk-cy) > math.Hypot(xs-cx, ys-cy) {
+				seed = k
+			}
+		}
+		slices.SortStableFunc(left, func(k, l int) int {
+			return cmp.Or(cmp.Compare(dist(seed, k), dist(seed, l)), cmp.Compare(k, l))
+		})
+		size := min(a.Spec.MembersPerAlliance, len(left))
+		members := slices.Clone(left[:size])
+		slices.Sort(members)
+		left = slices.Delete(left, 0, size)
+		slices.Sort(left)
+		for _, k := range members {
+			a.of[k] = len(a.alliances)
+		}
+		a.alliances = append(a.alliances, members)
+	}
+	for k, i := range chosen {
+		s := school(w, i)
+		a.contrib[k] = unit01(a.Spec.InitialContribution * s.Principal.ReformResponse(w.Par))
+	}
+}
+
+// updateContributions runs a year of conditional cooperation, from every
+// member's contribution at the end of the year before:
+//
+//	c_i ← clamp01( c_i + ρ·(mean_{j≠i} c_j − c_i) − φ )
+//
+// with ρ = Reciprocity, φ = FreeRiding and j over the partners in i's
+// alliance. A member with no partners left only drifts by −φ.
+func (a *Alliance) updateContributions() {
+	old := slices.Clone(a.contrib)
+	for _, members := range a.alliances {
+		var sum float64
+		for _, k := range members {
+			sum += old[k]
+		}
+		for _, k := range members {
+			c := old[k]
+			if m := len(members); m > 1 {
+				c += a.Spec.Reciprocity * ((sum-old[k])/float64(m-1) - c)
+			}
+			a.contrib[k] = unit01(c - a.Spec.FreeRiding)
+		}
+	}
+}
+
+// review removes every member whose contribution is below
+// MinContribution, dissolves alliances left with a single member, and
+// raises the remaining members' contributions by ReviewBoost.
+func (a *Alliance) review() {
+	for g, members := range a.alliances {
+		stay := members[:0]
+		for _, k := range members {
+			if a.contrib[k] < a.Spec.MinContribution {
+				a.leave(k)
+			} else {
+				stay = append(stay, k)
+			}
+		}
+		if len(stay) == 1 {
+			a.leave(stay[0])
+			stay = stay[:0]
+		}
+		for _, k := range stay {
+			a.contrib[k] = unit01(a.contrib[k] + a.Spec.ReviewBoost)
+		}
+		a.alliances[g] = stay
+	}
+}
+
+// leave takes chosen[k] out of its alliance's bookkeeping.
+func (a *Alliance) leave(k int) {
+	a.of[k] = -1
+	a.contrib[k] = 0
+}
+
+// sync writes each chosen school's alliance and contribution to its
+// Membership.
+func (a *Alliance) sync(w *sim.World) {
+	for k, i := range a.chosen {
+		m := &school(w, i).Member
+		m.Alliance = int32(a.of[k])
+		m.Contribution = float32(a.contrib[k])
+	}
+}
+
+// dissolve resets every chosen school's membership when the policy ends.
+func (a *Alliance) dissolve(w *sim.World) {
+	for k := range a.chosen {
+		a.leave(k)
+	}
+	a.alliances = nil
+	a.sync(w)
+	a.ended = true
+}
+
+// share sets one week's shared courses of every member and charges its
+// costs. For member i of an alliance of m members,
+//
+//	K_shared,i = σ · Σ_{j≠i} c_j·K_j·a_ij / (m − 1)
+//	a_ij       = exp(−d_ij / d_0) · (1 if credits are recognised, else u_nc)
+//
+// with σ = SharingScale, K_j partner j's own courses, d_ij the distance in
+// km, d_0 = TravelScaleKm and u_nc = NoCreditUptake. Each teacher of i
+// spends c_i·CourseHours hours preparing shared courses (Load
+// c_i·CourseHours/WorkingHours), and i's N_i students travel
+//
+//	N_i · τ · Σ_{j≠i} c_j·a_ij·(2·d_ij/d_0) / (m − 1)
+//
+// hours, τ = TripsPerStudent round trips at d_0 km an hour.
+func (a *Alliance) share(w *sim.World) {
+	sp := &a.Spec
+	credit := 1.0
+	if !sp.CreditRecognition {
+		credit = sp.NoCreditUptake
+	}
+	for _, members := range a.alliances {
+		m := len(members)
+		for _, k := range members {
+			s := school(w, a.chosen[k])
+			var courses, travel float64
+			for _, l := range members {
+				if l == k {
+					continue
+				}
+				p := school(w, a.chosen[l])
+				d := math.Hypot(float64(s.X-p.X), float64(s.Y-p.Y))
+				access := math.Exp(-d/sp.TravelScaleKm) * credit
+				courses += a.contrib[l] * float64(p.Courses) * access
+				travel += a.contrib[l] * access * 2 * d / sp.TravelScaleKm
+			}
+			if m > 1 {
+				s.Reform.SharedCourses += float32(sp.SharingScale * courses / float64(m-1))
+				s.Cost.TravelHours += float64(len(s.Students)) * sp.TripsPerStudent * travel / float64(m-1)
+			}
+			hours := a.contrib[k] * sp.CourseHours
+			for t := range s.Teachers {
+				s.Teachers[t].Load += float32(hours / sp.WorkingHours)
+			}
+			s.Cost.TeacherHours += hours * float64(len(s.Teachers))
+		}
+	}
+}
+
+// unit01 clamps x to [0,1].
+func unit01(x float64) float64 { return min(1, max(0, x)) }
