@@ -1,0 +1,170 @@
+package results
+
+import (
+	"encoding/csv"
+	"fmt"
+	"io"
+	"math"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+
+	"schoolnet/sim"
+)
+
+// Effect is one scenario's value of one outcome and its paired difference
+// from the first scenario of a comparison.
+type Effect struct {
+	Scenario, Outcome, Unit string
+	// Mean is the scenario's mean over replications.
+	Mean float64
+	// Diff is the mean paired difference from the first scenario,
+	// replication by replication (common random numbers), and Lo, Hi its
+	// 95% interval; NaN where undefined.
+	Diff, Lo, Hi float64
+	N            int
+}
+
+// comparisonOutcomes are the outcomes a comparison reports, by name in
+// Headlines, plus the derived effect per million RMB.
+var comparisonOutcomes = []string{"weak_maths", "weak_chinese", "weak_composite", "gap_strong_weak",
+	"gap_migrant_local", "between_share", "turnover", "cost_money"}
+
+// PerMillion is the name of the derived outcome: the weak schools'
+// composite effect per million RMB of extra reform money.
+const PerMillion = "weak_effect_per_million_rmb"
+
+func headline(name string) Outcome {
+	for _, o := range Headlines {
+		if o.Name == name {
+			return o
+		}
+	}
+	panic("results: no headline outcome " + name)
+}
+
+// Compare computes, for every scenario and outcome, the mean and the
+// paired difference from the first scenario. runs[k][r] are the yearly
+// metrics of replication r of scenario k; every scenario must have the
+// same replications, run with the same seeds.
+func Compare(names []string, runs [][][]sim.YearMetrics) []Effect {
+	var out []Effect
+	reps := len(runs[0])
+	x := make([]float64, reps)
+	d := make([]float64, reps)
+	for _, name := range comparisonOutcomes {
+		o := headline(name)
+		for k := range runs {
+			for r := range reps {
+				x[r] = o.Get(runs[k][r])
+				d[r] = x[r] - o.Get(runs[0][r])
+			}
+			out = append(out, effect(names[k], o.Name, o.Unit, x, d))
+		}
+	}
+	weak, cost := headline("weak_composite"), headline("cost_money")
+	for k := range runs {
+		for r := range reps {
+			extra := cost.Get(runs[k][r]) - cost.Get(runs[0][r])
+			gain := weak.Get(runs[k][r]) - weak.Get(runs[0][r])
+			x[r], d[r] = math.NaN(), math.NaN()
+			if extra > 0 {
+				x[r] = gain / (extra / 1e6)
+				d[r] = x[r]
+			}
+		}
+		out = append(out, effect(names[k], PerMillion, "SD per 1M RMB", x, d))
+	}
+	return out
+}
+
+func effect(scenario, outcome, unit string, x, d []float64) Effect {
+	e := Effect{Scenario: scenario, Outcome: outcome, Unit: unit, N: len(x)}
+	e.Mean, _ = MeanCI(x)
+	var h float64
+	e.Diff, h = MeanCI(d)
+	e.Lo, e.Hi = e.Diff-h, e.Diff+h
+	return e
+}
+
+// CompareColumns are the columns of compare.csv.
+var CompareColumns = []string{"scenario", "outcome", "unit", "mean", "diff", "diff_ci_low", "diff_ci_high", "replications"}
+
+// WriteCompare writes the effects as CSV; undefined values are empty.
+func WriteCompare(w io.Writer, effects []Effect) error {
+	cw := csv.NewWriter(w)
+	cw.Write(CompareColumns)
+	cell := func(x float64) string {
+		if math.IsNaN(x) {
+			return ""
+		}
+		return num(x)
+	}
+	for _, e := range effects {
+		cw.Write([]string{e.Scenario, e.Outcome, e.Unit, cell(e.Mean), cell(e.Diff), cell(e.Lo), cell(e.Hi), strconv.Itoa(e.N)})
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+// PrintCompare prints one table per outcome: each scenario's mean and its
+// difference from the first scenario with the 95% interval.
+func PrintCompare(w io.Writer, effects []Effect) error {
+	var outcome string
+	var tw *tabwriter.Writer
+	flush := func() {
+		if tw != nil {
+			tw.Flush()
+			fmt.Fprintln(w)
+		}
+	}
+	for i, e := range effects {
+		if e.Outcome != outcome {
+			flush()
+			outcome = e.Outcome
+			fmt.Fprintf(w, "%s (%s): %s\n", e.Outcome, e.Unit, describe(e.Outcome))
+			tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+			fmt.Fprintf(tw, "scenario\tmean\tdifference from %s\t95%% interval\t\n", effects[i].Scenario)
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t\n", e.Scenario, format(e.Mean, e.Unit), signed(e.Diff, e.Unit), interval(e))
+	}
+	flush()
+	return nil
+}
+
+func describe(outcome string) string {
+	if outcome == PerMillion {
+		return "gain in weak schools' composite per million RMB of extra reform money"
+	}
+	return headline(outcome).Description
+}
+
+func format(x float64, unit string) string {
+	switch {
+	case math.IsNaN(x):
+		return "–"
+	case unit == "RMB":
+		return fmt.Sprintf("%.0f", x)
+	}
+	return fmt.Sprintf("%.3f", x)
+}
+
+func signed(x float64, unit string) string {
+	if math.IsNaN(x) {
+		return "–"
+	}
+	if unit == "RMB" {
+		return fmt.Sprintf("%+.0f", x)
+	}
+	return fmt.Sprintf("%+.3f", x)
+}
+
+func interval(e Effect) string {
+	if math.IsNaN(e.Lo) {
+		return "–"
+	}
+	if e.Lo == e.Hi {
+		return "exact"
+	}
+	return "[" + strings.TrimSpace(signed(e.Lo, e.Unit)) + ", " + strings.TrimSpace(signed(e.Hi, e.Unit)) + "]"
+}
