@@ -375,3 +375,39 @@ func TestChoiceValidate(t *testing.T) {
 		t.Errorf("default spec: Validate %v, Exclusive %q", c.Validate(), c.Exclusive())
 	}
 }
+
+// TestChoiceEnds: a policy of years 1–2 runs admission rounds in those
+// years only (the last one admits the intake of year 3); from then on
+// every school takes its planned catchment intake again, the schools'
+// autonomy (1 under admission by score) returns to 0, and the chosen
+// cohorts still cost travel while they are enrolled.
+func TestChoiceEnds(t *testing.T) {
+	c := choiceSpec(t, func(c *ChoiceSpec) { c.End = 2 })
+	_, recs := runChoice(t, 7, c, func(e *sim.Engine, _ *Choice, year int) {
+		pop := e.Population()
+		changed := 0
+		for i, x := range intakes(pop) {
+			s := &pop.Schools[i]
+			if x.n != int(s.ClassesPerGrade*s.ClassSize) {
+				changed++
+			}
+			if active := year <= 2; (s.Autonomy == 1) != active || (!active && s.Autonomy != 0) {
+				t.Errorf("year %d school %d: autonomy %g while the policy is active: %v", year, i, s.Autonomy, active)
+			}
+		}
+		if (changed > 0) != (year <= 2) {
+			t.Errorf("year %d: %d schools' next intake differs from the planned catchment intake", year, changed)
+		}
+	})
+	var travel [5]float64
+	for y := 1; y <= 4; y++ {
+		for _, r := range recs[y].Schools {
+			travel[y] += r.Cost.TravelHours
+		}
+	}
+	// Cohorts chosen in years 1 and 2 are enrolled in years 2–4 and 3–5
+	// (3 grades): none in year 1, one in year 2, both in years 3 and 4.
+	if !(travel[1] == 0 && travel[2] > 0 && travel[3] > 1.5*travel[2] && math.Abs(travel[4]-travel[3]) < 1e-6*travel[3]) {
+		t.Errorf("travel hours by year %v; want 0, one cohort's, then two cohorts' twice", travel[1:])
+	}
+}
