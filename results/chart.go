@@ -4,6 +4,7 @@ import (
 	"image/color"
 	"io"
 	"math"
+	"strconv"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
@@ -56,6 +57,13 @@ func (c *Chart) Plot() (*plot.Plot, error) {
 	p.Legend.Top = true
 	p.Legend.Left = true
 	p.Add(plotter.NewGrid())
+	p.X.Tick.Marker = plot.TickerFunc(func(min, max float64) []plot.Tick {
+		var ticks []plot.Tick
+		for y := math.Ceil(min); y <= max; y++ {
+			ticks = append(ticks, plot.Tick{Value: y, Label: strconv.Itoa(int(y))})
+		}
+		return ticks
+	})
 	for k, series := range c.Series {
 		col := plotutil.Color(k)
 		band := make(plotter.XYs, 0, 2*len(series))

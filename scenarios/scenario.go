@@ -79,6 +79,10 @@ func (s *Scenario) Config(workers int) sim.Config {
 	}
 }
 
+// Check validates a scenario changed after loading (for example run
+// settings overridden on the command line), as loading would.
+func Check(s *Scenario) error { return s.validate() }
+
 // validate checks ranges; errors carry the key path but no file or line,
 // which the loader adds.
 func (s *Scenario) validate() error {

@@ -3,6 +3,7 @@
 // Usage:
 //
 //	schoolnet run [flags] [SCENARIO]   run a scenario (default: the shipped baseline)
+//	schoolnet compare [A B ...]        compare scenarios
 //	schoolnet validate FILE...         check scenario files
 //	schoolnet scenarios                list the shipped scenarios
 //	schoolnet bench                    measure speed and memory
@@ -35,6 +36,7 @@ students whose peer ties, leadership and resources evolve under reforms.
 
 Usage:
   schoolnet run [flags] [SCENARIO]   run a scenario and print a yearly table
+  schoolnet compare [A B ...]        compare scenarios with common random numbers
   schoolnet validate FILE...         check scenario files without running them
   schoolnet scenarios                list the scenarios shipped in the binary
   schoolnet bench [--size S]         measure speed and memory on this machine
@@ -63,6 +65,8 @@ func Main(args []string, stdout, stderr io.Writer) int {
 		return cmdScenarios(rest, stdout, stderr)
 	case "validate":
 		return cmdValidate(rest, stdout, stderr)
+	case "compare":
+		return cmdCompare(rest, stdout, stderr)
 	case "bench":
 		return cmdBench(rest, stdout, stderr)
 	case "version", "--version":

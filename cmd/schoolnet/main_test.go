@@ -221,3 +221,60 @@ func TestValidateReportsEachFile(t *testing.T) {
 		t.Errorf("stdout %q stderr %q; want two ok lines and the bad file's error", stdout, stderr)
 	}
 }
+
+func TestCompareWithItselfIsExactlyZero(t *testing.T) {
+	scn := writeScenario(t, smallScenario)
+	dir := t.TempDir()
+	code, stdout, stderr := run(t, "compare", scn, scn, "--out", dir, "--quiet")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	data, err := os.ReadFile(filepath.Join(dir, "compare.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, err := csv.NewReader(bytes.NewReader(data)).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(rows[0], results.CompareColumns) {
+		t.Errorf("header %v, want %v", rows[0], results.CompareColumns)
+	}
+	for _, r := range rows[1:] {
+		diff := r[4]
+		if diff != "" && diff != "0.000000" {
+			t.Errorf("%s %s: difference %s from itself, want exactly 0", r[0], r[1], diff)
+		}
+	}
+	for _, f := range []string{"compare.png", "compare.svg", "small/yearly.csv", "small/manifest.json", "small-2/summary.csv"} {
+		if st, err := os.Stat(filepath.Join(dir, f)); err != nil || st.Size() == 0 {
+			t.Errorf("%s missing or empty", f)
+		}
+	}
+	if !strings.Contains(stdout, "weak_maths") || !strings.Contains(stdout, "exact") {
+		t.Errorf("table lacks the outcomes or intervals:\n%s", stdout)
+	}
+}
+
+func TestCompareDetectsAReform(t *testing.T) {
+	base := writeScenario(t, smallScenario)
+	reform := writeScenario(t, strings.Replace(smallScenario, `"small"`, `"funded"`, 1)+"[[policy]]\nkind = \"funding\"\nper_school = 50000000\nend = 1\n[policy.select]\nrule = \"all\"\ntier = \"weak\"\n")
+	dir := t.TempDir()
+	if code, _, stderr := run(t, "compare", base, reform, "--out", dir, "--quiet"); code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	data, _ := os.ReadFile(filepath.Join(dir, "compare.csv"))
+	rows, _ := csv.NewReader(bytes.NewReader(data)).ReadAll()
+	found := false
+	for _, r := range rows[1:] {
+		if r[1] == "cost_money" && r[0] == "funded" {
+			found = true
+			if r[4] == "0.000000" || r[4] == "" {
+				t.Errorf("the funded scenario's extra cost is %q, want positive", r[4])
+			}
+		}
+	}
+	if !found {
+		t.Error("no cost row for the reform")
+	}
+}

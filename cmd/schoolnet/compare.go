@@ -1,0 +1,157 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strings"
+	"time"
+
+	"schoolnet/results"
+	"schoolnet/scenarios"
+	"schoolnet/sim"
+)
+
+// headlineReforms are compared when compare is given no scenario: the
+// baseline first, then the SSP package and its parts.
+var headlineReforms = []string{"baseline", "shanghai-ssp", "funding-only", "rotation-only", "loose-collaboration"}
+
+const compareSynopsis = `Usage: schoolnet compare [flags] [SCENARIO...]
+
+Runs every scenario with the same seeds (common random numbers: replication
+r of each scenario draws the same schools, students and shocks), and prints,
+per outcome, each scenario's mean and its paired difference from the FIRST
+scenario with a 95% interval. Also writes compare.csv, the trajectory chart
+compare.png and compare.svg (weak schools' achievement by year, with 95%
+bands), and each scenario's own result files under --out/NAME.
+
+Without scenarios it compares the shipped baseline with the headline
+reforms: ` + "shanghai-ssp, funding-only, rotation-only, loose-collaboration" + `.
+All scenarios run with the first one's years, weeks and spin-up.`
+
+func cmdCompare(args []string, stdout, stderr io.Writer) int {
+	fs := newFlagSet("compare", compareSynopsis, stdout, stderr)
+	var o runOptions
+	fs.IntVar(&o.seed, "seed", -1, "run seed for every scenario (default: the first scenario's)")
+	fs.IntVar(&o.reps, "reps", 0, "replications per scenario (default: the first scenario's)")
+	fs.IntVar(&o.years, "years", 0, "simulated years (default: the first scenario's)")
+	fs.IntVar(&o.workers, "workers", runtime.NumCPU(), "goroutines for replications and schools")
+	fs.StringVar(&o.out, "out", filepath.Join("out", "compare"), "directory for compare.csv, the charts and each scenario's files")
+	fs.BoolVar(&o.quiet, "quiet", false, "no progress bar")
+	names, err := parseInterspersed(fs, args)
+	if err != nil {
+		return flagStatus(fs, err, stdout)
+	}
+	if len(names) == 0 {
+		names = slices.Clone(headlineReforms)
+	}
+	if len(names) < 2 {
+		fmt.Fprintln(stderr, "schoolnet compare: name at least two scenarios (the first is the reference)")
+		return exitUsage
+	}
+	scns := make([]*scenarios.Scenario, len(names))
+	for k, n := range names {
+		s, err := scenarios.Load(n)
+		if err != nil {
+			fmt.Fprintln(stderr, "schoolnet compare:", err)
+			return exitUsage
+		}
+		scns[k] = s
+	}
+	// Scenarios are told apart by name in tables and directories.
+	seen := map[string]int{}
+	for k, s := range scns {
+		seen[s.Name]++
+		if n := seen[s.Name]; n > 1 {
+			s.Name = fmt.Sprintf("%s-%d", s.Name, n)
+		}
+		names[k] = s.Name
+	}
+	if err := o.apply(scns[0]); err != nil {
+		fmt.Fprintln(stderr, "schoolnet compare:", err)
+		return exitUsage
+	}
+	first := scns[0].Run
+	for _, s := range scns[1:] {
+		if s.Run.Years != first.Years || s.Run.WeeksPerYear != first.WeeksPerYear || s.Run.SpinUpYears != first.SpinUpYears {
+			fmt.Fprintf(stderr, "schoolnet compare: note: %s runs with %s's %d years of %d weeks after %d spin-up years\n",
+				s.Name, scns[0].Name, first.Years, first.WeeksPerYear, first.SpinUpYears)
+		}
+		s.Run.Seed, s.Run.Replications = first.Seed, first.Replications
+		s.Run.Years, s.Run.WeeksPerYear, s.Run.SpinUpYears = first.Years, first.WeeksPerYear, first.SpinUpYears
+	}
+	// A policy starting after the common last year would never act.
+	for _, s := range scns {
+		if err := scenarios.Check(s); err != nil {
+			fmt.Fprintf(stderr, "schoolnet compare: %s: %v\n", s.Name, err)
+			return exitUsage
+		}
+	}
+
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	fmt.Fprintf(stdout, "Comparing %s with %s: %d replications each, seed %d, %d years, common random numbers.\n\n",
+		strings.Join(names[1:], ", "), names[0], first.Replications, first.Seed, first.Years)
+	bar := newProgress(int64(len(scns)*first.Replications*first.Years), "simulating", stderr, o.quiet)
+	start := time.Now()
+	runs := make([][][]sim.YearMetrics, len(scns))
+	for k, s := range scns {
+		manifest, err := results.NewManifest(s, s.Run.Seed, s.Run.Replications)
+		if err != nil {
+			fmt.Fprintln(stderr, "schoolnet compare:", err)
+			return exitFailure
+		}
+		manifest.Command, manifest.Workers, manifest.Start = "compare", o.workers, time.Now().UTC()
+		records, err := sim.Replicate(ctx, s.Config(o.workers), s.Run.Replications, o.workers, func() { bar.Add(1) })
+		if err != nil {
+			bar.Finish()
+			if errors.Is(err, context.Canceled) {
+				fmt.Fprintf(stderr, "schoolnet compare: interrupted during %s; the result files of the %d scenarios before it are kept in %s\n", s.Name, k, o.out)
+			} else {
+				fmt.Fprintln(stderr, "schoolnet compare:", err)
+			}
+			return exitFailure
+		}
+		runs[k] = summarise(records)
+		manifest.End = time.Now().UTC()
+		if err := writeRun(filepath.Join(o.out, s.Name), records, runs[k], &manifest); err != nil {
+			fmt.Fprintln(stderr, "schoolnet compare:", err)
+			return exitFailure
+		}
+	}
+	bar.Finish()
+
+	effects := results.Compare(names, runs)
+	results.PrintCompare(stdout, effects)
+	chart := results.Chart{
+		Title:  "Weak schools' achievement, mean and 95% band over replications",
+		YLabel: "composite, SD of the baseline grade",
+		Names:  names,
+	}
+	for _, r := range runs {
+		chart.Series = append(chart.Series, results.Trajectory(r, func(y *sim.YearMetrics) float64 { return y.Groups[sim.GroupWeak].Composite }))
+	}
+	files := []struct {
+		name  string
+		write func(io.Writer) error
+	}{
+		{"compare.csv", func(w io.Writer) error { return results.WriteCompare(w, effects) }},
+		{"compare.png", func(w io.Writer) error { return chart.Write(w, "png") }},
+		{"compare.svg", func(w io.Writer) error { return chart.Write(w, "svg") }},
+	}
+	for _, f := range files {
+		if err := results.WriteFile(filepath.Join(o.out, f.name), f.write); err != nil {
+			fmt.Fprintln(stderr, "schoolnet compare:", err)
+			return exitFailure
+		}
+	}
+	fmt.Fprintf(stdout, "Ran in %s. Table: %s; chart: %s and .svg; each scenario's files in %s/NAME/\n",
+		time.Since(start).Round(time.Millisecond), filepath.Join(o.out, "compare.csv"), filepath.Join(o.out, "compare.png"), o.out)
+	return exitOK
+}
