@@ -3,9 +3,10 @@ GO ?= go
 
 .PHONY: run test bench build vet clean
 
-## run: run the shipped baseline scenario and print its yearly table
+## run: compare the baseline with the headline reforms (SSP, funding only,
+## rotation only, loose collaboration): a table per outcome and a chart
 run:
-	$(GO) run ./cmd/schoolnet run
+	$(GO) run ./cmd/schoolnet compare
 
 ## test: run the whole test suite (and each benchmark once, so none rots)
 test:

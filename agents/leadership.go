@@ -26,8 +26,15 @@ func LeadershipUpdate(s *School, env *Env, w float64) float64 {
 		p.MentoringRate*float64(pr.Mentoring)*r*max(0, float64(pr.MentorLeadership)-l) +
 		p.TrainingRate*float64(pr.Training)*r
 	pr.Leadership = float32(min(1, l+dl/w))
-	w8 := float64(s.Reform.SharedWeight)
-	return (1-w8)*pr.EffectiveLeadership(s.Tier, p) + w8*float64(s.Reform.SharedLeadership)
+	return s.Leadership(p)
+}
+
+// Leadership is the leadership that acts in school s: its principal's
+// EffectiveLeadership, blended with a federation lead's where one is
+// shared (Reform.SharedWeight, Reform.SharedLeadership).
+func (s *School) Leadership(p *Params) float64 {
+	w := float64(s.Reform.SharedWeight)
+	return (1-w)*s.Principal.EffectiveLeadership(s.Tier, p) + w*float64(s.Reform.SharedLeadership)
 }
 
 // ClimateUpdate moves school climate towards its target:

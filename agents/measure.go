@@ -48,7 +48,9 @@ type SchoolRecord struct {
 	Teachers int
 	// Students holds the sums for local and migrant students.
 	Students [2]StudentSums
-	// Leadership is effective leadership, after the context discount.
+	// Leadership is the leadership acting in the school (School.Leadership):
+	// effective leadership after the context discount, blended with a
+	// federation lead's where shared.
 	Leadership                   float64
 	Style, Morale, Effectiveness float64 // teacher means
 	Climate, Resources           float64
@@ -72,7 +74,7 @@ func Measure(s *School, env *Env) SchoolRecord {
 	rec := SchoolRecord{
 		School: s.Index, District: s.District, Tier: s.Tier,
 		Teachers:   len(s.Teachers),
-		Leadership: s.Principal.EffectiveLeadership(s.Tier, env.Par),
+		Leadership: s.Leadership(env.Par),
 		Climate:    float64(s.Climate), Resources: s.Resources(),
 		Member: s.Member, Cost: s.Cost,
 	}

@@ -59,6 +59,13 @@ type Params struct {
 	// of partnerships.
 	LoadEffect float64 `toml:"load_effect"`
 
+	// TeachingHours is a teacher's teaching time in hours a week. Policies
+	// turn hours taken from teaching into a teacher's Load, the share of
+	// this time lost (Load = hours / TeachingHours, at most 1). Default 16
+	// hours a week: assumption; Chinese junior secondary teachers teach
+	// about 12-16 lessons a week.
+	TeachingHours float64 `toml:"teaching_hours"`
+
 	// Engagement (EngagementUpdate).
 
 	// EngagementRate is how fast engagement relaxes to its target. Default
@@ -292,6 +299,7 @@ func DefaultParams() Params {
 		ResourceEffect:        0.05,
 		ClimateEffect:         0.20,
 		LoadEffect:            0.3,
+		TeachingHours:         16,
 
 		EngagementRate:    2.0,
 		EngagementPeer:    0.30,
@@ -398,6 +406,7 @@ func (p *Params) Validate() error {
 		"teacher_experience_scale":    p.TeacherExperienceScale,
 		"facility_unit_cost":          p.FacilityUnitCost,
 		"course_unit_cost":            p.CourseUnitCost,
+		"teaching_hours":              p.TeachingHours,
 	}
 	for _, key := range ParamKeys() {
 		if x, ok := positive[key]; ok && x == 0 {

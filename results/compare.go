@@ -46,8 +46,20 @@ func headline(name string) Outcome {
 // Compare computes, for every scenario and outcome, the mean and the
 // paired difference from the first scenario. runs[k][r] are the yearly
 // metrics of replication r of scenario k; every scenario must have the
-// same replications, run with the same seeds.
-func Compare(names []string, runs [][][]sim.YearMetrics) []Effect {
+// same replications, run with the same seeds. Outcomes are read at year
+// (their "final year"; costs and turnover over years 1..year); year < 0
+// means the last year run.
+func Compare(names []string, runs [][][]sim.YearMetrics, year int) []Effect {
+	if year >= 0 {
+		cut := make([][][]sim.YearMetrics, len(runs))
+		for k := range runs {
+			cut[k] = make([][]sim.YearMetrics, len(runs[k]))
+			for r, ys := range runs[k] {
+				cut[k][r] = ys[:min(len(ys), year+1)]
+			}
+		}
+		runs = cut
+	}
 	var out []Effect
 	reps := len(runs[0])
 	x := make([]float64, reps)
@@ -139,24 +151,33 @@ func describe(outcome string) string {
 	return headline(outcome).Description
 }
 
-func format(x float64, unit string) string {
-	switch {
-	case math.IsNaN(x):
-		return "–"
-	case unit == "RMB":
-		return fmt.Sprintf("%.0f", x)
+// decimals returns how many decimals a unit is printed with.
+func decimals(unit string) int {
+	switch unit {
+	case "RMB", "hours":
+		return 0
+	case "SD per 1M RMB":
+		return 4
 	}
-	return fmt.Sprintf("%.3f", x)
+	return 3
+}
+
+func format(x float64, unit string) string {
+	if math.IsNaN(x) {
+		return "–"
+	}
+	return strconv.FormatFloat(x, 'f', decimals(unit), 64)
 }
 
 func signed(x float64, unit string) string {
 	if math.IsNaN(x) {
 		return "–"
 	}
-	if unit == "RMB" {
-		return fmt.Sprintf("%+.0f", x)
+	s := strconv.FormatFloat(x, 'f', decimals(unit), 64)
+	if x >= 0 {
+		s = "+" + s
 	}
-	return fmt.Sprintf("%+.3f", x)
+	return s
 }
 
 func interval(e Effect) string {

@@ -171,6 +171,10 @@ func TestBrokenPolicies(t *testing.T) {
 			"a.toml", 2, "extends", "circular extends: main.toml -> a.toml -> main.toml"},
 		{"error in the base", map[string]string{"main.toml": "extends = \"a.toml\"\n", "a.toml": "[run]\nyears = -1\n"},
 			"a.toml", 2, "run.years", "must be in [1,200]"},
+		{"as names no earlier policy", map[string]string{"main.toml": funding + "[policy.select]\nrule = \"as\"\nas = \"later\"\n"},
+			"main.toml", 5, "policy[1].select.as", `no earlier policy is named "later"`},
+		{"as starts too early", map[string]string{"main.toml": funding + "name = \"a\"\nstart = 2\n" + funding + "name = \"b\"\nstart = 1\n[policy.select]\nrule = \"as\"\nas = \"a\"\n"},
+			"main.toml", 8, "policy[2].start", `starts before "a"`},
 		{"kind changed by override", map[string]string{"main.toml": "extends = \"a.toml\"\n[[policy]]\nname = \"f\"\nkind = \"other\"\n", "a.toml": funding + "name = \"f\"\n"},
 			"main.toml", 4, "policy[1].kind", "kind cannot change"},
 	} {

@@ -129,9 +129,17 @@ func (s *Scenario) validatePolicies() error {
 		return &Error{Key: fmt.Sprintf("policies[%d]", k), Err: err}
 	}
 	pop := &s.Population
+	names := make([]string, len(s.Policies))
 	for k, p := range s.Policies {
+		names[k] = nameOf(p)
 		if err := p.Base().Validate(s.Run.Years, pop.NumSchools(), pop.Districts); err != nil {
 			return at(k, err)
+		}
+		if err := p.Base().Select.ResolveAs(names[:k]); err != nil {
+			return at(k, err)
+		}
+		if sel := &p.Base().Select; sel.Rule == policy.RuleAs && s.Policies[sel.AsIndex].Base().Start > p.Base().Start {
+			return at(k, &policy.FieldError{Key: "start", Err: fmt.Sprintf("starts before %q, whose schools it takes (select.as); start it in year %d or later", sel.As, s.Policies[sel.AsIndex].Base().Start)})
 		}
 		if err := p.Validate(); err != nil {
 			return at(k, err)

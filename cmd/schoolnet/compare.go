@@ -44,6 +44,7 @@ func cmdCompare(args []string, stdout, stderr io.Writer) int {
 	fs.IntVar(&o.workers, "workers", runtime.NumCPU(), "goroutines for replications and schools")
 	fs.StringVar(&o.out, "out", filepath.Join("out", "compare"), "directory for compare.csv, the charts and each scenario's files")
 	fs.BoolVar(&o.quiet, "quiet", false, "no progress bar")
+	year := fs.Int("year", -1, "year whose outcomes are compared (default: the last year run)")
 	names, err := parseInterspersed(fs, args)
 	if err != nil {
 		return flagStatus(fs, err, stdout)
@@ -96,8 +97,12 @@ func cmdCompare(args []string, stdout, stderr io.Writer) int {
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
-	fmt.Fprintf(stdout, "Comparing %s with %s: %d replications each, seed %d, %d years, common random numbers.\n\n",
-		strings.Join(names[1:], ", "), names[0], first.Replications, first.Seed, first.Years)
+	at := "the final year"
+	if *year >= 0 {
+		at = fmt.Sprintf("year %d", *year)
+	}
+	fmt.Fprintf(stdout, "Comparing %s with %s: %d replications each, seed %d, %d years, common random numbers;\noutcomes at %s.\n\n",
+		strings.Join(names[1:], ", "), names[0], first.Replications, first.Seed, first.Years, at)
 	bar := newProgress(int64(len(scns)*first.Replications*first.Years), "simulating", stderr, o.quiet)
 	start := time.Now()
 	runs := make([][][]sim.YearMetrics, len(scns))
@@ -127,7 +132,11 @@ func cmdCompare(args []string, stdout, stderr io.Writer) int {
 	}
 	bar.Finish()
 
-	effects := results.Compare(names, runs)
+	if *year > first.Years {
+		fmt.Fprintf(stderr, "schoolnet compare: --year %d is after the run's last year %d\n", *year, first.Years)
+		return exitUsage
+	}
+	effects := results.Compare(names, runs, *year)
 	results.PrintCompare(stdout, effects)
 	chart := results.Chart{
 		Title:  "Weak schools' achievement, mean and 95% band over replications",

@@ -57,12 +57,8 @@ type AllianceSpec struct {
 	// CourseHours is the time, in hours per teacher per week, a member
 	// that opens all its courses (contribution 1) spends preparing shared
 	// courses; a member with contribution c spends c × CourseHours. Range
-	// [0, working_hours]. Default 1 hour: assumption.
+	// ≥ 0. Default 1 hour: assumption.
 	CourseHours float64 `toml:"course_hours"`
-	// WorkingHours is a teacher's working week, in hours; collaboration
-	// hours divided by it are the teacher's Load. > 0. Default 40 hours:
-	// assumption.
-	WorkingHours float64 `toml:"working_hours"`
 	// TripsPerStudent is the number of round trips per student per week to
 	// a partner with contribution 1 and access 1; trips to partner j are
 	// weighted by c_j × access. ≥ 0. Default 0.1: assumption, a tenth of
@@ -92,7 +88,7 @@ func init() {
 			Common:             Common{Start: 1, Select: Selection{Rule: RuleAll, Tier: "any"}},
 			MembersPerAlliance: 6, InitialContribution: 0.3, Reciprocity: 0.3, FreeRiding: 0.05,
 			SharingScale: 1, TravelScaleKm: 20, CreditRecognition: true, NoCreditUptake: 0.3,
-			CourseHours: 1, WorkingHours: 40, TripsPerStudent: 0.1,
+			CourseHours: 1, TripsPerStudent: 0.1,
 			ReviewYears: 1, MinContribution: 0.15, ReviewBoost: 0.1,
 		}
 	})
@@ -117,10 +113,8 @@ func (s *AllianceSpec) Validate() error {
 		return fieldErr("members_per_alliance", "must be at least 2, got %d", s.MembersPerAlliance)
 	case !(s.TravelScaleKm > 0) || math.IsInf(s.TravelScaleKm, 0):
 		return fieldErr("travel_scale_km", "must be a positive distance in km, got %g", s.TravelScaleKm)
-	case !(s.WorkingHours > 0) || math.IsInf(s.WorkingHours, 0):
-		return fieldErr("working_hours", "must be a positive number of hours, got %g", s.WorkingHours)
-	case !(s.CourseHours >= 0 && s.CourseHours <= s.WorkingHours):
-		return fieldErr("course_hours", "must be in [0,working_hours], got %g", s.CourseHours)
+	case !(s.CourseHours >= 0) || math.IsInf(s.CourseHours, 0):
+		return fieldErr("course_hours", "must be a non-negative number of hours, got %g", s.CourseHours)
 	case s.ReviewYears < 1:
 		return fieldErr("review_years", "must be at least 1, got %d", s.ReviewYears)
 	}
@@ -354,7 +348,7 @@ func (a *Alliance) dissolve(w *sim.World) {
 // with σ = SharingScale, K_j partner j's own courses, d_ij the distance in
 // km, d_0 = TravelScaleKm and u_nc = NoCreditUptake. Each teacher of i
 // spends c_i·CourseHours hours preparing shared courses (Load
-// c_i·CourseHours/WorkingHours), and i's N_i students travel
+// c_i·CourseHours/teaching_hours), and i's N_i students travel
 //
 //	N_i · τ · Σ_{j≠i} c_j·a_ij·(2·d_ij/d_0) / (m − 1)
 //
@@ -386,9 +380,8 @@ func (a *Alliance) share(w *sim.World) {
 			}
 			hours := a.contrib[k] * sp.CourseHours
 			for t := range s.Teachers {
-				s.Teachers[t].Load += float32(hours / sp.WorkingHours)
+				takeTeacherTime(w, s, &s.Teachers[t], hours)
 			}
-			s.Cost.TeacherHours += hours * float64(len(s.Teachers))
 		}
 	}
 }

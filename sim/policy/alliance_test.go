@@ -231,7 +231,7 @@ func TestAllianceValidate(t *testing.T) {
 		{"free_riding", func(a *AllianceSpec) { a.FreeRiding = -0.1 }},
 		{"travel_scale_km", func(a *AllianceSpec) { a.TravelScaleKm = 0 }},
 		{"sharing_scale", func(a *AllianceSpec) { a.SharingScale = math.NaN() }},
-		{"course_hours", func(a *AllianceSpec) { a.CourseHours = 50 }},
+		{"course_hours", func(a *AllianceSpec) { a.CourseHours = -1 }},
 		{"review_years", func(a *AllianceSpec) { a.ReviewYears = 0 }},
 		{"min_contribution", func(a *AllianceSpec) { a.MinContribution = 2 }},
 	} {

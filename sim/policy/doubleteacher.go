@@ -64,10 +64,6 @@ type DoubleTeacherSpec struct {
 	// teacher, for a class that uses remote lessons fully; it scales with
 	// connectivity × uptake. ≥ 0. Default 1 hour: assumption.
 	CoordinationHours float64 `toml:"coordination_hours"`
-	// WorkingHours is a teacher's working week, in hours; coordination
-	// hours divided by it are the teacher's Load. > 0. Default 40 hours:
-	// assumption.
-	WorkingHours float64 `toml:"working_hours"`
 }
 
 func init() {
@@ -76,7 +72,7 @@ func init() {
 			Common:   Common{Start: 1, Select: Selection{Rule: RuleAll, Tier: "weak"}},
 			Subjects: []string{"maths", "english"}, RemoteShare: 0.3, ExpertEffectiveness: 0.35,
 			Connectivity: ConnectSchool, UpgradeCost: 20000, Uptake: 0.6,
-			LicenceCost: 10000, CoordinationHours: 1, WorkingHours: 40,
+			LicenceCost: 10000, CoordinationHours: 1,
 		}
 	})
 }
@@ -108,10 +104,8 @@ func (s *DoubleTeacherSpec) Validate() error {
 		return fieldErr("uptake", "must be in [0,1], got %g", s.Uptake)
 	case !(s.LicenceCost >= 0) || !finite(s.LicenceCost):
 		return fieldErr("licence_cost", "must be a non-negative amount of RMB, got %g", s.LicenceCost)
-	case !(s.WorkingHours > 0) || !finite(s.WorkingHours):
-		return fieldErr("working_hours", "must be a positive number of hours, got %g", s.WorkingHours)
-	case !(s.CoordinationHours >= 0 && s.CoordinationHours <= s.WorkingHours):
-		return fieldErr("coordination_hours", "must be in [0,working_hours], got %g", s.CoordinationHours)
+	case !(s.CoordinationHours >= 0) || !finite(s.CoordinationHours):
+		return fieldErr("coordination_hours", "must be a non-negative number of hours, got %g", s.CoordinationHours)
 	}
 	return nil
 }
@@ -192,10 +186,8 @@ func (d *DoubleTeacher) Act(w *sim.World) error {
 			d.setRemote(s, sub, sp.RemoteShare*use)
 			hours := sp.CoordinationHours * use
 			for cl := range classes {
-				t := &s.Teachers[s.Teaching[cl*agents.NumSubjects+int(sub)]]
-				t.Load += float32(hours / sp.WorkingHours)
+				takeTeacherTime(w, s, &s.Teachers[s.Teaching[cl*agents.NumSubjects+int(sub)]], hours)
 			}
-			s.Cost.TeacherHours += hours * float64(classes)
 		}
 	}
 	return nil

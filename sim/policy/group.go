@@ -83,9 +83,6 @@ type GroupSpec struct {
 	// between a member and a lead teacher takes from each of the two.
 	// Default 1: assumption, a weekly hour of joint lesson study.
 	MeetingHours float64 `toml:"meeting_hours"`
-	// TeachingHours is a teacher's teaching time in hours a week; a
-	// teacher's Load is its meeting hours over it. Default 16: assumption.
-	TeachingHours float64 `toml:"teaching_hours"`
 	// TravelSpeed, in km/h, turns distances into travel time. Default 30:
 	// assumption, city traffic.
 	TravelSpeed float64 `toml:"travel_speed_kmh"`
@@ -107,7 +104,7 @@ func init() {
 			MembersPerGroup: 3, JointActivities: 0.4, Collaboration: 0.25, StaffExchange: 0.05,
 			MentoringLoose: 0.2, MentoringTight: 0.5, SharedLeadership: 0.5,
 			InitialTrust: 0.6, TrustSD: 0.05, TrustGrowth: 0.5, TrustDecay: 0.1, ExitTrust: 0.2,
-			Coordination: 1, MeetingHours: 1, TeachingHours: 16, TravelSpeed: 30, CommuteDays: 5,
+			Coordination: 1, MeetingHours: 1, TravelSpeed: 30, CommuteDays: 5,
 			GovernanceCost: 50000,
 		}
 	})
@@ -149,8 +146,6 @@ func (s *GroupSpec) Validate() error {
 		return fieldErr("trust_decay", "must be a non-negative rate per year, got %g", s.TrustDecay)
 	case !finiteNonNeg(s.MeetingHours):
 		return fieldErr("meeting_hours", "must be non-negative hours, got %g", s.MeetingHours)
-	case !(s.TeachingHours > 0) || math.IsInf(s.TeachingHours, 0):
-		return fieldErr("teaching_hours", "must be positive hours, got %g", s.TeachingHours)
 	case !(s.TravelSpeed > 0) || math.IsInf(s.TravelSpeed, 0):
 		return fieldErr("travel_speed_kmh", "must be a positive speed, got %g", s.TravelSpeed)
 	case !(s.CommuteDays >= 0 && s.CommuteDays <= 7):
@@ -418,7 +413,7 @@ func cutTies(s *agents.School, i, j int32) {
 // SharedWeight = SharedLeadership·T_m and SharedLeadership = L_lead, and
 // GovernanceCost/W RMB. Each collaboration tie between a member's and the
 // lead's own teachers costs each end MeetingHours a week (Load
-// MeetingHours/TeachingHours per tie, at most 1) and the member 2d/speed
+// MeetingHours/teaching_hours per tie, at most 1) and the member 2d/speed
 // travel hours; exchanged teachers commute as rotated ones do. Then, for
 // every member, T ← T + (1/W)·[TrustGrowth·Coordination·a·(1 − T) −
 // TrustDecay·T], and a member below ExitTrust leaves.
@@ -442,7 +437,7 @@ func (g *Group) week(w *sim.World, y int) {
 		activity := sp.JointActivities * trust
 		ls.Member.Trust = float32(trust)
 		ls.Reform.Activity = float32(min(1, float64(ls.Reform.Activity)+activity))
-		g.meetings(ls, gr.lead, gr.members)
+		g.meetings(w, ls, gr.lead, gr.members)
 		for _, m := range gr.members {
 			s := school(w, m)
 			tm := float64(s.Member.Trust)
@@ -455,7 +450,7 @@ func (g *Group) week(w *sim.World, y int) {
 				s.Reform.SharedLeadership = float32(lead)
 				s.Cost.Money += sp.GovernanceCost / wk
 			}
-			pairs := g.meetings(s, m, []int32{gr.lead})
+			pairs := g.meetings(w, s, m, []int32{gr.lead})
 			s.Cost.TravelHours += float64(pairs) * 2 * distanceKm(s, ls) / sp.TravelSpeed
 		}
 		// Trust, then exits.
@@ -481,11 +476,10 @@ func (g *Group) week(w *sim.World, y int) {
 }
 
 // meetings charges this week's collaboration meetings of school s's own
-// teachers (Home = i) with teachers of the partner schools: each tie adds
-// MeetingHours/TeachingHours to the teacher's Load (at most 1) and
-// MeetingHours to the school's teacher hours. It returns the number of
-// ties.
-func (g *Group) meetings(s *agents.School, i int32, partners []int32) int {
+// teachers (Home = i) with teachers of the partner schools: each tie takes
+// MeetingHours of the teacher's week (takeTeacherTime). It returns the
+// number of ties.
+func (g *Group) meetings(w *sim.World, s *agents.School, i int32, partners []int32) int {
 	sp := &g.Spec
 	total := 0
 	for k := range s.Teachers {
@@ -500,8 +494,7 @@ func (g *Group) meetings(s *agents.School, i int32, partners []int32) int {
 		if n == 0 {
 			continue
 		}
-		t.Load = float32(min(1, float64(t.Load)+float64(n)*sp.MeetingHours/sp.TeachingHours))
-		s.Cost.TeacherHours += float64(n) * sp.MeetingHours
+		takeTeacherTime(w, s, t, float64(n)*sp.MeetingHours)
 		total += n
 	}
 	return total

@@ -68,11 +68,14 @@ func TestGroupSharedLeadershipReachesMembers(t *testing.T) {
 	if !(loose.recorded > 0.005 && tight.recorded > loose.recorded+0.01) {
 		t.Errorf("recorded leadership rise: loose %+.4f, tight %+.4f; want loose > 0 and tight well above", loose.recorded, tight.recorded)
 	}
-	if math.Abs(loose.acting-loose.recorded) > 1e-9 {
-		t.Errorf("loose group shares leadership: acting %+.4f vs recorded %+.4f", loose.acting, loose.recorded)
+	// The record shows the leadership acting in the school, shared part included.
+	for name, r := range rises {
+		if math.Abs(r.acting-r.recorded) > 1e-9 {
+			t.Errorf("%s: acting leadership %+.4f but recorded %+.4f", name, r.acting, r.recorded)
+		}
 	}
-	if tight.acting < tight.recorded+0.03 {
-		t.Errorf("tight group: acting leadership %+.4f vs recorded %+.4f; want the lead's shared leadership on top", tight.acting, tight.recorded)
+	if tight.recorded < loose.recorded+0.05 {
+		t.Errorf("tight group: leadership %+.4f vs loose %+.4f; want the lead's shared leadership on top", tight.recorded, loose.recorded)
 	}
 }
 
@@ -254,7 +257,6 @@ func TestGroupValidate(t *testing.T) {
 		{"joint_activities", func(s *GroupSpec) { s.JointActivities = 2 }},
 		{"coordination", func(s *GroupSpec) { s.Coordination = -0.1 }},
 		{"trust_decay", func(s *GroupSpec) { s.TrustDecay = -1 }},
-		{"teaching_hours", func(s *GroupSpec) { s.TeachingHours = 0 }},
 		{"governance_cost", func(s *GroupSpec) { s.GovernanceCost = math.Inf(1) }},
 	} {
 		s := spec(t, "education-group").(*GroupSpec)

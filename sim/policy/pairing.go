@@ -90,13 +90,9 @@ type PairingSpec struct {
 	JointActivities float64 `toml:"joint_activities"`
 	// MeetingHours is the time, in hours per teacher per week, that each
 	// teacher of the target and of the partner spends on the partnership,
-	// in [0, TeachingHours]. Default 0.5: assumption; Croft (2015) and
+	// ≥ 0. Default 0.5: assumption; Croft (2015) and
 	// Armstrong (2015) on the time cost of partnerships.
 	MeetingHours float64 `toml:"meeting_hours"`
-	// TeachingHours is a teacher's teaching time, in hours per week, > 0;
-	// the collaboration load is MeetingHours / TeachingHours. Default 16:
-	// assumption, a Chinese junior secondary teacher's timetable.
-	TeachingHours float64 `toml:"teaching_hours"`
 	// TravelSpeed is the speed of travel between the paired schools, in
 	// km/h, > 0. Default 30: assumption, city traffic.
 	TravelSpeed float64 `toml:"travel_speed_kmh"`
@@ -125,7 +121,7 @@ func init() {
 			PartnerTier: "strong", PartnerRule: PartnerRank, MaxPartners: 2,
 			Mentoring: MentorPartner, MentoringIntensity: 0.5, ExpertLeadership: 0.8,
 			TeacherTies: 1, JointActivities: 0.5,
-			MeetingHours: 0.5, TeachingHours: 16, TravelSpeed: 30, Travellers: 2,
+			MeetingHours: 0.5, TravelSpeed: 30, Travellers: 2,
 			Focus: FocusAttainment, InitialTrust: 0.5, TrustGrowth: 0.5,
 		}
 	})
@@ -157,10 +153,8 @@ func (s *PairingSpec) Validate() error {
 		return fieldErr("teacher_ties", "must be in [0,%d], got %d", agents.TeacherTies, s.TeacherTies)
 	case !in01(s.JointActivities):
 		return fieldErr("joint_activities", "must be in [0,1], got %g", s.JointActivities)
-	case !(s.TeachingHours > 0) || !finite(s.TeachingHours):
-		return fieldErr("teaching_hours", "must be a positive number of hours a week, got %g", s.TeachingHours)
-	case !(s.MeetingHours >= 0 && s.MeetingHours <= s.TeachingHours):
-		return fieldErr("meeting_hours", "must be in [0,teaching_hours] = [0,%g], got %g", s.TeachingHours, s.MeetingHours)
+	case !(s.MeetingHours >= 0) || !finite(s.MeetingHours):
+		return fieldErr("meeting_hours", "must be a non-negative number of hours, got %g", s.MeetingHours)
 	case !(s.TravelSpeed > 0) || !finite(s.TravelSpeed):
 		return fieldErr("travel_speed_kmh", "must be a positive speed, got %g", s.TravelSpeed)
 	case s.Travellers < 0:
@@ -233,7 +227,6 @@ func (p *Pairing) Act(w *sim.World) error {
 	if !attain {
 		activity *= generalActivityShare
 	}
-	load := float32(sp.MeetingHours / sp.TeachingHours)
 	for k := range p.pairs {
 		pr := &p.pairs[k]
 		t, s := school(w, pr.target), school(w, pr.partner)
@@ -246,9 +239,8 @@ func (p *Pairing) Act(w *sim.World) error {
 		t.Reform.Activity = max(t.Reform.Activity, float32(activity))
 		for _, sc := range [2]*agents.School{t, s} {
 			for i := range sc.Teachers {
-				sc.Teachers[i].Load = min(1, sc.Teachers[i].Load+load)
+				takeTeacherTime(w, sc, &sc.Teachers[i], sp.MeetingHours)
 			}
-			sc.Cost.TeacherHours += sp.MeetingHours * float64(len(sc.Teachers))
 		}
 		// One return trip a week; the schools take turns to host, so each
 		// bears half.

@@ -38,9 +38,10 @@ const (
 	RuleLottery   = "lottery"   // a random share of the eligible schools
 	RuleVoluntary = "voluntary" // schools volunteer, driven by the latent motivation
 	RuleList      = "list"      // the schools named in Schools
+	RuleAs        = "as"        // the schools an earlier policy (As) selected
 )
 
-var rules = []string{RuleAll, RuleRank, RuleLottery, RuleVoluntary, RuleList}
+var rules = []string{RuleAll, RuleRank, RuleLottery, RuleVoluntary, RuleList, RuleAs}
 
 // Selection says which schools a policy treats.
 type Selection struct {
@@ -61,6 +62,12 @@ type Selection struct {
 	Districts []int `toml:"districts"`
 	// Schools names the schools of rule list (0-based indices).
 	Schools []int `toml:"schools"`
+	// As names the earlier policy whose schools rule as takes, so that a
+	// package of policies (pairing, rotation and funding in the SSP) treats
+	// the same schools. AsIndex is that policy's position, set when the
+	// scenario is resolved.
+	As      string `toml:"as"`
+	AsIndex int    `toml:"-"`
 }
 
 // DefaultSelection is a voluntary half of the weak schools with selection
@@ -117,6 +124,9 @@ func (c *Common) Validate(years, schools, districts int) error {
 	if s.Rule == RuleList && len(s.Schools) == 0 {
 		return fieldErr("select.schools", "rule list needs at least one school")
 	}
+	if (s.Rule == RuleAs) != (s.As != "") {
+		return fieldErr("select.as", "rule as needs the name of an earlier policy in as, and as needs rule as")
+	}
 	return nil
 }
 
@@ -138,8 +148,11 @@ func (s *Selection) Eligible(sc *agents.School) bool {
 	if len(s.Districts) > 0 && !slices.Contains(s.Districts, int(sc.District)) {
 		return false
 	}
-	if s.Rule == RuleList {
+	switch s.Rule {
+	case RuleList:
 		return slices.Contains(s.Schools, int(sc.Index))
+	case RuleAs:
+		return sc.Member.Treated&(1<<uint(s.AsIndex)) != 0
 	}
 	return true
 }
@@ -154,7 +167,7 @@ func (s *Selection) Choose(w *sim.World) []int32 {
 			eligible = append(eligible, int32(i))
 		}
 	}
-	if s.Rule == RuleAll || s.Rule == RuleList {
+	if s.Rule == RuleAll || s.Rule == RuleList || s.Rule == RuleAs {
 		return eligible
 	}
 	n := int(s.Share*float64(len(eligible)) + 0.5)
@@ -255,6 +268,21 @@ func Overlap(a, b *Common, years int) bool {
 		return false
 	}
 	return true
+}
+
+// ResolveAs sets the AsIndex of a policy of rule as from the names of the
+// scenario's policies before it (names[k] is policy k's name).
+func (s *Selection) ResolveAs(earlier []string) error {
+	if s.Rule != RuleAs {
+		return nil
+	}
+	for k, n := range earlier {
+		if n == s.As {
+			s.AsIndex = k
+			return nil
+		}
+	}
+	return fieldErr("select.as", "no earlier policy is named %q; rule as takes the schools of a policy listed before it", s.As)
 }
 
 func intersect(a, b []int) bool {

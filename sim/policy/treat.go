@@ -33,3 +33,11 @@ func weeksPerYear(w *sim.World) float64 { return float64(w.Clock.WeeksPerYear) }
 
 // school returns school i of the world.
 func school(w *sim.World, i int32) *agents.School { return &w.Pop.Schools[i] }
+
+// takeTeacherTime charges hours a week of teacher t's time to
+// collaboration: the teacher's Load rises by hours/TeachingHours (at most
+// 1) and school s pays the hours (Costs.TeacherHours).
+func takeTeacherTime(w *sim.World, s *agents.School, t *agents.Teacher, hours float64) {
+	t.Load = float32(min(1, float64(t.Load)+hours/w.Par.TeachingHours))
+	s.Cost.TeacherHours += hours
+}
