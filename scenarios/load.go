@@ -194,6 +194,15 @@ func parse(src source, chain []string) (*Scenario, error) {
 			e.File = src.name
 			e.Key = ownKey(e.Key, own)
 			e.Line = locate(src.data, e.Key)
+			if e.Line == 0 && strings.HasSuffix(e.Key, ".share") && strings.HasPrefix(e.Key, "population.") {
+				// The shares do not sum to 1: point at a share the file sets.
+				for _, tier := range []string{"strong", "average", "weak"} {
+					if k := "population." + tier + ".share"; locate(src.data, k) > 0 {
+						e.Key, e.Line = k, locate(src.data, k)
+						break
+					}
+				}
+			}
 		}
 		return nil, err
 	}
