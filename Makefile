@@ -12,7 +12,7 @@ run:
 test:
 	$(GO) vet ./...
 	$(GO) test -count=1 ./...
-	$(GO) test -count=1 -run '^$$' -bench . -benchtime 1x ./... > /dev/null
+	$(GO) test -count=1 -short -run '^$$' -bench . -benchtime 1x ./... > /dev/null
 
 ## bench: run the benchmarks
 bench:

@@ -13,13 +13,13 @@ import (
 // year end) at each size of Sizes, with one worker and with GOMAXPROCS
 // workers for the per-school phase. It reports student-steps per second
 // and per core, and the live heap per student (all agents, ties and
-// buffers). Province size runs only without -short.
+// buffers). With -short only the district size runs.
 func BenchmarkYear(b *testing.B) {
 	for _, z := range Sizes {
 		for _, workers := range []int{1, runtime.GOMAXPROCS(0)} {
 			b.Run(z.Name+"/workers="+strconv.Itoa(workers), func(b *testing.B) {
-				if z.Name == "province" && testing.Short() {
-					b.Skip("province size skipped with -short")
+				if z.Name != "district" && testing.Short() {
+					b.Skip("only the district size runs with -short")
 				}
 				benchYear(b, z, workers)
 			})
