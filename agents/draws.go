@@ -1,5 +1,7 @@
 package agents
 
+import "math"
+
 // The per-student hot path splits one 64-bit draw of the school's stream
 // into several narrower uniforms instead of drawing each separately. A
 // 24-bit uniform resolves chances to 6e-8, far below any rate of the
@@ -21,4 +23,31 @@ func below24(x uint64, n int) int { return int((x & bits24) * uint64(n) >> 24) }
 // half step, a variable of mean 0 and SD 1: (k + 1/2)/2^16 − 1/2, times √12.
 func noise16(x uint64) float64 {
 	return (float64(x&bits16) + 0.5 - 0x1p15) * (3.4641016151377544 / 0x1p16)
+}
+
+// expNegTable holds exp(−k/expNegStep) for k = 0 … expNegMax·expNegStep.
+var expNegTable = func() []float64 {
+	t := make([]float64, expNegMax*expNegStep+2)
+	for k := range t {
+		t[k] = math.Exp(-float64(k) / expNegStep)
+	}
+	return t
+}()
+
+const (
+	expNegStep = 128 // table points per unit
+	expNegMax  = 16  // exp(−16) ≈ 1.1e-7 is taken as 0 beyond
+)
+
+// expNeg returns exp(−d) for d ≥ 0 by linear interpolation in a table,
+// with relative error below 1e-5 (h²/8 for step h = 1/128), and 0 beyond
+// d = 16. It serves the tie acceptance chance, the hottest exponential.
+func expNeg(d float64) float64 {
+	if d >= expNegMax {
+		return 0
+	}
+	x := d * expNegStep
+	k := int(x)
+	f := x - float64(k)
+	return expNegTable[k] + f*(expNegTable[k+1]-expNegTable[k])
 }

@@ -45,7 +45,7 @@ func PeerTieUpdate(s *School, i int, wk *week) {
 		j := meetCandidate(s, i, p, y)
 		if j >= 0 && hasFreeSlot(s, i) && hasFreeSlot(s, j) && !tied(s, i, j) {
 			// u < bound·exp(−d); the exponential is needed only when u < bound.
-			if u := float64(y>>48) * 0x1p-16; u < wk.accept && u < wk.accept*math.Exp(-dissimilarity(s, i, j, p, wk.inclusion)) {
+			if u := float64(y>>48) * 0x1p-16; u < wk.accept && u < wk.accept*expNeg(dissimilarity(s, i, j, p, wk.inclusion)) {
 				link(s, i, j)
 			}
 		}

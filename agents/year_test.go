@@ -1,6 +1,9 @@
 package agents
 
-import "testing"
+import (
+	"math"
+	"testing"
+)
 
 // checkTies fails unless every tie is mutual, points at a student of the
 // same grade in the school, and each student's tie count matches its slots.
@@ -60,6 +63,18 @@ func TestSchoolYearKeepsTiesAndClasses(t *testing.T) {
 				t.Errorf("year %d: %d graduates and %d intake, want %d each", year, grads, intake, want)
 			}
 			checkTies(t, s, "after SchoolYear")
+		}
+	}
+}
+
+func TestExpNeg(t *testing.T) {
+	for d := 0.0; d < 20; d += 0.001 {
+		want := math.Exp(-d)
+		if d >= 16 {
+			want = 0
+		}
+		if got := expNeg(d); math.Abs(got-want) > 1e-5*want+1e-7 {
+			t.Fatalf("expNeg(%g) = %g, want %g", d, got, want)
 		}
 	}
 }
