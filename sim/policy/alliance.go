@@ -369,7 +369,7 @@ func (a *Alliance) share(w *sim.World) {
 					continue
 				}
 				p := school(w, a.chosen[l])
-				d := math.Hypot(float64(s.X-p.X), float64(s.Y-p.Y))
+				d := distance(s, p)
 				access := math.Exp(-d/sp.TravelScaleKm) * credit
 				courses += a.contrib[l] * float64(p.Courses) * access
 				travel += a.contrib[l] * access * 2 * d / sp.TravelScaleKm

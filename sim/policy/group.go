@@ -451,7 +451,7 @@ func (g *Group) week(w *sim.World, y int) {
 				s.Cost.Money += sp.GovernanceCost / wk
 			}
 			pairs := g.meetings(w, s, m, []int32{gr.lead})
-			s.Cost.TravelHours += float64(pairs) * 2 * distanceKm(s, ls) / sp.TravelSpeed
+			s.Cost.TravelHours += float64(pairs) * 2 * distance(s, ls) / sp.TravelSpeed
 		}
 		// Trust, then exits.
 		kept := gr.members[:0]

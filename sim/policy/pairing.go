@@ -2,7 +2,6 @@ package policy
 
 import (
 	"cmp"
-	"math"
 	"slices"
 
 	"schoolnet/agents"
@@ -126,12 +125,6 @@ func init() {
 		}
 	})
 }
-
-// in01 reports whether x is in [0,1] (false for NaN).
-func in01(x float64) bool { return x >= 0 && x <= 1 }
-
-// finite reports whether x is neither infinite nor NaN.
-func finite(x float64) bool { return !math.IsInf(x, 0) && !math.IsNaN(x) }
 
 // Validate checks the pairing keys.
 func (s *PairingSpec) Validate() error {
@@ -313,11 +306,6 @@ func bestOf(xs []int32, less func(a, b int32) int) int {
 		}
 	}
 	return best
-}
-
-// distance is the straight-line distance between two schools, in km.
-func distance(a, b *agents.School) float64 {
-	return math.Hypot(float64(a.X-b.X), float64(a.Y-b.Y))
 }
 
 // mentor sets this week's mentoring of target t's principal.

@@ -122,8 +122,6 @@ func (s *RotationSpec) Validate() error {
 	return nil
 }
 
-func finiteNonNeg(x float64) bool { return x >= 0 && !math.IsInf(x, 0) }
-
 // Exclusive: two rotation schemes cannot post staff to the same schools.
 func (s *RotationSpec) Exclusive() string { return ExclusiveRotation }
 
@@ -333,14 +331,9 @@ func nearestFirst(w *sim.World, a int32, candidates []int32) []int32 {
 	}
 	slices.SortStableFunc(list, func(x, y int32) int {
 		return cmp.Or(cmp.Compare(other(x), other(y)),
-			cmp.Compare(distanceKm(sa, school(w, x)), distanceKm(sa, school(w, y))))
+			cmp.Compare(distance(sa, school(w, x)), distance(sa, school(w, y))))
 	})
 	return list
-}
-
-// distanceKm is the straight-line distance between two schools.
-func distanceKm(a, b *agents.School) float64 {
-	return math.Hypot(float64(a.X-b.X), float64(a.Y-b.Y))
 }
 
 // A posting is one exchange between receiving school a and source school
@@ -510,6 +503,6 @@ func chargePostings(w *sim.World, posts []posting, y int, allowance, speed, days
 		}
 		sa := school(w, p.a)
 		sa.Cost.Money += 2 * allowance / wk
-		sa.Cost.TravelHours += 2 * days * 2 * distanceKm(sa, school(w, p.b)) / speed
+		sa.Cost.TravelHours += 2 * days * 2 * distance(sa, school(w, p.b)) / speed
 	}
 }

@@ -1,6 +1,8 @@
 package policy
 
 import (
+	"math"
+
 	"schoolnet/agents"
 	"schoolnet/sim"
 )
@@ -41,3 +43,17 @@ func takeTeacherTime(w *sim.World, s *agents.School, t *agents.Teacher, hours fl
 	t.Load = float32(min(1, float64(t.Load)+hours/w.Par.TeachingHours))
 	s.Cost.TeacherHours += hours
 }
+
+// distance is the straight-line distance between two schools, in km.
+func distance(a, b *agents.School) float64 {
+	return math.Hypot(float64(a.X-b.X), float64(a.Y-b.Y))
+}
+
+// in01 reports whether x is in [0,1] (false for NaN).
+func in01(x float64) bool { return x >= 0 && x <= 1 }
+
+// finite reports whether x is neither infinite nor NaN.
+func finite(x float64) bool { return !math.IsInf(x, 0) && !math.IsNaN(x) }
+
+// finiteNonNeg reports whether x is a finite number ≥ 0.
+func finiteNonNeg(x float64) bool { return x >= 0 && !math.IsInf(x, 0) }
