@@ -10,9 +10,9 @@ import (
 	"testing"
 )
 
-// testSweepRuns returns three points: two of three replications and one of one, with
-// weak_maths (the first outcome) 1, 2, 3 at point 0, and every other
-// outcome 0.
+// testSweepRuns returns three points, two of three replications and one
+// of one: weak_maths (the first outcome) is 1, 2, 3 at point 0, 4, 4, 4
+// at point 1 and 7 at point 2; every other outcome is 0.
 func testSweepRuns() []SweepRun {
 	var runs []SweepRun
 	add := func(point int, params []string, xs ...float64) {
