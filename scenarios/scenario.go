@@ -28,8 +28,9 @@ type Scenario struct {
 	Policy   []map[string]any `toml:"policy"`
 	Policies []policy.Spec    `toml:"-"`
 	// Sweep is the [sweep] table schoolnet sweep reads; run and compare
-	// ignore it. The zero SweepSpec means the scenario has none.
-	Sweep SweepSpec `toml:"sweep"`
+	// ignore it. The zero SweepSpec means the scenario has none, and is
+	// left out of the scenario's JSON (and so of its manifest hash).
+	Sweep SweepSpec `toml:"sweep" json:",omitzero"`
 
 	// src is the file the scenario was loaded from: sweep points extend
 	// it.

@@ -90,7 +90,7 @@ func cmdSweep(args []string, stdout, stderr io.Writer) int {
 		return fail(exitUsage, err)
 	}
 	if out == "" {
-		out = filepath.Join("out", "sweep-"+strings.TrimPrefix(scn.Name, "sweep-"))
+		out = filepath.Join("out", "sweep-"+scn.Name)
 	}
 	plan := newSweepPlan(scn, points)
 	manifest, err := results.NewManifest(scn, scn.Run.Seed, plan.reps)
