@@ -1,6 +1,8 @@
 // Package results writes what a run produces and computes the statistics
 // over replications: the yearly group metrics (yearly.csv), the school
-// panel (schools.csv), and the yearly table printed at the end of a run.
+// panel (schools.csv), the yearly table printed at the end of a run, the
+// comparison of scenarios (compare.csv and its chart), and the files of a
+// parameter sweep (runs.csv, points.csv and [SweepChart]).
 //
 // Every file is written to a temporary name in its directory and renamed
 // when complete (see [WriteFile]), so an interrupted run never leaves a

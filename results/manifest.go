@@ -22,14 +22,16 @@ type Manifest struct {
 	Command      string `json:"command"`
 	// Program, Version and Commit identify the binary; GoVersion the
 	// toolchain that built it.
-	Program   string    `json:"program"`
-	Version   string    `json:"version"`
-	Commit    string    `json:"commit"`
-	Modified  bool      `json:"commit_modified"`
-	GoVersion string    `json:"go_version"`
-	Workers   int       `json:"workers"`
-	Start     time.Time `json:"start"`
-	End       time.Time `json:"end"`
+	Program   string `json:"program"`
+	Version   string `json:"version"`
+	Commit    string `json:"commit"`
+	Modified  bool   `json:"commit_modified"`
+	GoVersion string `json:"go_version"`
+	Workers   int    `json:"workers"`
+	// Shard is "K/N" for a sweep that ran only shard K of N, else empty.
+	Shard string    `json:"shard,omitempty"`
+	Start time.Time `json:"start"`
+	End   time.Time `json:"end"`
 	// Files lists the result files written beside the manifest.
 	Files []string `json:"files"`
 }

@@ -10,4 +10,12 @@
 //
 // The shipped scenarios are embedded in the binary; [Embedded] lists them
 // and [Load] reads either an embedded name or a file on disk.
+//
+// # Sweeps
+//
+// A [sweep] table ([SweepSpec]) names model, population or policy keys to
+// vary over a grid of values or a Latin hypercube of ranges. Loading
+// checks the table's structure; [Scenario.SweepPoints] expands it into
+// points and loads each as an override file that extends the sweep
+// scenario, so every point is validated like a hand-written scenario.
 package scenarios

@@ -71,6 +71,11 @@ type source struct {
 	name string // as errors show it
 	path string // on disk, or "" for a shipped file
 	data []byte
+	// base, if not nil, is the source an extends key naming base.name
+	// resolves to, instead of a file looked up on disk or among the
+	// shipped scenarios: a sweep point extends the sweep scenario as it
+	// was loaded.
+	base *source
 }
 
 // open finds a scenario: the path relative to dir on disk, or a shipped
@@ -136,7 +141,8 @@ func parse(src source, chain []string) (*Scenario, error) {
 	var head struct {
 		Extends string `toml:"extends"`
 	}
-	if _, err := toml.Decode(string(src.data), &head); err != nil {
+	mdHead, err := toml.Decode(string(src.data), &head)
+	if err != nil {
 		return nil, decodeErr(err, src, "", false)
 	}
 	s := Default()
@@ -148,8 +154,10 @@ func parse(src source, chain []string) (*Scenario, error) {
 		if src.path != "" {
 			dir = filepath.Dir(src.path)
 		}
-		base, err := open(head.Extends, dir, at)
-		if err != nil {
+		var base source
+		if src.base != nil && head.Extends == src.base.name {
+			base = *src.base
+		} else if base, err = open(head.Extends, dir, at); err != nil {
 			return nil, err
 		}
 		for _, f := range chain {
@@ -166,9 +174,20 @@ func parse(src source, chain []string) (*Scenario, error) {
 		inherited = b.Policies
 	}
 	s.Extends, s.Policy, s.Policies = head.Extends, nil, nil
+	if mdHead.IsDefined("sweep") && !s.Sweep.Defined() {
+		s.Sweep = DefaultSweep()
+	}
 	md, err := toml.Decode(string(src.data), &s)
 	if err != nil {
 		return nil, decodeErr(err, src, "", false)
+	}
+	if s.Sweep.Method == SweepGrid {
+		for _, key := range []string{"points", "seed"} {
+			if md.IsDefined("sweep", key) {
+				return nil, &Error{File: src.name, Line: locate(src.data, "sweep."+key), Key: "sweep." + key,
+					Err: errors.New("only for method lhs: a grid has one point per combination of values")}
+			}
+		}
 	}
 	for _, key := range md.Undecoded() {
 		if key[0] == "policy" {
@@ -206,6 +225,7 @@ func parse(src source, chain []string) (*Scenario, error) {
 		}
 		return nil, err
 	}
+	s.src = src
 	return &s, nil
 }
 

@@ -27,6 +27,14 @@ type Scenario struct {
 	// the resolved policies, inherited ones first.
 	Policy   []map[string]any `toml:"policy"`
 	Policies []policy.Spec    `toml:"-"`
+	// Sweep is the [sweep] table schoolnet sweep reads; run and compare
+	// ignore it. The zero SweepSpec means the scenario has none, and is
+	// left out of the scenario's JSON (and so of its manifest hash).
+	Sweep SweepSpec `toml:"sweep" json:",omitzero"`
+
+	// src is the file the scenario was loaded from: sweep points extend
+	// it.
+	src source
 }
 
 // RunSpec holds the run settings.
@@ -108,7 +116,13 @@ func (s *Scenario) validate() error {
 	if err := s.Model.Validate(); err != nil {
 		return paramErr("model.", err)
 	}
-	return s.validatePolicies()
+	if err := s.validatePolicies(); err != nil {
+		return err
+	}
+	if s.Sweep.Defined() {
+		return s.validateSweep()
+	}
+	return nil
 }
 
 // maxPolicies is the number of policies a scenario may have: each has a

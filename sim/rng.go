@@ -12,6 +12,9 @@ const (
 	PurposeCity   Purpose = 1 // population layout
 	PurposeSchool Purpose = 2 // one per school: generation and stepping
 	PurposePolicy Purpose = 3 // the cross-school phase
+	// PurposeSweep is the Latin hypercube draw of a parameter sweep's
+	// points, made once per sweep (replication 0, entity 0).
+	PurposeSweep Purpose = 4
 )
 
 // splitmix64 is the finaliser of SplitMix64 (Steele, Lea & Flood 2014), a

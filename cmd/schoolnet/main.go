@@ -4,6 +4,8 @@
 //
 //	schoolnet run [flags] [SCENARIO]   run a scenario (default: the shipped baseline)
 //	schoolnet compare [A B ...]        compare scenarios
+//	schoolnet sweep [flags] SCENARIO   run a scenario's parameter sweep
+//	schoolnet merge OUT DIR...         join the shards of a sweep
 //	schoolnet validate FILE...         check scenario files
 //	schoolnet scenarios                list the shipped scenarios
 //	schoolnet bench                    measure speed and memory
@@ -37,6 +39,9 @@ students whose peer ties, leadership and resources evolve under reforms.
 Usage:
   schoolnet run [flags] [SCENARIO]   run a scenario and print a yearly table
   schoolnet compare [A B ...]        compare scenarios with common random numbers
+  schoolnet sweep [flags] SCENARIO   run the parameter sweep of a scenario's [sweep]
+                                     table; resumable, and shardable with --shard K/N
+  schoolnet merge OUT DIR...         join the shard directories of a sweep into OUT
   schoolnet validate FILE...         check scenario files without running them
   schoolnet scenarios                list the scenarios shipped in the binary
   schoolnet bench [--size S]         measure speed and memory on this machine
@@ -44,7 +49,8 @@ Usage:
   schoolnet help                     show this help
 
 SCENARIO is a TOML file or the name of a shipped scenario; without one,
-run uses the shipped baseline. Run "schoolnet run --help" for its flags.
+run uses the shipped baseline. Run "schoolnet COMMAND --help" for a
+command's flags.
 `
 
 func main() {
@@ -67,6 +73,10 @@ func Main(args []string, stdout, stderr io.Writer) int {
 		return cmdValidate(rest, stdout, stderr)
 	case "compare":
 		return cmdCompare(rest, stdout, stderr)
+	case "sweep":
+		return cmdSweep(rest, stdout, stderr)
+	case "merge":
+		return cmdMerge(rest, stdout, stderr)
 	case "bench":
 		return cmdBench(rest, stdout, stderr)
 	case "version", "--version":
@@ -126,7 +136,8 @@ func cmdValidate(args []string, stdout, stderr io.Writer) int {
 Checks each scenario file (or shipped scenario name) as run would, without
 running it: unknown keys, wrong types, out-of-range values, unknown policy
 kinds, policies outside the run's years or in conflict, and missing or
-circular extends. Prints one line per file; exits 2 if any is invalid.`, stdout, stderr)
+circular extends; for a scenario with a [sweep] table, every point of the
+sweep. Prints one line per file; exits 2 if any is invalid.`, stdout, stderr)
 	files, err := parseInterspersed(fs, args)
 	if err != nil {
 		return flagStatus(fs, err, stdout)
@@ -143,7 +154,17 @@ circular extends. Prints one line per file; exits 2 if any is invalid.`, stdout,
 			status = exitUsage
 			continue
 		}
-		fmt.Fprintf(stdout, "%s: ok (%s: %d policies, %d years, %d schools)\n", f, s.Name, len(s.Policies), s.Run.Years, s.Population.NumSchools())
+		sweep := ""
+		if s.Sweep.Defined() {
+			points, err := s.SweepPoints()
+			if err != nil {
+				fmt.Fprintln(stderr, err)
+				status = exitUsage
+				continue
+			}
+			sweep = fmt.Sprintf(", a sweep of %d points", len(points))
+		}
+		fmt.Fprintf(stdout, "%s: ok (%s: %d policies, %d years, %d schools%s)\n", f, s.Name, len(s.Policies), s.Run.Years, s.Population.NumSchools(), sweep)
 	}
 	return status
 }

@@ -64,6 +64,9 @@ func cmdRun(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "schoolnet run:", err)
 		return exitUsage
 	}
+	if scn.Sweep.Defined() {
+		fmt.Fprintf(stderr, "schoolnet run: note: %s has a [sweep] table, which run ignores; run the sweep with: schoolnet sweep %s\n", scn.Name, name)
+	}
 	if o.out == "" {
 		o.out = filepath.Join("out", scn.Name)
 	}
