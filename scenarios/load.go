@@ -66,11 +66,46 @@ func Parse(file string, data []byte) (*Scenario, error) {
 	return parse(source{name: filepath.Base(file), path: file, data: data}, nil)
 }
 
+// ParseUntrusted decodes a scenario that came from outside, such as a file
+// uploaded to a server: like [Parse], but extends is resolved among the
+// shipped scenarios only, so that nothing is ever read from disk. file
+// names it in errors; only its base name is used.
+func ParseUntrusted(file string, data []byte) (*Scenario, error) {
+	return parse(source{name: filepath.Base(file), data: data, shippedOnly: true}, nil)
+}
+
+// Shipped loads the shipped scenario of that name ("baseline" or
+// "baseline.toml"), never a file on disk, whatever the working directory
+// holds.
+func Shipped(name string) (*Scenario, error) {
+	src, err := openShipped(name)
+	if err != nil {
+		return nil, err
+	}
+	return parse(src, nil)
+}
+
+// openShipped returns the shipped scenario of that name.
+func openShipped(name string) (source, error) {
+	base := strings.TrimSuffix(name, ".toml") + ".toml"
+	if strings.ContainsAny(name, `/\`) {
+		return source{}, &Error{File: name, Err: errors.New("not a shipped scenario"), Hint: "one of the names `schoolnet scenarios` lists"}
+	}
+	data, err := shipped.ReadFile(base)
+	if err != nil {
+		return source{}, &Error{File: name, Err: errors.New("not a shipped scenario"), Hint: "one of the names `schoolnet scenarios` lists"}
+	}
+	return source{name: base, data: data, shippedOnly: true}, nil
+}
+
 // source is one scenario file's text and where it came from.
 type source struct {
 	name string // as errors show it
 	path string // on disk, or "" for a shipped file
 	data []byte
+	// shippedOnly resolves extends among the shipped scenarios only,
+	// never on disk (ParseUntrusted, Shipped).
+	shippedOnly bool
 }
 
 // open finds a scenario: the path relative to dir on disk, or a shipped
@@ -148,8 +183,14 @@ func parse(src source, chain []string) (*Scenario, error) {
 		if src.path != "" {
 			dir = filepath.Dir(src.path)
 		}
-		base, err := open(head.Extends, dir, at)
-		if err != nil {
+		var base source
+		var err error
+		if src.shippedOnly {
+			if base, err = openShipped(head.Extends); err != nil {
+				at.Err = fmt.Errorf("cannot find %q among the shipped scenarios (an uploaded scenario can extend only those)", head.Extends)
+				return nil, at
+			}
+		} else if base, err = open(head.Extends, dir, at); err != nil {
 			return nil, err
 		}
 		for _, f := range chain {
