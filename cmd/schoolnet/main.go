@@ -7,6 +7,7 @@
 //	schoolnet validate FILE...         check scenario files
 //	schoolnet scenarios                list the shipped scenarios
 //	schoolnet bench                    measure speed and memory
+//	schoolnet serve                    the teaching lab: a local web page
 //	schoolnet version                  print the version
 //
 // Run "schoolnet COMMAND --help" for a command's flags.
@@ -40,6 +41,7 @@ Usage:
   schoolnet validate FILE...         check scenario files without running them
   schoolnet scenarios                list the scenarios shipped in the binary
   schoolnet bench [--size S]         measure speed and memory on this machine
+  schoolnet serve [--addr A]         the teaching lab: a local web page to try reforms
   schoolnet version                  print the version
   schoolnet help                     show this help
 
@@ -69,6 +71,8 @@ func Main(args []string, stdout, stderr io.Writer) int {
 		return cmdCompare(rest, stdout, stderr)
 	case "bench":
 		return cmdBench(rest, stdout, stderr)
+	case "serve":
+		return cmdServe(rest, stdout, stderr)
 	case "version", "--version":
 		fmt.Fprintln(stdout, "schoolnet", version())
 		return exitOK
