@@ -115,6 +115,16 @@ func TestBrowserTeachingLab(t *testing.T) {
 		chromedp.Navigate(ts.URL),
 		chromedp.WaitReady(chromedp.CSS(`body[data-ready="true"]`)),
 	)
+	// A broken file shows the validator's message on the page.
+	broken := filepath.Join(t.TempDir(), "broken.toml")
+	if err := os.WriteFile(broken, []byte("[run]\nyaers = 3\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	step("upload a broken scenario", chromedp.SetUploadFiles(chromedp.CSS(`#upload`), []string{broken}))
+	waitFor(t, bctx, `!document.getElementById('message').hidden`, "the validator's message")
+	if got, want := text(`#message`), "broken.toml:2: run.yaers: unknown key (did you mean run.years?)"; got != want {
+		t.Errorf("message = %q, want %q", got, want)
+	}
 	step("upload the scenario",
 		chromedp.SetUploadFiles(chromedp.CSS(`#upload`), []string{file}),
 	)

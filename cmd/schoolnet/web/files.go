@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"path"
 	"slices"
+	"strings"
 
 	"schoolnet/results"
 	"schoolnet/sim"
@@ -66,7 +67,7 @@ func (s *Server) handleFile(w http.ResponseWriter, r *http.Request) {
 		ct = "application/json"
 	}
 	w.Header().Set("Content-Type", ct)
-	w.Header().Set("Content-Disposition", fmt.Sprintf("attachment; filename=%q", rn.scn.Name+"-"+file))
+	w.Header().Set("Content-Disposition", fmt.Sprintf("attachment; filename=%q", safeName(rn.scn.Name)+"-"+file))
 	rn.writeResult(w, file, records, metrics)
 }
 
@@ -82,10 +83,11 @@ func (s *Server) handleZip(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.Header().Set("Content-Type", "application/zip")
-	w.Header().Set("Content-Disposition", fmt.Sprintf("attachment; filename=%q", rn.scn.Name+".zip"))
+	dir := safeName(rn.scn.Name)
+	w.Header().Set("Content-Disposition", fmt.Sprintf("attachment; filename=%q", dir+".zip"))
 	zw := zip.NewWriter(w)
 	for _, f := range resultFiles {
-		fw, err := zw.Create(rn.scn.Name + "/" + f)
+		fw, err := zw.Create(dir + "/" + f)
 		if err != nil {
 			return
 		}
@@ -94,6 +96,23 @@ func (s *Server) handleZip(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	zw.Close()
+}
+
+// safeName turns a scenario's name, which an uploaded file chooses, into
+// a file name: letters, digits, '.', '_' and '-' only, not starting with
+// a dot, so that it cannot climb out of the folder it is unzipped into.
+func safeName(name string) string {
+	b := []byte(name)
+	for i, c := range b {
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '.' || c == '_' || c == '-') {
+			b[i] = '-'
+		}
+	}
+	s := strings.TrimLeft(string(b), ".-")
+	if s == "" {
+		return "run"
+	}
+	return s
 }
 
 // network is the network view of replication 0: where the schools are,

@@ -593,6 +593,16 @@ func TestPageIsSelfContained(t *testing.T) {
 	})
 }
 
+func TestSafeName(t *testing.T) {
+	for in, want := range map[string]string{
+		"tiny": "tiny", "shanghai-ssp": "shanghai-ssp", "../../etc": "etc", "a/b c": "a-b-c", "": "run", "...": "run", "北京": "run",
+	} {
+		if got := safeName(in); got != want {
+			t.Errorf("safeName(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
 func TestLoopbackHosts(t *testing.T) {
 	h := LoopbackHosts(New(Options{}))
 	for host, want := range map[string]int{

@@ -117,8 +117,11 @@ function describeScenario(info) {
 }
 
 async function chooseScenario(name) {
+  if (name === '') return; // the uploaded file's entry
   showMessage('');
   $('upload').value = '';
+  const up = $('scenario').querySelector('option[value=""]');
+  if (up) up.remove();
   lab.source = { scenario: name };
   try {
     const info = await api('/api/scenarios/' + encodeURIComponent(name));
@@ -140,6 +143,14 @@ async function uploadScenario(file) {
   try {
     const info = await post('/api/inspect', { file: file.name, toml });
     lab.source = { file: file.name, toml };
+    let opt = $('scenario').querySelector('option[value=""]');
+    if (!opt) {
+      opt = document.createElement('option');
+      opt.value = '';
+      $('scenario').prepend(opt);
+    }
+    opt.textContent = 'uploaded: ' + file.name;
+    $('scenario').value = '';
     setControls(info.settings);
     describeScenario(info);
     $('scenario-desc').textContent = `Uploaded ${file.name}` + (info.description ? ': ' + info.description : '');
@@ -155,6 +166,11 @@ async function startRun(ev) {
   showMessage('');
   $('notes').replaceChildren();
   if (lab.es) { lab.es.close(); lab.es = null; }
+  // A run still going on screen gives way to the new one.
+  const prev = lab.current;
+  if (prev && prev.status && ['queued', 'running'].includes(prev.status.state)) {
+    fetch(`/api/runs/${prev.id}/cancel`, { method: 'POST' });
+  }
   const body = Object.assign({ settings: readControls() }, lab.source);
   let sub;
   try {
