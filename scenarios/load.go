@@ -66,6 +66,38 @@ func Parse(file string, data []byte) (*Scenario, error) {
 	return parse(source{name: filepath.Base(file), path: file, data: data}, nil)
 }
 
+// ParseUntrusted decodes a scenario that came from outside, such as a file
+// uploaded to a server: like [Parse], but extends is resolved among the
+// shipped scenarios only, so that nothing is ever read from disk. file
+// names it in errors; only its base name is used.
+func ParseUntrusted(file string, data []byte) (*Scenario, error) {
+	return parse(source{name: filepath.Base(file), data: data, shippedOnly: true}, nil)
+}
+
+// Shipped loads the shipped scenario of that name ("baseline" or
+// "baseline.toml"), never a file on disk, whatever the working directory
+// holds.
+func Shipped(name string) (*Scenario, error) {
+	src, err := openShipped(name)
+	if err != nil {
+		return nil, err
+	}
+	return parse(src, nil)
+}
+
+// openShipped returns the shipped scenario of that name.
+func openShipped(name string) (source, error) {
+	base := strings.TrimSuffix(name, ".toml") + ".toml"
+	if strings.ContainsAny(name, `/\`) {
+		return source{}, &Error{File: name, Err: errors.New("not a shipped scenario"), Hint: "one of the names `schoolnet scenarios` lists"}
+	}
+	data, err := shipped.ReadFile(base)
+	if err != nil {
+		return source{}, &Error{File: name, Err: errors.New("not a shipped scenario"), Hint: "one of the names `schoolnet scenarios` lists"}
+	}
+	return source{name: base, data: data, shippedOnly: true}, nil
+}
+
 // source is one scenario file's text and where it came from.
 type source struct {
 	name string // as errors show it
@@ -76,6 +108,9 @@ type source struct {
 	// shipped scenarios: a sweep point extends the sweep scenario as it
 	// was loaded.
 	base *source
+	// shippedOnly resolves extends among the shipped scenarios only,
+	// never on disk (ParseUntrusted, Shipped, and every shipped file).
+	shippedOnly bool
 }
 
 // open finds a scenario: the path relative to dir on disk, or a shipped
@@ -93,7 +128,7 @@ func open(name, dir string, from *Error) (source, error) {
 	if !strings.ContainsRune(name, os.PathSeparator) {
 		base := strings.TrimSuffix(name, ".toml") + ".toml"
 		if embedded, e2 := shipped.ReadFile(base); e2 == nil {
-			return source{name: base, data: embedded}, nil
+			return source{name: base, data: embedded, shippedOnly: true}, nil
 		}
 	}
 	if from != nil {
@@ -155,8 +190,14 @@ func parse(src source, chain []string) (*Scenario, error) {
 			dir = filepath.Dir(src.path)
 		}
 		var base source
+		var err error
 		if src.base != nil && head.Extends == src.base.name {
 			base = *src.base
+		} else if src.shippedOnly {
+			if base, err = openShipped(head.Extends); err != nil {
+				at.Err = fmt.Errorf("cannot find %q among the shipped scenarios (a shipped or uploaded scenario can extend only those)", head.Extends)
+				return nil, at
+			}
 		} else if base, err = open(head.Extends, dir, at); err != nil {
 			return nil, err
 		}

@@ -226,3 +226,43 @@ func TestExtendsOverridesAndAppends(t *testing.T) {
 		t.Errorf("per_school: main %+v, base %+v; want 300 and 100", s.Policies[0], b.Policies[0])
 	}
 }
+
+// TestUntrustedNeverReadsDisk checks that ParseUntrusted and Shipped take
+// extends and names from the shipped scenarios only, even when the working
+// directory holds a file of the same name.
+func TestUntrustedNeverReadsDisk(t *testing.T) {
+	dir := t.TempDir()
+	t.Chdir(dir)
+	if err := os.WriteFile("baseline.toml", []byte("name = \"from-disk\"\n[run]\nyears = 9\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile("secret.toml", []byte("name = \"secret\"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	s, err := ParseUntrusted("upload.toml", []byte("extends = \"baseline\"\nname = \"up\"\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.Run.Years != 6 {
+		t.Errorf("extends baseline: years = %d, want the shipped baseline's 6", s.Run.Years)
+	}
+	for _, ext := range []string{"secret.toml", filepath.Join(dir, "secret.toml"), "../baseline"} {
+		_, err := ParseUntrusted("upload.toml", []byte(fmt.Sprintf("extends = %q\n", ext)))
+		var e *Error
+		if !errors.As(err, &e) || e.Key != "extends" || !strings.Contains(err.Error(), "among the shipped scenarios") {
+			t.Errorf("extends %q: got %v, want an extends error", ext, err)
+		}
+	}
+	b, err := Shipped("baseline")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b.Name != "baseline" || b.Run.Years != 6 {
+		t.Errorf("Shipped(baseline) = %q with %d years, want the shipped file", b.Name, b.Run.Years)
+	}
+	for _, name := range []string{"secret", "secret.toml", "./baseline", "/etc/passwd", "nope"} {
+		if _, err := Shipped(name); err == nil {
+			t.Errorf("Shipped(%q): no error", name)
+		}
+	}
+}

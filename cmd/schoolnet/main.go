@@ -9,6 +9,7 @@
 //	schoolnet validate FILE...         check scenario files
 //	schoolnet scenarios                list the shipped scenarios
 //	schoolnet bench                    measure speed and memory
+//	schoolnet serve                    the teaching lab: a local web page
 //	schoolnet version                  print the version
 //
 // Run "schoolnet COMMAND --help" for a command's flags.
@@ -45,6 +46,7 @@ Usage:
   schoolnet validate FILE...         check scenario files without running them
   schoolnet scenarios                list the scenarios shipped in the binary
   schoolnet bench [--size S]         measure speed and memory on this machine
+  schoolnet serve [--addr A]         the teaching lab: a local web page to try reforms
   schoolnet version                  print the version
   schoolnet help                     show this help
 
@@ -79,6 +81,8 @@ func Main(args []string, stdout, stderr io.Writer) int {
 		return cmdMerge(rest, stdout, stderr)
 	case "bench":
 		return cmdBench(rest, stdout, stderr)
+	case "serve":
+		return cmdServe(rest, stdout, stderr)
 	case "version", "--version":
 		fmt.Fprintln(stdout, "schoolnet", version())
 		return exitOK

@@ -1,0 +1,151 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"schoolnet/cmd/schoolnet/web"
+)
+
+const serveSynopsis = `Usage: schoolnet serve [flags]
+
+Serves the teaching lab: a page to choose a shipped scenario or upload a
+TOML file, move the main policy controls, run, watch the yearly charts
+fill in with 95% bands, pin a run and compare it with the next (paired
+differences), see the school network by year, and download the result
+files. Everything the page needs is inside this binary.
+
+It listens on 127.0.0.1 (this machine only) unless --addr says otherwise,
+and prints the address to open. Each run is checked against the limits
+below; at most --max-running runs simulate at once and the rest queue.
+A run whose page is closed is cancelled. See docs/TEACHING.md.`
+
+func cmdServe(args []string, stdout, stderr io.Writer) int {
+	fs := newFlagSet("serve", serveSynopsis, stdout, stderr)
+	def := web.DefaultOptions()
+	o := def
+	addr := fs.String("addr", "127.0.0.1:8080", "address to listen on; a host other than loopback lets other machines in")
+	fs.IntVar(&o.MaxSchools, "max-schools", def.MaxSchools, "most schools in one run")
+	fs.IntVar(&o.MaxStudents, "max-students", def.MaxStudents, "most students (planned enrolment) in one run")
+	fs.IntVar(&o.MaxReps, "max-reps", def.MaxReps, "most replications in one run")
+	fs.IntVar(&o.MaxYears, "max-years", def.MaxYears, "most simulated years (and spin-up years) in one run")
+	fs.IntVar(&o.MaxRunning, "max-running", def.MaxRunning, "runs simulated at once; later ones queue")
+	fs.IntVar(&o.MaxQueued, "max-queued", def.MaxQueued, "most runs waiting in the queue")
+	upload := fs.String("max-upload", kibString(def.MaxUpload), "largest scenario file accepted (bytes, or with KiB or MiB)")
+	fs.IntVar(&o.Keep, "keep", def.Keep, "finished runs kept in memory for downloads and comparisons")
+	fs.IntVar(&o.Workers, "workers", def.Workers, "goroutines shared by the running simulations")
+	fs.DurationVar(&o.Grace, "grace", def.Grace, "how long a run waits for its closed page to come back before it is cancelled")
+	pos, err := parseInterspersed(fs, args)
+	if err != nil {
+		return flagStatus(fs, err, stdout)
+	}
+	if len(pos) > 0 {
+		fmt.Fprintf(stderr, "schoolnet serve: takes no arguments, got %v\n", pos)
+		return exitUsage
+	}
+	if o.MaxUpload, err = parseSize(*upload); err != nil {
+		fmt.Fprintln(stderr, "schoolnet serve: --max-upload:", err)
+		return exitUsage
+	}
+	for _, f := range []struct {
+		name string
+		v    int
+	}{{"max-schools", o.MaxSchools}, {"max-students", o.MaxStudents}, {"max-reps", o.MaxReps}, {"max-years", o.MaxYears},
+		{"max-running", o.MaxRunning}, {"max-queued", o.MaxQueued}, {"keep", o.Keep}, {"workers", o.Workers}} {
+		if f.v < 1 {
+			fmt.Fprintf(stderr, "schoolnet serve: --%s must be at least 1, got %d\n", f.name, f.v)
+			return exitUsage
+		}
+	}
+	if o.Grace <= 0 {
+		fmt.Fprintf(stderr, "schoolnet serve: --grace must be positive, got %s\n", o.Grace)
+		return exitUsage
+	}
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		fmt.Fprintln(stderr, "schoolnet serve:", err)
+		return exitUsage
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := serve(ctx, ln, o, stdout); err != nil {
+		fmt.Fprintln(stderr, "schoolnet serve:", err)
+		return exitFailure
+	}
+	return exitOK
+}
+
+// serve runs the lab on ln until ctx is done, then cancels the runs and
+// shuts the server down.
+func serve(ctx context.Context, ln net.Listener, o web.Options, stdout io.Writer) error {
+	lab := web.New(o)
+	var h http.Handler = lab
+	tcp := ln.Addr().(*net.TCPAddr)
+	host := tcp.IP.String()
+	if tcp.IP.IsLoopback() {
+		h = web.LoopbackHosts(lab)
+	} else {
+		host = "localhost"
+		fmt.Fprintf(stdout, "note: listening on %s, not only this machine: anyone who can reach it can run simulations here\n", ln.Addr())
+	}
+	url := "http://" + net.JoinHostPort(host, strconv.Itoa(tcp.Port)) + "/"
+	fmt.Fprintf(stdout, "schoolnet teaching lab: open %s (Ctrl-C to stop)\n", url)
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
+	done := make(chan error, 1)
+	go func() { done <- srv.Serve(ln) }()
+	select {
+	case err := <-done:
+		lab.Close()
+		return err
+	case <-ctx.Done():
+	}
+	// Cancelling the runs ends their event streams, so that Shutdown is
+	// not left waiting for them.
+	lab.Close()
+	sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	err := srv.Shutdown(sctx)
+	if serr := <-done; !errors.Is(serr, http.ErrServerClosed) && err == nil {
+		err = serr
+	}
+	fmt.Fprintln(stdout, "schoolnet serve: stopped")
+	return err
+}
+
+// parseSize reads a byte count: a number, optionally followed by KiB or
+// MiB (or K, M).
+func parseSize(s string) (int64, error) {
+	t := strings.TrimSpace(s)
+	mult := int64(1)
+	for _, u := range []struct {
+		suffix string
+		mult   int64
+	}{{"KiB", 1 << 10}, {"MiB", 1 << 20}, {"K", 1 << 10}, {"M", 1 << 20}, {"B", 1}} {
+		if strings.HasSuffix(t, u.suffix) {
+			t, mult = strings.TrimSpace(strings.TrimSuffix(t, u.suffix)), u.mult
+			break
+		}
+	}
+	n, err := strconv.ParseInt(t, 10, 64)
+	if err != nil || n < 1 {
+		return 0, fmt.Errorf("want a positive size such as 65536 or 64KiB, got %q", s)
+	}
+	return n * mult, nil
+}
+
+func kibString(n int64) string {
+	if n%(1<<10) == 0 {
+		return strconv.FormatInt(n>>10, 10) + "KiB"
+	}
+	return strconv.FormatInt(n, 10)
+}

@@ -1,0 +1,38 @@
+// Package web is the teaching lab that `schoolnet serve` runs: a local
+// page to move a policy control, run a scenario, and see what the reform
+// does, side by side with a pinned run.
+//
+// # Overview
+//
+// [Server] is an http.Handler. It serves one page whose HTML, CSS and
+// JavaScript are embedded in the binary (no CDN, no network), and a small
+// JSON API under /api that the page calls:
+//
+//   - GET /api/config, /api/scenarios, /api/scenarios/{name}: the limits,
+//     the chart series, the shipped scenarios and their control values;
+//   - POST /api/inspect: read an uploaded scenario file (validator
+//     messages come back as {"error": ...});
+//   - POST /api/runs: run a scenario with the page's [Settings]; the
+//     answer carries the run's ID;
+//   - GET /api/runs/{id}/events: the run's progress as server-sent events
+//     (its queue place, each year's means and 95% intervals as every
+//     replication finishes it, the summary when done);
+//   - GET /api/runs/{id}/network, /files/{file}, /results.zip: the school
+//     network by year and the result files of docs/RESULTS.md;
+//   - GET /api/compare?a=ID&b=ID: paired differences of two runs
+//     (results.Compare, common random numbers);
+//   - POST /api/runs/{id}/cancel, GET /api/queue.
+//
+// # Safety
+//
+// Runs live in memory and are known only by an ID of 128 random bits
+// (crypto/rand): there is no list of runs, so a request can read only the
+// results of runs whose IDs it was given, which in practice means the runs
+// its own page started. Uploaded scenarios are parsed with
+// scenarios.ParseUntrusted, which never reads the server's disk. Each run
+// is checked against [Options]' limits (schools, planned students,
+// replications, years, upload size); at most MaxRunning simulate at once,
+// the rest wait in a first-come queue of at most MaxQueued; a run that no
+// page watches for Options.Grace (the page was closed) is cancelled.
+// docs/TEACHING.md describes the page, its controls and these limits.
+package web

@@ -1,0 +1,111 @@
+package web
+
+import (
+	"fmt"
+	"math"
+	"runtime"
+	"time"
+
+	"schoolnet/agents"
+	"schoolnet/scenarios"
+)
+
+// Options are the server's limits and settings; the serve command's flags
+// set them. Zero values are replaced by DefaultOptions' in New.
+type Options struct {
+	// MaxSchools, MaxStudents, MaxReps and MaxYears bound one run: its
+	// schools, its planned enrolment, its replications, and its simulated
+	// years (and, separately, its spin-up years).
+	MaxSchools, MaxStudents, MaxReps, MaxYears int
+	// MaxRunning runs simulate at once; up to MaxQueued more wait their
+	// turn, first come first served.
+	MaxRunning, MaxQueued int
+	// MaxUpload is the largest scenario file accepted, in bytes.
+	MaxUpload int64
+	// Keep is the number of finished runs kept in memory; the oldest
+	// finished run is dropped beyond it.
+	Keep int
+	// Workers is the number of goroutines all running simulations share;
+	// each running simulation gets Workers/MaxRunning of them.
+	Workers int
+	// Grace is how long a queued or running run waits for a page to watch
+	// it (its event stream) before it is cancelled: a closed page stops
+	// its run, a page that reconnects keeps it.
+	Grace time.Duration
+	// Heartbeat is the interval of the comment lines that keep an idle
+	// event stream open and detect a vanished client.
+	Heartbeat time.Duration
+}
+
+// DefaultOptions are the limits of `schoolnet serve` without flags: the
+// shipped scenarios fit, with room for a class of small experiments.
+func DefaultOptions() Options {
+	return Options{
+		MaxSchools: 200, MaxStudents: 200_000, MaxReps: 10, MaxYears: 20,
+		MaxRunning: 2, MaxQueued: 16, MaxUpload: 64 << 10, Keep: 32,
+		Workers: runtime.NumCPU(), Grace: 10 * time.Second, Heartbeat: 15 * time.Second,
+	}
+}
+
+// fill replaces zero options by the defaults.
+func (o *Options) fill() {
+	d := DefaultOptions()
+	set := func(x *int, v int) {
+		if *x <= 0 {
+			*x = v
+		}
+	}
+	set(&o.MaxSchools, d.MaxSchools)
+	set(&o.MaxStudents, d.MaxStudents)
+	set(&o.MaxReps, d.MaxReps)
+	set(&o.MaxYears, d.MaxYears)
+	set(&o.MaxRunning, d.MaxRunning)
+	set(&o.MaxQueued, d.MaxQueued)
+	set(&o.Keep, d.Keep)
+	set(&o.Workers, d.Workers)
+	if o.MaxUpload <= 0 {
+		o.MaxUpload = d.MaxUpload
+	}
+	if o.Grace <= 0 {
+		o.Grace = d.Grace
+	}
+	if o.Heartbeat <= 0 {
+		o.Heartbeat = d.Heartbeat
+	}
+}
+
+// plannedStudents is the enrolment the population spec plans: per
+// district, the tier mix of whole schools that agents.Generate makes,
+// times classes per grade, grades and class size.
+func plannedStudents(p *agents.PopulationSpec) float64 {
+	m := float64(p.SchoolsPerDistrict)
+	strong := math.Round(p.Strong.Share * m)
+	weak := math.Round(p.Weak.Share * m)
+	if strong+weak > m {
+		weak = m - strong
+	}
+	average := m - strong - weak
+	classes := strong*float64(p.Strong.ClassesPerGrade) + average*float64(p.Average.ClassesPerGrade) + weak*float64(p.Weak.ClassesPerGrade)
+	return float64(p.Districts) * classes * float64(p.Grades) * float64(p.ClassSize)
+}
+
+// checkLimits refuses a run over the server's limits, saying which limit
+// and which flag raises it.
+func (o *Options) checkLimits(scn *scenarios.Scenario) error {
+	pop := &scn.Population
+	schools := float64(pop.Districts) * float64(pop.SchoolsPerDistrict)
+	students := plannedStudents(pop)
+	switch {
+	case schools > float64(o.MaxSchools):
+		return fmt.Errorf("this scenario has %.0f schools; this server runs at most %d (schoolnet serve --max-schools)", schools, o.MaxSchools)
+	case students > float64(o.MaxStudents):
+		return fmt.Errorf("this scenario plans %.0f students; this server runs at most %d (schoolnet serve --max-students)", students, o.MaxStudents)
+	case scn.Run.Replications > o.MaxReps:
+		return fmt.Errorf("%d replications asked; this server runs at most %d (schoolnet serve --max-reps)", scn.Run.Replications, o.MaxReps)
+	case scn.Run.Years > o.MaxYears:
+		return fmt.Errorf("%d years asked; this server simulates at most %d (schoolnet serve --max-years)", scn.Run.Years, o.MaxYears)
+	case scn.Run.SpinUpYears > o.MaxYears:
+		return fmt.Errorf("run.spin_up_years is %d; this server simulates at most %d spin-up years (schoolnet serve --max-years)", scn.Run.SpinUpYears, o.MaxYears)
+	}
+	return nil
+}

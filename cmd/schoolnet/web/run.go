@@ -1,0 +1,357 @@
+package web
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"math"
+	"sync"
+	"time"
+
+	"golang.org/x/sync/errgroup"
+
+	"schoolnet/agents"
+	"schoolnet/results"
+	"schoolnet/scenarios"
+	"schoolnet/sim"
+)
+
+// The states of a run. Done, failed and cancelled are final.
+const (
+	stateQueued    = "queued"
+	stateRunning   = "running"
+	stateDone      = "done"
+	stateFailed    = "failed"
+	stateCancelled = "cancelled"
+)
+
+// Series is one yearly chart of the page: its key, label, unit, and the
+// value it reads from a replication's year.
+type Series struct {
+	Key   string `json:"key"`
+	Label string `json:"label"`
+	Unit  string `json:"unit"`
+	get   func(*sim.YearMetrics) float64
+}
+
+// ChartSeries are the page's charts, in order.
+var ChartSeries = []Series{
+	{"weak_composite", "Weak schools' achievement", "SD", func(y *sim.YearMetrics) float64 { return y.Groups[sim.GroupWeak].Composite }},
+	{"gap_strong_weak", "Gap: strong − weak schools", "SD", func(y *sim.YearMetrics) float64 { return y.GapStrongWeak }},
+	{"gap_migrant_local", "Gap: migrant − local students", "SD", func(y *sim.YearMetrics) float64 { return y.GapMigrantLocal }},
+	{"weak_peer_relations", "Weak schools' peer relationships", "index 0–1", func(y *sim.YearMetrics) float64 { return y.Groups[sim.GroupWeak].PeerRelations }},
+	{"weak_leadership", "Weak schools' principal leadership", "index 0–1", func(y *sim.YearMetrics) float64 { return y.Groups[sim.GroupWeak].Leadership }},
+	{"cost_money", "Reform money spent in the year", "million RMB", func(y *sim.YearMetrics) float64 { return y.Cost.Money / 1e6 }},
+}
+
+// Interval is a mean over replications and its 95% interval; Lo and Hi
+// are null with one replication.
+type Interval struct {
+	Mean float64  `json:"mean"`
+	Lo   *float64 `json:"lo"`
+	Hi   *float64 `json:"hi"`
+}
+
+// meanCI is results.MeanCI as an Interval.
+func meanCI(xs []float64) Interval {
+	m, h := results.MeanCI(xs)
+	iv := Interval{Mean: finite(m)}
+	if !math.IsNaN(h) && !math.IsNaN(m) {
+		lo, hi := m-h, m+h
+		iv.Lo, iv.Hi = &lo, &hi
+	}
+	return iv
+}
+
+func finite(x float64) float64 {
+	if math.IsNaN(x) || math.IsInf(x, 0) {
+		return 0
+	}
+	return x
+}
+
+// event is one server-sent event of a run's log.
+type event struct {
+	id   int
+	name string
+	data []byte
+}
+
+// run is one simulation asked for by a page, known only by its ID.
+type run struct {
+	id       string
+	scn      *scenarios.Scenario
+	settings Settings
+	notes    []string
+	created  time.Time
+	ctx      context.Context
+	cancel   context.CancelFunc
+
+	mu       sync.Mutex
+	state    string
+	reason   string // why it failed or was cancelled
+	position int    // 1-based place in the queue while queued
+	queued   int    // runs waiting when position was set
+	log      []event
+	changed  chan struct{} // closed and replaced when the log grows
+	subs     int           // open event streams
+	idleGen  int           // invalidates older idle timers
+	records  [][]sim.YearRecord
+	metrics  [][]sim.YearMetrics
+	places   []place // replication 0's schools
+	manifest results.Manifest
+}
+
+// newID returns 128 random bits in hex: a run's only credential.
+func newID() string {
+	var b [16]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		panic("web: no random source: " + err.Error())
+	}
+	return hex.EncodeToString(b[:])
+}
+
+func newRun(parent context.Context, scn *scenarios.Scenario, st Settings, notes []string) *run {
+	ctx, cancel := context.WithCancel(parent)
+	return &run{id: newID(), scn: scn, settings: st, notes: notes, created: time.Now(),
+		ctx: ctx, cancel: cancel, state: stateQueued, changed: make(chan struct{})}
+}
+
+// final reports whether the run has ended; r.mu must be held.
+func (r *run) final() bool {
+	return r.state == stateDone || r.state == stateFailed || r.state == stateCancelled
+}
+
+// emit appends an event to the log and wakes the streams; r.mu must be
+// held.
+func (r *run) emit(name string, v any) {
+	data, err := json.Marshal(v)
+	if err != nil {
+		panic("web: cannot encode event: " + err.Error())
+	}
+	r.log = append(r.log, event{id: len(r.log), name: name, data: data})
+	close(r.changed)
+	r.changed = make(chan struct{})
+}
+
+// statusEvent is the "status" event and the run's status resource.
+type statusEvent struct {
+	State    string `json:"state"`
+	Reason   string `json:"reason,omitempty"`
+	Position int    `json:"position,omitempty"`
+	Queued   int    `json:"queued,omitempty"`
+	Years    int    `json:"years_done"`
+	// Summary is each headline outcome over replications, once done.
+	Summary []summaryRow `json:"summary,omitempty"`
+}
+
+type summaryRow struct {
+	Outcome     string `json:"outcome"`
+	Unit        string `json:"unit"`
+	Description string `json:"description"`
+	Interval
+}
+
+// status returns the run's status; r.mu must be held.
+func (r *run) status() statusEvent {
+	st := statusEvent{State: r.state, Reason: r.reason, Years: len(r.yearsDone())}
+	if r.state == stateQueued {
+		st.Position, st.Queued = r.position, r.queued
+	}
+	if r.state == stateDone {
+		xs := make([]float64, len(r.metrics))
+		for _, o := range results.Headlines {
+			for k := range r.metrics {
+				xs[k] = o.Get(r.metrics[k])
+			}
+			st.Summary = append(st.Summary, summaryRow{o.Name, o.Unit, o.Description, meanCI(xs)})
+		}
+	}
+	return st
+}
+
+// yearsDone returns the years every replication has finished; r.mu must
+// be held.
+func (r *run) yearsDone() []sim.YearMetrics {
+	if len(r.metrics) == 0 {
+		return nil
+	}
+	return r.metrics[0]
+}
+
+// setState changes the state and emits the status; r.mu must not be held.
+func (r *run) setState(state, reason string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.final() {
+		return
+	}
+	r.state, r.reason = state, reason
+	r.emit("status", r.status())
+}
+
+// setPosition records the run's place in the queue, emitting a status when
+// it changed.
+func (r *run) setPosition(pos, queued int) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.state != stateQueued || (r.position == pos && r.queued == queued) {
+		return
+	}
+	r.position, r.queued = pos, queued
+	r.emit("status", r.status())
+}
+
+// progress is the "progress" event: what the run is doing now.
+type progress struct {
+	Phase string `json:"phase"` // "generating", "spin-up", "simulating"
+	Year  int    `json:"year"`
+	Of    int    `json:"of"`
+}
+
+func (r *run) progress(p progress) {
+	r.mu.Lock()
+	r.emit("progress", p)
+	r.mu.Unlock()
+}
+
+// yearPoint is the "year" event: the year's mean and 95% interval over
+// replications of each chart series, in the order of ChartSeries.
+type yearPoint struct {
+	Year   int        `json:"year"`
+	Values []Interval `json:"values"`
+}
+
+// addYear stores a year that every replication has finished and emits
+// its point.
+func (r *run) addYear(recs []sim.YearRecord, mets []sim.YearMetrics) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.records == nil {
+		r.records = make([][]sim.YearRecord, len(recs))
+		r.metrics = make([][]sim.YearMetrics, len(recs))
+	}
+	for k := range recs {
+		r.records[k] = append(r.records[k], recs[k])
+		r.metrics[k] = append(r.metrics[k], mets[k])
+	}
+	pt := yearPoint{Year: mets[0].Year}
+	xs := make([]float64, len(mets))
+	for _, s := range ChartSeries {
+		for k := range mets {
+			xs[k] = s.get(&mets[k])
+		}
+		pt.Values = append(pt.Values, meanCI(xs))
+	}
+	r.emit("year", pt)
+}
+
+// simulate runs the replications in lock step, year by year, on workers
+// goroutines: each year, every replication simulates that year (at most
+// workers at a time), and the year is published once all have finished
+// it, so that the page's charts fill in as the run goes. Each replication
+// is an engine with its own random streams, exactly as sim.Replicate runs
+// it, so the numbers are the same as `schoolnet run` gives for the same
+// scenario and seed.
+func (r *run) simulate(workers int) error {
+	scn := r.scn
+	reps := scn.Run.Replications
+	side := min(reps, max(1, workers))
+	cfg := scn.Config(max(1, workers/side))
+	r.progress(progress{Phase: "generating", Of: reps})
+	engines := make([]*sim.Engine, reps)
+	g, ctx := errgroup.WithContext(r.ctx)
+	g.SetLimit(side)
+	for rep := range reps {
+		g.Go(func() error {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			c := cfg
+			c.Replication = rep
+			e, err := sim.New(c)
+			engines[rep] = e
+			return err
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return err
+	}
+	r.setPlaces(engines[0].Population())
+	spin, years := scn.Run.SpinUpYears, scn.Run.Years
+	for y := 1 - spin; y <= years; y++ {
+		recs := make([]sim.YearRecord, reps)
+		g, ctx := errgroup.WithContext(r.ctx)
+		g.SetLimit(side)
+		for rep := range reps {
+			g.Go(func() error {
+				return engines[rep].RunYear(ctx, y, func(rec sim.YearRecord) { recs[rep] = rec })
+			})
+		}
+		if err := g.Wait(); err != nil {
+			return err
+		}
+		if y < 0 {
+			r.progress(progress{Phase: "spin-up", Year: y + spin, Of: spin})
+			continue
+		}
+		mets := make([]sim.YearMetrics, reps)
+		for k := range recs {
+			mets[k] = sim.Summarise(recs[k])
+		}
+		r.addYear(recs, mets)
+		r.progress(progress{Phase: "simulating", Year: y, Of: years})
+	}
+	return nil
+}
+
+// stop cancels the run for reason, unless it has ended.
+func (r *run) stop(reason string) {
+	r.mu.Lock()
+	if !r.final() && r.reason == "" {
+		r.reason = reason
+	}
+	r.mu.Unlock()
+	r.cancel()
+}
+
+// finish records how the simulation ended.
+func (r *run) finish(err error) {
+	r.mu.Lock()
+	reason := r.reason
+	r.manifest.End = time.Now().UTC()
+	r.mu.Unlock()
+	switch {
+	case err == nil:
+		r.setState(stateDone, "")
+	case errors.Is(err, context.Canceled):
+		if reason == "" {
+			reason = "cancelled"
+		}
+		r.setState(stateCancelled, reason)
+	default:
+		r.setState(stateFailed, err.Error())
+	}
+	r.cancel()
+}
+
+// place is a school's fixed attributes for the network view.
+type place struct {
+	X        float32 `json:"x"`
+	Y        float32 `json:"y"`
+	District int32   `json:"district"`
+	Tier     string  `json:"tier"`
+}
+
+func (r *run) setPlaces(pop *agents.Population) {
+	places := make([]place, len(pop.Schools))
+	for i := range pop.Schools {
+		s := &pop.Schools[i]
+		places[i] = place{s.X, s.Y, s.District, s.Tier.String()}
+	}
+	r.mu.Lock()
+	r.places = places
+	r.mu.Unlock()
+}

@@ -1,0 +1,463 @@
+package web
+
+import (
+	"context"
+	"embed"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net"
+	"net/http"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"schoolnet/results"
+	"schoolnet/scenarios"
+)
+
+//go:embed assets
+var assets embed.FS
+
+// Server is the teaching lab: the page, its API and the runs it holds in
+// memory. It is an http.Handler.
+type Server struct {
+	opt  Options
+	mux  *http.ServeMux
+	base context.Context // cancelled by Close: every run derives from it
+	stop context.CancelFunc
+	wg   sync.WaitGroup // running simulations
+
+	mu      sync.Mutex
+	runs    map[string]*run
+	order   []*run // creation order, for dropping old finished runs
+	queue   []*run // waiting, first come first served
+	running int
+	closed  bool
+
+	// gate, when not nil, holds every simulation until it is closed
+	// (tests use it to keep runs queued or running).
+	gate chan struct{}
+}
+
+// New returns a server with the options (zero fields take the defaults).
+func New(opt Options) *Server {
+	opt.fill()
+	s := &Server{opt: opt, mux: http.NewServeMux(), runs: map[string]*run{}}
+	s.base, s.stop = context.WithCancel(context.Background())
+	static, err := fs.Sub(assets, "assets")
+	if err != nil {
+		panic(err)
+	}
+	s.mux.Handle("GET /", http.FileServerFS(static))
+	s.mux.HandleFunc("GET /api/config", s.handleConfig)
+	s.mux.HandleFunc("GET /api/scenarios", s.handleScenarios)
+	s.mux.HandleFunc("GET /api/scenarios/{name}", s.handleShipped)
+	s.mux.HandleFunc("POST /api/inspect", s.handleInspect)
+	s.mux.HandleFunc("POST /api/runs", s.handleSubmit)
+	s.mux.HandleFunc("GET /api/queue", s.handleQueue)
+	s.mux.HandleFunc("GET /api/runs/{id}", s.handleStatus)
+	s.mux.HandleFunc("POST /api/runs/{id}/cancel", s.handleCancel)
+	s.mux.HandleFunc("GET /api/runs/{id}/events", s.handleEvents)
+	s.mux.HandleFunc("GET /api/runs/{id}/network", s.handleNetwork)
+	s.mux.HandleFunc("GET /api/runs/{id}/files/{file}", s.handleFile)
+	s.mux.HandleFunc("GET /api/runs/{id}/results.zip", s.handleZip)
+	s.mux.HandleFunc("GET /api/compare", s.handleCompare)
+	return s
+}
+
+// Options returns the server's options, defaults filled in.
+func (s *Server) Options() Options { return s.opt }
+
+// ServeHTTP serves the page and the API, with headers that keep the page
+// to its own origin: no script, style or connection goes anywhere else.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	h := w.Header()
+	h.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'")
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("Referrer-Policy", "no-referrer")
+	s.mux.ServeHTTP(w, r)
+}
+
+// Close cancels every queued and running run and waits for the
+// simulations to stop.
+func (s *Server) Close() {
+	s.mu.Lock()
+	s.closed = true
+	queued := s.queue
+	s.queue = nil
+	s.mu.Unlock()
+	for _, r := range queued {
+		r.setState(stateCancelled, "the server is shutting down")
+	}
+	s.stop()
+	s.wg.Wait()
+}
+
+// LoopbackHosts wraps h so that it answers only requests addressed to a
+// loopback host name or address (localhost, 127.0.0.1, [::1]): a page
+// elsewhere cannot reach a lab bound to loopback by pointing a DNS name
+// at 127.0.0.1.
+func LoopbackHosts(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		host := r.Host
+		if hh, _, err := net.SplitHostPort(host); err == nil {
+			host = hh
+		}
+		host = strings.Trim(host, "[]")
+		if ip := net.ParseIP(host); !(host == "localhost" || ip != nil && ip.IsLoopback()) {
+			http.Error(w, "schoolnet serve: this lab answers only on localhost", http.StatusMisdirectedRequest)
+			return
+		}
+		h.ServeHTTP(w, r)
+	})
+}
+
+// apiError is every error the API returns: a message for the page.
+type apiError struct {
+	Error string `json:"error"`
+	// Kind is "scenario" (the validator's message), "settings", "limit",
+	// "upload", "queue" or "run".
+	Kind string `json:"kind"`
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	json.NewEncoder(w).Encode(v)
+}
+
+func writeError(w http.ResponseWriter, status int, kind, msg string) {
+	writeJSON(w, status, apiError{Error: msg, Kind: kind})
+}
+
+// lookup returns the run whose ID the request presents, or writes 404.
+func (s *Server) lookup(w http.ResponseWriter, r *http.Request) *run {
+	s.mu.Lock()
+	rn := s.runs[r.PathValue("id")]
+	s.mu.Unlock()
+	if rn == nil {
+		writeError(w, http.StatusNotFound, "run", "no such run: it was never started here, or it has been dropped to make room (this server keeps the latest finished runs only)")
+	}
+	return rn
+}
+
+// config is what the page needs to draw its controls.
+type config struct {
+	Limits struct {
+		MaxSchools  int   `json:"max_schools"`
+		MaxStudents int   `json:"max_students"`
+		MaxReps     int   `json:"max_reps"`
+		MaxYears    int   `json:"max_years"`
+		MaxRunning  int   `json:"max_running"`
+		MaxQueued   int   `json:"max_queued"`
+		MaxUpload   int64 `json:"max_upload"`
+	} `json:"limits"`
+	GraceSeconds   float64  `json:"grace_seconds"`
+	Series         []Series `json:"series"`
+	SelectionRules []string `json:"selection_rules"`
+	Alliance       []string `json:"alliance"`
+	Files          []string `json:"files"`
+}
+
+func (s *Server) handleConfig(w http.ResponseWriter, r *http.Request) {
+	var c config
+	o := &s.opt
+	c.Limits.MaxSchools, c.Limits.MaxStudents, c.Limits.MaxReps, c.Limits.MaxYears = o.MaxSchools, o.MaxStudents, o.MaxReps, o.MaxYears
+	c.Limits.MaxRunning, c.Limits.MaxQueued, c.Limits.MaxUpload = o.MaxRunning, o.MaxQueued, o.MaxUpload
+	c.GraceSeconds = o.Grace.Seconds()
+	c.Series, c.SelectionRules, c.Alliance, c.Files = ChartSeries, SelectionRules, AllianceChoices, resultFiles
+	writeJSON(w, http.StatusOK, c)
+}
+
+func (s *Server) handleScenarios(w http.ResponseWriter, r *http.Request) {
+	writeJSON(w, http.StatusOK, scenarios.Embedded())
+}
+
+// scenarioInfo describes a scenario and the control values that
+// reproduce it.
+type scenarioInfo struct {
+	Name        string   `json:"name"`
+	Description string   `json:"description"`
+	Schools     int      `json:"schools"`
+	Students    float64  `json:"students"`
+	SpinUpYears int      `json:"spin_up_years"`
+	Policies    []string `json:"policies"`
+	Settings    Settings `json:"settings"`
+	Limit       string   `json:"limit,omitempty"` // why it cannot run here as it stands
+}
+
+func describe(scn *scenarios.Scenario, o *Options) scenarioInfo {
+	info := scenarioInfo{Name: scn.Name, Description: scn.Description,
+		Schools: scn.Population.NumSchools(), Students: plannedStudents(&scn.Population),
+		SpinUpYears: scn.Run.SpinUpYears, Settings: ReadSettings(scn)}
+	for _, p := range scn.Policies {
+		info.Policies = append(info.Policies, fmt.Sprintf("%s (%s)", name(p), p.Base().Kind))
+	}
+	if err := o.checkLimits(scn); err != nil {
+		info.Limit = err.Error()
+	}
+	return info
+}
+
+func (s *Server) handleShipped(w http.ResponseWriter, r *http.Request) {
+	scn, err := scenarios.Shipped(r.PathValue("name"))
+	if err != nil {
+		writeError(w, http.StatusNotFound, "scenario", err.Error())
+		return
+	}
+	writeJSON(w, http.StatusOK, describe(scn, &s.opt))
+}
+
+// runRequest is the body of POST /api/runs and /api/inspect.
+type runRequest struct {
+	// Scenario names a shipped scenario; TOML, when not empty, is an
+	// uploaded scenario file instead, File its name.
+	Scenario string   `json:"scenario"`
+	File     string   `json:"file"`
+	TOML     string   `json:"toml"`
+	Settings Settings `json:"settings"`
+}
+
+// readRequest decodes the body, refusing uploads over the limit, and
+// loads the scenario. On failure it has written the error.
+func (s *Server) readRequest(w http.ResponseWriter, r *http.Request) (*runRequest, *scenarios.Scenario, bool) {
+	limit := s.opt.MaxUpload
+	// JSON may escape a byte as \u00XX: room for that and the settings.
+	r.Body = http.MaxBytesReader(w, r.Body, 6*limit+64<<10)
+	var req runRequest
+	if err := json.NewDecoder(r.Body).Decode(&req); err != nil {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			writeError(w, http.StatusRequestEntityTooLarge, "upload", fmt.Sprintf("the request is too large; this server accepts scenario files up to %s (schoolnet serve --max-upload)", kib(limit)))
+			return nil, nil, false
+		}
+		writeError(w, http.StatusBadRequest, "upload", "cannot read the request: "+err.Error())
+		return nil, nil, false
+	}
+	if int64(len(req.TOML)) > limit {
+		writeError(w, http.StatusRequestEntityTooLarge, "upload", fmt.Sprintf("the scenario file is %s; this server accepts scenario files up to %s (schoolnet serve --max-upload)", kib(int64(len(req.TOML))), kib(limit)))
+		return nil, nil, false
+	}
+	var scn *scenarios.Scenario
+	var err error
+	if req.TOML != "" {
+		file := req.File
+		if file == "" {
+			file = "upload.toml"
+		}
+		scn, err = scenarios.ParseUntrusted(file, []byte(req.TOML))
+	} else {
+		scn, err = scenarios.Shipped(req.Scenario)
+	}
+	if err != nil {
+		writeError(w, http.StatusBadRequest, "scenario", err.Error())
+		return nil, nil, false
+	}
+	return &req, scn, true
+}
+
+func kib(n int64) string {
+	if n%1024 == 0 {
+		return fmt.Sprintf("%d KiB", n/1024)
+	}
+	return fmt.Sprintf("%.1f KiB", float64(n)/1024)
+}
+
+func (s *Server) handleInspect(w http.ResponseWriter, r *http.Request) {
+	_, scn, ok := s.readRequest(w, r)
+	if !ok {
+		return
+	}
+	writeJSON(w, http.StatusOK, describe(scn, &s.opt))
+}
+
+// submitted is the answer to POST /api/runs.
+type submitted struct {
+	ID       string      `json:"id"`
+	Scenario string      `json:"scenario"`
+	Notes    []string    `json:"notes"`
+	Settings Settings    `json:"settings"`
+	Schools  int         `json:"schools"`
+	Students float64     `json:"students"`
+	Status   statusEvent `json:"status"`
+}
+
+func (s *Server) handleSubmit(w http.ResponseWriter, r *http.Request) {
+	req, scn, ok := s.readRequest(w, r)
+	if !ok {
+		return
+	}
+	notes, err := req.Settings.Apply(scn)
+	if err != nil {
+		kind := "settings"
+		var se *scenarios.Error
+		if errors.As(err, &se) {
+			kind = "scenario"
+		}
+		writeError(w, http.StatusBadRequest, kind, err.Error())
+		return
+	}
+	if err := s.opt.checkLimits(scn); err != nil {
+		writeError(w, http.StatusBadRequest, "limit", err.Error())
+		return
+	}
+	rn := newRun(s.base, scn, ReadSettings(scn), notes)
+	if err := s.submit(rn); err != nil {
+		writeError(w, http.StatusServiceUnavailable, "queue", err.Error())
+		return
+	}
+	rn.mu.Lock()
+	st := rn.status()
+	rn.mu.Unlock()
+	writeJSON(w, http.StatusAccepted, submitted{ID: rn.id, Scenario: scn.Name, Notes: notes, Settings: rn.settings,
+		Schools: scn.Population.NumSchools(), Students: plannedStudents(&scn.Population), Status: st})
+}
+
+// submit queues a run, or refuses it when the queue is full.
+func (s *Server) submit(rn *run) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		return errors.New("the server is shutting down")
+	}
+	if len(s.queue) >= s.opt.MaxQueued && s.running >= s.opt.MaxRunning {
+		return fmt.Errorf("%d runs are waiting already, the most this server queues (schoolnet serve --max-queued); try again when one has finished", len(s.queue))
+	}
+	s.runs[rn.id] = rn
+	s.order = append(s.order, rn)
+	s.queue = append(s.queue, rn)
+	s.schedule()
+	s.drop()
+	// A run nobody watches is cancelled after the grace period.
+	rn.watchIdle(s.opt.Grace, func() { s.cancel(rn, "its page was closed") })
+	return nil
+}
+
+// schedule starts queued runs while fewer than MaxRunning run, and tells
+// each waiting run its place; s.mu must be held.
+func (s *Server) schedule() {
+	for s.running < s.opt.MaxRunning && len(s.queue) > 0 {
+		rn := s.queue[0]
+		s.queue = s.queue[1:]
+		s.running++
+		rn.setState(stateRunning, "")
+		s.wg.Add(1)
+		go s.execute(rn)
+	}
+	for i, rn := range s.queue {
+		rn.setPosition(i+1, len(s.queue))
+	}
+}
+
+// workersPerRun is each running simulation's share of the workers.
+func (s *Server) workersPerRun() int { return max(1, s.opt.Workers/s.opt.MaxRunning) }
+
+func (s *Server) execute(rn *run) {
+	defer s.wg.Done()
+	workers := s.workersPerRun()
+	m, err := results.NewManifest(rn.scn, rn.scn.Run.Seed, rn.scn.Run.Replications)
+	if err == nil {
+		m.Command, m.Workers, m.Start = "serve", workers, time.Now().UTC()
+		m.Files = resultFiles
+		rn.mu.Lock()
+		rn.manifest = m
+		rn.mu.Unlock()
+		if s.gate != nil {
+			select {
+			case <-s.gate:
+			case <-rn.ctx.Done():
+			}
+		}
+		err = rn.ctx.Err()
+		if err == nil {
+			err = rn.simulate(workers)
+		}
+	}
+	rn.finish(err)
+	s.mu.Lock()
+	s.running--
+	s.schedule()
+	s.drop()
+	s.mu.Unlock()
+}
+
+// cancel stops a run: a queued run leaves the queue, a running one is
+// cancelled between weeks.
+func (s *Server) cancel(rn *run, reason string) {
+	s.mu.Lock()
+	if i := slices.Index(s.queue, rn); i >= 0 {
+		s.queue = slices.Delete(s.queue, i, i+1)
+		rn.setState(stateCancelled, reason)
+		rn.cancel()
+		s.schedule()
+		s.mu.Unlock()
+		return
+	}
+	s.mu.Unlock()
+	rn.stop(reason)
+}
+
+// drop forgets the oldest finished runs beyond Keep; s.mu must be held.
+func (s *Server) drop() {
+	finished := 0
+	for _, rn := range s.order {
+		rn.mu.Lock()
+		if rn.final() {
+			finished++
+		}
+		rn.mu.Unlock()
+	}
+	for i := 0; i < len(s.order) && finished > s.opt.Keep; {
+		rn := s.order[i]
+		rn.mu.Lock()
+		f := rn.final()
+		rn.mu.Unlock()
+		if !f {
+			i++
+			continue
+		}
+		delete(s.runs, rn.id)
+		s.order = slices.Delete(s.order, i, i+1)
+		finished--
+	}
+}
+
+// queueStatus is GET /api/queue: how busy the server is, without saying
+// whose runs they are.
+type queueStatus struct {
+	Running    int `json:"running"`
+	Queued     int `json:"queued"`
+	MaxRunning int `json:"max_running"`
+	MaxQueued  int `json:"max_queued"`
+}
+
+func (s *Server) handleQueue(w http.ResponseWriter, r *http.Request) {
+	s.mu.Lock()
+	q := queueStatus{s.running, len(s.queue), s.opt.MaxRunning, s.opt.MaxQueued}
+	s.mu.Unlock()
+	writeJSON(w, http.StatusOK, q)
+}
+
+func (s *Server) handleStatus(w http.ResponseWriter, r *http.Request) {
+	rn := s.lookup(w, r)
+	if rn == nil {
+		return
+	}
+	rn.mu.Lock()
+	st := rn.status()
+	rn.mu.Unlock()
+	writeJSON(w, http.StatusOK, st)
+}
+
+func (s *Server) handleCancel(w http.ResponseWriter, r *http.Request) {
+	rn := s.lookup(w, r)
+	if rn == nil {
+		return
+	}
+	s.cancel(rn, "stopped from the page")
+	w.WriteHeader(http.StatusNoContent)
+}

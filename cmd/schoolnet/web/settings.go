@@ -1,0 +1,310 @@
+package web
+
+import (
+	"fmt"
+	"math"
+	"slices"
+
+	"schoolnet/scenarios"
+	"schoolnet/sim/policy"
+)
+
+// Settings are the page's controls. Each maps to scenario keys (see
+// docs/TEACHING.md); a nil field keeps what the scenario says.
+type Settings struct {
+	// Years, Replications and Seed set run.years, run.replications and
+	// run.seed.
+	Years        *int   `json:"years,omitempty"`
+	Replications *int   `json:"replications,omitempty"`
+	Seed         *int64 `json:"seed,omitempty"`
+	// FundingPerSchool sets per_school (RMB) of every funding policy; a
+	// positive amount adds a funding policy where there is none.
+	FundingPerSchool *float64 `json:"funding_per_school,omitempty"`
+	// RotationShare sets share of every rotation policy; a positive share
+	// adds a rotation policy where there is none.
+	RotationShare *float64 `json:"rotation_share,omitempty"`
+	// PairingShare sets select.share of every pairing policy; a positive
+	// share adds a pairing policy where there is none.
+	PairingShare *float64 `json:"pairing_share,omitempty"`
+	// MentoringIntensity sets mentoring_intensity of every pairing policy.
+	MentoringIntensity *float64 `json:"mentoring_intensity,omitempty"`
+	// SelectionRule sets select.rule of every policy that selects a share
+	// of the eligible schools (rule voluntary, lottery or rank) and of the
+	// policies the lab adds: one of SelectionRules.
+	SelectionRule *string `json:"selection_rule,omitempty"`
+	// Alliance is "none" (no curriculum alliance: removes any), "loose" (an
+	// alliance without contribution review) or "review" (with review); it
+	// sets review of every curriculum-alliance policy, adding one where
+	// there is none.
+	Alliance *string `json:"alliance,omitempty"`
+}
+
+// SelectionRules are the rules the selection control offers.
+var SelectionRules = []string{policy.RuleVoluntary, policy.RuleLottery, policy.RuleRank, policy.RuleAll}
+
+// AllianceChoices are the values of the alliance control.
+var AllianceChoices = []string{"none", "loose", "review"}
+
+// Names of the policies the lab adds to a scenario that has none of a kind.
+const (
+	addedPairing  = "lab-pairing"
+	addedFunding  = "lab-funding"
+	addedRotation = "lab-rotation"
+	addedAlliance = "lab-alliance"
+)
+
+// shareRule reports whether a selection rule draws a share of the eligible
+// schools, so that select.share and the selection control act on it.
+func shareRule(rule string) bool {
+	return rule == policy.RuleVoluntary || rule == policy.RuleLottery || rule == policy.RuleRank
+}
+
+// ReadSettings returns the control values that reproduce scn: each policy
+// control shows the first policy of its kind (0 or "none" where the
+// scenario has none), and the selection rule that of the first policy
+// selecting a share of schools.
+func ReadSettings(scn *scenarios.Scenario) Settings {
+	years, reps, seed := scn.Run.Years, scn.Run.Replications, scn.Run.Seed
+	var funding, rotation, pairing float64
+	mentoring := defaultSpec[*policy.PairingSpec]("pairing").MentoringIntensity
+	rule, alliance := policy.RuleVoluntary, "none"
+	if p := first[*policy.FundingSpec](scn); p != nil {
+		funding = p.PerSchool
+	}
+	if p := first[*policy.RotationSpec](scn); p != nil {
+		rotation = p.Share
+	}
+	if p := first[*policy.PairingSpec](scn); p != nil {
+		pairing, mentoring = p.Select.Share, p.MentoringIntensity
+		if p.Select.Rule == policy.RuleAll {
+			pairing = 1
+		}
+	}
+	if p := first[*policy.AllianceSpec](scn); p != nil {
+		alliance = "loose"
+		if p.Review {
+			alliance = "review"
+		}
+	}
+	for _, p := range scn.Policies {
+		if r := p.Base().Select.Rule; shareRule(r) {
+			rule = r
+			break
+		}
+	}
+	return Settings{Years: &years, Replications: &reps, Seed: &seed,
+		FundingPerSchool: &funding, RotationShare: &rotation, PairingShare: &pairing,
+		MentoringIntensity: &mentoring, SelectionRule: &rule, Alliance: &alliance}
+}
+
+// first returns the scenario's first policy of type T, or nil.
+func first[T policy.Spec](scn *scenarios.Scenario) T {
+	for _, p := range scn.Policies {
+		if q, ok := p.(T); ok {
+			return q
+		}
+	}
+	var zero T
+	return zero
+}
+
+// defaultSpec returns a fresh spec of kind with its defaults.
+func defaultSpec[T policy.Spec](kind string) T {
+	s, ok := policy.NewSpec(kind)
+	if !ok {
+		panic("web: unknown policy kind " + kind)
+	}
+	return s.(T)
+}
+
+// checkRanges refuses control values out of their range, naming the
+// control, before they reach the scenario.
+func (st *Settings) checkRanges() error {
+	unit := func(label string, x *float64) error {
+		if x != nil && !(*x >= 0 && *x <= 1) {
+			return fmt.Errorf("%s must be between 0 and 1, got %g", label, *x)
+		}
+		return nil
+	}
+	switch {
+	case st.Years != nil && *st.Years < 1:
+		return fmt.Errorf("years must be at least 1, got %d", *st.Years)
+	case st.Replications != nil && *st.Replications < 1:
+		return fmt.Errorf("replications must be at least 1, got %d", *st.Replications)
+	case st.Seed != nil && *st.Seed < 0:
+		return fmt.Errorf("the seed must not be negative, got %d", *st.Seed)
+	case st.FundingPerSchool != nil && !(*st.FundingPerSchool >= 0 && !math.IsInf(*st.FundingPerSchool, 0)):
+		return fmt.Errorf("funding per school must be a non-negative amount of RMB, got %g", *st.FundingPerSchool)
+	case st.SelectionRule != nil && !slices.Contains(SelectionRules, *st.SelectionRule):
+		return fmt.Errorf("selection rule must be one of %v, got %q", SelectionRules, *st.SelectionRule)
+	case st.Alliance != nil && !slices.Contains(AllianceChoices, *st.Alliance):
+		return fmt.Errorf("alliance must be one of %v, got %q", AllianceChoices, *st.Alliance)
+	}
+	for _, err := range []error{
+		unit("rotation share", st.RotationShare),
+		unit("pairing share", st.PairingShare),
+		unit("principal mentoring", st.MentoringIntensity),
+	} {
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Apply sets the controls on scn and validates the result with
+// scenarios.Check. It returns notes on what it changed beyond the keys the
+// controls name (policies added, ends moved to the run's last year).
+// Errors are the control's range error or the validator's *scenarios.Error.
+func (st *Settings) Apply(scn *scenarios.Scenario) (notes []string, err error) {
+	if err := st.checkRanges(); err != nil {
+		return nil, err
+	}
+	if st.Years != nil {
+		scn.Run.Years = *st.Years
+	}
+	if st.Replications != nil {
+		scn.Run.Replications = *st.Replications
+	}
+	if st.Seed != nil {
+		scn.Run.Seed = *st.Seed
+	}
+	years := scn.Run.Years
+	// A shorter run ends every policy by its last year.
+	for _, p := range scn.Policies {
+		if c := p.Base(); c.End > years && c.Start <= years {
+			notes = append(notes, fmt.Sprintf("policy %q now ends in year %d, the run's last year", name(p), years))
+			c.End = years
+		}
+	}
+	rule := func() string {
+		if st.SelectionRule != nil {
+			return *st.SelectionRule
+		}
+		return policy.RuleVoluntary
+	}
+	if st.SelectionRule != nil {
+		for _, p := range scn.Policies {
+			if sel := &p.Base().Select; shareRule(sel.Rule) {
+				sel.Rule = *st.SelectionRule
+			}
+		}
+	}
+	// add appends a policy of kind with its defaults, ending by the run's
+	// last year; take says whether it takes the schools of the scenario's
+	// pairing (when there is one) rather than its kind's own selection.
+	add := func(kind, label string, take bool) policy.Spec {
+		p, _ := policy.NewSpec(kind)
+		c := p.Base()
+		c.Name = label
+		if c.End > years {
+			c.End = years
+		}
+		if pair := first[*policy.PairingSpec](scn); take && pair != nil {
+			c.Select = policy.Selection{Rule: policy.RuleAs, As: name(pair), Tier: pair.Select.Tier}
+			c.Start = max(c.Start, pair.Start)
+			if c.End != 0 && c.End < c.Start {
+				c.End = min(years, c.Start+2)
+			}
+		} else if shareRule(c.Select.Rule) {
+			c.Select.Rule = rule()
+		}
+		scn.Policies = append(scn.Policies, p)
+		notes = append(notes, fmt.Sprintf("added a %s policy %q (%s)", kind, label, describeSelection(c)))
+		return p
+	}
+
+	if v := st.PairingShare; v != nil {
+		if first[*policy.PairingSpec](scn) == nil && *v > 0 {
+			add("pairing", addedPairing, false)
+		}
+		for _, p := range scn.Policies {
+			if q, ok := p.(*policy.PairingSpec); ok {
+				q.Select.Share = *v
+			}
+		}
+	}
+	if v := st.MentoringIntensity; v != nil {
+		for _, p := range scn.Policies {
+			if q, ok := p.(*policy.PairingSpec); ok {
+				q.MentoringIntensity = *v
+			}
+		}
+	}
+	if v := st.FundingPerSchool; v != nil {
+		if first[*policy.FundingSpec](scn) == nil && *v > 0 {
+			add("funding", addedFunding, true)
+		}
+		for _, p := range scn.Policies {
+			if q, ok := p.(*policy.FundingSpec); ok {
+				q.PerSchool = *v
+			}
+		}
+	}
+	if v := st.RotationShare; v != nil {
+		if first[*policy.RotationSpec](scn) == nil && *v > 0 {
+			add("rotation", addedRotation, true)
+		}
+		for _, p := range scn.Policies {
+			if q, ok := p.(*policy.RotationSpec); ok {
+				q.Share = *v
+			}
+		}
+	}
+	if v := st.Alliance; v != nil {
+		if *v == "none" {
+			scn.Policies = slices.DeleteFunc(scn.Policies, func(p policy.Spec) bool {
+				_, ok := p.(*policy.AllianceSpec)
+				if ok {
+					notes = append(notes, fmt.Sprintf("removed the curriculum alliance %q", name(p)))
+				}
+				return ok
+			})
+		} else {
+			if first[*policy.AllianceSpec](scn) == nil {
+				add("curriculum-alliance", addedAlliance, false)
+			}
+			for _, p := range scn.Policies {
+				if q, ok := p.(*policy.AllianceSpec); ok {
+					q.Review = *v == "review"
+				}
+			}
+		}
+	}
+	if err := scenarios.Check(scn); err != nil {
+		return notes, explainPolicyKey(scn, err)
+	}
+	return notes, nil
+}
+
+// explainPolicyKey adds the policy's name to a validator error about the
+// k-th policy ("policies[k].key"), since the page has no file to point at.
+func explainPolicyKey(scn *scenarios.Scenario, err error) error {
+	e, ok := err.(*scenarios.Error)
+	if !ok {
+		return err
+	}
+	var k int
+	if n, _ := fmt.Sscanf(e.Key, "policies[%d]", &k); n == 1 && k >= 0 && k < len(scn.Policies) {
+		e.Key = fmt.Sprintf("policy %q (%s)%s", name(scn.Policies[k]), scn.Policies[k].Base().Kind, e.Key[len(fmt.Sprintf("policies[%d]", k)):])
+	}
+	return e
+}
+
+func name(p policy.Spec) string {
+	if c := p.Base(); c.Name != "" {
+		return c.Name
+	}
+	return p.Base().Kind
+}
+
+func describeSelection(c *policy.Common) string {
+	s := &c.Select
+	switch s.Rule {
+	case policy.RuleAs:
+		return "the schools of " + s.As
+	case policy.RuleAll:
+		return "all " + s.Tier + " schools"
+	}
+	return fmt.Sprintf("%s selection among %s schools", s.Rule, s.Tier)
+}
