@@ -101,8 +101,12 @@ func (c *Chart) Plot() (*plot.Plot, error) {
 }
 
 // Write writes the chart in format "png" or "svg", 8 by 5 inches.
-func (c *Chart) Write(w io.Writer, format string) error {
-	p, err := c.Plot()
+func (c *Chart) Write(w io.Writer, format string) error { return writePlot(w, format, c.Plot) }
+
+// writePlot builds a plot and writes it in format "png" or "svg", 8 by 5
+// inches.
+func writePlot(w io.Writer, format string, build func() (*plot.Plot, error)) error {
+	p, err := build()
 	if err != nil {
 		return err
 	}

@@ -278,15 +278,4 @@ func (c *SweepChart) Plot() (*plot.Plot, error) {
 }
 
 // Write writes the chart in format "png" or "svg", 8 by 5 inches.
-func (c *SweepChart) Write(w io.Writer, format string) error {
-	p, err := c.Plot()
-	if err != nil {
-		return err
-	}
-	wt, err := p.WriterTo(8*vg.Inch, 5*vg.Inch, format)
-	if err != nil {
-		return err
-	}
-	_, err = wt.WriteTo(w)
-	return err
-}
+func (c *SweepChart) Write(w io.Writer, format string) error { return writePlot(w, format, c.Plot) }
