@@ -107,27 +107,42 @@ func (e *Engine) Run(ctx context.Context, emit func(YearRecord)) error {
 
 // RunYear simulates school year y: its weeks, then the year end.
 func (e *Engine) RunYear(ctx context.Context, y int, emit func(YearRecord)) error {
-	schools := e.world.Pop.Schools
-	e.env.Year = y
 	for wk := range e.cfg.WeeksPerYear {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		e.world.Clock = Clock{Year: y, Week: wk, WeeksPerYear: e.cfg.WeeksPerYear}
-		if y >= 1 && len(e.policies) > 0 {
-			for i := range schools {
-				agents.ClearReform(&schools[i])
-			}
-			for _, p := range e.policies {
-				if err := p.Act(&e.world); err != nil {
-					return fmt.Errorf("sim: policy %s, year %d week %d: %w", p.Name(), y, wk, err)
-				}
-			}
+		if err := e.policyPhase(y, wk); err != nil {
+			return err
 		}
-		parallelFor(len(schools), e.cfg.Workers, func(i int) { agents.StepSchool(&schools[i], &e.env) })
+		e.schoolPhase()
 	}
 	e.endYear(y, emit)
 	return nil
+}
+
+// policyPhase sets the clock to week wk of year y and, from year 1 on,
+// clears the weekly reform inputs and lets each policy act.
+func (e *Engine) policyPhase(y, wk int) error {
+	schools := e.world.Pop.Schools
+	e.env.Year = y
+	e.world.Clock = Clock{Year: y, Week: wk, WeeksPerYear: e.cfg.WeeksPerYear}
+	if y >= 1 && len(e.policies) > 0 {
+		for i := range schools {
+			agents.ClearReform(&schools[i])
+		}
+		for _, p := range e.policies {
+			if err := p.Act(&e.world); err != nil {
+				return fmt.Errorf("sim: policy %s, year %d week %d: %w", p.Name(), y, wk, err)
+			}
+		}
+	}
+	return nil
+}
+
+// schoolPhase steps every school by one week, in parallel.
+func (e *Engine) schoolPhase() {
+	schools := e.world.Pop.Schools
+	parallelFor(len(schools), e.cfg.Workers, func(i int) { agents.StepSchool(&schools[i], &e.env) })
 }
 
 // endYear measures the schools, closes the year and opens the next. During
