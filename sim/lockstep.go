@@ -8,7 +8,8 @@ import (
 )
 
 // Lockstep runs several replications of one school system side by side,
-// week by week, from the first spin-up year to the last year. engines[0]
+// week by week, from the year they stand at (their next year, the same for
+// all) through year through. engines[0]
 // is the untreated twin: usually the same configuration with no policies.
 // The others are treated worlds. holds[k] is the mediator that engine k
 // holds at the twin's path (agents.Hold), or agents.MediatorNone; holds[0]
@@ -24,9 +25,11 @@ import (
 // any engine closes it, so the caller can read every engine's population
 // as Measure will see it. emit, if not nil, gets each engine's year
 // records (k is the engine's position). The engines must share seed,
-// replication, calendar and population size; each steps its schools with
-// its own Config.Workers.
-func Lockstep(ctx context.Context, engines []*Engine, holds []agents.Mediator, observe func(y int), emit func(k int, rec YearRecord)) error {
+// replication, calendar, population size and next year, and through must
+// not pass any engine's last year; each steps its schools with its own
+// Config.Workers. Engines made by Fork from one spun-up engine share the
+// spin-up's work.
+func Lockstep(ctx context.Context, engines []*Engine, holds []agents.Mediator, through int, observe func(y int), emit func(k int, rec YearRecord)) error {
 	if len(engines) == 0 {
 		return nil
 	}
@@ -38,12 +41,15 @@ func Lockstep(ctx context.Context, engines []*Engine, holds []agents.Mediator, o
 		panic("sim: the twin of Lockstep cannot hold a mediator")
 	}
 	c := &twin.cfg
-	for _, e := range engines[1:] {
+	for _, e := range engines {
 		d := &e.cfg
-		if d.Seed != c.Seed || d.Replication != c.Replication || d.Years != c.Years ||
+		if d.Seed != c.Seed || d.Replication != c.Replication || e.next != twin.next ||
 			d.WeeksPerYear != c.WeeksPerYear || d.SpinUpYears != c.SpinUpYears ||
 			len(e.world.Pop.Schools) != len(twin.world.Pop.Schools) {
-			return fmt.Errorf("sim: Lockstep engines differ in seed, replication, calendar or schools")
+			return fmt.Errorf("sim: Lockstep engines differ in seed, replication, calendar, schools or next year")
+		}
+		if through > d.Years {
+			return fmt.Errorf("sim: Lockstep through year %d, after an engine's last year %d", through, d.Years)
 		}
 	}
 	held := false
@@ -57,7 +63,7 @@ func Lockstep(ctx context.Context, engines []*Engine, holds []agents.Mediator, o
 			}
 		}
 	}()
-	for y := 1 - c.SpinUpYears; y <= c.Years; y++ {
+	for y := twin.next; y <= through; y++ {
 		for wk := range c.WeeksPerYear {
 			if err := ctx.Err(); err != nil {
 				return err

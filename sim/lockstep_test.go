@@ -43,7 +43,7 @@ func lockstep(t *testing.T, cfgs []Config, holds []agents.Mediator) [][]YearReco
 		engines[k] = e
 	}
 	out := make([][]YearRecord, len(cfgs))
-	err := Lockstep(context.Background(), engines, holds, nil, func(k int, r YearRecord) { out[k] = append(out[k], r) })
+	err := Lockstep(context.Background(), engines, holds, cfgs[0].Years, nil, func(k int, r YearRecord) { out[k] = append(out[k], r) })
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -119,5 +119,47 @@ func TestHoldingChangesTheTreatedWorld(t *testing.T) {
 	}
 	if !(climTreated > climTwin) || !(climHeld < climTreated) {
 		t.Errorf("climate: twin %.3f, treated %.3f, leadership held %.3f; want treated above both", climTwin, climTreated, climHeld)
+	}
+}
+
+// TestForkGoesOnAsTheOriginal: an engine forked at the end of spin-up, with
+// or without policies, gives exactly what a fresh engine gives, and
+// changing the fork leaves the original alone.
+func TestForkGoesOnAsTheOriginal(t *testing.T) {
+	twin := smallConfig(24)
+	treated := smallConfig(24)
+	treated.Policies = func() []Policy { return []Policy{boostPolicy{}} }
+	e, err := New(twin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var spin []YearRecord
+	if err := Lockstep(context.Background(), []*Engine{e}, []agents.Mediator{agents.MediatorNone}, 0, nil,
+		func(_ int, r YearRecord) { spin = append(spin, r) }); err != nil {
+		t.Fatal(err)
+	}
+	f, err := e.Fork(treated)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got [2][]YearRecord
+	got[0], got[1] = spin, spin
+	if err := Lockstep(context.Background(), []*Engine{e, f}, []agents.Mediator{agents.MediatorNone, agents.MediatorNone}, twin.Years, nil,
+		func(k int, r YearRecord) { got[k] = append(got[k], r) }); err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(got[0], run(t, twin)) {
+		t.Error("the engine that was forked differs from a fresh run")
+	}
+	if !reflect.DeepEqual(got[1], run(t, treated)) {
+		t.Error("the fork with policies differs from a fresh run of the treated world")
+	}
+	if _, err := e.Fork(treated); err == nil {
+		t.Error("Fork after the simulated years have run: no error")
+	}
+	other := smallConfig(25)
+	g, _ := New(twin)
+	if _, err := g.Fork(other); err == nil {
+		t.Error("Fork with another seed: no error")
 	}
 }

@@ -4,6 +4,7 @@
 //
 //	schoolnet run [flags] [SCENARIO]   run a scenario (default: the shipped baseline)
 //	schoolnet compare [A B ...]        compare scenarios
+//	schoolnet evaluate SCENARIO        evaluation designs against the true effect
 //	schoolnet validate FILE...         check scenario files
 //	schoolnet scenarios                list the shipped scenarios
 //	schoolnet bench                    measure speed and memory
@@ -37,6 +38,7 @@ students whose peer ties, leadership and resources evolve under reforms.
 Usage:
   schoolnet run [flags] [SCENARIO]   run a scenario and print a yearly table
   schoolnet compare [A B ...]        compare scenarios with common random numbers
+  schoolnet evaluate SCENARIO        test evaluation designs against the true effect
   schoolnet validate FILE...         check scenario files without running them
   schoolnet scenarios                list the scenarios shipped in the binary
   schoolnet bench [--size S]         measure speed and memory on this machine
@@ -67,6 +69,8 @@ func Main(args []string, stdout, stderr io.Writer) int {
 		return cmdValidate(rest, stdout, stderr)
 	case "compare":
 		return cmdCompare(rest, stdout, stderr)
+	case "evaluate":
+		return cmdEvaluate(rest, stdout, stderr)
 	case "bench":
 		return cmdBench(rest, stdout, stderr)
 	case "version", "--version":

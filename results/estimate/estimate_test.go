@@ -234,9 +234,11 @@ func TestBootstrapMean(t *testing.T) {
 		}
 		return s / float64(len(units))
 	}
+	stat := func(units []int) []float64 { return []float64{mean(units), math.NaN()} }
 	strata := make([]int, n)
-	a := Bootstrap(strata, 2000, rand.New(rand.NewPCG(5, 6)), mean)
-	b := Bootstrap(strata, 2000, rand.New(rand.NewPCG(5, 6)), mean)
+	ab := Bootstrap(strata, 2000, rand.New(rand.NewPCG(5, 6)), stat)
+	bb := Bootstrap(strata, 2000, rand.New(rand.NewPCG(5, 6)), stat)
+	a, b := ab[0], bb[0]
 	if a != b {
 		t.Error("the same seed gave different intervals")
 	}
@@ -246,16 +248,19 @@ func TestBootstrapMean(t *testing.T) {
 	if !(a.Lo < mean(nil_(n)) && mean(nil_(n)) < a.Hi) || a.Reps != 2000 {
 		t.Errorf("interval [%.3f, %.3f] from %d replicates does not hold the sample mean", a.Lo, a.Hi, a.Reps)
 	}
-	flat := Bootstrap([]int{0, 0, 1, 1}, 100, rand.New(rand.NewPCG(1, 1)), func([]int) float64 { return 2 })
+	if ab[1].Reps != 0 || !math.IsNaN(ab[1].Lo) {
+		t.Errorf("a statistic that is always NaN: %+v, want no replicates", ab[1])
+	}
+	flat := Bootstrap([]int{0, 0, 1, 1}, 100, rand.New(rand.NewPCG(1, 1)), func([]int) []float64 { return []float64{2} })[0]
 	if flat.Lo != 2 || flat.Hi != 2 || flat.SE != 0 {
 		t.Errorf("constant statistic: %+v, want a zero-width interval at 2", flat)
 	}
 	// Strata keep their sizes: two strata of 3 and 1 units.
-	Bootstrap([]int{1, 1, 1, 0}, 50, rand.New(rand.NewPCG(1, 1)), func(units []int) float64 {
+	Bootstrap([]int{1, 1, 1, 0}, 50, rand.New(rand.NewPCG(1, 1)), func(units []int) []float64 {
 		if len(units) != 4 || units[0] != 3 {
 			t.Fatalf("replicate %v: want the lone unit of stratum 0 first, then three of stratum 1", units)
 		}
-		return 0
+		return nil
 	})
 }
 
