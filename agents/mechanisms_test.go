@@ -459,7 +459,7 @@ func TestTeacherDevelopmentExperience(t *testing.T) {
 	prev := math.Inf(1)
 	for _, x := range []float64{0, 1, 2, 5, 10, 20} {
 		tch := Teacher{ID: 1, Experience: float32(x)}
-		TeacherDevelopment(&tch, 1, none, &par)
+		TeacherDevelopment(&tch, 1, 0, none, &par)
 		got := float64(tch.Effectiveness)
 		want := par.TeacherExperienceGain * math.Exp(-x/par.TeacherExperienceScale)
 		if math.Abs(got-want) > 1e-6 {
@@ -478,7 +478,7 @@ func TestTeacherDevelopmentExperience(t *testing.T) {
 	tch := Teacher{ID: 1}
 	var at10 float64
 	for year := range 30 {
-		TeacherDevelopment(&tch, 1, none, &par)
+		TeacherDevelopment(&tch, 1, 0, none, &par)
 		if year == 9 {
 			at10 = float64(tch.Effectiveness)
 		}
@@ -520,7 +520,7 @@ func TestTeacherDevelopmentCollaboration(t *testing.T) {
 			} else {
 				partner = colleagues(Teacher{ID: 2, Effectiveness: float32(tt.partner), Style: 0.3})
 			}
-			TeacherDevelopment(&tch, 1, partner, &par)
+			TeacherDevelopment(&tch, 1, 0, partner, &par)
 			if got := float64(tch.Effectiveness) - base; math.Abs(got-tt.want) > 1e-6 {
 				t.Errorf("gain from collaboration = %.5f, want %.5f", got, tt.want)
 			}
@@ -550,7 +550,7 @@ func TestReformResponseMotivation(t *testing.T) {
 			t.Errorf("ReformMotivation() = %g, want %g", got, m)
 		}
 		tch := Teacher{ID: 1, Experience: 50, Training: 1}
-		TeacherDevelopment(&tch, r, colleagues(), &par)
+		TeacherDevelopment(&tch, r, 0, colleagues(), &par)
 		gain := float64(tch.Effectiveness)
 		if !(gain > prevGain) {
 			t.Errorf("motivation %g: training gain %.5f, want above %.5f", m, gain, prevGain)

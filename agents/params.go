@@ -174,6 +174,15 @@ type Params struct {
 	// Default 1.0: assumption; Croft (2015) names leadership motivation as
 	// the unobserved confounder.
 	MotivationResponse float64 `toml:"motivation_response"`
+	// MotivationDevelopment is the extra yearly effectiveness gain of every
+	// teacher per SD of the principal's latent reform motivation, reforms
+	// or not: motivated principals' schools improve faster anyway, which
+	// makes the motivation a confounder of any comparison of volunteers
+	// with other schools. Default 0.01 SD/year per SD: assumption; Croft
+	// (2015) names leadership motivation as what matching cannot see, and
+	// Kraft & Papay (2014) find teachers improve faster in schools with
+	// more supportive professional environments.
+	MotivationDevelopment float64 `toml:"motivation_development"`
 
 	// Climate and morale (ClimateUpdate, MoraleUpdate).
 
@@ -326,6 +335,7 @@ func DefaultParams() Params {
 		TrainingRate:              0.1,
 		ContextDiscount:           0.3,
 		MotivationResponse:        1.0,
+		MotivationDevelopment:     0.01,
 
 		ClimateRate:       1.0,
 		ClimateBase:       0.15,

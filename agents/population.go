@@ -301,7 +301,7 @@ func staffHistory(s *School, years int, par *Params) {
 	for range years {
 		copy(before, s.Teachers)
 		for i := range s.Teachers {
-			TeacherDevelopment(&s.Teachers[i], 1, partner, par)
+			TeacherDevelopment(&s.Teachers[i], 1, 0, partner, par)
 			if TeacherAttrition(s, &s.Teachers[i], float64(s.Reputation), env) {
 				Hire(s, i, env)
 			}

@@ -89,6 +89,10 @@ type School struct {
 	// resets and fills them.
 	Leavers, Hires int32
 
+	// Hold, when not nil, pins one mediator to its path in an untreated
+	// twin (mediation twins only; see Hold).
+	Hold *Hold
+
 	nextID  int64
 	rng     *rand.Rand
 	scratch []float64 // per-class aggregates of the current step

@@ -27,15 +27,17 @@ type Colleague func(school int32, id int64) (*Teacher, bool)
 
 // TeacherDevelopment runs a teacher's yearly growth:
 //
-//	ΔE = g_x·exp(−X/τ_x) + g_t·T·r + γ·mean_k max(0, E_k − E)
+//	ΔE = g_x·exp(−X/τ_x) + g_t·T·r + g_m·m + γ·mean_k max(0, E_k − E)
 //	ΔS = σ_s·(mean_k S_k − S)
 //	X ← X + 1
 //
 // where X is experience, T the training share, r the school's
-// ReformResponse, and k runs over the teacher's collaboration partners
-// (possibly in other schools), looked up through partner. Ties to partners
-// who have gone are cleared.
-func TeacherDevelopment(t *Teacher, response float64, partner Colleague, p *Params) {
+// ReformResponse, m the principal's latent motivation (motivation, which
+// the caller passes; 0 where there is no principal yet), g_m
+// MotivationDevelopment, and k runs over the teacher's collaboration
+// partners (possibly in other schools), looked up through partner. Ties to
+// partners who have gone are cleared.
+func TeacherDevelopment(t *Teacher, response, motivation float64, partner Colleague, p *Params) {
 	var gap, style float64
 	n := 0
 	for k := range t.TieID {
@@ -52,7 +54,8 @@ func TeacherDevelopment(t *Teacher, response float64, partner Colleague, p *Para
 		n++
 	}
 	de := p.TeacherExperienceGain*math.Exp(-float64(t.Experience)/p.TeacherExperienceScale) +
-		p.TeacherTrainingGain*float64(t.Training)*response
+		p.TeacherTrainingGain*float64(t.Training)*response +
+		p.MotivationDevelopment*motivation
 	if n > 0 {
 		de += p.CollaborationGain * gap / float64(n)
 		t.Style += float32(p.StyleDrift * (style/float64(n) - float64(t.Style)))

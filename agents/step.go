@@ -21,15 +21,38 @@ func StepSchool(s *School, env *Env) {
 	w := float64(env.WeeksPerYear)
 	wk := newWeek(s, env)
 	classAggregates(s, env, wk.school)
+	if s.Hold != nil && s.Hold.PeerRelations != nil {
+		stepStudentsHeld(s, wk)
+	} else {
+		for i := range s.Students {
+			EngagementUpdate(s, i, wk)
+			LearningGrowth(s, i, wk)
+			PeerTieUpdate(s, i, wk)
+		}
+	}
+	leff := LeadershipUpdate(s, env, w)
+	if s.Hold != nil && s.Hold.HoldLeadership {
+		leff = s.Hold.Leadership
+	}
+	MoraleUpdate(s, leff, env, w)
+	ClimateUpdate(s, leff, env, w)
+	ResourceUpdate(s, env)
+}
+
+// stepStudentsHeld is StepSchool's student loop with peer relations held:
+// each student's peer relations are set to the held value before
+// EngagementUpdate and LearningGrowth read them, and PeerTieUpdate then
+// recomputes the student's own from its ties.
+func stepStudentsHeld(s *School, wk *week) {
+	held := s.Hold.PeerRelations
 	for i := range s.Students {
+		if i < len(held) {
+			s.Students[i].PeerRelations = held[i]
+		}
 		EngagementUpdate(s, i, wk)
 		LearningGrowth(s, i, wk)
 		PeerTieUpdate(s, i, wk)
 	}
-	leff := LeadershipUpdate(s, env, w)
-	MoraleUpdate(s, leff, env, w)
-	ClimateUpdate(s, leff, env, w)
-	ResourceUpdate(s, env)
 }
 
 // classAggregates fills the school's scratch with, per class and subject,
@@ -49,7 +72,7 @@ func classAggregates(s *School, env *Env, school float64) {
 		growth := s.scratch[c*NumSubjects : (c+1)*NumSubjects]
 		var style float64
 		for k := range NumSubjects {
-			style += float64(s.Teachers[s.Teaching[c*NumSubjects+k]].Style)
+			style += s.teacherStyle(s.Teaching[c*NumSubjects+k])
 		}
 		s.scratch[nc*NumSubjects+c] = style / NumSubjects
 		if hi == lo {
@@ -63,12 +86,13 @@ func classAggregates(s *School, env *Env, school float64) {
 				sum += float64(s.Students[i].Achievement[k])
 			}
 			peers := (sum/float64(hi-lo) - ref.GradeMean[g][k]) / ref.GradeSD[g][k]
-			t := &s.Teachers[s.Teaching[c*NumSubjects+k]]
+			j := s.Teaching[c*NumSubjects+k]
+			t := &s.Teachers[j]
 			u := float64(s.Reform.Remote[k])
 			growth[k] = school +
 				(1-u)*float64(t.Effectiveness) + u*float64(s.Reform.RemoteEffectiveness[k]) - ref.Effectiveness -
 				p.LoadEffect*float64(t.Load) +
-				p.StyleEffect*(float64(t.Style)-ref.Style) +
+				p.StyleEffect*(s.teacherStyle(j)-ref.Style) +
 				p.PeerAchievementEffect*peers
 		}
 	}

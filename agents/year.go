@@ -1,7 +1,8 @@
 package agents
 
 // CloseYear ends school s's year, after its outcomes have been measured:
-// TeacherDevelopment for every teacher, TeacherAttrition and Hire for
+// TeacherDevelopment for every teacher (with the principal's
+// ReformResponse and latent motivation), TeacherAttrition and Hire for
 // leavers, a year of principal experience, PrincipalSuccession,
 // ReputationUpdate, and the reset of this year's reform costs and teacher training
 // (weekly policy inputs are cleared by ClearReform). zSchool is the
@@ -10,10 +11,11 @@ package agents
 func CloseYear(s *School, zSchool float64, partner Colleague, env *Env) {
 	p := env.Par
 	response := s.Principal.ReformResponse(p)
+	motivation := float64(s.Principal.motivation)
 	s.Leavers, s.Hires = 0, 0
 	for i := range s.Teachers {
 		t := &s.Teachers[i]
-		TeacherDevelopment(t, response, partner, p)
+		TeacherDevelopment(t, response, motivation, partner, p)
 		t.Training = 0
 		if TeacherAttrition(s, t, zSchool, env) {
 			s.Leavers++

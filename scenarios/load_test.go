@@ -266,3 +266,24 @@ func TestUntrustedNeverReadsDisk(t *testing.T) {
 		}
 	}
 }
+
+func TestLotteryKeepsEligibilityAndShare(t *testing.T) {
+	s, err := Load("shanghai-ssp")
+	if err != nil {
+		t.Fatal(err)
+	}
+	l := Lottery(s)
+	for k, p := range l.Policies {
+		was, now := s.Policies[k].Base().Select, p.Base().Select
+		want := was.Rule
+		if want == "voluntary" || want == "rank" {
+			want = "lottery"
+		}
+		if now.Rule != want || now.Tier != was.Tier || now.Share != was.Share || now.As != was.As {
+			t.Errorf("policy %d: select %+v, want %+v with rule %s", k, now, was, want)
+		}
+	}
+	if s.Policies[0].Base().Select.Rule != "voluntary" {
+		t.Error("Lottery changed the scenario it copied")
+	}
+}

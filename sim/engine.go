@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"math/rand/v2"
+	"reflect"
 
 	"schoolnet/agents"
 )
@@ -56,6 +57,10 @@ type Engine struct {
 	ref      agents.Reference
 	policies []Policy
 	snapshot [][]agents.Teacher
+	// src holds each school's generator, so that Fork can copy it; next
+	// is the next year to run.
+	src  []*rand.PCG
+	next int
 }
 
 // New generates the replication's population from its streams.
@@ -63,11 +68,13 @@ func New(cfg Config) (*Engine, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
-	e := &Engine{cfg: cfg}
+	e := &Engine{cfg: cfg, next: 1 - cfg.SpinUpYears}
 	par := &e.cfg.Params
 	city := Stream(cfg.Seed, cfg.Replication, PurposeCity, 0)
+	e.src = make([]*rand.PCG, cfg.Population.NumSchools())
 	pop := agents.Generate(cfg.Population, par, city, func(i int) *rand.Rand {
-		return Stream(cfg.Seed, cfg.Replication, PurposeSchool, i)
+		e.src[i] = source(cfg.Seed, cfg.Replication, PurposeSchool, i)
+		return rand.New(e.src[i])
 	})
 	for i := range pop.Schools {
 		agents.FillPipeline(&pop.Schools[i], cfg.WeeksPerYear)
@@ -93,11 +100,48 @@ func (e *Engine) World() *World { return &e.world }
 // Reference returns the baseline reference (frozen from year 1 on).
 func (e *Engine) Reference() *agents.Reference { return &e.ref }
 
-// Run simulates the spin-up and then cfg.Years years, calling emit with the
-// record of year 0 (the baseline) and of each simulated year. It stops
-// between weeks when ctx is cancelled.
+// Fork returns an engine that goes on from e's present state exactly as e
+// would, but with cfg's policies, workers and years: the way to run
+// several worlds that share their spin-up (a scenario and its untreated
+// twin are the same world until a policy first acts). e must have run no
+// simulated year yet (its next year is at most 1), and cfg must have e's
+// seed, replication, calendar, population and parameters. The fork shares
+// no state with e.
+func (e *Engine) Fork(cfg Config) (*Engine, error) {
+	c := &e.cfg
+	switch {
+	case e.next > 1:
+		return nil, fmt.Errorf("sim: Fork after year %d has run; fork before policies act", e.next-1)
+	case cfg.Seed != c.Seed || cfg.Replication != c.Replication || cfg.WeeksPerYear != c.WeeksPerYear ||
+		cfg.SpinUpYears != c.SpinUpYears || cfg.Params != c.Params || !reflect.DeepEqual(cfg.Population, c.Population):
+		return nil, fmt.Errorf("sim: Fork needs the same seed, replication, calendar, population and parameters")
+	}
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	f := &Engine{cfg: cfg, next: e.next, ref: e.ref, src: make([]*rand.PCG, len(e.src))}
+	pop := e.world.Pop.Clone(func(i int) *rand.Rand {
+		g := *e.src[i]
+		f.src[i] = &g
+		return rand.New(f.src[i])
+	})
+	par := &f.cfg.Params
+	f.env = agents.Env{Par: par, Ref: &f.ref, WeeksPerYear: cfg.WeeksPerYear, Grades: cfg.Population.Grades, Year: e.env.Year}
+	f.world = World{Pop: pop, Par: par, Ref: &f.ref, Years: cfg.Years, Clock: e.world.Clock,
+		Rand: Stream(cfg.Seed, cfg.Replication, PurposePolicy, 0)}
+	if cfg.Policies != nil {
+		f.policies = cfg.Policies()
+	}
+	f.snapshot = make([][]agents.Teacher, len(pop.Schools))
+	return f, nil
+}
+
+// Run simulates the years from the next one (the first spin-up year for a
+// new engine) through cfg.Years, calling emit with the record of year 0
+// (the baseline) and of each simulated year. It stops between weeks when
+// ctx is cancelled.
 func (e *Engine) Run(ctx context.Context, emit func(YearRecord)) error {
-	for y := 1 - e.cfg.SpinUpYears; y <= e.cfg.Years; y++ {
+	for y := e.next; y <= e.cfg.Years; y++ {
 		if err := e.RunYear(ctx, y, emit); err != nil {
 			return err
 		}
@@ -107,27 +151,42 @@ func (e *Engine) Run(ctx context.Context, emit func(YearRecord)) error {
 
 // RunYear simulates school year y: its weeks, then the year end.
 func (e *Engine) RunYear(ctx context.Context, y int, emit func(YearRecord)) error {
-	schools := e.world.Pop.Schools
-	e.env.Year = y
 	for wk := range e.cfg.WeeksPerYear {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		e.world.Clock = Clock{Year: y, Week: wk, WeeksPerYear: e.cfg.WeeksPerYear}
-		if y >= 1 && len(e.policies) > 0 {
-			for i := range schools {
-				agents.ClearReform(&schools[i])
-			}
-			for _, p := range e.policies {
-				if err := p.Act(&e.world); err != nil {
-					return fmt.Errorf("sim: policy %s, year %d week %d: %w", p.Name(), y, wk, err)
-				}
-			}
+		if err := e.policyPhase(y, wk); err != nil {
+			return err
 		}
-		parallelFor(len(schools), e.cfg.Workers, func(i int) { agents.StepSchool(&schools[i], &e.env) })
+		e.schoolPhase()
 	}
 	e.endYear(y, emit)
 	return nil
+}
+
+// policyPhase sets the clock to week wk of year y and, from year 1 on,
+// clears the weekly reform inputs and lets each policy act.
+func (e *Engine) policyPhase(y, wk int) error {
+	schools := e.world.Pop.Schools
+	e.env.Year = y
+	e.world.Clock = Clock{Year: y, Week: wk, WeeksPerYear: e.cfg.WeeksPerYear}
+	if y >= 1 && len(e.policies) > 0 {
+		for i := range schools {
+			agents.ClearReform(&schools[i])
+		}
+		for _, p := range e.policies {
+			if err := p.Act(&e.world); err != nil {
+				return fmt.Errorf("sim: policy %s, year %d week %d: %w", p.Name(), y, wk, err)
+			}
+		}
+	}
+	return nil
+}
+
+// schoolPhase steps every school by one week, in parallel.
+func (e *Engine) schoolPhase() {
+	schools := e.world.Pop.Schools
+	parallelFor(len(schools), e.cfg.Workers, func(i int) { agents.StepSchool(&schools[i], &e.env) })
 }
 
 // endYear measures the schools, closes the year and opens the next. During
@@ -157,6 +216,7 @@ func (e *Engine) endYear(y int, emit func(YearRecord)) {
 		records[i].Leavers = int(schools[i].Leavers)
 		agents.SchoolYear(&schools[i], &e.env)
 	})
+	e.next = y + 1
 	if y >= 0 && emit != nil {
 		emit(YearRecord{Replication: e.cfg.Replication, Year: y, Schools: records})
 	}

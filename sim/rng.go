@@ -15,6 +15,7 @@ const (
 	// PurposeSweep is the Latin hypercube draw of a parameter sweep's
 	// points, made once per sweep (replication 0, entity 0).
 	PurposeSweep Purpose = 4
+	PurposeStudy Purpose = 5 // an evaluation's resampling (bootstrap)
 )
 
 // splitmix64 is the finaliser of SplitMix64 (Steele, Lea & Flood 2014), a
@@ -30,9 +31,15 @@ func splitmix64(x uint64) uint64 {
 // for one purpose in one replication of a run with the given seed. Equal
 // arguments give equal streams; any difference gives an independent one.
 func Stream(seed uint64, replication int, purpose Purpose, entity int) *rand.Rand {
+	return rand.New(source(seed, replication, purpose, entity))
+}
+
+// source is the generator behind Stream; the engine keeps the schools'
+// generators so that it can copy their state (Engine.Fork).
+func source(seed uint64, replication int, purpose Purpose, entity int) *rand.PCG {
 	h := splitmix64(seed)
 	h = splitmix64(h ^ uint64(replication))
 	h = splitmix64(h ^ uint64(purpose))
 	h = splitmix64(h ^ uint64(entity))
-	return rand.New(rand.NewPCG(h, splitmix64(h)))
+	return rand.NewPCG(h, splitmix64(h))
 }

@@ -6,6 +6,7 @@
 //	schoolnet compare [A B ...]        compare scenarios
 //	schoolnet sweep [flags] SCENARIO   run a scenario's parameter sweep
 //	schoolnet merge OUT DIR...         join the shards of a sweep
+//	schoolnet evaluate SCENARIO        evaluation designs against the true effect
 //	schoolnet validate FILE...         check scenario files
 //	schoolnet scenarios                list the shipped scenarios
 //	schoolnet bench                    measure speed and memory
@@ -43,6 +44,7 @@ Usage:
   schoolnet sweep [flags] SCENARIO   run the parameter sweep of a scenario's [sweep]
                                      table; resumable, and shardable with --shard K/N
   schoolnet merge OUT DIR...         join the shard directories of a sweep into OUT
+  schoolnet evaluate SCENARIO        test evaluation designs against the true effect
   schoolnet validate FILE...         check scenario files without running them
   schoolnet scenarios                list the scenarios shipped in the binary
   schoolnet bench [--size S]         measure speed and memory on this machine
@@ -79,6 +81,8 @@ func Main(args []string, stdout, stderr io.Writer) int {
 		return cmdSweep(rest, stdout, stderr)
 	case "merge":
 		return cmdMerge(rest, stdout, stderr)
+	case "evaluate":
+		return cmdEvaluate(rest, stdout, stderr)
 	case "bench":
 		return cmdBench(rest, stdout, stderr)
 	case "serve":

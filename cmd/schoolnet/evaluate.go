@@ -1,0 +1,190 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strings"
+	"time"
+
+	"schoolnet/results"
+	"schoolnet/results/evaluate"
+	"schoolnet/scenarios"
+)
+
+const evaluateSynopsis = `Usage: schoolnet evaluate [flags] SCENARIO
+
+The evaluation lab. Runs every replication of SCENARIO beside its untreated
+twin (the same world with the policies switched off and the same random
+streams), so the true effect of the policies on the treated schools is
+known; draws the data a study would see (the tested grade at baseline and
+follow-up, observed covariates only, never the latent reform motivation);
+applies the evaluation designs; and prints per subject the true effect,
+each design's estimate, standard error, 95% interval and bias, what a
+lottery would have found, the mediation shares (in the model and as a
+researcher would estimate them) and the balance of the matching.
+
+Designs: naive (follow-up difference), did (difference in differences with
+school fixed effects), psm-did (DID on propensity-score matched schools),
+rct (the same scenario with its selection replaced by a lottery: follow-up
+difference and DID). Standard errors are clustered by school.
+
+Writes evaluation.csv, estimates.csv, truth.csv, mediation.csv, balance.csv
+and manifest.json to --out (docs/RESULTS.md). The same scenario and seed
+give byte-identical CSV files for any --workers.`
+
+func cmdEvaluate(args []string, stdout, stderr io.Writer) int {
+	fs := newFlagSet("evaluate", evaluateSynopsis, stdout, stderr)
+	var o runOptions
+	fs.IntVar(&o.seed, "seed", -1, "run seed (default: the scenario's run.seed)")
+	fs.IntVar(&o.reps, "reps", 0, "replications (default: the scenario's run.replications)")
+	fs.IntVar(&o.workers, "workers", runtime.NumCPU(), "goroutines for replications and schools")
+	fs.StringVar(&o.out, "out", "", "directory for the result files (default: out/evaluate-NAME)")
+	fs.BoolVar(&o.quiet, "quiet", false, "no progress bar")
+	design := fs.String("design", "all", "naive, did, psm-did, rct, or all (several joined by commas)")
+	grade := fs.Int("grade", 0, "tested grade, national number (default: the last grade, 9 in junior secondary)")
+	mediation := fs.Bool("mediation", true, "run the mediation twins and estimate the mediation")
+	bootstrap := fs.Int("bootstrap", 200, "bootstrap replicates of each study's mediation estimate")
+	outcomes := fs.String("outcomes", "maths,chinese", "outcomes to print: maths, chinese, english, science, composite, or all")
+	pos, err := parseInterspersed(fs, args)
+	if err != nil {
+		return flagStatus(fs, err, stdout)
+	}
+	if len(pos) != 1 {
+		fmt.Fprintf(stderr, "schoolnet evaluate: name one scenario, got %d\n", len(pos))
+		return exitUsage
+	}
+	designs, err := parseDesigns(*design)
+	if err != nil {
+		fmt.Fprintln(stderr, "schoolnet evaluate:", err)
+		return exitUsage
+	}
+	printed, err := parseOutcomes(*outcomes)
+	if err != nil {
+		fmt.Fprintln(stderr, "schoolnet evaluate:", err)
+		return exitUsage
+	}
+	if *bootstrap < 1 {
+		fmt.Fprintln(stderr, "schoolnet evaluate: --bootstrap must be at least 1")
+		return exitUsage
+	}
+	scn, err := scenarios.Load(pos[0])
+	if err != nil {
+		fmt.Fprintln(stderr, "schoolnet evaluate:", err)
+		return exitUsage
+	}
+	if err := o.apply(scn); err != nil {
+		fmt.Fprintln(stderr, "schoolnet evaluate:", err)
+		return exitUsage
+	}
+	if o.out == "" {
+		o.out = filepath.Join("out", "evaluate-"+scn.Name)
+	}
+	opt := evaluate.Options{Grade: *grade, Designs: designs, Mediation: *mediation, Bootstrap: *bootstrap, Workers: o.workers}
+	study, err := evaluate.NewStudy(scn, *grade)
+	if err != nil {
+		fmt.Fprintln(stderr, "schoolnet evaluate:", err)
+		return exitUsage
+	}
+
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	fmt.Fprintf(stdout, "%s: %s\n%d schools, %d replications, seed %d, %d workers; each replication runs beside its untreated twin\n\n",
+		scn.Name, scn.Description, scn.Population.NumSchools(), scn.Run.Replications, scn.Run.Seed, o.workers)
+	manifest, err := results.NewManifest(scn, scn.Run.Seed, scn.Run.Replications)
+	if err != nil {
+		fmt.Fprintln(stderr, "schoolnet evaluate:", err)
+		return exitFailure
+	}
+	manifest.Command, manifest.Workers, manifest.Start = "evaluate", o.workers, time.Now().UTC()
+	bar := newProgress(int64(scn.Run.Replications*study.FollowUp), "simulating", stderr, o.quiet)
+	opt.Progress = func() { bar.Add(1) }
+	res, err := evaluate.Run(ctx, scn, opt)
+	bar.Finish()
+	if err != nil {
+		if errors.Is(err, context.Canceled) {
+			fmt.Fprintln(stderr, "schoolnet evaluate: interrupted; no result files were written")
+		} else {
+			fmt.Fprintln(stderr, "schoolnet evaluate:", err)
+		}
+		return exitFailure
+	}
+	res.Print(stdout, printed)
+	manifest.End = time.Now().UTC()
+	files := []struct {
+		name  string
+		write func(io.Writer) error
+		skip  bool
+	}{
+		{"evaluation.csv", res.WriteEvaluation, false},
+		{"estimates.csv", res.WriteEstimates, false},
+		{"truth.csv", res.WriteTruth, false},
+		{"mediation.csv", res.WriteMediation, !opt.Mediation},
+		{"balance.csv", res.WriteBalance, res.BalanceRows() == nil},
+	}
+	for _, f := range files {
+		if f.skip {
+			continue
+		}
+		if err := results.WriteFile(filepath.Join(o.out, f.name), f.write); err != nil {
+			fmt.Fprintln(stderr, "schoolnet evaluate:", err)
+			return exitFailure
+		}
+		manifest.Files = append(manifest.Files, f.name)
+	}
+	manifest.Files = append(manifest.Files, "manifest.json")
+	if err := results.WriteFile(filepath.Join(o.out, "manifest.json"), manifest.Write); err != nil {
+		fmt.Fprintln(stderr, "schoolnet evaluate:", err)
+		return exitFailure
+	}
+	fmt.Fprintf(stdout, "\nRan in %s; wrote %s in %s\n", manifest.End.Sub(manifest.Start).Round(time.Millisecond), strings.Join(manifest.Files, ", "), o.out)
+	return exitOK
+}
+
+// parseDesigns turns --design into the designs to run; nil means all.
+// rct stands for both lottery designs.
+func parseDesigns(s string) ([]string, error) {
+	var out []string
+	for _, d := range strings.Split(s, ",") {
+		switch d = strings.TrimSpace(d); d {
+		case "all":
+			return nil, nil
+		case evaluate.RCT:
+			out = append(out, evaluate.RCT, evaluate.RCTDID)
+		case evaluate.Naive, evaluate.DID, evaluate.PSMDID, evaluate.RCTDID:
+			out = append(out, d)
+		default:
+			return nil, fmt.Errorf("unknown design %q; one of naive, did, psm-did, rct, all", d)
+		}
+	}
+	slices.Sort(out)
+	return slices.Compact(out), nil
+}
+
+// parseOutcomes turns --outcomes into outcome indices.
+func parseOutcomes(s string) ([]int, error) {
+	var out []int
+	for _, name := range strings.Split(s, ",") {
+		name = strings.TrimSpace(name)
+		if name == "all" {
+			return []int{0, 1, 2, 3, evaluate.Composite}, nil
+		}
+		found := false
+		for k := range evaluate.NumOutcomes {
+			if evaluate.OutcomeName(k) == name {
+				out = append(out, k)
+				found = true
+			}
+		}
+		if !found {
+			return nil, fmt.Errorf("unknown outcome %q; one of maths, chinese, english, science, composite, all", name)
+		}
+	}
+	return out, nil
+}

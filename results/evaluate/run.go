@@ -1,0 +1,186 @@
+package evaluate
+
+import (
+	"context"
+	"fmt"
+	"slices"
+
+	"golang.org/x/sync/errgroup"
+
+	"schoolnet/agents"
+	"schoolnet/scenarios"
+	"schoolnet/sim"
+)
+
+// Options configure an evaluation.
+type Options struct {
+	// Grade is the tested grade's national number (9 for Grade 9); 0 means
+	// the last grade.
+	Grade int
+	// Designs are the designs to apply, a subset of Designs; nil means all.
+	Designs []string
+	// Mediation adds the mediation twins and the product-of-coefficients
+	// estimates.
+	Mediation bool
+	// Bootstrap is the number of bootstrap replicates of each study's
+	// mediation estimate; 0 means 200.
+	Bootstrap int
+	// Workers bounds the goroutines: replications run side by side and
+	// the workers left over step each replication's schools.
+	Workers int
+	// Progress, if not nil, is called after each simulated year of each
+	// replication (from several goroutines).
+	Progress func()
+}
+
+// The worlds of a replication.
+const (
+	worldScenario = iota // the scenario as written
+	worldLottery         // its lottery version
+	numWorlds
+)
+
+// Replication is one replication's evaluation: what the truth was and
+// what each design estimated.
+type Replication struct {
+	// Treated counts the treated schools of each world and Comparison the
+	// eligible untreated ones.
+	Treated, Comparison [numWorlds]int
+	// Truth[w][y−Baseline−1] is the true effect on world w's treated
+	// schools' tested grade at the end of year y, for each year from the
+	// first policy year to the follow-up: the student-weighted mean over
+	// those schools of the difference between their grade mean in world w
+	// and in the untreated twin, per outcome.
+	Truth [numWorlds][][NumOutcomes]float64
+	// Schools are the per-school true effects at the follow-up, scenario
+	// world first, then the lottery world.
+	Schools []SchoolEffect
+	// Students are the per-student true effects at the follow-up in the
+	// scenario world: students matched by ID between the two worlds.
+	Students []StudentEffect
+	// Estimates holds each design's estimate per outcome.
+	Estimates map[string]*[NumOutcomes]Estimate
+	// PSM is the matching of the psm-did design (nil without it).
+	PSM *PSM
+	// Held[m][k] is the true effect on outcome k at the follow-up with
+	// mediator Mediators[m] held at its untreated path; the true indirect
+	// effect through m is Truth − Held.
+	Held [3][NumOutcomes]float64
+	// Mediation is the product-of-coefficients estimate per outcome.
+	Mediation *[NumOutcomes]Mediation
+}
+
+// SchoolEffect is one treated school's true effect.
+type SchoolEffect struct {
+	World, Year int
+	School      int32
+	Students    int
+	Effect      [NumOutcomes]float64
+}
+
+// StudentEffect is one student's true effect: their outcome in the
+// treated world minus their outcome in the untreated twin.
+type StudentEffect struct {
+	School int32
+	ID     int64
+	Effect [NumOutcomes]float64
+}
+
+// Result is a whole evaluation.
+type Result struct {
+	Scenario *scenarios.Scenario
+	Study    Study
+	Options  Options
+	// Assignment names how the scenario world chose its schools (the
+	// first policy's selection rule, such as "voluntary").
+	Assignment string
+	Reps       []Replication
+}
+
+// Has reports whether the evaluation applied design.
+func (r *Result) Has(design string) bool {
+	return r.Options.Designs == nil || slices.Contains(r.Options.Designs, design)
+}
+
+// Run evaluates scenario scn over its replications: each replication runs
+// the scenario in lockstep with its untreated twin (and the mediation and
+// lottery worlds the options ask for), draws the study's data and applies
+// the designs. It returns the results indexed by replication, whatever
+// order they finished in, so the same scenario and seed give the same
+// result for any number of workers.
+func Run(ctx context.Context, scn *scenarios.Scenario, opt Options) (*Result, error) {
+	for _, d := range opt.Designs {
+		if !slices.Contains(Designs, d) {
+			return nil, fmt.Errorf("evaluate: unknown design %q; one of %v", d, Designs)
+		}
+	}
+	st, err := NewStudy(scn, opt.Grade)
+	if err != nil {
+		return nil, err
+	}
+	if opt.Bootstrap <= 0 {
+		opt.Bootstrap = 200
+	}
+	res := &Result{Scenario: scn, Study: st, Options: opt, Assignment: st.assignment(scn)}
+	needScenario := opt.Mediation
+	for _, d := range []string{Naive, DID, PSMDID} {
+		needScenario = needScenario || res.Has(d)
+	}
+	needLottery := res.Has(RCT) || res.Has(RCTDID)
+
+	base := *scn
+	base.Run.Years = st.FollowUp
+	lottery := scenarios.Lottery(&base)
+	reps := scn.Run.Replications
+	workers := max(1, opt.Workers)
+	side := min(reps, workers)
+	per := max(1, workers/side)
+	res.Reps = make([]Replication, reps)
+	g, ctx := errgroup.WithContext(ctx)
+	g.SetLimit(side)
+	for rep := range reps {
+		g.Go(func() error {
+			w := &replication{study: &st, opt: &opt, rep: rep}
+			cfg := func(s *scenarios.Scenario, policies bool) sim.Config {
+				c := s.Config(per)
+				c.Replication = rep
+				if !policies {
+					c.Policies = nil
+				}
+				return c
+			}
+			w.add(cfg(&base, false), agents.MediatorNone, -1)
+			if needScenario {
+				w.add(cfg(&base, true), agents.MediatorNone, worldScenario)
+			}
+			if needLottery {
+				w.add(cfg(lottery, true), agents.MediatorNone, worldLottery)
+			}
+			if opt.Mediation {
+				for _, m := range Mediators {
+					w.add(cfg(&base, true), m, worldScenario)
+				}
+			}
+			out, err := w.run(ctx, res)
+			if err != nil {
+				return err
+			}
+			res.Reps[rep] = *out
+			return nil
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return nil, err
+	}
+	return res, nil
+}
+
+// assignment names the scenario's selection rule.
+func (st *Study) assignment(scn *scenarios.Scenario) string {
+	for _, p := range scn.Policies {
+		if r := p.Base().Select.Rule; r != "as" {
+			return r
+		}
+	}
+	return "as"
+}
