@@ -79,7 +79,7 @@ func (d *Data) sampleUnits(w []float64) []unit {
 
 // byschool groups a data set's students by school and year.
 type byschool struct {
-	data     *Data
+	data      *Data
 	pre, post [][]*Student
 }
 
