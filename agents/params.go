@@ -35,12 +35,19 @@ type Params struct {
 	// 0.10 SD/year per SD: Sacerdote (2011), peer effects of 0.1-0.3.
 	PeerAchievementEffect float64 `toml:"peer_achievement_effect"`
 	// PeerRelationEffect is the extra growth per unit of peer-relationship
-	// quality above the baseline mean. Default 0.30 SD/year per unit:
-	// assumption; direction and rank (largest mediator) from Wang & Liu (2025).
+	// quality above the baseline mean. Default 0.80 SD/year per unit (1 SD
+	// of peer relations among students, about 0.21, is worth 0.17 SD a
+	// year): calibrated to the SSP figures (docs/EVALUATION.md), the top of
+	// its plausible range 0.1-0.8, from the modest peer-acceptance
+	// correlations of Wentzel (1998) to the strong cooperation-relationship-
+	// achievement link of Roseth, Johnson & Johnson (2008); rank (largest
+	// mediator) from Wang & Liu (2025).
 	PeerRelationEffect float64 `toml:"peer_relation_effect"`
 	// EngagementEffect is the extra growth per unit of engagement above the
-	// baseline mean. Default 0.30 SD/year per unit: assumption, after
-	// Fredricks, Blumenfeld & Paris (2004), engagement-achievement r ≈ 0.3.
+	// baseline mean. Default 0.60 SD/year per unit (1 SD of engagement,
+	// about 0.165, is worth 0.10 SD a year): calibrated to the SSP figures,
+	// the top of its plausible range 0.1-0.6, after Fredricks, Blumenfeld &
+	// Paris (2004), engagement-achievement r ≈ 0.3.
 	EngagementEffect float64 `toml:"engagement_effect"`
 	// ResourceEffect is the extra growth per unit of the school's resource
 	// index above the baseline mean (1 = the average school's stock).
@@ -48,8 +55,13 @@ type Params struct {
 	// returns to school resources.
 	ResourceEffect float64 `toml:"resource_effect"`
 	// ClimateEffect is the extra growth per unit of school climate above the
-	// baseline mean. Default 0.20 SD/year per unit: assumption, after
-	// Thapa et al. (2013), climate is consistently associated with achievement.
+	// baseline mean. Default 1.0 SD/year per unit: calibrated to the SSP
+	// figures, the top of its plausible range 0.1-1.0. Leadership acts on
+	// learning through climate and morale, so 1 SD of principals'
+	// leadership within a tier is then worth about 0.06 SD a year, inside
+	// the principal effects reported by Branch, Hanushek & Rivkin (2012)
+	// and summarised by Grissom, Egalite & Lindsay (2021); after Thapa et
+	// al. (2013), climate is consistently associated with achievement.
 	ClimateEffect float64 `toml:"climate_effect"`
 
 	// LoadEffect is the growth lost per unit share of a teacher's time taken
@@ -72,8 +84,9 @@ type Params struct {
 	// 2.0 per year (half-life about four months): assumption.
 	EngagementRate float64 `toml:"engagement_rate"`
 	// EngagementPeer is the shift of the engagement target per unit of
-	// peer-relationship quality above the baseline mean. Default 0.30:
-	// assumption, after Wentzel (1998), peer belonging predicts engagement.
+	// peer-relationship quality above the baseline mean. Default 0.50:
+	// calibrated to the SSP figures, the top of its plausible range
+	// 0.1-0.5; after Wentzel (1998), peer belonging predicts engagement.
 	EngagementPeer float64 `toml:"engagement_peer"`
 	// EngagementClimate is the shift of the engagement target per unit of
 	// climate above the baseline mean. Default 0.30: assumption, after
@@ -125,8 +138,12 @@ type Params struct {
 	// ActivityTieBoost is the rise in the chance of meeting peers per unit
 	// of a school's joint-activity intensity (partner-school activities,
 	// new extracurricular courses). Default 1.0 (full-intensity activities
-	// double meetings): assumption; Wang & Liu (2025) find peer
-	// relationships the largest mediator of SSP.
+	// double meetings): assumption; Roseth, Johnson & Johnson (2008),
+	// cooperative activities build peer relationships; Wang & Liu (2025)
+	// find peer relationships the largest mediator of SSP. Plausible range
+	// 0.5-1: at 1 full intensity reaches one meeting a week, the most the
+	// mechanism allows, so a larger value would only make intensities
+	// below full indistinguishable.
 	ActivityTieBoost float64 `toml:"activity_tie_boost"`
 	// TieStrengthRate is how fast a tie's strength grows towards 1. Default
 	// 2.0 per year: assumption.
@@ -157,9 +174,10 @@ type Params struct {
 	PrincipalTurnover float64 `toml:"principal_turnover"`
 	// MentoringRate is the yearly rate at which a fully mentored, averagely
 	// motivated principal closes the gap to the mentor's leadership (a
-	// share 1 − e^(−0.3) ≈ 0.26 of it in a year of weekly steps). Default
-	// 0.3 per year: assumption; SSP mentoring by principals and experts, Wang & Liu
-	// (2025).
+	// share 1 − e^(−1) ≈ 0.63 of it in a year of weekly steps). Default
+	// 1.0 per year: calibrated to the SSP figures, the top of its
+	// plausible range 0.1-1 (assumption); SSP mentoring by principals and
+	// experts, Wang & Liu (2025).
 	MentoringRate float64 `toml:"mentoring_rate"`
 	// TrainingRate is the yearly leadership gain of full-time-equivalent
 	// leadership training. Default 0.1 per year: assumption.
@@ -181,7 +199,11 @@ type Params struct {
 	// with other schools. Default 0.01 SD/year per SD: assumption; Croft
 	// (2015) names leadership motivation as what matching cannot see, and
 	// Kraft & Papay (2014) find teachers improve faster in schools with
-	// more supportive professional environments.
+	// more supportive professional environments (about 0.005 SD a year per
+	// SD of the environment). Plausible range 0-0.015: at 0.015 a quarter
+	// of the variance of teacher effectiveness would lie between schools of
+	// a tier, where studies find most of it within schools (Hanushek &
+	// Rivkin 2010).
 	MotivationDevelopment float64 `toml:"motivation_development"`
 
 	// Climate and morale (ClimateUpdate, MoraleUpdate).
@@ -227,13 +249,18 @@ type Params struct {
 	// decays by a factor e. Default 4 years: Kraft & Papay (2014).
 	TeacherExperienceScale float64 `toml:"teacher_experience_scale"`
 	// TeacherTrainingGain is the yearly effectiveness gain of full-time
-	// equivalent training for an averagely motivated school. Default 0.05
-	// SD/year: assumption, after Kraft, Blazar & Hogan (2018), coaching
-	// effects of about 0.1 SD on achievement.
+	// equivalent training for an averagely motivated school. Default 0.5
+	// SD/year per year of FTE training: calibrated to the SSP figures, the
+	// top of its plausible range 0.02-0.5; Kraft, Blazar & Hogan (2018)
+	// find coaching that takes a small fraction of a teacher's time raises
+	// achievement by about 0.18 SD; the model makes the gain permanent, so
+	// the range stays well below that ratio.
 	TeacherTrainingGain float64 `toml:"teacher_training_gain"`
 	// CollaborationGain is the yearly share of the gap to better
 	// collaboration partners' effectiveness that a teacher closes. Default
-	// 0.1 per year: Jackson & Bruegmann (2009), peer learning among teachers.
+	// 0.2 per year: calibrated to the SSP figures, the top of its plausible
+	// range 0.05-0.2; Jackson & Bruegmann (2009), peer learning among
+	// teachers.
 	CollaborationGain float64 `toml:"collaboration_gain"`
 	// StyleDrift is the yearly share of the gap to collaboration partners'
 	// style that a teacher's style closes. Default 0.05 per year: assumption;
@@ -303,15 +330,15 @@ func DefaultParams() Params {
 		GrowthNoise:           0.25,
 		StyleEffect:           0.05,
 		PeerAchievementEffect: 0.10,
-		PeerRelationEffect:    0.30,
-		EngagementEffect:      0.30,
+		PeerRelationEffect:    0.80,
+		EngagementEffect:      0.60,
 		ResourceEffect:        0.05,
-		ClimateEffect:         0.20,
+		ClimateEffect:         1.0,
 		LoadEffect:            0.3,
 		TeachingHours:         16,
 
 		EngagementRate:    2.0,
-		EngagementPeer:    0.30,
+		EngagementPeer:    0.50,
 		EngagementClimate: 0.30,
 		EngagementStyle:   0.10,
 
@@ -331,7 +358,7 @@ func DefaultParams() Params {
 		NoviceGap:                 0.15,
 		PrincipalSD:               0.08,
 		PrincipalTurnover:         0.1,
-		MentoringRate:             0.3,
+		MentoringRate:             1.0,
 		TrainingRate:              0.1,
 		ContextDiscount:           0.3,
 		MotivationResponse:        1.0,
@@ -349,8 +376,8 @@ func DefaultParams() Params {
 
 		TeacherExperienceGain:  0.04,
 		TeacherExperienceScale: 4,
-		TeacherTrainingGain:    0.05,
-		CollaborationGain:      0.1,
+		TeacherTrainingGain:    0.5,
+		CollaborationGain:      0.2,
 		StyleDrift:             0.05,
 		AttritionBase:          0.06,
 		AttritionMorale:        3.0,

@@ -8,4 +8,8 @@
 // when complete (see [WriteFile]), so an interrupted run never leaves a
 // half-written file. Numbers are formatted deterministically, so the same
 // scenario and seed give byte-identical files for any number of workers.
+//
+// The evaluation lab lives in the subpackages: [schoolnet/results/estimate]
+// holds the estimators and [schoolnet/results/evaluate] the twins, the
+// study data and the designs.
 package results

@@ -60,14 +60,29 @@ func TestWriteFileIsAtomic(t *testing.T) {
 
 // TestEvaluationNeverReadsMotivation guards the model's one secret: the
 // principals' latent reform motivation. No code that reports or evaluates
-// outcomes may read it (or the response it drives).
+// outcomes may read it (or the response it drives): every package under
+// results (the evaluation lab's estimators and designs included), the
+// engine in sim (but not sim/policy, whose voluntary selection models
+// volunteering) and the command line.
 func TestEvaluationNeverReadsMotivation(t *testing.T) {
-	for _, dir := range []string{".", "../sim", "../cmd/schoolnet"} {
+	dirs := []string{"../sim", "../cmd/schoolnet"}
+	err := filepath.WalkDir(".", func(path string, d os.DirEntry, err error) error {
+		if err == nil && d.IsDir() {
+			dirs = append(dirs, path)
+		}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	scanned := 0
+	for _, dir := range dirs {
 		files, _ := filepath.Glob(filepath.Join(dir, "*.go"))
 		for _, f := range files {
 			if strings.HasSuffix(f, "_test.go") {
 				continue
 			}
+			scanned++
 			fset := token.NewFileSet()
 			file, err := parser.ParseFile(fset, f, nil, 0)
 			if err != nil {
@@ -76,12 +91,24 @@ func TestEvaluationNeverReadsMotivation(t *testing.T) {
 			ast.Inspect(file, func(n ast.Node) bool {
 				if sel, ok := n.(*ast.SelectorExpr); ok {
 					switch sel.Sel.Name {
-					case "ReformMotivation", "ReformResponse":
+					case "ReformMotivation", "ReformResponse", "motivation":
 						t.Errorf("%s reads %s", fset.Position(sel.Pos()), sel.Sel.Name)
 					}
 				}
 				return true
 			})
 		}
+	}
+	for _, want := range []string{"estimate", "evaluate"} {
+		found := false
+		for _, d := range dirs {
+			found = found || d == want
+		}
+		if !found {
+			t.Errorf("package results/%s was not scanned", want)
+		}
+	}
+	if scanned < 20 {
+		t.Errorf("only %d files scanned", scanned)
 	}
 }

@@ -52,6 +52,7 @@ func cmdEvaluate(args []string, stdout, stderr io.Writer) int {
 	mediation := fs.Bool("mediation", true, "run the mediation twins and estimate the mediation")
 	bootstrap := fs.Int("bootstrap", 200, "bootstrap replicates of each study's mediation estimate")
 	outcomes := fs.String("outcomes", "maths,chinese", "outcomes to print: maths, chinese, english, science, composite, or all")
+	strength := fs.Float64("strength", -1, "selection strength of every voluntary policy (default: as the scenario says; 0 makes volunteering a lottery)")
 	pos, err := parseInterspersed(fs, args)
 	if err != nil {
 		return flagStatus(fs, err, stdout)
@@ -82,6 +83,13 @@ func cmdEvaluate(args []string, stdout, stderr io.Writer) int {
 	if err := o.apply(scn); err != nil {
 		fmt.Fprintln(stderr, "schoolnet evaluate:", err)
 		return exitUsage
+	}
+	if *strength >= 0 {
+		for _, p := range scn.Policies {
+			if sel := &p.Base().Select; sel.Rule == "voluntary" {
+				sel.Strength = *strength
+			}
+		}
 	}
 	if o.out == "" {
 		o.out = filepath.Join("out", "evaluate-"+scn.Name)

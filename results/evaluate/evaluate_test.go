@@ -77,8 +77,9 @@ func biasStats(res *Result, design string) (mean, se float64) {
 }
 
 // TestLotteryDesignsAreUnbiased: when treatment is assigned by lottery,
-// the DID and the lottery's follow-up difference are, over 200
-// replications, within two standard errors of the true effect.
+// the mean DID and lottery (follow-up difference) estimates over 200
+// replications, each with its own random streams as 200 seeds would have,
+// are within two standard errors of the mean true effect.
 func TestLotteryDesignsAreUnbiased(t *testing.T) {
 	s := smallWorld(t, 20, 200, "", 5e6, `rule = "lottery"`)
 	res, err := Run(context.Background(), s, Options{Designs: []string{DID, RCT}, Workers: 2})

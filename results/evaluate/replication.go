@@ -2,6 +2,7 @@ package evaluate
 
 import (
 	"context"
+	"slices"
 
 	"schoolnet/agents"
 	"schoolnet/sim"
@@ -62,7 +63,7 @@ func (w *replication) run(ctx context.Context, res *Result) (*Replication, error
 			return nil, err
 		}
 		engines = append(engines, f)
-		obs[k+1] = obs[0]
+		obs[k+1] = slices.Clone(obs[0])
 		for y, r := range recs[0] {
 			recs[k+1][y] = r
 		}
