@@ -393,6 +393,9 @@ func (r *Result) Print(w io.Writer, outcomes []int) error {
 	}
 	fmt.Fprintf(w, "Study: Grade %d, baseline at the end of year %d, follow-up at the end of year %d; %.0f treated (%s) and %.0f comparison schools (eligible, untreated); %d replications.\n",
 		pop.FirstGrade+st.Grade, st.Baseline, st.FollowUp, nt[world], r.assignmentOf(world), nc[world], len(r.Reps))
+	if nc[world] == 0 {
+		fmt.Fprintf(w, "Every eligible school was treated: without comparison schools no design can estimate the effect (the true effect is still reported).\n")
+	}
 	fmt.Fprintf(w, "Effects in SD of the baseline population of the grade. Estimate, SE and interval: the mean of what one study reports; bias: estimate − true effect, mean over replications with 95%% interval; coverage: share of studies whose interval holds their true effect.\n\n")
 	rows := r.Rows()
 	for _, k := range outcomes {
