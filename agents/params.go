@@ -258,8 +258,7 @@ type Params struct {
 	TeacherTrainingGain float64 `toml:"teacher_training_gain"`
 	// CollaborationGain is the yearly share of the gap to better
 	// collaboration partners' effectiveness that a teacher closes. Default
-	// 0.2 per year: calibrated to the SSP figures, the top of its plausible
-	// range 0.05-0.2; Jackson & Bruegmann (2009), peer learning among
+	// 0.1 per year: Jackson & Bruegmann (2009), peer learning among
 	// teachers.
 	CollaborationGain float64 `toml:"collaboration_gain"`
 	// StyleDrift is the yearly share of the gap to collaboration partners'
@@ -377,7 +376,7 @@ func DefaultParams() Params {
 		TeacherExperienceGain:  0.04,
 		TeacherExperienceScale: 4,
 		TeacherTrainingGain:    0.5,
-		CollaborationGain:      0.2,
+		CollaborationGain:      0.1,
 		StyleDrift:             0.05,
 		AttritionBase:          0.06,
 		AttritionMorale:        3.0,
