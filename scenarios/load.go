@@ -290,7 +290,7 @@ func decodePolicies(s *Scenario, src source, inherited []policy.Spec) ([]int, er
 		target := -1
 		if name != "" {
 			for k, p := range s.Policies {
-				if nameOf(p) == name {
+				if p.Base().Label() == name {
 					target = k
 				}
 			}
@@ -361,13 +361,6 @@ func ownKey(key string, own []int) string {
 		return fmt.Sprintf("policy[%d]%s", own[k], rest)
 	}
 	return fmt.Sprintf("policy[%d] (inherited)%s", k+1, rest)
-}
-
-func nameOf(p policy.Spec) string {
-	if c := p.Base(); c.Name != "" {
-		return c.Name
-	}
-	return p.Base().Kind
 }
 
 // clone returns a shallow copy of a spec, so that overriding it does not

@@ -145,7 +145,7 @@ func (s *Scenario) validatePolicies() error {
 	pop := &s.Population
 	names := make([]string, len(s.Policies))
 	for k, p := range s.Policies {
-		names[k] = nameOf(p)
+		names[k] = p.Base().Label()
 		if err := p.Base().Validate(s.Run.Years, pop.NumSchools(), pop.Districts); err != nil {
 			return at(k, err)
 		}
@@ -163,10 +163,10 @@ func (s *Scenario) validatePolicies() error {
 		for _, q := range s.Policies[:k] {
 			if x := p.Exclusive(); x != "" && x == q.Exclusive() && policy.Overlap(p.Base(), q.Base(), s.Run.Years) {
 				return at(k, fmt.Errorf("conflicts with policy %q (%s): a school can be in only one %s at a time, and both select %s schools in overlapping years; narrow select.tier, select.districts or the years",
-					nameOf(q), q.Base().Kind, x, p.Base().Select.Tier))
+					q.Base().Label(), q.Base().Kind, x, p.Base().Select.Tier))
 			}
-			if nameOf(p) == nameOf(q) {
-				return at(k, fmt.Errorf("two policies are named %q; give each a distinct name", nameOf(p)))
+			if p.Base().Label() == q.Base().Label() {
+				return at(k, fmt.Errorf("two policies are named %q; give each a distinct name", p.Base().Label()))
 			}
 		}
 	}

@@ -176,8 +176,8 @@ func (s *Scenario) resolveSweepKey(key string) (sweepTarget, error) {
 		best := -1
 		var names []string
 		for k, p := range s.Policies {
-			names = append(names, nameOf(p))
-			if n := nameOf(p); strings.HasPrefix(rest, n+".") && (best < 0 || len(n) > len(nameOf(s.Policies[best]))) {
+			names = append(names, p.Base().Label())
+			if n := p.Base().Label(); strings.HasPrefix(rest, n+".") && (best < 0 || len(n) > len(s.Policies[best].Base().Label())) {
 				best = k
 			}
 		}
@@ -193,7 +193,7 @@ func (s *Scenario) resolveSweepKey(key string) (sweepTarget, error) {
 			return fail(fmt.Sprintf("no policy named %q (write policy.<policy name>.<key>)", name), hint)
 		}
 		spec := s.Policies[best]
-		name := nameOf(spec)
+		name := spec.Base().Label()
 		path := strings.Split(strings.TrimPrefix(rest, name+"."), ".")
 		if len(path) == 1 && (path[0] == "kind" || path[0] == "name") {
 			return fail(fmt.Sprintf("a policy's %s cannot be swept", path[0]), "")

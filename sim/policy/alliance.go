@@ -161,7 +161,7 @@ type Alliance struct {
 var _ sim.Policy = (*Alliance)(nil)
 
 // Name returns the policy's name.
-func (a *Alliance) Name() string { return nameOf(&a.Spec.Common) }
+func (a *Alliance) Name() string { return a.Spec.Label() }
 
 // Act runs one week of the alliances. In the first active week it selects
 // the members, forms the alliances and sets the initial contributions. At

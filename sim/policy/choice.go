@@ -151,7 +151,7 @@ type Placement struct {
 var _ sim.Policy = (*Choice)(nil)
 
 // Name returns the policy's name.
-func (c *Choice) Name() string { return nameOf(&c.Spec.Common) }
+func (c *Choice) Name() string { return c.Spec.Label() }
 
 // Act runs the policy for this week. Every week from the start year on
 // (also after the end, while admitted cohorts are still enrolled) it

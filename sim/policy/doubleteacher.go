@@ -144,7 +144,7 @@ type DoubleTeacher struct {
 var _ sim.Policy = (*DoubleTeacher)(nil)
 
 // Name returns the policy's name.
-func (d *DoubleTeacher) Name() string { return nameOf(&d.Spec.Common) }
+func (d *DoubleTeacher) Name() string { return d.Spec.Label() }
 
 // Act sets one week of remote lessons in every selected school. For each
 // listed subject s,

@@ -88,7 +88,7 @@ type Funding struct {
 var _ sim.Policy = (*Funding)(nil)
 
 // Name returns the policy's name.
-func (f *Funding) Name() string { return nameOf(&f.Spec.Common) }
+func (f *Funding) Name() string { return f.Spec.Label() }
 
 // Act spends this week's money. At the start of the first year it selects
 // the schools and sets each one's yearly amount by the allocation rule;
@@ -167,12 +167,4 @@ func activeYears(c *Common, w *sim.World) int {
 		return max(1, w.Years-c.Start+1)
 	}
 	return c.End - c.Start + 1
-}
-
-// nameOf returns the policy's name, or its kind if it has none.
-func nameOf(c *Common) string {
-	if c.Name != "" {
-		return c.Name
-	}
-	return c.Kind
 }

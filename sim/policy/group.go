@@ -184,7 +184,7 @@ type group struct {
 var _ sim.Policy = (*Group)(nil)
 
 // Name returns the policy's name.
-func (g *Group) Name() string { return nameOf(&g.Spec.Common) }
+func (g *Group) Name() string { return g.Spec.Label() }
 
 // Act runs one week of the groups. In the first active week the groups
 // form. At the start of each year exchanged teachers come home, then,

@@ -193,7 +193,7 @@ type pair struct {
 var _ sim.Policy = (*Pairing)(nil)
 
 // Name returns the policy's name.
-func (p *Pairing) Name() string { return nameOf(&p.Spec.Common) }
+func (p *Pairing) Name() string { return p.Spec.Label() }
 
 // Act runs one week of the pairing. At the start of the first year it
 // selects the targets and matches them to partners; in every active week

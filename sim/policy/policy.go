@@ -28,6 +28,15 @@ type Common struct {
 // Base returns c itself, so that every Spec embedding Common has it.
 func (c *Common) Base() *Common { return c }
 
+// Label returns the policy's name, or its kind if it has none: the name
+// that output shows and that an extends override matches.
+func (c *Common) Label() string {
+	if c.Name != "" {
+		return c.Name
+	}
+	return c.Kind
+}
+
 // Active reports whether the policy acts in year y.
 func (c *Common) Active(y int) bool { return y >= c.Start && (c.End == 0 || y <= c.End) }
 

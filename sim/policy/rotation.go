@@ -150,7 +150,7 @@ type Rotation struct {
 var _ sim.Policy = (*Rotation)(nil)
 
 // Name returns the policy's name.
-func (r *Rotation) Name() string { return nameOf(&r.Spec.Common) }
+func (r *Rotation) Name() string { return r.Spec.Label() }
 
 // Act runs one week of the rotation. At the start of each year from the
 // policy's first on, postings that ended the year before come home; then,
