@@ -6,6 +6,7 @@ import (
 	"slices"
 
 	"schoolnet/sim"
+	"schoolnet/sim/fmath"
 )
 
 // AllianceSpec is a [[policy]] of kind "curriculum-alliance": the selected
@@ -282,7 +283,9 @@ func (a *Alliance) updateContributions() {
 		for _, k := range members {
 			c := old[k]
 			if m := len(members); m > 1 {
-				c += a.Spec.Reciprocity * ((sum-old[k])/float64(m-1) - c)
+				// float64(x*y) rounds a product before a sum, so that no
+				// machine fuses the two into one multiply-add (see fmath).
+				c += float64(a.Spec.Reciprocity * ((sum-old[k])/float64(m-1) - c))
 			}
 			a.contrib[k] = unit01(c - a.Spec.FreeRiding)
 		}
@@ -370,9 +373,9 @@ func (a *Alliance) share(w *sim.World) {
 				}
 				p := school(w, a.chosen[l])
 				d := distance(s, p)
-				access := math.Exp(-d/sp.TravelScaleKm) * credit
-				courses += a.contrib[l] * float64(p.Courses) * access
-				travel += a.contrib[l] * access * 2 * d / sp.TravelScaleKm
+				access := fmath.Exp(-d/sp.TravelScaleKm) * credit
+				courses += float64(a.contrib[l] * float64(p.Courses) * access)
+				travel += float64(a.contrib[l]*access) * 2 * d / sp.TravelScaleKm
 			}
 			if m > 1 {
 				s.Reform.SharedCourses += float32(sp.SharingScale * courses / float64(m-1))
