@@ -61,7 +61,7 @@ func Quantile(p float64, x []float64) float64 {
 	case !slices.IsSorted(x):
 		panic("fmath: quantile of unsorted data")
 	}
-	pos := p * float64(len(x))
+	pos := float64(p * float64(len(x))) // rounded: no fused multiply-add below
 	i := max(0, int(math.Ceil(pos))-1)
 	if i == 0 {
 		return x[0]

@@ -222,7 +222,7 @@ func (a *Alliance) form(w *sim.World, chosen []int32) {
 	dist := func(k, l int) float64 {
 		xk, yk := pos(k)
 		xl, yl := pos(l)
-		return math.Hypot(xk-xl, yk-yl)
+		return fmath.Hypot(xk-xl, yk-yl)
 	}
 	for len(left) > 0 {
 		if len(left) == 1 && len(a.alliances) > 0 {
@@ -243,7 +243,7 @@ func (a *Alliance) form(w *sim.World, chosen []int32) {
 		for _, k := range left[1:] {
 			xk, yk := pos(k)
 			xs, ys := pos(seed)
-			if math.Hypot(xk-cx, yk-cy) > math.Hypot(xs-cx, ys-cy) {
+			if fmath.Hypot(xk-cx, yk-cy) > fmath.Hypot(xs-cx, ys-cy) {
 				seed = k
 			}
 		}

@@ -335,7 +335,7 @@ func (c *Choice) admit(w *sim.World, chosen []int32) error {
 	utility := make([]float64, len(chosen))
 	dist := func(a *applicant, k int) float64 {
 		s := school(w, chosen[k])
-		return math.Hypot(a.x-float64(s.X), a.y-float64(s.Y))
+		return fmath.Hypot(a.x-float64(s.X), a.y-float64(s.Y))
 	}
 	strong := func(k int) bool { return school(w, chosen[k]).Tier == agents.Strong }
 	district := func(k int) int { return int(school(w, chosen[k]).District) }
