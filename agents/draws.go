@@ -46,8 +46,8 @@ func expNeg(d float64) float64 {
 	if d >= expNegMax {
 		return 0
 	}
-	x := d * expNegStep
+	x := float64(d * expNegStep)
 	k := int(x)
 	f := x - float64(k)
-	return expNegTable[k] + f*(expNegTable[k+1]-expNegTable[k])
+	return expNegTable[k] + float64(f*(expNegTable[k+1]-expNegTable[k]))
 }
