@@ -72,11 +72,11 @@ func cmdSweep(args []string, stdout, stderr io.Writer) int {
 		return fail(exitUsage, fmt.Sprintf("name one scenario with a [sweep] table, got %d arguments", len(pos)))
 	}
 	k, n, err := parseShard(shard)
+	if err == nil {
+		err = checkFlags(flags)
+	}
 	if err != nil {
 		return fail(exitUsage, err)
-	}
-	if workers < 1 {
-		return fail(exitUsage, fmt.Sprintf("--workers must be at least 1, got %d", workers))
 	}
 	scn, err := scenarios.Load(pos[0])
 	if err != nil {
@@ -148,7 +148,7 @@ func cmdSweep(args []string, stdout, stderr io.Writer) int {
 			return fail(exitFailure, fmt.Sprintf("interrupted; the %d runs that finished are kept in %s/runs (%d of the %d runs in %s are done); run the same command again to resume",
 				ran, out, done+ran, mine, which))
 		}
-		return fail(exitFailure, err)
+		return runFailed(stderr, "schoolnet sweep", err, manifest.ScenarioHash)
 	}
 	fmt.Fprintf(stdout, "Ran %d runs in %s.\n", ran, time.Since(manifest.Start).Round(time.Millisecond))
 	status := finishSweep(out, plan, &manifest, stdout, stderr)
@@ -288,7 +288,8 @@ func (p *sweepPlan) run(ctx context.Context, points []scenarios.SweepPoint, todo
 		if gctx.Err() != nil {
 			break
 		}
-		g.Go(func() error {
+		g.Go(func() (err error) {
+			defer sim.Recover(&err)
 			pt, rep := i/p.reps, i%p.reps
 			scn := points[pt].Scenario
 			cfg := scn.Config(perRun)
