@@ -38,13 +38,14 @@ func CheckBounds(file string, data []byte) error {
 	return b.check(data)
 }
 
-// The string states of bounder.
+// The string states of bounder: outside any string, or in one of TOML's
+// four kinds.
 const (
-	outside = iota
-	basicString
-	literalString
-	multiBasicString
-	multiLiteralString
+	strNone = iota
+	strBasic
+	strLiteral
+	strMultiBasic
+	strMultiLiteral
 )
 
 // bounder is CheckBounds' state: where in the TOML grammar the scan is.
@@ -71,8 +72,10 @@ type bounder struct {
 	// counting the parts of its name.
 	inHeader, array bool
 	hparts          int
-	str             int
-	entries, line   int
+	// str is the kind of string the scan is in; entries counts the
+	// entries so far; line is the current line, from 1.
+	str           int
+	entries, line int
 }
 
 func (b *bounder) fail(format string, args ...any) error {
@@ -131,13 +134,29 @@ func (b *bounder) endHeader() error {
 	return b.entry()
 }
 
-// run returns the number of bytes c at data[i:], at most 6.
-func run(data []byte, i int, c byte) int {
+// quoteRun returns the number of bytes c at data[i:], at most 6.
+func quoteRun(data []byte, i int, c byte) int {
 	k := 0
 	for i+k < len(data) && data[i+k] == c && k < 6 {
 		k++
 	}
 	return k
+}
+
+// quote reads the quote at data[i], in a string it delimits: it ends a
+// one-line string, and a run of three or more ends a multi-line one (one
+// or two quotes before the closing three are the string's last
+// characters). It returns the index of the run's last quote.
+func (b *bounder) quote(data []byte, i int) int {
+	if b.str == strBasic || b.str == strLiteral {
+		b.str = strNone
+		return i
+	}
+	k := quoteRun(data, i, data[i])
+	if k >= 3 {
+		b.str = strNone
+	}
+	return i + k - 1
 }
 
 func (b *bounder) check(data []byte) error {
@@ -152,9 +171,9 @@ func (b *bounder) check(data []byte) error {
 			b.line++
 			start = i + 1
 			switch b.str {
-			case basicString, literalString:
-				b.str = outside // unterminated: the decoder says so
-			case multiBasicString, multiLiteralString:
+			case strBasic, strLiteral:
+				b.str = strNone // unterminated: the decoder says so
+			case strMultiBasic, strMultiLiteral:
 				continue
 			}
 			b.inHeader = false
@@ -164,32 +183,16 @@ func (b *bounder) check(data []byte) error {
 			continue
 		}
 		switch b.str {
-		case basicString, multiBasicString:
+		case strBasic, strMultiBasic:
 			if c == '\\' && i+1 < len(data) && data[i+1] != '\n' {
 				i++ // an escaped character, such as \"
 			} else if c == '"' {
-				if b.str == basicString {
-					b.str = outside
-				} else if k := run(data, i, '"'); k >= 3 {
-					// """ ends the string; one or two quotes before it
-					// are its last characters.
-					b.str = outside
-					i += k - 1
-				} else {
-					i += k - 1
-				}
+				i = b.quote(data, i)
 			}
 			continue
-		case literalString, multiLiteralString:
+		case strLiteral, strMultiLiteral:
 			if c == '\'' {
-				if b.str == literalString {
-					b.str = outside
-				} else if k := run(data, i, '\''); k >= 3 {
-					b.str = outside
-					i += k - 1
-				} else {
-					i += k - 1
-				}
+				i = b.quote(data, i)
 			}
 			continue
 		}
@@ -219,19 +222,19 @@ func (b *bounder) check(data []byte) error {
 			}
 			b.fresh = fresh // a comment leaves the statement as it was
 		case '"', '\'':
-			switch k := run(data, i, c); {
+			switch k := quoteRun(data, i, c); {
 			case k >= 3:
-				b.str = multiBasicString
+				b.str = strMultiBasic
 				if c == '\'' {
-					b.str = multiLiteralString
+					b.str = strMultiLiteral
 				}
 				i += 2
 			case k == 2: // an empty string
 				i++
 			default:
-				b.str = basicString
+				b.str = strBasic
 				if c == '\'' {
-					b.str = literalString
+					b.str = strLiteral
 				}
 			}
 		case '.':
