@@ -2,6 +2,7 @@ package web
 
 import (
 	"fmt"
+	"log"
 	"math"
 	"runtime"
 	"time"
@@ -35,6 +36,9 @@ type Options struct {
 	// Heartbeat is the interval of the comment lines that keep an idle
 	// event stream open and detect a vanished client.
 	Heartbeat time.Duration
+	// ErrorLog receives the stack of every panic recovered in a run or a
+	// request; nil means standard error.
+	ErrorLog *log.Logger
 }
 
 // DefaultOptions are the limits of `schoolnet serve` without flags: the

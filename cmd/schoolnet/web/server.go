@@ -7,8 +7,10 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"log"
 	"net"
 	"net/http"
+	"os"
 	"slices"
 	"strings"
 	"sync"
@@ -37,15 +39,23 @@ type Server struct {
 	running int
 	closed  bool
 
-	// gate, when not nil, holds every simulation until it is closed
-	// (tests use it to keep runs queued or running).
-	gate chan struct{}
+	log *log.Logger
+
+	// Test hooks. gate, when not nil, holds every simulation until it is
+	// closed (tests use it to keep runs queued or running); crash, when
+	// not nil, is called by each run before it simulates (rep -1) and in
+	// each replication's year (tests make it panic).
+	gate  chan struct{}
+	crash func(scn *scenarios.Scenario, rep, year int)
 }
 
 // New returns a server with the options (zero fields take the defaults).
 func New(opt Options) *Server {
 	opt.fill()
-	s := &Server{opt: opt, mux: http.NewServeMux(), runs: map[string]*run{}}
+	s := &Server{opt: opt, mux: http.NewServeMux(), runs: map[string]*run{}, log: opt.ErrorLog}
+	if s.log == nil {
+		s.log = log.New(os.Stderr, "", log.LstdFlags)
+	}
 	s.base, s.stop = context.WithCancel(context.Background())
 	static, err := fs.Sub(assets, "assets")
 	if err != nil {
@@ -73,7 +83,9 @@ func (s *Server) Options() Options { return s.opt }
 
 // ServeHTTP serves the page and the API, with headers that keep the page
 // to its own origin: no script, style or connection goes anywhere else.
+// It answers a request whose handler panics with an internal error.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	defer s.recovered(w, r)
 	h := w.Header()
 	h.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'")
 	h.Set("X-Content-Type-Options", "nosniff")
@@ -119,7 +131,7 @@ func LoopbackHosts(h http.Handler) http.Handler {
 type apiError struct {
 	Error string `json:"error"`
 	// Kind is "scenario" (the validator's message), "settings", "limit",
-	// "upload", "queue" or "run".
+	// "upload", "queue", "run" or "internal" (a bug).
 	Kind string `json:"kind"`
 }
 
@@ -306,6 +318,7 @@ func (s *Server) handleSubmit(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	rn := newRun(s.base, scn, ReadSettings(scn), notes)
+	rn.crash = s.crash
 	if err := s.submit(rn); err != nil {
 		writeError(w, http.StatusServiceUnavailable, "queue", err.Error())
 		return
@@ -359,8 +372,11 @@ func (s *Server) workersPerRun() int { return max(1, s.opt.Workers/s.opt.MaxRunn
 func (s *Server) execute(rn *run) {
 	defer s.wg.Done()
 	workers := s.workersPerRun()
-	m, err := results.NewManifest(rn.scn, rn.scn.Run.Seed, rn.scn.Run.Replications)
-	if err == nil {
+	err := protect(func() error {
+		m, err := results.NewManifest(rn.scn, rn.scn.Run.Seed, rn.scn.Run.Replications)
+		if err != nil {
+			return err
+		}
 		m.Command, m.Workers, m.Start = "serve", workers, time.Now().UTC()
 		m.Files = resultFiles
 		rn.mu.Lock()
@@ -372,12 +388,15 @@ func (s *Server) execute(rn *run) {
 			case <-rn.ctx.Done():
 			}
 		}
-		err = rn.ctx.Err()
-		if err == nil {
-			err = rn.simulate(workers)
+		if err := rn.ctx.Err(); err != nil {
+			return err
 		}
-	}
-	rn.finish(err)
+		if rn.crash != nil {
+			rn.crash(rn.scn, -1, 0)
+		}
+		return rn.simulate(workers)
+	})
+	rn.finish(err, s.log)
 	s.mu.Lock()
 	s.running--
 	s.schedule()
