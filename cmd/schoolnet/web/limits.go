@@ -23,6 +23,10 @@ type Options struct {
 	MaxRunning, MaxQueued int
 	// MaxUpload is the largest scenario file accepted, in bytes.
 	MaxUpload int64
+	// MaxParsing requests read and check a scenario (uploads, inspections
+	// and run requests) at once; a request that finds them all busy for
+	// two seconds is refused.
+	MaxParsing int
 	// Keep is the number of finished runs kept in memory; the oldest
 	// finished run is dropped beyond it.
 	Keep int
@@ -46,7 +50,7 @@ type Options struct {
 func DefaultOptions() Options {
 	return Options{
 		MaxSchools: 200, MaxStudents: 200_000, MaxReps: 10, MaxYears: 20,
-		MaxRunning: 2, MaxQueued: 16, MaxUpload: 64 << 10, Keep: 32,
+		MaxRunning: 2, MaxQueued: 16, MaxUpload: 64 << 10, MaxParsing: 4, Keep: 32,
 		Workers: runtime.NumCPU(), Grace: 10 * time.Second, Heartbeat: 15 * time.Second,
 	}
 }
@@ -65,6 +69,7 @@ func (o *Options) fill() {
 	set(&o.MaxYears, d.MaxYears)
 	set(&o.MaxRunning, d.MaxRunning)
 	set(&o.MaxQueued, d.MaxQueued)
+	set(&o.MaxParsing, d.MaxParsing)
 	set(&o.Keep, d.Keep)
 	set(&o.Workers, d.Workers)
 	if o.MaxUpload <= 0 {
