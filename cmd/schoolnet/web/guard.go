@@ -37,7 +37,7 @@ func refuseForeign(r *http.Request) string {
 	site, origin := r.Header.Get("Sec-Fetch-Site"), r.Header.Get("Origin")
 	switch {
 	case site != "" && site != "same-origin" && site != "none":
-		return fmt.Sprintf("refused: this request was made by a page of another site (Sec-Fetch-Site: %s); the lab takes runs and changes only from its own page, %s", site, own)
+		return fmt.Sprintf("refused: this request was made by a page of another origin (Sec-Fetch-Site: %s); the lab takes runs and changes only from its own page, %s", site, own)
 	case origin != "" && !strings.EqualFold(origin, own):
 		return fmt.Sprintf("refused: this request was made by a page of %s; the lab takes runs and changes only from its own page, %s", origin, own)
 	}

@@ -87,7 +87,7 @@ func TestHostileRequests(t *testing.T) {
 		// Pages of other origins and sites.
 		{"cross-origin text/plain run", "POST", "/api/runs", hdr("Origin", "http://evil.example", "Content-Type", "text/plain"), ok, 403, "origin", foreign + "http://evil.example; the lab takes runs and changes only from its own page, http://127.0.0.1:"},
 		{"cross-origin JSON run", "POST", "/api/runs", hdr("Origin", "http://evil.example"), ok, 403, "origin", foreign + "http://evil.example"},
-		{"cross-site fetch without Origin", "POST", "/api/runs", hdr("Sec-Fetch-Site", "cross-site"), ok, 403, "origin", "a page of another site (Sec-Fetch-Site: cross-site)"},
+		{"cross-site fetch without Origin", "POST", "/api/runs", hdr("Sec-Fetch-Site", "cross-site"), ok, 403, "origin", "refused: this request was made by a page of another origin (Sec-Fetch-Site: cross-site); the lab takes runs and changes only from its own page, http://127.0.0.1:"},
 		{"same-site page", "POST", "/api/runs", hdr("Sec-Fetch-Site", "same-site", "Origin", "http://other.localhost"), ok, 403, "origin", "(Sec-Fetch-Site: same-site)"},
 		{"sandboxed page (Origin null)", "POST", "/api/runs", hdr("Origin", "null"), ok, 403, "origin", foreign + "null;"},
 		{"same host, other port", "POST", "/api/inspect", hdr("Origin", "http://127.0.0.1:1"), ok, 403, "origin", foreign + "http://127.0.0.1:1;"},
