@@ -72,6 +72,9 @@ func Parse(file string, data []byte) (*Scenario, error) {
 // shipped scenarios only, so that nothing is ever read from disk. file
 // names it in errors; only its base name is used.
 func ParseUntrusted(file string, data []byte) (*Scenario, error) {
+	if err := CheckBounds(filepath.Base(file), data); err != nil {
+		return nil, err
+	}
 	return parse(source{name: filepath.Base(file), data: data, shippedOnly: true}, nil)
 }
 
