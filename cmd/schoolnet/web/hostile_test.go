@@ -111,14 +111,14 @@ func TestHostileRequests(t *testing.T) {
 		// Hostile settings.
 		{"unknown settings field", "POST", "/api/runs", nil, runBody(`{"fundng_per_school": 1}`), 400, "settings", `settings: unknown field "fundng_per_school"; the fields are years, replications, seed, funding_per_school,`},
 		{"settings as a scenario", "POST", "/api/runs", nil, runBody(`{"model": {"growth_per_year": 1e10}}`), 400, "settings", `settings: unknown field "model"`},
-		{"funding 1e308", "POST", "/api/runs", nil, runBody(`{"funding_per_school": 1e308}`), 400, "settings", "funding per school must be between 0 and 1e+09 RMB, got 1e+308"},
+		{"funding 1e308", "POST", "/api/runs", nil, runBody(`{"funding_per_school": 1e308}`), 400, "settings", "funding per school must be between 0 and 1000000000, got 1e+308"},
 		{"funding 1e400", "POST", "/api/runs", nil, runBody(`{"funding_per_school": 1e400}`), 400, "settings", "settings: funding_per_school must be a number, got number 1e400"},
 		{"mentoring 1e308", "POST", "/api/runs", nil, runBody(`{"mentoring_intensity": 1e308}`), 400, "settings", "principal mentoring must be between 0 and 1, got 1e+308"},
 		{"rotation -1e308", "POST", "/api/runs", nil, runBody(`{"rotation_share": -1e308}`), 400, "settings", "rotation share must be between 0 and 1, got -1e+308"},
-		{"a billion replications", "POST", "/api/runs", nil, runBody(`{"replications": 1000000000}`), 400, "scenario", "run.replications: "},
+		{"a billion replications", "POST", "/api/runs", nil, runBody(`{"replications": 1000000000}`), 400, "settings", "replications must be between 1 and 10000, got 1000000000"},
 		{"more replications than the server runs", "POST", "/api/runs", nil, runBody(`{"replications": 50}`), 400, "limit", "50 replications asked; this server runs at most 10 (schoolnet serve --max-reps)"},
 		{"years past int64", "POST", "/api/runs", nil, runBody(`{"years": 9223372036854775808}`), 400, "settings", "settings: years must be a whole number, got number 9223372036854775808"},
-		{"negative seed", "POST", "/api/runs", nil, runBody(`{"seed": -2}`), 400, "settings", "the seed must not be negative, got -2"},
+		{"negative seed", "POST", "/api/runs", nil, runBody(`{"seed": -2}`), 400, "settings", "the seed must be between 0 and 9007199254740991, got -2"},
 		{"settings nested deep", "POST", "/api/runs", nil, deepJSON(5000), 400, "settings", "settings: years must be a whole number, got array"},
 		// Hostile scenario files and names.
 		{"inline tables 1000 deep", "POST", "/api/inspect", nil, uploadBody("up.toml", deepTOML), 400, "scenario", "up.toml:1: nested more than 16 levels deep"},

@@ -3,11 +3,9 @@ package web
 import (
 	"fmt"
 	"log"
-	"math"
 	"runtime"
 	"time"
 
-	"schoolnet/agents"
 	"schoolnet/scenarios"
 )
 
@@ -83,27 +81,12 @@ func (o *Options) fill() {
 	}
 }
 
-// plannedStudents is the enrolment the population spec plans: per
-// district, the tier mix of whole schools that agents.Generate makes,
-// times classes per grade, grades and class size.
-func plannedStudents(p *agents.PopulationSpec) float64 {
-	m := float64(p.SchoolsPerDistrict)
-	strong := math.Round(p.Strong.Share * m)
-	weak := math.Round(p.Weak.Share * m)
-	if strong+weak > m {
-		weak = m - strong
-	}
-	average := m - strong - weak
-	classes := strong*float64(p.Strong.ClassesPerGrade) + average*float64(p.Average.ClassesPerGrade) + weak*float64(p.Weak.ClassesPerGrade)
-	return float64(p.Districts) * classes * float64(p.Grades) * float64(p.ClassSize)
-}
-
 // checkLimits refuses a run over the server's limits, saying which limit
 // and which flag raises it.
 func (o *Options) checkLimits(scn *scenarios.Scenario) error {
 	pop := &scn.Population
 	schools := float64(pop.Districts) * float64(pop.SchoolsPerDistrict)
-	students := plannedStudents(pop)
+	students := pop.PlannedStudents()
 	switch {
 	case schools > float64(o.MaxSchools):
 		return fmt.Errorf("this scenario has %.0f schools; this server runs at most %d (schoolnet serve --max-schools)", schools, o.MaxSchools)

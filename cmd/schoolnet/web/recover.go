@@ -5,35 +5,25 @@ import (
 	"fmt"
 	"net/http"
 	"runtime/debug"
+
+	"schoolnet/sim"
 )
 
-// panicked is a panic recovered from a run: a bug, never bad input.
-type panicked struct {
-	value any
-	stack []byte
-}
-
-func (p *panicked) Error() string { return fmt.Sprintf("web: internal error: %v", p.value) }
-
-// protect calls f, returning a panic in it as a *panicked error, so that
+// protect calls f, returning a panic in it as a *sim.PanicError, so that
 // a run that fails internally fails alone: the server goes on. Each of a
 // run's goroutines calls it (a panic cannot be recovered from another
-// goroutine).
+// goroutine); the engine itself already returns its panics so.
 func protect(f func() error) (err error) {
-	defer func() {
-		if v := recover(); v != nil {
-			err = &panicked{value: v, stack: debug.Stack()}
-		}
-	}()
+	defer sim.Recover(&err)
 	return f()
 }
 
 // panicOf returns the value and stack of the panic that err reports, if
-// it reports one: a *panicked, recovered by protect.
+// it reports one.
 func panicOf(err error) (value any, stack []byte, ok bool) {
-	var p *panicked
+	var p *sim.PanicError
 	if errors.As(err, &p) {
-		return p.value, p.stack, true
+		return p.Value, p.Stack, true
 	}
 	return nil, nil, false
 }

@@ -215,11 +215,21 @@ type config struct {
 		MaxQueued   int   `json:"max_queued"`
 		MaxUpload   int64 `json:"max_upload"`
 	} `json:"limits"`
-	GraceSeconds   float64  `json:"grace_seconds"`
-	Series         []Series `json:"series"`
-	SelectionRules []string `json:"selection_rules"`
-	Alliance       []string `json:"alliance"`
-	Files          []string `json:"files"`
+	// Controls gives each numeric control's allowed range, from the
+	// keys it sets (the same tables validate them).
+	Controls       map[string]controlRange `json:"controls"`
+	GraceSeconds   float64                 `json:"grace_seconds"`
+	Series         []Series                `json:"series"`
+	SelectionRules []string                `json:"selection_rules"`
+	Alliance       []string                `json:"alliance"`
+	Files          []string                `json:"files"`
+}
+
+// controlRange is a control's allowed range as the page reads it.
+type controlRange struct {
+	Min  float64 `json:"min"`
+	Max  float64 `json:"max"`
+	Unit string  `json:"unit,omitempty"`
 }
 
 func (s *Server) handleConfig(w http.ResponseWriter, r *http.Request) {
@@ -228,6 +238,10 @@ func (s *Server) handleConfig(w http.ResponseWriter, r *http.Request) {
 	c.Limits.MaxSchools, c.Limits.MaxStudents, c.Limits.MaxReps, c.Limits.MaxYears = o.MaxSchools, o.MaxStudents, o.MaxReps, o.MaxYears
 	c.Limits.MaxRunning, c.Limits.MaxQueued, c.Limits.MaxUpload = o.MaxRunning, o.MaxQueued, o.MaxUpload
 	c.GraceSeconds = o.Grace.Seconds()
+	c.Controls = map[string]controlRange{}
+	for name, r := range controlRanges {
+		c.Controls[name] = controlRange{Min: r.Min, Max: r.Max, Unit: r.Unit}
+	}
 	c.Series, c.SelectionRules, c.Alliance, c.Files = ChartSeries, SelectionRules, AllianceChoices, resultFiles
 	writeJSON(w, http.StatusOK, c)
 }
@@ -251,7 +265,7 @@ type scenarioInfo struct {
 
 func describe(scn *scenarios.Scenario, o *Options) scenarioInfo {
 	info := scenarioInfo{Name: scn.Name, Description: scn.Description,
-		Schools: scn.Population.NumSchools(), Students: plannedStudents(&scn.Population),
+		Schools: scn.Population.NumSchools(), Students: scn.Population.PlannedStudents(),
 		SpinUpYears: scn.Run.SpinUpYears, Settings: ReadSettings(scn)}
 	for _, p := range scn.Policies {
 		info.Policies = append(info.Policies, fmt.Sprintf("%s (%s)", name(p), p.Base().Kind))
@@ -396,7 +410,7 @@ func (s *Server) handleSubmit(w http.ResponseWriter, r *http.Request) {
 	st := rn.status()
 	rn.mu.Unlock()
 	writeJSON(w, http.StatusAccepted, submitted{ID: rn.id, Scenario: scn.Name, Notes: notes, Settings: rn.settings,
-		Schools: scn.Population.NumSchools(), Students: plannedStudents(&scn.Population), Status: st})
+		Schools: scn.Population.NumSchools(), Students: scn.Population.PlannedStudents(), Status: st})
 }
 
 // submit queues a run, or refuses it when the queue is full.

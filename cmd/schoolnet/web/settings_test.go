@@ -136,10 +136,10 @@ func TestApplySettingsErrors(t *testing.T) {
 	}{
 		{"rotation share out of range", "baseline", Settings{RotationShare: ptr(1.5)}, "rotation share must be between 0 and 1, got 1.5", false},
 		{"mentoring out of range", "baseline", Settings{MentoringIntensity: ptr(-0.1)}, "principal mentoring must be between 0 and 1, got -0.1", false},
-		{"negative funding", "baseline", Settings{FundingPerSchool: ptr(-1.0)}, "funding per school must be between 0 and 1e+09 RMB, got -1", false},
-		{"funding of 1e308", "baseline", Settings{FundingPerSchool: ptr(1e308)}, "funding per school must be between 0 and 1e+09 RMB, got 1e+308", false},
+		{"negative funding", "baseline", Settings{FundingPerSchool: ptr(-1.0)}, "funding per school must be between 0 and 1000000000, got -1", false},
+		{"funding of 1e308", "baseline", Settings{FundingPerSchool: ptr(1e308)}, "funding per school must be between 0 and 1000000000, got 1e+308", false},
 		{"unknown rule", "baseline", Settings{SelectionRule: ptr("list")}, `selection rule must be one of [voluntary lottery rank all], got "list"`, false},
-		{"zero years", "baseline", Settings{Years: ptr(0)}, "years must be at least 1, got 0", false},
+		{"zero years", "baseline", Settings{Years: ptr(0)}, "years must be between 1 and 100, got 0", false},
 		{"alliance beside the SSP's pairs", "shanghai-ssp", Settings{Alliance: ptr("loose")}, `policy "lab-alliance" (curriculum-alliance): conflicts with policy "ssp-pairs" (pairing)`, true},
 		{"pairing beside education groups", "chengdu-education-groups", Settings{PairingShare: ptr(0.5)}, `policy "lab-pairing" (pairing): conflicts with policy`, true},
 	} {
@@ -160,7 +160,7 @@ func TestPlannedStudents(t *testing.T) {
 	scn := shipped(t, "baseline")
 	// Per district 5 strong × 8 + 12 average × 6 + 8 weak × 5 = 152 classes
 	// a grade, × 3 grades × 45 students × 4 districts.
-	if got, want := plannedStudents(&scn.Population), 82080.0; got != want {
+	if got, want := scn.Population.PlannedStudents(), 82080.0; got != want {
 		t.Errorf("planned students = %g, want %g", got, want)
 	}
 }
