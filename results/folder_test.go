@@ -229,7 +229,6 @@ func TestFolderFailureKeepsTheOldFolder(t *testing.T) {
 	}
 }
 
-
 // TestFolderKilledMidCommitIsRestored leaves the state of a process
 // killed between the two renames of a commit without exchange: the old
 // folder set aside as .out.old, the new one in its temporary folder.
