@@ -70,6 +70,11 @@ func NewFolder(dir string, names ...string) (*Folder, error) {
 	if filepath.Dir(abs) == abs {
 		return nil, fmt.Errorf("results: %s cannot be a result folder", dir)
 	}
+	for _, n := range names {
+		if n := strings.TrimSuffix(n, "/"); !filepath.IsLocal(n) || strings.ContainsAny(n, `/\`) {
+			return nil, fmt.Errorf("results: %q cannot be a name in a result folder", n)
+		}
+	}
 	if err := tidy(abs); err != nil {
 		return nil, err
 	}
