@@ -9,6 +9,7 @@ import (
 	"maps"
 	"os"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -335,5 +336,24 @@ func TestFolderKeepLinksOrCopies(t *testing.T) {
 	h := sha256.Sum256([]byte("run 1"))
 	if got := tree(t, dir)["runs/p0-r0.csv"]; got != "run 1" || m.SHA256["runs/p0-r0.csv"] != hex.EncodeToString(h[:]) {
 		t.Errorf("kept %q with sum %s", got, m.SHA256["runs/p0-r0.csv"])
+	}
+}
+
+// TestManifestFieldsDocumented checks that every field of manifest.json
+// appears, in backticks, in docs/RESULTS.md.
+func TestManifestFieldsDocumented(t *testing.T) {
+	doc, err := os.ReadFile("../docs/RESULTS.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	fields := reflect.VisibleFields(reflect.TypeFor[Manifest]())
+	for _, f := range fields {
+		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+		if !strings.Contains(string(doc), "`"+name+"`") {
+			t.Errorf("docs/RESULTS.md does not document the manifest's %s", name)
+		}
+	}
+	if len(fields) < 20 {
+		t.Errorf("only %d fields found", len(fields))
 	}
 }
