@@ -23,13 +23,17 @@ written by schoolnet sweep --shard K/N --out DIR) into OUT/runs, and, when
 every run of the sweep is there, writes OUT/runs.csv, OUT/points.csv and
 the charts, byte-identical to those of the same sweep run in one go.
 
-The DIRs are only read. OUT may be new or one of the DIRs. Every DIR, and
-OUT if it has one, must have a manifest.json of the same sweep (the same
-scenario hash); otherwise merge refuses and writes nothing. A run found in
-several DIRs must be the same in each. If runs are missing, merge joins
-what there is, lists what is missing and exits with status 1: rerun the
-shards that hold them (into their own directories, where they resume) and
-merge again.`
+The DIRs are only read. OUT may be new or one of the DIRs; it is written
+all or nothing. Every DIR, and OUT if it has one, must have a manifest.json
+of the same sweep (the same scenario hash), and every run file must have
+the SHA-256 that its directory's manifest records; otherwise merge refuses
+(exit 2) and writes nothing. A run file that was changed, or that its
+manifest does not record (its sweep was killed), is named with the repair:
+rerun the sweep that wrote that directory into it, then merge again. A run
+found in several DIRs must be the same in each. If runs are missing,
+merge joins what there is, lists what is missing and exits with status 1:
+rerun the shards that hold them (into their own directories, where they
+resume) and merge again.`
 
 func cmdMerge(args []string, stdout, stderr io.Writer) int {
 	flags := newFlagSet("merge", mergeSynopsis, stdout, stderr)
