@@ -11,7 +11,7 @@ import "math"
 func MoraleUpdate(s *School, leff float64, env *Env, w float64) {
 	p := env.Par
 	base := p.MoraleBase + p.MoraleLeadership*leff + p.MoraleClimate*float64(s.Climate)
-	rate := p.MoraleRate / w
+	rate := weekly(p.MoraleRate, w)
 	for i := range s.Teachers {
 		t := &s.Teachers[i]
 		target := min(1, max(0, base-p.MoraleLoad*float64(t.Load)))

@@ -262,12 +262,12 @@ func (s *Scenario) validateSweep() error {
 		return e
 	}
 	switch {
-	case sw.Replications < 1 || sw.Replications > 100000:
-		return bad("replications", "must be in [1,100000], got %d", sw.Replications)
-	case sw.Method == SweepLHS && (sw.Points < 1 || sw.Points > 100000):
-		return bad("points", "must be in [1,100000], got %d", sw.Points)
-	case sw.Seed != nil && *sw.Seed < 0:
-		return bad("seed", "must not be negative, got %d", *sw.Seed)
+	case sw.Replications < 1 || sw.Replications > MaxReplications:
+		return bad("replications", "must be in [1,%d], got %d", MaxReplications, sw.Replications)
+	case sw.Method == SweepLHS && (sw.Points < 1 || sw.Points > maxSweepRuns):
+		return bad("points", "must be in [1,%d], got %d", maxSweepRuns, sw.Points)
+	case sw.Seed != nil && (*sw.Seed < 0 || *sw.Seed > MaxSeed):
+		return bad("seed", "must be in [0,%d], got %d", int64(MaxSeed), *sw.Seed)
 	case len(sw.Params) == 0:
 		return bad("param", "a sweep needs at least one [[sweep.param]] table")
 	}

@@ -47,6 +47,10 @@ func cmdCompare(args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		return flagStatus(fs, err, stdout)
 	}
+	if err := o.parsed(fs); err != nil {
+		fmt.Fprintln(stderr, "schoolnet compare:", err)
+		return exitUsage
+	}
 	if len(names) == 0 {
 		names = slices.Clone(headlineReforms)
 	}
@@ -92,6 +96,14 @@ func cmdCompare(args []string, stdout, stderr io.Writer) int {
 			return exitUsage
 		}
 	}
+	if *year > first.Years {
+		fmt.Fprintf(stderr, "schoolnet compare: --year %d is after the run's last year %d\n", *year, first.Years)
+		return exitUsage
+	}
+	if err := checkMemory(scns[0], o.workers, 1); err != nil {
+		fmt.Fprintln(stderr, "schoolnet compare:", err)
+		return exitUsage
+	}
 
 	declared := []string{"compare.csv", "compare.png", "compare.svg", "manifest.json"}
 	for _, n := range names {
@@ -125,11 +137,10 @@ func cmdCompare(args []string, stdout, stderr io.Writer) int {
 		records, err := sim.Replicate(ctx, s.Config(o.workers), s.Run.Replications, o.workers, func() { bar.Add(1) })
 		if err != nil {
 			bar.Finish()
-			if errors.Is(err, context.Canceled) {
-				fmt.Fprintf(stderr, "schoolnet compare: interrupted during %s; no result files were written (%s is as it was)\n", s.Name, o.out)
-			} else {
-				fmt.Fprintln(stderr, "schoolnet compare:", err)
+			if !errors.Is(err, context.Canceled) {
+				return runFailed(stderr, "schoolnet compare", err, manifest.ScenarioHash)
 			}
+			fmt.Fprintf(stderr, "schoolnet compare: interrupted during %s; no result files were written (%s is as it was)\n", s.Name, o.out)
 			return exitFailure
 		}
 		runs[k] = summarise(records)
@@ -141,10 +152,6 @@ func cmdCompare(args []string, stdout, stderr io.Writer) int {
 	}
 	bar.Finish()
 
-	if *year > first.Years {
-		fmt.Fprintf(stderr, "schoolnet compare: --year %d is after the run's last year %d\n", *year, first.Years)
-		return exitUsage
-	}
 	effects := results.Compare(names, runs, *year)
 	results.PrintCompare(stdout, effects)
 	chart := results.Chart{

@@ -55,6 +55,10 @@ func cmdEvaluate(args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		return flagStatus(fs, err, stdout)
 	}
+	if err := o.parsed(fs); err != nil {
+		fmt.Fprintln(stderr, "schoolnet evaluate:", err)
+		return exitUsage
+	}
 	if len(pos) != 1 {
 		fmt.Fprintf(stderr, "schoolnet evaluate: name one scenario, got %d\n", len(pos))
 		return exitUsage
@@ -69,20 +73,23 @@ func cmdEvaluate(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "schoolnet evaluate:", err)
 		return exitUsage
 	}
-	if *bootstrap < 1 {
-		fmt.Fprintln(stderr, "schoolnet evaluate: --bootstrap must be at least 1")
-		return exitUsage
-	}
 	scn, err := scenarios.Load(pos[0])
 	if err != nil {
 		fmt.Fprintln(stderr, "schoolnet evaluate:", err)
 		return exitUsage
 	}
-	if err := o.apply(scn); err != nil {
+	engines := 3 // a replication, its untreated twin and its lottery
+	if *mediation {
+		engines += len(evaluate.Mediators)
+	}
+	if err := o.apply(scn); err == nil {
+		err = checkMemory(scn, o.workers, engines)
+	}
+	if err != nil {
 		fmt.Fprintln(stderr, "schoolnet evaluate:", err)
 		return exitUsage
 	}
-	if *strength >= 0 {
+	if o.set["strength"] {
 		for _, p := range scn.Policies {
 			if sel := &p.Base().Select; sel.Rule == "voluntary" {
 				sel.Strength = *strength
@@ -121,11 +128,10 @@ func cmdEvaluate(args []string, stdout, stderr io.Writer) int {
 	res, err := evaluate.Run(ctx, scn, opt)
 	bar.Finish()
 	if err != nil {
-		if errors.Is(err, context.Canceled) {
-			fmt.Fprintln(stderr, "schoolnet evaluate: interrupted; no result files were written")
-		} else {
-			fmt.Fprintln(stderr, "schoolnet evaluate:", err)
+		if !errors.Is(err, context.Canceled) {
+			return runFailed(stderr, "schoolnet evaluate", err, manifest.ScenarioHash)
 		}
+		fmt.Fprintln(stderr, "schoolnet evaluate: interrupted; no result files were written")
 		return exitFailure
 	}
 	res.Print(stdout, printed)

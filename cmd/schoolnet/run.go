@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -26,11 +27,22 @@ shipped baseline), prints the yearly table (means over replications with
 95% intervals), and writes yearly.csv and schools.csv to --out.
 The same scenario and seed give byte-identical files for any --workers.`
 
-// runOptions are the flags of schoolnet run; zero means "as the scenario says".
+// runOptions are the flags of schoolnet run, compare and evaluate; set
+// holds the names of those the command line gave (the others mean "as the
+// scenario says").
 type runOptions struct {
 	seed, reps, years, workers int
 	out                        string
 	quiet                      bool
+	set                        map[string]bool
+}
+
+// parsed records which flags fs's command line set, and checks every
+// numeric flag against its range.
+func (o *runOptions) parsed(fs *flagSet) error {
+	o.set = map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { o.set[f.Name] = true })
+	return checkFlags(fs)
 }
 
 func cmdRun(args []string, stdout, stderr io.Writer) int {
@@ -46,6 +58,10 @@ func cmdRun(args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		return flagStatus(fs, err, stdout)
 	}
+	if err := o.parsed(fs); err != nil {
+		fmt.Fprintln(stderr, "schoolnet run:", err)
+		return exitUsage
+	}
 	if len(pos) > 1 {
 		fmt.Fprintf(stderr, "schoolnet run: one scenario at a time, got %d: %v\n", len(pos), pos)
 		return exitUsage
@@ -59,7 +75,10 @@ func cmdRun(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "schoolnet run:", err)
 		return exitUsage
 	}
-	if err := o.apply(scn); err != nil {
+	if err := o.apply(scn); err == nil {
+		err = checkMemory(scn, o.workers, 1)
+	}
+	if err != nil {
 		fmt.Fprintln(stderr, "schoolnet run:", err)
 		return exitUsage
 	}
@@ -92,8 +111,7 @@ func cmdRun(args []string, stdout, stderr io.Writer) int {
 	bar.Finish()
 	if err != nil {
 		if !errors.Is(err, context.Canceled) {
-			fmt.Fprintln(stderr, "schoolnet run:", err)
-			return exitFailure
+			return runFailed(stderr, "schoolnet run", err, manifest.ScenarioHash)
 		}
 		records = complete(records, scn.Run.Years)
 		if len(records) == 0 {
@@ -137,24 +155,20 @@ func complete(records [][]sim.YearRecord, years int) [][]sim.YearRecord {
 	return out
 }
 
-// apply overrides the scenario's run settings with the flags given.
+// apply overrides the scenario's run settings with the flags given
+// (parsed has checked their ranges), and checks the scenario again: a
+// policy may end after a shortened run, say.
 func (o *runOptions) apply(scn *scenarios.Scenario) error {
-	if o.seed >= 0 {
+	if o.set["seed"] {
 		scn.Run.Seed = int64(o.seed)
 	}
-	if o.reps < 0 || o.years < 0 {
-		return errors.New("--reps and --years must be positive")
-	}
-	if o.reps > 0 {
+	if o.set["reps"] {
 		scn.Run.Replications = o.reps
 	}
-	if o.years > 0 {
+	if o.set["years"] {
 		scn.Run.Years = o.years
 	}
-	if o.workers < 1 {
-		return fmt.Errorf("--workers must be at least 1, got %d", o.workers)
-	}
-	return nil
+	return scenarios.Check(scn)
 }
 
 func summarise(records [][]sim.YearRecord) [][]sim.YearMetrics {

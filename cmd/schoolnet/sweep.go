@@ -68,11 +68,11 @@ func cmdSweep(args []string, stdout, stderr io.Writer) int {
 		return fail(exitUsage, fmt.Sprintf("name one scenario with a [sweep] table, got %d arguments", len(pos)))
 	}
 	k, n, err := parseShard(shard)
+	if err == nil {
+		err = checkFlags(flags)
+	}
 	if err != nil {
 		return fail(exitUsage, err)
-	}
-	if workers < 1 {
-		return fail(exitUsage, fmt.Sprintf("--workers must be at least 1, got %d", workers))
 	}
 	scn, err := scenarios.Load(pos[0])
 	if err != nil {
@@ -155,7 +155,7 @@ func cmdSweep(args []string, stdout, stderr io.Writer) int {
 	bar.Finish()
 	interrupted := errors.Is(err, context.Canceled) && ran < len(todo)
 	if err != nil && !interrupted {
-		return fail(exitFailure, err)
+		return runFailed(stderr, "schoolnet sweep", err, manifest.ScenarioHash)
 	}
 	if !interrupted {
 		fmt.Fprintf(stdout, "Ran %d runs in %s.\n", ran, time.Since(manifest.Start).Round(time.Millisecond))
@@ -315,7 +315,8 @@ func (p *sweepPlan) run(ctx context.Context, points []scenarios.SweepPoint, todo
 		if gctx.Err() != nil {
 			break
 		}
-		g.Go(func() error {
+		g.Go(func() (err error) {
+			defer sim.Recover(&err)
 			pt, rep := i/p.reps, i%p.reps
 			scn := points[pt].Scenario
 			cfg := scn.Config(perRun)

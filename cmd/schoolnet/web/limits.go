@@ -2,6 +2,7 @@ package web
 
 import (
 	"fmt"
+	"log"
 	"math"
 	"runtime"
 	"time"
@@ -22,6 +23,10 @@ type Options struct {
 	MaxRunning, MaxQueued int
 	// MaxUpload is the largest scenario file accepted, in bytes.
 	MaxUpload int64
+	// MaxParsing requests read and check a scenario (uploads, inspections
+	// and run requests) at once; a request that finds them all busy for
+	// two seconds is refused.
+	MaxParsing int
 	// Keep is the number of finished runs kept in memory; the oldest
 	// finished run is dropped beyond it.
 	Keep int
@@ -35,6 +40,9 @@ type Options struct {
 	// Heartbeat is the interval of the comment lines that keep an idle
 	// event stream open and detect a vanished client.
 	Heartbeat time.Duration
+	// ErrorLog receives the stack of every panic recovered in a run or a
+	// request; nil means standard error.
+	ErrorLog *log.Logger
 }
 
 // DefaultOptions are the limits of `schoolnet serve` without flags: the
@@ -42,7 +50,7 @@ type Options struct {
 func DefaultOptions() Options {
 	return Options{
 		MaxSchools: 200, MaxStudents: 200_000, MaxReps: 10, MaxYears: 20,
-		MaxRunning: 2, MaxQueued: 16, MaxUpload: 64 << 10, Keep: 32,
+		MaxRunning: 2, MaxQueued: 16, MaxUpload: 64 << 10, MaxParsing: 4, Keep: 32,
 		Workers: runtime.NumCPU(), Grace: 10 * time.Second, Heartbeat: 15 * time.Second,
 	}
 }
@@ -61,6 +69,7 @@ func (o *Options) fill() {
 	set(&o.MaxYears, d.MaxYears)
 	set(&o.MaxRunning, d.MaxRunning)
 	set(&o.MaxQueued, d.MaxQueued)
+	set(&o.MaxParsing, d.MaxParsing)
 	set(&o.Keep, d.Keep)
 	set(&o.Workers, d.Workers)
 	if o.MaxUpload <= 0 {

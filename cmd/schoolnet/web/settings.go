@@ -1,8 +1,9 @@
 package web
 
 import (
+	"bytes"
 	"fmt"
-	"math"
+	"reflect"
 	"slices"
 
 	"schoolnet/scenarios"
@@ -38,6 +39,32 @@ type Settings struct {
 	// there is none.
 	Alliance *string `json:"alliance,omitempty"`
 }
+
+// settingsFields are Settings' JSON names, for messages.
+var settingsFields = jsonFields(reflect.TypeFor[Settings]())
+
+// settingsError is a problem with the settings' JSON.
+type settingsError struct{ err error }
+
+func (e *settingsError) Error() string { return e.err.Error() }
+func (e *settingsError) Unwrap() error { return e.err }
+
+// UnmarshalJSON decodes the settings strictly: an unknown field (a
+// misspelt control) is an error naming it, as is a value of the wrong
+// type. Errors are *settingsError.
+func (st *Settings) UnmarshalJSON(data []byte) error {
+	type plain Settings // without this method
+	var p plain
+	if err := decodeStrict(bytes.NewReader(data), &p, "settings", settingsFields); err != nil {
+		return &settingsError{err}
+	}
+	*st = Settings(p)
+	return nil
+}
+
+// MaxFundingPerSchool is the most the funding control takes, in RMB per
+// school: the upper bound of the funding policy's per_school.
+const MaxFundingPerSchool = 1e9
 
 // SelectionRules are the rules the selection control offers.
 var SelectionRules = []string{policy.RuleVoluntary, policy.RuleLottery, policy.RuleRank, policy.RuleAll}
@@ -133,8 +160,8 @@ func (st *Settings) checkRanges() error {
 		return fmt.Errorf("replications must be at least 1, got %d", *st.Replications)
 	case st.Seed != nil && *st.Seed < 0:
 		return fmt.Errorf("the seed must not be negative, got %d", *st.Seed)
-	case st.FundingPerSchool != nil && !(*st.FundingPerSchool >= 0 && !math.IsInf(*st.FundingPerSchool, 0)):
-		return fmt.Errorf("funding per school must be a non-negative amount of RMB, got %g", *st.FundingPerSchool)
+	case st.FundingPerSchool != nil && !(*st.FundingPerSchool >= 0 && *st.FundingPerSchool <= MaxFundingPerSchool):
+		return fmt.Errorf("funding per school must be between 0 and %g RMB, got %g", MaxFundingPerSchool, *st.FundingPerSchool)
 	case st.SelectionRule != nil && !slices.Contains(SelectionRules, *st.SelectionRule):
 		return fmt.Errorf("selection rule must be one of %v, got %q", SelectionRules, *st.SelectionRule)
 	case st.Alliance != nil && !slices.Contains(AllianceChoices, *st.Alliance):
