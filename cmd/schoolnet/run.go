@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"os/signal"
 	"path/filepath"
 	"runtime"
 	"strings"
@@ -89,8 +88,14 @@ func cmdRun(args []string, stdout, stderr io.Writer) int {
 	if o.out == "" {
 		o.out = filepath.Join("out", scn.Name)
 	}
+	folder, err := results.NewFolder(o.out, runFiles...)
+	if err != nil {
+		fmt.Fprintln(stderr, "schoolnet run:", err)
+		return exitUsage
+	}
+	defer folder.Abort()
 
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	ctx, stop := interruptContext()
 	defer stop()
 	fmt.Fprintf(stdout, "%s: %s\n%d schools, %d years after %d spin-up, %d weeks a year, %d replications, seed %d, %d workers\n\n",
 		scn.Name, scn.Description, scn.Population.NumSchools(), scn.Run.Years, scn.Run.SpinUpYears,
@@ -113,7 +118,8 @@ func cmdRun(args []string, stdout, stderr io.Writer) int {
 			fmt.Fprintln(stderr, "schoolnet run: interrupted before any replication finished; no result files were written")
 			return exitFailure
 		}
-		fmt.Fprintf(stderr, "schoolnet run: interrupted; keeping the %d of %d replications that finished\n", len(records), scn.Run.Replications)
+		fmt.Fprintf(stderr, "schoolnet run: interrupted; keeping the %d of %d replications that finished (the manifest says so)\n", len(records), scn.Run.Replications)
+		manifest.Interrupted = true
 	}
 	metrics := summarise(records)
 	if err := results.PrintYearly(stdout, metrics); err != nil {
@@ -121,7 +127,11 @@ func cmdRun(args []string, stdout, stderr io.Writer) int {
 		return exitFailure
 	}
 	manifest.Replications, manifest.End = len(records), time.Now().UTC()
-	if err := writeRun(o.out, records, metrics, &manifest); err != nil {
+	if err := writeRun(folder, records, metrics, &manifest); err != nil {
+		fmt.Fprintln(stderr, "schoolnet run:", err)
+		return exitFailure
+	}
+	if err := folder.Commit(); err != nil {
 		fmt.Fprintln(stderr, "schoolnet run:", err)
 		return exitFailure
 	}
@@ -171,25 +181,17 @@ func summarise(records [][]sim.YearRecord) [][]sim.YearMetrics {
 	return out
 }
 
-// writeRun writes the run's result files into dir, each atomically, and
-// the manifest last, listing them.
-func writeRun(dir string, records [][]sim.YearRecord, metrics [][]sim.YearMetrics, m *results.Manifest) error {
-	files := []struct {
-		name  string
-		write func(io.Writer) error
-	}{
+// runFiles are the files of a run's result folder.
+var runFiles = []string{"yearly.csv", "schools.csv", "summary.csv", "manifest.json"}
+
+// writeRun writes the run's result files into f, and the manifest last,
+// listing them; the caller commits f.
+func writeRun(f *results.Folder, records [][]sim.YearRecord, metrics [][]sim.YearMetrics, m *results.Manifest) error {
+	return writeFiles(f, []namedWrite{
 		{"yearly.csv", func(w io.Writer) error { return results.WriteYearly(w, metrics) }},
 		{"schools.csv", func(w io.Writer) error { return results.WriteSchools(w, records) }},
 		{"summary.csv", func(w io.Writer) error { return results.WriteSummary(w, metrics) }},
-	}
-	for _, f := range files {
-		if err := results.WriteFile(filepath.Join(dir, f.name), f.write); err != nil {
-			return err
-		}
-		m.Files = append(m.Files, f.name)
-	}
-	m.Files = append(m.Files, "manifest.json")
-	return results.WriteFile(filepath.Join(dir, "manifest.json"), m.Write)
+	}, m)
 }
 
 // newProgress returns a progress bar on stderr, shown only when stderr is a
