@@ -13,6 +13,7 @@ import (
 	"testing"
 
 	"schoolnet/sim/ranges"
+	"schoolnet/sim/ranges/rangestest"
 )
 
 // mechanisms are the functions docs/MODEL.md must describe, one
@@ -153,4 +154,11 @@ func TestModelDocParamTable(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+}
+
+// TestModelDocPopulationRanges checks the allowed column of the population
+// and tier key tables of docs/MODEL.md section 5 against
+// PopulationRanges (-update rewrites it).
+func TestModelDocPopulationRanges(t *testing.T) {
+	rangestest.AllowedColumn(t, "../docs/MODEL.md", []string{"### Population keys", "### Tier keys"}, PopulationRanges, *updateDoc)
 }

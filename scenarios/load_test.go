@@ -2,6 +2,7 @@ package scenarios
 
 import (
 	"errors"
+	"flag"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -9,6 +10,7 @@ import (
 	"testing"
 
 	"schoolnet/sim/policy"
+	"schoolnet/sim/ranges/rangestest"
 )
 
 func TestShippedScenariosLoad(t *testing.T) {
@@ -286,4 +288,12 @@ func TestLotteryKeepsEligibilityAndShare(t *testing.T) {
 	if s.Policies[0].Base().Select.Rule != "voluntary" {
 		t.Error("Lottery changed the scenario it copied")
 	}
+}
+
+var updateDoc = flag.Bool("update", false, "rewrite the allowed column of docs/MODEL.md's run key table")
+
+// TestModelDocRunRanges checks the allowed column of the run key table of
+// docs/MODEL.md against RunRanges (-update rewrites it).
+func TestModelDocRunRanges(t *testing.T) {
+	rangestest.AllowedColumn(t, "../docs/MODEL.md", []string{"### Run keys"}, RunRanges, *updateDoc)
 }

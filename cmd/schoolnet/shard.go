@@ -19,11 +19,6 @@ import (
 	"schoolnet/scenarios"
 )
 
-// maxMergeRuns bounds the runs of a sweep read from a manifest, as
-// scenarios bounds those of a [sweep] table, so that a damaged manifest
-// cannot ask merge for a billion runs.
-const maxMergeRuns = 1_000_000
-
 // runFile is one run file of a sweep directory, read and checked.
 type runFile struct {
 	path string // where it was read
@@ -80,8 +75,10 @@ func (m *sweepManifest) plan(path string) (*sweepPlan, error) {
 	if !sw.Defined() || len(sw.Params) == 0 || sw.Replications < 1 || sw.NumPoints() < 1 {
 		return nil, fmt.Errorf("%s is not the manifest of a sweep: its scenario has no [sweep] table", path)
 	}
-	if n, r := sw.NumPoints(), sw.Replications; n > maxMergeRuns || r > maxMergeRuns || n*r > maxMergeRuns {
-		return nil, fmt.Errorf("%s is not the manifest of a sweep schoolnet ran: %d points × %d replications is more than %d runs", path, n, r, maxMergeRuns)
+	// Bounded as a [sweep] table is, so that a damaged manifest cannot ask
+	// merge for a billion runs.
+	if n, r := sw.NumPoints(), sw.Replications; n > scenarios.MaxSweepRuns || r > scenarios.MaxSweepRuns || n*r > scenarios.MaxSweepRuns {
+		return nil, fmt.Errorf("%s is not the manifest of a sweep schoolnet ran: %d points × %d replications is more than %d runs", path, n, r, scenarios.MaxSweepRuns)
 	}
 	return &sweepPlan{keys: sw.Keys(), method: sw.Method, points: sw.NumPoints(), reps: sw.Replications, outcome: sw.Outcome}, nil
 }

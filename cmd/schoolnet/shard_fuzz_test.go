@@ -10,6 +10,8 @@ import (
 	"path/filepath"
 	"testing"
 	"testing/fstest"
+
+	"schoolnet/scenarios"
 )
 
 // FuzzMergeShard feeds readShard, the reader of sweep directories that
@@ -55,7 +57,7 @@ func FuzzMergeShard(f *testing.F) {
 		if err != nil {
 			return
 		}
-		if n := s.plan.runs(); n < 1 || n > maxMergeRuns {
+		if n := s.plan.runs(); n < 1 || n > scenarios.MaxSweepRuns {
 			t.Errorf("accepted a plan of %d runs", n)
 		}
 		for i, r := range s.runs {
