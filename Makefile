@@ -1,18 +1,37 @@
 # schoolnet: make run | make test | make bench
 GO ?= go
 
-.PHONY: run test bench build vet clean
+.PHONY: run test bench fuzz build vet clean
+
+# The fuzz targets: package and target name. Go runs one target at a time.
+FUZZ_TARGETS = \
+	./scenarios:FuzzParse \
+	./scenarios:FuzzParseUntrusted \
+	./cmd/schoolnet/web:FuzzSettings \
+	./cmd/schoolnet:FuzzMergeShard
+FUZZTIME ?= 3s
 
 ## run: compare the baseline with the headline reforms (SSP, funding only,
 ## rotation only, loose collaboration): a table per outcome and a chart
 run:
 	$(GO) run ./cmd/schoolnet compare
 
-## test: run the whole test suite (and each benchmark once, so none rots)
+## test: run the whole test suite, each benchmark once (so none rots) and
+## each fuzz target for a few seconds (FUZZTIME)
 test:
 	$(GO) vet ./...
 	$(GO) test -count=1 ./...
 	$(GO) test -count=1 -short -run '^$$' -bench . -benchtime 1x ./... > /dev/null
+	@$(MAKE) --no-print-directory fuzz FUZZTIME=$(FUZZTIME)
+
+## fuzz: run each fuzz target for FUZZTIME (make fuzz FUZZTIME=10m for a
+## long run); a failing input is saved under the package's testdata/fuzz
+fuzz:
+	@log=$$(mktemp); for t in $(FUZZ_TARGETS); do \
+		pkg=$${t%%:*}; name=$${t##*:}; \
+		echo "fuzz $$name ($$pkg) for $(FUZZTIME)"; \
+		$(GO) test -run '^$$' -fuzz "^$$name\$$" -fuzztime $(FUZZTIME) $$pkg > $$log 2>&1 || { cat $$log; rm -f $$log; exit 1; }; \
+	done; rm -f $$log
 
 ## bench: run the benchmarks
 bench:

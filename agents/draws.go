@@ -42,9 +42,13 @@ const (
 // expNeg returns exp(−d) for d ≥ 0 by linear interpolation in a table,
 // with relative error below 1e-5 (h²/8 for step h = 1/128), and 0 beyond
 // d = 16. It serves the tie acceptance chance, the hottest exponential.
+// It never indexes outside the table: d ≤ 0 gives 1, and NaN or +Inf 0.
 func expNeg(d float64) float64 {
-	if d >= expNegMax {
+	switch {
+	case !(d < expNegMax): // also NaN
 		return 0
+	case d <= 0:
+		return 1
 	}
 	x := float64(d * expNegStep)
 	k := int(x)

@@ -53,5 +53,5 @@ func ClimateUpdate(s *School, leff float64, env *Env, w float64) {
 	}
 	morale /= float64(max(1, len(s.Teachers)))
 	target := min(1, max(0, p.ClimateBase+float64(p.ClimateLeadership*leff)+float64(p.ClimateMorale*morale)))
-	s.Climate += float32(p.ClimateRate / w * (target - float64(s.Climate)))
+	s.Climate += float32(weekly(p.ClimateRate, w) * (target - float64(s.Climate)))
 }

@@ -20,6 +20,12 @@ type week struct {
 	grow                          float32
 }
 
+// weekly returns the share of the gap to its target that a quantity
+// relaxing at rate per year closes in one of w weekly steps: rate/w, at
+// most the whole gap, so that no parameter in its allowed range can make a
+// step overshoot its target and oscillate.
+func weekly(rate, w float64) float64 { return min(1, rate/w) }
+
 func newWeek(s *School, env *Env) *week {
 	p, ref := env.Par, env.Ref
 	w := float64(env.WeeksPerYear)
@@ -33,13 +39,13 @@ func newWeek(s *School, env *Env) *week {
 			float64(p.ClimateEffect*(float64(s.Climate)-ref.Climate)),
 		invW:          1 / w,
 		noise:         p.GrowthNoise / math.Sqrt(w),
-		engage:        p.EngagementRate / w,
+		engage:        weekly(p.EngagementRate, w),
 		engageClimate: p.EngagementClimate * (float64(s.Climate) - ref.Climate),
 		meet:          p.TieMeetRate / w * (1 + float64(p.ActivityTieBoost*float64(s.Reform.Activity))),
 		drop:          TiesPerStudent / 2 * p.TieDropRate / w,
 		inclusion:     inclusion,
 		accept:        p.TieAccept * (1 + inclusion),
-		grow:          float32(p.TieStrengthRate / w),
+		grow:          float32(weekly(p.TieStrengthRate, w)),
 	}
 }
 

@@ -1,6 +1,8 @@
 package agents
 
 import (
+	"flag"
+	"fmt"
 	"go/ast"
 	"go/parser"
 	"go/token"
@@ -9,6 +11,9 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"schoolnet/sim/ranges"
+	"schoolnet/sim/ranges/rangestest"
 )
 
 // mechanisms are the functions docs/MODEL.md must describe, one
@@ -91,4 +96,69 @@ func TestModelDocMatchesMechanisms(t *testing.T) {
 			}
 		}
 	}
+}
+
+var updateDoc = flag.Bool("update", false, "rewrite docs/MODEL.md's parameter rows from ParamRanges")
+
+// paramRow is the row of docs/MODEL.md section 7.1 for parameter r with
+// default x: ParamRanges is the source of truth, the doc its view.
+func paramRow(r *ranges.Range, x float64) string {
+	return fmt.Sprintf("| `%s` | %s | %s–%s | [%s, %s] | %s | %s |", r.Key, ranges.Format(x),
+		ranges.Format(r.Low), ranges.Format(r.High), ranges.Format(r.Min), ranges.Format(r.Max), r.Unit, r.Source)
+}
+
+// TestModelDocParamTable checks that every parameter has exactly one row
+// in docs/MODEL.md section 7.1 and that each row says what ParamRanges and
+// DefaultParams say: default, plausible range, allowed range, unit and
+// source. go test ./agents -run ModelDocParamTable -update rewrites the
+// rows.
+func TestModelDocParamTable(t *testing.T) {
+	doc := readModelDoc(t)
+	lines := strings.Split(doc, "\n")
+	p := DefaultParams()
+	rows := map[string]int{}
+	in71 := false
+	for i, line := range lines {
+		switch {
+		case strings.HasPrefix(line, "### 7.1 "):
+			in71 = true
+		case strings.HasPrefix(line, "### ") && in71:
+			in71 = false
+		}
+		if !in71 || !strings.HasPrefix(line, "| `") {
+			continue
+		}
+		key := strings.TrimPrefix(line[:strings.Index(line[3:], "`")+3], "| `")
+		r, ok := ParamRanges.Lookup(key)
+		if !ok {
+			t.Errorf("docs/MODEL.md 7.1 has a row for %s, which is no parameter", key)
+			continue
+		}
+		rows[key]++
+		x, _ := ranges.Get(&p, key)
+		if want := paramRow(r, x); line != want {
+			if *updateDoc {
+				lines[i] = want
+			} else {
+				t.Errorf("docs/MODEL.md row of %s:\n got %s\nwant %s\n(go test ./agents -run ModelDocParamTable -update rewrites it)", key, line, want)
+			}
+		}
+	}
+	for _, r := range ParamRanges {
+		if rows[r.Key] != 1 {
+			t.Errorf("docs/MODEL.md 7.1 has %d rows for %s, want 1", rows[r.Key], r.Key)
+		}
+	}
+	if *updateDoc {
+		if err := os.WriteFile("../docs/MODEL.md", []byte(strings.Join(lines, "\n")), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// TestModelDocPopulationRanges checks the allowed column of the population
+// and tier key tables of docs/MODEL.md section 5 against
+// PopulationRanges (-update rewrites it).
+func TestModelDocPopulationRanges(t *testing.T) {
+	rangestest.AllowedColumn(t, "../docs/MODEL.md", []string{"### Population keys", "### Tier keys"}, PopulationRanges, *updateDoc)
 }

@@ -1,9 +1,9 @@
 package agents
 
 import (
-	"fmt"
-	"math"
 	"reflect"
+
+	"schoolnet/sim/ranges"
 )
 
 // Params holds every parameter of the model's mechanisms. The zero value is
@@ -404,50 +404,12 @@ type ParamError struct {
 
 func (e *ParamError) Error() string { return "agents: " + e.Key + ": " + e.Err }
 
-// Validate checks every parameter against its allowed range: rates,
-// probabilities and shares in [0,1] where they are chances, non-negative
-// otherwise, and finite everywhere. The first violation is returned as a
-// *ParamError.
+// Validate checks every parameter against its allowed range in
+// [ParamRanges]. The first violation is returned as a *ParamError.
 func (p *Params) Validate() error {
-	chances := map[string]bool{
-		"tie_same_class": true, "tie_accept": true,
-		"tie_drop_rate": true, "novice_gap": true, "principal_turnover": true, "mentoring_rate": true,
-		"context_discount": true, "attrition_base": true, "facility_depreciation": true,
-		"course_depreciation": true, "reputation_weight": true, "collaboration_gain": true,
-		"style_drift": true, "climate_base": true, "morale_base": true,
-	}
-	signed := map[string]bool{"hire_effectiveness": true}
-	v := reflect.ValueOf(p).Elem()
-	t := v.Type()
-	for i := range t.NumField() {
-		key := t.Field(i).Tag.Get("toml")
-		var x float64
-		switch f := v.Field(i); f.Kind() {
-		case reflect.Float64:
-			x = f.Float()
-		case reflect.Int:
-			x = float64(f.Int())
-		}
-		switch {
-		case math.IsNaN(x) || math.IsInf(x, 0):
-			return &ParamError{key, "must be a finite number"}
-		case chances[key] && (x < 0 || x > 1):
-			return &ParamError{key, fmt.Sprintf("must be in [0,1], got %g", x)}
-		case !signed[key] && x < 0:
-			return &ParamError{key, fmt.Sprintf("must not be negative, got %g", x)}
-		}
-	}
-	positive := map[string]float64{
-		"leadership_experience_scale": p.LeadershipExperienceScale,
-		"teacher_experience_scale":    p.TeacherExperienceScale,
-		"facility_unit_cost":          p.FacilityUnitCost,
-		"course_unit_cost":            p.CourseUnitCost,
-		"teaching_hours":              p.TeachingHours,
-	}
-	for _, key := range ParamKeys() {
-		if x, ok := positive[key]; ok && x == 0 {
-			return &ParamError{key, "must be positive"}
-		}
+	if err := ParamRanges.Check(p); err != nil {
+		re := err.(*ranges.Error)
+		return &ParamError{re.Key, re.Reason()}
 	}
 	return nil
 }

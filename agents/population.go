@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 
 	"schoolnet/sim/fmath"
+	"schoolnet/sim/ranges"
 )
 
 // TierSpec describes the schools of one tier when the population is made.
@@ -90,51 +91,45 @@ func (ps *PopulationSpec) Tier(t Tier) *TierSpec {
 // NumSchools returns the number of schools the spec makes.
 func (ps *PopulationSpec) NumSchools() int { return ps.Districts * ps.SchoolsPerDistrict }
 
-// Validate checks the spec's sizes and shares.
+// Validate checks every number against [PopulationRanges], that the tier
+// shares sum to 1, and that the system is at most [MaxSchools] schools and
+// [MaxStudents] planned students.
 func (ps *PopulationSpec) Validate() error {
 	bad := func(key, msg string) error { return &ParamError{"population." + key, msg} }
-	switch {
-	case ps.Districts < 1:
-		return bad("districts", "must be at least 1")
-	case ps.SchoolsPerDistrict < 1:
-		return bad("schools_per_district", "must be at least 1")
-	case ps.Grades < 1 || ps.Grades > 12:
-		return bad("grades", "must be in [1,12]")
-	case ps.ClassSize < 2 || ps.ClassSize > 200:
-		return bad("class_size", "must be in [2,200]")
-	case ps.SpareCapacity < 0:
-		return bad("spare_capacity", "must not be negative")
-	case ps.StaffHistoryYears < 0 || ps.StaffHistoryYears > 100:
-		return bad("staff_history_years", "must be in [0,100]")
-	case ps.CityRadiusKm < 0 || ps.DistrictRadiusKm < 0:
-		return bad("city_radius_km", "distances must not be negative")
+	if err := PopulationRanges.Check(ps); err != nil {
+		re := err.(*ranges.Error)
+		return bad(re.Key, re.Reason())
 	}
 	var sum float64
 	for t := range Tier(NumTiers) {
-		ts := ps.Tier(t)
-		key := t.String() + "."
-		switch {
-		case ts.Share < 0 || ts.Share > 1:
-			return bad(key+"share", "must be in [0,1]")
-		case ts.ClassesPerGrade < 1 || ts.ClassesPerGrade > 64:
-			return bad(key+"classes_per_grade", "must be in [1,64]")
-		case ts.MigrantShare < 0 || ts.MigrantShare > 1:
-			return bad(key+"migrant_share", "must be in [0,1]")
-		case ts.Leadership < 0 || ts.Leadership > 1:
-			return bad(key+"leadership", "must be in [0,1]")
-		case ts.TeacherStyle < 0 || ts.TeacherStyle > 1:
-			return bad(key+"teacher_style", "must be in [0,1]")
-		case ts.Digital < 0 || ts.Digital > 1:
-			return bad(key+"digital", "must be in [0,1]")
-		case ts.Resources <= 0:
-			return bad(key+"resources", "must be positive")
-		}
-		sum += ts.Share
+		sum += ps.Tier(t).Share
 	}
-	if math.Abs(sum-1) > 1e-6 {
+	switch {
+	case math.Abs(sum-1) > 1e-6:
 		return bad("strong.share", fmt.Sprintf("tier shares must sum to 1, got %g", sum))
+	case ps.NumSchools() > MaxSchools:
+		return bad("schools_per_district", fmt.Sprintf("districts × schools_per_district is %d schools; at most %d (a national system)", ps.NumSchools(), MaxSchools))
+	case ps.PlannedStudents() > MaxStudents:
+		return bad("class_size", fmt.Sprintf("the population plans %.0f students; at most %d (a national system)", ps.PlannedStudents(), MaxStudents))
 	}
 	return nil
+}
+
+// PlannedStudents is the enrolment the spec plans: per district, the tier
+// mix of whole schools that [Generate] makes, times classes per grade,
+// grades and class size.
+func (ps *PopulationSpec) PlannedStudents() float64 {
+	m := float64(ps.SchoolsPerDistrict)
+	strong := math.Round(ps.Strong.Share * m)
+	weak := math.Round(ps.Weak.Share * m)
+	if strong+weak > m {
+		weak = m - strong
+	}
+	average := m - strong - weak
+	// Whole numbers, exact either way; rounded like every product before a
+	// sum, so that no machine fuses them into multiply-adds (see fmath).
+	classes := float64(strong*float64(ps.Strong.ClassesPerGrade)) + float64(average*float64(ps.Average.ClassesPerGrade)) + float64(weak*float64(ps.Weak.ClassesPerGrade))
+	return float64(ps.Districts) * classes * float64(ps.Grades) * float64(ps.ClassSize)
 }
 
 // Population is the whole school system of one replication.

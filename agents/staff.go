@@ -13,7 +13,7 @@ func MoraleUpdate(s *School, leff float64, env *Env, w float64) {
 	// float64(x*y) rounds a product before a sum, so that no machine fuses
 	// the two into one multiply-add: the same bits everywhere (see fmath).
 	base := p.MoraleBase + float64(p.MoraleLeadership*leff) + float64(p.MoraleClimate*float64(s.Climate))
-	rate := p.MoraleRate / w
+	rate := weekly(p.MoraleRate, w)
 	for i := range s.Teachers {
 		t := &s.Teachers[i]
 		target := min(1, max(0, base-float64(p.MoraleLoad*float64(t.Load))))

@@ -77,4 +77,13 @@ func TestExpNeg(t *testing.T) {
 			t.Fatalf("expNeg(%g) = %g, want %g", d, got, want)
 		}
 	}
+	// Values the engine should never pass must not index outside the
+	// table.
+	for _, tt := range []struct{ d, want float64 }{
+		{-1, 1}, {-1e308, 1}, {math.Inf(-1), 1}, {math.Inf(1), 0}, {math.NaN(), 0}, {1e308, 0},
+	} {
+		if got := expNeg(tt.d); got != tt.want {
+			t.Errorf("expNeg(%g) = %g, want %g", tt.d, got, tt.want)
+		}
+	}
 }

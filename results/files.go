@@ -1,16 +1,18 @@
 package results
 
 import (
-	"bufio"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
 )
 
-// WriteFile writes a file through write, first to a temporary file in the
-// same directory, then renames it to path, so that readers see either the
-// old file or the whole new one, never a part.
+// WriteFile writes one file through write, first to a temporary file
+// .NAME.<digits>.tmp in the same directory, synced to disk, then renames
+// it to path and syncs the directory, so that readers see either the old
+// file or the whole new one, never a part, also after a crash. On error
+// the temporary file is removed. A folder of files that belong together
+// is written with a [Folder].
 func WriteFile(path string, write func(w io.Writer) error) (err error) {
 	dir := filepath.Dir(path)
 	if err := os.MkdirAll(dir, 0o755); err != nil {
@@ -20,27 +22,17 @@ func WriteFile(path string, write func(w io.Writer) error) (err error) {
 	if err != nil {
 		return fmt.Errorf("results: %w", err)
 	}
-	defer func() {
-		if err != nil {
-			f.Close()
-			os.Remove(f.Name())
-		}
-	}()
-	bw := bufio.NewWriterSize(f, 1<<16)
-	if err := write(bw); err != nil {
+	if err := f.Chmod(0o644); err != nil { // CreateTemp makes it 0600
+		f.Close()
+		os.Remove(f.Name())
+		return fmt.Errorf("results: %w", err)
+	}
+	if err := writeSynced(f, f, write); err != nil {
 		return err
 	}
-	if err := bw.Flush(); err != nil {
-		return fmt.Errorf("results: %w", err)
-	}
-	if err := f.Close(); err != nil {
-		return fmt.Errorf("results: %w", err)
-	}
-	if err := os.Chmod(f.Name(), 0o644); err != nil {
-		return fmt.Errorf("results: %w", err)
-	}
 	if err := os.Rename(f.Name(), path); err != nil {
+		os.Remove(f.Name())
 		return fmt.Errorf("results: %w", err)
 	}
-	return nil
+	return syncDir(dir)
 }

@@ -18,8 +18,21 @@ type Manifest struct {
 	Scenario     any    `json:"scenario"`
 	ScenarioHash string `json:"scenario_hash"`
 	Seed         int64  `json:"seed"`
-	Replications int    `json:"replications"`
-	Command      string `json:"command"`
+	// Replications are the replications whose results the folder holds;
+	// ReplicationsPlanned those the command was asked for. Fewer were
+	// kept when the command was interrupted.
+	Replications        int `json:"replications"`
+	ReplicationsPlanned int `json:"replications_planned"`
+	// Interrupted is true when the command was stopped (Ctrl-C, SIGTERM)
+	// before it finished. A sweep's manifest says true from the moment
+	// the sweep starts until it ends, so that one whose process was
+	// killed says so too.
+	Interrupted bool `json:"interrupted"`
+	// Runs and RunsPlanned (sweeps and merges) are the runs of the sweep
+	// in the folder's runs/ and the runs of the whole sweep.
+	Runs        int    `json:"runs,omitempty"`
+	RunsPlanned int    `json:"runs_planned,omitempty"`
+	Command     string `json:"command"`
 	// Program, Version and Commit identify the binary; GoVersion the
 	// toolchain that built it.
 	Program   string `json:"program"`
@@ -32,8 +45,12 @@ type Manifest struct {
 	Shard string    `json:"shard,omitempty"`
 	Start time.Time `json:"start"`
 	End   time.Time `json:"end"`
-	// Files lists the result files written beside the manifest.
+	// Files lists the entries of the folder beside the manifest, a
+	// subfolder as "NAME/".
 	Files []string `json:"files"`
+	// SHA256 holds the SHA-256 of every file under the folder but the
+	// manifest itself, by its slash-separated path in the folder.
+	SHA256 map[string]string `json:"sha256,omitempty"`
 }
 
 // NewManifest fills in the scenario, its hash and the build information.
@@ -45,7 +62,7 @@ func NewManifest(scenario any, seed int64, reps int) (Manifest, error) {
 	sum := sha256.Sum256(js)
 	m := Manifest{
 		Scenario: scenario, ScenarioHash: hex.EncodeToString(sum[:]),
-		Seed: seed, Replications: reps,
+		Seed: seed, Replications: reps, ReplicationsPlanned: reps,
 		Program: "schoolnet", Version: "(devel)", Commit: "unknown", GoVersion: runtime.Version(),
 	}
 	if bi, ok := debug.ReadBuildInfo(); ok {

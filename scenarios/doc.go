@@ -18,4 +18,13 @@
 // checks the table's structure; [Scenario.SweepPoints] expands it into
 // points and loads each as an override file that extends the sweep
 // scenario, so every point is validated like a hand-written scenario.
+//
+// # Untrusted input
+//
+// [ParseUntrusted] reads a file that came from outside (the teaching
+// lab's uploads): [CheckBounds] first refuses, in one pass over the
+// bytes, a file nested deeper than [MaxNesting], with more than
+// [MaxEntries] entries or a line longer than [MaxLineBytes], since the
+// decoders' cost grows with the square of the nesting; and extends is
+// resolved among the shipped scenarios only.
 package scenarios

@@ -19,6 +19,9 @@ type Error struct {
 	Err error
 	// Hint, if any, suggests a fix ("did you mean ...?").
 	Hint string
+	// ExtendedBy lists, for an error in a file another extends, where the
+	// extends keys are that lead to it, nearest first ("main.toml:1").
+	ExtendedBy []string
 }
 
 func (e *Error) Error() string {
@@ -36,6 +39,9 @@ func (e *Error) Error() string {
 	b.WriteString(e.Err.Error())
 	if e.Hint != "" {
 		b.WriteString(" (" + e.Hint + ")")
+	}
+	if len(e.ExtendedBy) > 0 {
+		b.WriteString("; extended by " + strings.Join(e.ExtendedBy, ", extended by "))
 	}
 	return b.String()
 }

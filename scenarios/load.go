@@ -5,6 +5,7 @@ import (
 	"embed"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -113,17 +114,33 @@ type source struct {
 	shippedOnly bool
 }
 
+// MaxFileBytes is the largest scenario file read: the shipped ones are a
+// few KiB.
+const MaxFileBytes = 1 << 20
+
 // open finds a scenario: the path relative to dir on disk, or a shipped
 // scenario of that name. from, if not nil, is the file whose extends key
-// asked for it.
+// asked for it: then the file on disk must be named *.toml.
 func open(name, dir string, from *Error) (source, error) {
 	p := name
 	if !filepath.IsAbs(p) {
 		p = filepath.Join(dir, name)
 	}
-	data, err := os.ReadFile(p)
+	data, err := readScenarioFile(p)
+	if err == nil && from != nil && filepath.Ext(p) != ".toml" {
+		from.Err = fmt.Errorf("%q is not a scenario file: extends names a .toml file or a shipped scenario", name)
+		return source{}, from
+	}
 	if err == nil {
 		return source{name: filepath.Base(p), path: p, data: data}, nil
+	}
+	var tooBig *fileError
+	if errors.As(err, &tooBig) {
+		if from != nil {
+			from.Err = fmt.Errorf("cannot read %q: %v", name, tooBig.msg)
+			return source{}, from
+		}
+		return source{}, &Error{File: name, Err: errors.New(tooBig.msg)}
 	}
 	if !strings.ContainsRune(name, os.PathSeparator) {
 		base := strings.TrimSuffix(name, ".toml") + ".toml"
@@ -137,6 +154,38 @@ func open(name, dir string, from *Error) (source, error) {
 	}
 	return source{}, &Error{File: name, Err: fmt.Errorf("cannot read scenario: %w", unwrapPath(err)),
 		Hint: "give a TOML file or one of the names `schoolnet scenarios` lists"}
+}
+
+// fileError is a file that exists but is not one a scenario can be read
+// from.
+type fileError struct{ msg string }
+
+func (e *fileError) Error() string { return e.msg }
+
+// readScenarioFile reads the file at p if it is a regular file of at most
+// MaxFileBytes: never a device, a pipe or a directory, which could block
+// or never end.
+func readScenarioFile(p string) ([]byte, error) {
+	f, err := os.Open(p)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return nil, err
+	}
+	switch {
+	case !st.Mode().IsRegular():
+		return nil, &fileError{"not a regular file (a scenario is a TOML text file)"}
+	case st.Size() > MaxFileBytes:
+		return nil, &fileError{fmt.Sprintf("%d bytes; a scenario file has at most %d", st.Size(), MaxFileBytes)}
+	}
+	data, err := io.ReadAll(io.LimitReader(f, MaxFileBytes+1))
+	if err == nil && len(data) > MaxFileBytes {
+		return nil, &fileError{fmt.Sprintf("more than %d bytes; a scenario file has at most %d", MaxFileBytes, MaxFileBytes)}
+	}
+	return data, err
 }
 
 func unwrapPath(err error) error {
@@ -173,6 +222,14 @@ func decodeErr(err error, src source, prefix string, relocate bool) error {
 // parse decodes src on top of the scenario it extends (or the defaults).
 // chain holds the files already being read, to catch circular extends.
 func parse(src source, chain []string) (*Scenario, error) {
+	// Every file, trusted or not, is bounded before a decoder sees it: a
+	// deeply nested file costs the TOML decoder time and memory that grow
+	// with the square of its depth.
+	if src.base == nil { // a sweep point's text is generated, not read
+		if err := CheckBounds(src.name, src.data); err != nil {
+			return nil, err
+		}
+	}
 	var head struct {
 		Extends string `toml:"extends"`
 	}
@@ -209,6 +266,10 @@ func parse(src source, chain []string) (*Scenario, error) {
 		}
 		b, err := parse(base, chain)
 		if err != nil {
+			var e *Error
+			if errors.As(err, &e) && e != at {
+				e.ExtendedBy = append(e.ExtendedBy, fmt.Sprintf("%s:%d", src.name, at.Line))
+			}
 			return nil, err
 		}
 		s = *b
@@ -242,7 +303,7 @@ func parse(src source, chain []string) (*Scenario, error) {
 		return nil, e
 	}
 	if !md.IsDefined("name") {
-		s.Name = strings.TrimSuffix(src.name, ".toml")
+		s.Name = safeName(strings.TrimSuffix(src.name, ".toml"))
 	}
 	own, err := decodePolicies(&s, src, inherited)
 	if err != nil {
@@ -290,9 +351,15 @@ func decodePolicies(s *Scenario, src source, inherited []policy.Spec) ([]int, er
 		target := -1
 		if name != "" {
 			for k, p := range s.Policies {
-				if p.Base().Label() == name {
-					target = k
+				if p.Base().Label() != name {
+					continue
 				}
+				if own[k] > 0 { // set by an earlier table of this file
+					e := at("name", fmt.Errorf("two [[policy]] tables of this file are named %q (policy[%d] and policy[%d]); give each a distinct name", name, own[k], n))
+					e.Line = locate(src.data, prefix+".name")
+					return nil, e
+				}
+				target = k
 			}
 		}
 		var spec policy.Spec

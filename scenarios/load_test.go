@@ -2,6 +2,7 @@ package scenarios
 
 import (
 	"errors"
+	"flag"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -9,6 +10,7 @@ import (
 	"testing"
 
 	"schoolnet/sim/policy"
+	"schoolnet/sim/ranges/rangestest"
 )
 
 func TestShippedScenariosLoad(t *testing.T) {
@@ -63,14 +65,14 @@ func TestBrokenScenarios(t *testing.T) {
 		{"wrong type", "[run]\nyears = \"ten\"\n", 2, "run.years", "incompatible types"},
 		{"float for int", "[run]\nyears = 1.5\n", 2, "run.years", "incompatible types"},
 		{"syntax", "name = \"open\n", 1, "name", "newlines"},
-		{"years zero", "[run]\nyears = 0\n", 2, "run.years", "must be in [1,200]"},
-		{"negative seed", "[run]\nseed = -3\n", 2, "run.seed", "must not be negative"},
+		{"years zero", "[run]\nyears = 0\n", 2, "run.years", "must be in [1,100] (years), got"},
+		{"negative seed", "[run]\nseed = -3\n", 2, "run.seed", "must be in [0,9007199254740991], got -3"},
 		{"weeks too many", "[run]\nweeks_per_year = 60\n", 2, "run.weeks_per_year", "[1,52]"},
-		{"no replications", "[run]\nreplications = 0\n", 2, "run.replications", "[1,100000]"},
+		{"no replications", "[run]\nreplications = 0\n", 2, "run.replications", "[1,10000]"},
 		{"chance above one", "[model]\ntie_accept = 1.5\n", 2, "model.tie_accept", "[0,1]"},
-		{"negative rate", "[model]\nclimate_rate = -1\n", 2, "model.climate_rate", "must not be negative"},
-		{"zero scale", "\n[model]\nteacher_experience_scale = 0\n", 3, "model.teacher_experience_scale", "must be positive"},
-		{"no schools", "[population]\ndistricts = 0\n", 2, "population.districts", "at least 1"},
+		{"negative rate", "[model]\nclimate_rate = -1\n", 2, "model.climate_rate", "must be in [0,52] (per year), got -1"},
+		{"zero scale", "\n[model]\nteacher_experience_scale = 0\n", 3, "model.teacher_experience_scale", "must be in [0.1,50] (years), got 0"},
+		{"no schools", "[population]\ndistricts = 0\n", 2, "population.districts", "must be in [1,10000] (districts), got 0"},
 		{"shares do not sum", "[population.strong]\nshare = 0.5\n", 2, "population.strong.share", "sum to 1"},
 		{"migrant share", "[population.weak]\nmigrant_share = 2\n", 2, "population.weak.migrant_share", "[0,1]"},
 		{"dotted key", "model.tie_accept = 7\n", 1, "model.tie_accept", "[0,1]"},
@@ -170,7 +172,7 @@ func TestBrokenPolicies(t *testing.T) {
 		{"circular extends", map[string]string{"main.toml": "extends = \"a.toml\"\n", "a.toml": "# a\nextends = \"main.toml\"\n"},
 			"a.toml", 2, "extends", "circular extends: main.toml -> a.toml -> main.toml"},
 		{"error in the base", map[string]string{"main.toml": "extends = \"a.toml\"\n", "a.toml": "[run]\nyears = -1\n"},
-			"a.toml", 2, "run.years", "must be in [1,200]"},
+			"a.toml", 2, "run.years", "must be in [1,100] (years), got"},
 		{"as names no earlier policy", map[string]string{"main.toml": funding + "[policy.select]\nrule = \"as\"\nas = \"later\"\n"},
 			"main.toml", 5, "policy[1].select.as", `no earlier policy is named "later"`},
 		{"as starts too early", map[string]string{"main.toml": funding + "name = \"a\"\nstart = 2\n" + funding + "name = \"b\"\nstart = 1\n[policy.select]\nrule = \"as\"\nas = \"a\"\n"},
@@ -286,4 +288,12 @@ func TestLotteryKeepsEligibilityAndShare(t *testing.T) {
 	if s.Policies[0].Base().Select.Rule != "voluntary" {
 		t.Error("Lottery changed the scenario it copied")
 	}
+}
+
+var updateDoc = flag.Bool("update", false, "rewrite the allowed column of docs/MODEL.md's run key table")
+
+// TestModelDocRunRanges checks the allowed column of the run key table of
+// docs/MODEL.md against RunRanges (-update rewrites it).
+func TestModelDocRunRanges(t *testing.T) {
+	rangestest.AllowedColumn(t, "../docs/MODEL.md", []string{"### Run keys"}, RunRanges, *updateDoc)
 }

@@ -3,10 +3,13 @@ package scenarios
 import (
 	"errors"
 	"fmt"
+	"strings"
+	"unicode"
 
 	"schoolnet/agents"
 	"schoolnet/sim"
 	"schoolnet/sim/policy"
+	"schoolnet/sim/ranges"
 )
 
 // Scenario is one fully resolved scenario.
@@ -91,24 +94,38 @@ func (s *Scenario) Config(workers int) sim.Config {
 // settings overridden on the command line), as loading would.
 func Check(s *Scenario) error { return s.validate() }
 
+// RunRanges holds the allowed range of each [run] key; the run command's
+// flags (--seed, --reps, --years) are checked against the same ranges.
+// A hundred years is longer than any reform's horizon; ten thousand
+// replications make a Monte Carlo error a hundredth of the spread.
+var RunRanges = ranges.Table{
+	{Key: "seed", Min: 0, Max: MaxSeed},
+	{Key: "years", Min: 1, Max: policy.MaxYears, Unit: "years"},
+	{Key: "weeks_per_year", Min: 1, Max: 52, Unit: "weekly steps per year"},
+	{Key: "spin_up_years", Min: 1, Max: 50, Unit: "years (year 0 is the baseline)"},
+	{Key: "replications", Min: 1, Max: MaxReplications, Unit: "replications"},
+}
+
+// MaxSeed is the largest run seed: 2^53 − 1, the largest integer that
+// JSON readers (the teaching lab's page, Python, R) and spreadsheets hold
+// exactly, so that a seed read back from a manifest reproduces the run.
+const MaxSeed = 1<<53 - 1
+
+// MaxReplications is the most replications a run or a sweep point has.
+const MaxReplications = 10_000
+
 // validate checks ranges; errors carry the key path but no file or line,
 // which the loader adds.
 func (s *Scenario) validate() error {
-	r := &s.Run
-	bad := func(key, msg string, args ...any) error {
-		return &Error{Key: "run." + key, Err: fmt.Errorf(msg, args...)}
+	if err := CheckName(s.Name); err != nil {
+		return &Error{Key: "name", Err: err}
 	}
-	switch {
-	case r.Seed < 0:
-		return bad("seed", "must not be negative, got %d", r.Seed)
-	case r.Years < 1 || r.Years > 200:
-		return bad("years", "must be in [1,200], got %d", r.Years)
-	case r.WeeksPerYear < 1 || r.WeeksPerYear > 52:
-		return bad("weeks_per_year", "must be in [1,52], got %d", r.WeeksPerYear)
-	case r.SpinUpYears < 1 || r.SpinUpYears > 50:
-		return bad("spin_up_years", "must be in [1,50] (year 0 is the baseline), got %d", r.SpinUpYears)
-	case r.Replications < 1 || r.Replications > 100000:
-		return bad("replications", "must be in [1,100000], got %d", r.Replications)
+	if len(s.Description) > maxDescription {
+		return &Error{Key: "description", Err: fmt.Errorf("at most %d bytes, got %d", maxDescription, len(s.Description))}
+	}
+	if err := RunRanges.Check(&s.Run); err != nil {
+		re := err.(*ranges.Error)
+		return &Error{Key: "run." + re.Key, Err: errors.New(re.Reason())}
 	}
 	if err := s.Population.Validate(); err != nil {
 		return paramErr("", err)
@@ -125,6 +142,65 @@ func (s *Scenario) validate() error {
 	return nil
 }
 
+// maxName is the longest scenario or policy name, in characters, and
+// maxDescription the longest description, in bytes.
+const (
+	maxName        = 64
+	maxDescription = 1000
+)
+
+// CheckName checks a scenario or policy name: output directories and
+// table columns are named after it, so it is 1 to 64 letters, digits,
+// '-', '_' and '.', and does not start with '.' (no "..", no hidden
+// directory). Letters of any script are allowed.
+func CheckName(name string) error {
+	n := 0
+	for _, r := range name {
+		n++
+		if !(unicode.IsLetter(r) || unicode.IsDigit(r) || r == '-' || r == '_' || r == '.') {
+			return fmt.Errorf("%q: a name has only letters, digits, '-', '_' and '.' (it names an output directory); %q is not allowed", clip(name), r)
+		}
+	}
+	switch {
+	case n == 0:
+		return errors.New("must not be empty")
+	case n > maxName:
+		return fmt.Errorf("at most %d characters, got %d", maxName, n)
+	case name[0] == '.':
+		return fmt.Errorf("%q must not start with '.' (it names an output directory)", clip(name))
+	}
+	return nil
+}
+
+// clip shortens a name to quote in a message.
+func clip(name string) string {
+	if r := []rune(name); len(r) > maxName {
+		return string(r[:maxName]) + "…"
+	}
+	return name
+}
+
+// safeName turns a file name into a valid scenario name: characters a
+// name cannot have become '-', and it is cut to maxName characters.
+func safeName(file string) string {
+	var b strings.Builder
+	n := 0
+	for _, r := range strings.TrimLeft(file, ".") {
+		if n == maxName {
+			break
+		}
+		if !(unicode.IsLetter(r) || unicode.IsDigit(r) || r == '-' || r == '_' || r == '.') {
+			r = '-'
+		}
+		b.WriteRune(r)
+		n++
+	}
+	if b.Len() == 0 {
+		return "unnamed"
+	}
+	return b.String()
+}
+
 // maxPolicies is the number of policies a scenario may have: each has a
 // bit in agents.Membership.Treated.
 const maxPolicies = 64
@@ -133,20 +209,27 @@ const maxPolicies = 64
 // treat the same schools in the same years. Keys are "policies[k].key" for
 // the k-th resolved policy (0-based).
 func (s *Scenario) validatePolicies() error {
-	if len(s.Policies) > maxPolicies {
-		return &Error{Key: "policy", Err: fmt.Errorf("at most %d policies, got %d", maxPolicies, len(s.Policies))}
-	}
 	at := func(k int, err error) error {
 		if fe, ok := err.(*policy.FieldError); ok {
 			return &Error{Key: fmt.Sprintf("policies[%d].%s", k, fe.Key), Err: errors.New(fe.Err)}
 		}
 		return &Error{Key: fmt.Sprintf("policies[%d]", k), Err: err}
 	}
+	if len(s.Policies) > maxPolicies {
+		// Point at the first policy beyond the limit.
+		return at(maxPolicies, fmt.Errorf("at most %d policies in a scenario (inherited ones included), got %d", maxPolicies, len(s.Policies)))
+	}
 	pop := &s.Population
 	names := make([]string, len(s.Policies))
 	for k, p := range s.Policies {
 		names[k] = p.Base().Label()
-		if err := p.Base().Validate(s.Run.Years, pop.NumSchools(), pop.Districts); err != nil {
+		if err := CheckName(names[k]); err != nil {
+			return at(k, &policy.FieldError{Key: "name", Err: err.Error()})
+		}
+		if strings.Contains(names[k], ".") {
+			return at(k, &policy.FieldError{Key: "name", Err: fmt.Sprintf("%q: a policy name has no '.' (a sweep key names it as policy.NAME.key)", names[k])})
+		}
+		if err := policy.Check(p, s.Run.Years, pop.NumSchools(), pop.Districts); err != nil {
 			return at(k, err)
 		}
 		if err := p.Base().Select.ResolveAs(names[:k]); err != nil {
@@ -154,9 +237,6 @@ func (s *Scenario) validatePolicies() error {
 		}
 		if sel := &p.Base().Select; sel.Rule == policy.RuleAs && s.Policies[sel.AsIndex].Base().Start > p.Base().Start {
 			return at(k, &policy.FieldError{Key: "start", Err: fmt.Sprintf("starts before %q, whose schools it takes (select.as); start it in year %d or later", sel.As, s.Policies[sel.AsIndex].Base().Start)})
-		}
-		if err := p.Validate(); err != nil {
-			return at(k, err)
 		}
 	}
 	for k, p := range s.Policies {

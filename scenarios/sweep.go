@@ -31,9 +31,9 @@ const (
 
 var sweepMethods = []string{SweepGrid, SweepLHS}
 
-// maxSweepRuns bounds points × replications, so that a typo in a grid
+// MaxSweepRuns bounds points × replications, so that a typo in a grid
 // does not ask for a billion runs.
-const maxSweepRuns = 1_000_000
+const MaxSweepRuns = 1_000_000
 
 // SweepSpec is a scenario's [sweep] table: the parameters schoolnet sweep
 // varies and how. A scenario without the table has the zero SweepSpec;
@@ -100,8 +100,8 @@ func (sw *SweepSpec) NumPoints() int {
 	n := 1
 	for _, p := range sw.Params {
 		n *= len(p.Values)
-		if n > maxSweepRuns {
-			return maxSweepRuns + 1
+		if n > MaxSweepRuns {
+			return MaxSweepRuns + 1
 		}
 	}
 	return n
@@ -262,12 +262,12 @@ func (s *Scenario) validateSweep() error {
 		return e
 	}
 	switch {
-	case sw.Replications < 1 || sw.Replications > 100000:
-		return bad("replications", "must be in [1,100000], got %d", sw.Replications)
-	case sw.Method == SweepLHS && (sw.Points < 1 || sw.Points > 100000):
-		return bad("points", "must be in [1,100000], got %d", sw.Points)
-	case sw.Seed != nil && *sw.Seed < 0:
-		return bad("seed", "must not be negative, got %d", *sw.Seed)
+	case sw.Replications < 1 || sw.Replications > MaxReplications:
+		return bad("replications", "must be in [1,%d], got %d", MaxReplications, sw.Replications)
+	case sw.Method == SweepLHS && (sw.Points < 1 || sw.Points > MaxSweepRuns):
+		return bad("points", "must be in [1,%d], got %d", MaxSweepRuns, sw.Points)
+	case sw.Seed != nil && (*sw.Seed < 0 || *sw.Seed > MaxSeed):
+		return bad("seed", "must be in [0,%d], got %d", int64(MaxSeed), *sw.Seed)
 	case len(sw.Params) == 0:
 		return bad("param", "a sweep needs at least one [[sweep.param]] table")
 	}
@@ -342,8 +342,8 @@ func (s *Scenario) validateSweep() error {
 			return bad(prefix, "%q is an integer key: min and max must be whole numbers, got %g and %g", p.Key, lo, hi)
 		}
 	}
-	if n := sw.NumPoints(); n*sw.Replications > maxSweepRuns {
-		return bad("param", "%d points × %d replications is more than %d runs", n, sw.Replications, maxSweepRuns)
+	if n := sw.NumPoints(); n*sw.Replications > MaxSweepRuns {
+		return bad("param", "%d points × %d replications is more than %d runs", n, sw.Replications, MaxSweepRuns)
 	}
 	return nil
 }

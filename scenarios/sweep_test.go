@@ -236,7 +236,7 @@ func TestBrokenSweeps(t *testing.T) {
 		{"empty values", "[sweep]\n" + param + "key = \"model.tie_accept\"\nvalues = []\n", 18, "sweep.param[1].values", "at least one value"},
 		{"swept twice", "[sweep]\n" + param + "key = \"model.tie_accept\"\nvalues = [0.1]\n" + param + "key = \"model.tie_accept\"\nvalues = [0.2]\n", 20, "sweep.param[2].key", "swept twice"},
 		{"points for grid", "[sweep]\npoints = 5\n" + param + "key = \"model.tie_accept\"\nvalues = [0.1]\n", 16, "sweep.points", "only for method lhs"},
-		{"no replications", "[sweep]\nreplications = 0\n" + param + "key = \"model.tie_accept\"\nvalues = [0.1]\n", 16, "sweep.replications", "[1,100000]"},
+		{"no replications", "[sweep]\nreplications = 0\n" + param + "key = \"model.tie_accept\"\nvalues = [0.1]\n", 16, "sweep.replications", "[1,10000]"},
 		{"unknown outcome", "[sweep]\noutcome = \"weak_composit\"\n" + param + "key = \"model.tie_accept\"\nvalues = [0.1]\n", 16, "sweep.outcome", "did you mean weak_composite?"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
@@ -264,7 +264,7 @@ func TestBrokenSweepPoints(t *testing.T) {
 		line      int
 		key, msg  string
 	}{
-		{"model value out of range", "[sweep]\n" + param + "key = \"model.tie_accept\"\nvalues = [0.1, 1.5]\n", 18, "sweep.param[1].values", "point 1 sets model.tie_accept = 1.5: must be in [0,1], got 1.5"},
+		{"model value out of range", "[sweep]\n" + param + "key = \"model.tie_accept\"\nvalues = [0.1, 1.5]\n", 18, "sweep.param[1].values", "point 1 sets model.tie_accept = 1.5: must be in [0,1] (chance), got 1.5"},
 		{"policy value out of range", "[sweep]\n" + param + "key = \"model.tie_accept\"\nvalues = [0.1]\n" + param + "key = \"policy.pairs.mentoring_intensity\"\nvalues = [0.5, -1]\n", 21, "sweep.param[2].values", "point 1 sets policy.pairs.mentoring_intensity = -1: must be in [0,1]"},
 		{"selection out of range", "[sweep]\n" + param + "key = \"policy.pairs.select.share\"\nvalues = [2]\n", 18, "sweep.param[1].values", "point 0 sets policy.pairs.select.share = 2: must be in [0,1]"},
 		{"lhs range too wide", "[sweep]\nmethod = \"lhs\"\npoints = 4\n" + param + "key = \"policy.pairs.select.share\"\nmin = 0.5\nmax = 3.5\n", 18, "sweep.param[1]", "sets policy.pairs.select.share = "},

@@ -64,7 +64,8 @@ type Engine struct {
 }
 
 // New generates the replication's population from its streams.
-func New(cfg Config) (*Engine, error) {
+func New(cfg Config) (_ *Engine, err error) {
+	defer Recover(&err)
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
@@ -107,7 +108,8 @@ func (e *Engine) Reference() *agents.Reference { return &e.ref }
 // simulated year yet (its next year is at most 1), and cfg must have e's
 // seed, replication, calendar, population and parameters. The fork shares
 // no state with e.
-func (e *Engine) Fork(cfg Config) (*Engine, error) {
+func (e *Engine) Fork(cfg Config) (_ *Engine, err error) {
+	defer Recover(&err)
 	c := &e.cfg
 	switch {
 	case e.next > 1:
@@ -150,7 +152,8 @@ func (e *Engine) Run(ctx context.Context, emit func(YearRecord)) error {
 }
 
 // RunYear simulates school year y: its weeks, then the year end.
-func (e *Engine) RunYear(ctx context.Context, y int, emit func(YearRecord)) error {
+func (e *Engine) RunYear(ctx context.Context, y int, emit func(YearRecord)) (err error) {
+	defer Recover(&err)
 	for wk := range e.cfg.WeeksPerYear {
 		if err := ctx.Err(); err != nil {
 			return err

@@ -29,7 +29,7 @@ import (
 // not pass any engine's last year; each steps its schools with its own
 // Config.Workers. Engines made by Fork from one spun-up engine share the
 // spin-up's work.
-func Lockstep(ctx context.Context, engines []*Engine, holds []agents.Mediator, through int, observe func(y int), emit func(k int, rec YearRecord)) error {
+func Lockstep(ctx context.Context, engines []*Engine, holds []agents.Mediator, through int, observe func(y int), emit func(k int, rec YearRecord)) (err error) {
 	if len(engines) == 0 {
 		return nil
 	}
@@ -52,6 +52,7 @@ func Lockstep(ctx context.Context, engines []*Engine, holds []agents.Mediator, t
 			return fmt.Errorf("sim: Lockstep through year %d, after an engine's last year %d", through, d.Years)
 		}
 	}
+	defer Recover(&err) // after the checks: their panics are the caller's bugs
 	held := false
 	for _, h := range holds {
 		held = held || h != agents.MediatorNone

@@ -14,6 +14,7 @@ import (
 // year of every replication, from several goroutines at once. When ctx is
 // cancelled or a replication fails, the records of the replications that
 // finished are still returned, with the error; the others are cut short.
+// A panic in a replication is returned as a *PanicError.
 func Replicate(ctx context.Context, cfg Config, reps, workers int, progress func()) ([][]YearRecord, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
@@ -25,7 +26,8 @@ func Replicate(ctx context.Context, cfg Config, reps, workers int, progress func
 	g, ctx := errgroup.WithContext(ctx)
 	g.SetLimit(side)
 	for rep := range reps {
-		g.Go(func() error {
+		g.Go(func() (err error) {
+			defer Recover(&err)
 			c := cfg
 			c.Replication = rep
 			e, err := New(c)

@@ -4,8 +4,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"os"
-	"os/signal"
 	"runtime"
 	"strconv"
 	"strings"
@@ -42,11 +40,14 @@ func cmdBench(args []string, stdout, stderr io.Writer) int {
 		return exitUsage
 	}
 	workers, err := parseWorkers(*workerList)
-	if err != nil || *years < 1 {
-		fmt.Fprintf(stderr, "schoolnet bench: --workers wants counts like 1,2,4 and --years at least 1 (%v)\n", err)
+	if err == nil {
+		err = checkFlag("years", float64(*years))
+	}
+	if err != nil {
+		fmt.Fprintln(stderr, "schoolnet bench:", err)
 		return exitUsage
 	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	ctx, stop := interruptContext()
 	defer stop()
 
 	b := bencher{size: z, years: *years, ctx: ctx}
@@ -112,10 +113,17 @@ func defaultWorkerList() string {
 
 func parseWorkers(list string) ([]int, error) {
 	var out []int
-	for _, f := range strings.Split(list, ",") {
+	fields := strings.Split(list, ",")
+	if len(fields) > 32 {
+		return nil, fmt.Errorf("--workers: at most 32 worker counts, got %d", len(fields))
+	}
+	for _, f := range fields {
 		w, err := strconv.Atoi(strings.TrimSpace(f))
-		if err != nil || w < 1 {
-			return nil, fmt.Errorf("bad worker count %q", f)
+		if err != nil {
+			return nil, fmt.Errorf("--workers wants counts like 1,2,4; %q is not a whole number", f)
+		}
+		if err := checkFlag("workers", float64(w)); err != nil {
+			return nil, err
 		}
 		out = append(out, w)
 	}

@@ -5,8 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
-	"os/signal"
 	"path/filepath"
 	"runtime"
 	"slices"
@@ -48,6 +46,10 @@ func cmdCompare(args []string, stdout, stderr io.Writer) int {
 	names, err := parseInterspersed(fs, args)
 	if err != nil {
 		return flagStatus(fs, err, stdout)
+	}
+	if err := o.parsed(fs); err != nil {
+		fmt.Fprintln(stderr, "schoolnet compare:", err)
+		return exitUsage
 	}
 	if len(names) == 0 {
 		names = slices.Clone(headlineReforms)
@@ -94,8 +96,27 @@ func cmdCompare(args []string, stdout, stderr io.Writer) int {
 			return exitUsage
 		}
 	}
+	if *year > first.Years {
+		fmt.Fprintf(stderr, "schoolnet compare: --year %d is after the run's last year %d\n", *year, first.Years)
+		return exitUsage
+	}
+	if err := checkMemory(scns[0], o.workers, 1); err != nil {
+		fmt.Fprintln(stderr, "schoolnet compare:", err)
+		return exitUsage
+	}
 
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	declared := []string{"compare.csv", "compare.png", "compare.svg", "manifest.json"}
+	for _, n := range names {
+		declared = append(declared, n+"/")
+	}
+	folder, err := results.NewFolder(o.out, declared...)
+	if err != nil {
+		fmt.Fprintln(stderr, "schoolnet compare:", err)
+		return exitUsage
+	}
+	defer folder.Abort()
+
+	ctx, stop := interruptContext()
 	defer stop()
 	at := "the final year"
 	if *year >= 0 {
@@ -116,26 +137,21 @@ func cmdCompare(args []string, stdout, stderr io.Writer) int {
 		records, err := sim.Replicate(ctx, s.Config(o.workers), s.Run.Replications, o.workers, func() { bar.Add(1) })
 		if err != nil {
 			bar.Finish()
-			if errors.Is(err, context.Canceled) {
-				fmt.Fprintf(stderr, "schoolnet compare: interrupted during %s; the result files of the %d scenarios before it are kept in %s\n", s.Name, k, o.out)
-			} else {
-				fmt.Fprintln(stderr, "schoolnet compare:", err)
+			if !errors.Is(err, context.Canceled) {
+				return runFailed(stderr, "schoolnet compare", err, manifest.ScenarioHash)
 			}
+			fmt.Fprintf(stderr, "schoolnet compare: interrupted during %s; no result files were written (%s is as it was)\n", s.Name, o.out)
 			return exitFailure
 		}
 		runs[k] = summarise(records)
 		manifest.End = time.Now().UTC()
-		if err := writeRun(filepath.Join(o.out, s.Name), records, runs[k], &manifest); err != nil {
+		if err := writeRun(folder.Sub(s.Name), records, runs[k], &manifest); err != nil {
 			fmt.Fprintln(stderr, "schoolnet compare:", err)
 			return exitFailure
 		}
 	}
 	bar.Finish()
 
-	if *year > first.Years {
-		fmt.Fprintf(stderr, "schoolnet compare: --year %d is after the run's last year %d\n", *year, first.Years)
-		return exitUsage
-	}
 	effects := results.Compare(names, runs, *year)
 	results.PrintCompare(stdout, effects)
 	chart := results.Chart{
@@ -146,19 +162,24 @@ func cmdCompare(args []string, stdout, stderr io.Writer) int {
 	for _, r := range runs {
 		chart.Series = append(chart.Series, results.Trajectory(r, func(y *sim.YearMetrics) float64 { return y.Groups[sim.GroupWeak].Composite }))
 	}
-	files := []struct {
-		name  string
-		write func(io.Writer) error
-	}{
+	// The comparison's own manifest: every scenario, as each one's.
+	manifest, err := results.NewManifest(scns, first.Seed, first.Replications)
+	if err != nil {
+		fmt.Fprintln(stderr, "schoolnet compare:", err)
+		return exitFailure
+	}
+	manifest.Command, manifest.Workers, manifest.Start, manifest.End = "compare", o.workers, start.UTC(), time.Now().UTC()
+	err = writeFiles(folder, []namedWrite{
 		{"compare.csv", func(w io.Writer) error { return results.WriteCompare(w, effects) }},
 		{"compare.png", func(w io.Writer) error { return chart.Write(w, "png") }},
 		{"compare.svg", func(w io.Writer) error { return chart.Write(w, "svg") }},
+	}, &manifest)
+	if err == nil {
+		err = folder.Commit()
 	}
-	for _, f := range files {
-		if err := results.WriteFile(filepath.Join(o.out, f.name), f.write); err != nil {
-			fmt.Fprintln(stderr, "schoolnet compare:", err)
-			return exitFailure
-		}
+	if err != nil {
+		fmt.Fprintln(stderr, "schoolnet compare:", err)
+		return exitFailure
 	}
 	fmt.Fprintf(stdout, "Ran in %s. Table: %s; chart: %s and .svg; each scenario's files in %s/NAME/\n",
 		time.Since(start).Round(time.Millisecond), filepath.Join(o.out, "compare.csv"), filepath.Join(o.out, "compare.png"), o.out)

@@ -5,8 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
-	"os/signal"
 	"path/filepath"
 	"runtime"
 	"slices"
@@ -57,6 +55,10 @@ func cmdEvaluate(args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		return flagStatus(fs, err, stdout)
 	}
+	if err := o.parsed(fs); err != nil {
+		fmt.Fprintln(stderr, "schoolnet evaluate:", err)
+		return exitUsage
+	}
 	if len(pos) != 1 {
 		fmt.Fprintf(stderr, "schoolnet evaluate: name one scenario, got %d\n", len(pos))
 		return exitUsage
@@ -71,20 +73,23 @@ func cmdEvaluate(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "schoolnet evaluate:", err)
 		return exitUsage
 	}
-	if *bootstrap < 1 {
-		fmt.Fprintln(stderr, "schoolnet evaluate: --bootstrap must be at least 1")
-		return exitUsage
-	}
 	scn, err := scenarios.Load(pos[0])
 	if err != nil {
 		fmt.Fprintln(stderr, "schoolnet evaluate:", err)
 		return exitUsage
 	}
-	if err := o.apply(scn); err != nil {
+	engines := 3 // a replication, its untreated twin and its lottery
+	if *mediation {
+		engines += len(evaluate.Mediators)
+	}
+	if err := o.apply(scn); err == nil {
+		err = checkMemory(scn, o.workers, engines)
+	}
+	if err != nil {
 		fmt.Fprintln(stderr, "schoolnet evaluate:", err)
 		return exitUsage
 	}
-	if *strength >= 0 {
+	if o.set["strength"] {
 		for _, p := range scn.Policies {
 			if sel := &p.Base().Select; sel.Rule == "voluntary" {
 				sel.Strength = *strength
@@ -101,7 +106,14 @@ func cmdEvaluate(args []string, stdout, stderr io.Writer) int {
 		return exitUsage
 	}
 
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	folder, err := results.NewFolder(o.out, "evaluation.csv", "estimates.csv", "truth.csv", "mediation.csv", "balance.csv", "manifest.json")
+	if err != nil {
+		fmt.Fprintln(stderr, "schoolnet evaluate:", err)
+		return exitUsage
+	}
+	defer folder.Abort()
+
+	ctx, stop := interruptContext()
 	defer stop()
 	fmt.Fprintf(stdout, "%s: %s\n%d schools, %d replications, seed %d, %d workers; each replication runs beside its untreated twin\n\n",
 		scn.Name, scn.Description, scn.Population.NumSchools(), scn.Run.Replications, scn.Run.Seed, o.workers)
@@ -116,38 +128,30 @@ func cmdEvaluate(args []string, stdout, stderr io.Writer) int {
 	res, err := evaluate.Run(ctx, scn, opt)
 	bar.Finish()
 	if err != nil {
-		if errors.Is(err, context.Canceled) {
-			fmt.Fprintln(stderr, "schoolnet evaluate: interrupted; no result files were written")
-		} else {
-			fmt.Fprintln(stderr, "schoolnet evaluate:", err)
+		if !errors.Is(err, context.Canceled) {
+			return runFailed(stderr, "schoolnet evaluate", err, manifest.ScenarioHash)
 		}
+		fmt.Fprintln(stderr, "schoolnet evaluate: interrupted; no result files were written")
 		return exitFailure
 	}
 	res.Print(stdout, printed)
 	manifest.End = time.Now().UTC()
-	files := []struct {
-		name  string
-		write func(io.Writer) error
-		skip  bool
-	}{
-		{"evaluation.csv", res.WriteEvaluation, false},
-		{"estimates.csv", res.WriteEstimates, false},
-		{"truth.csv", res.WriteTruth, false},
-		{"mediation.csv", res.WriteMediation, !opt.Mediation},
-		{"balance.csv", res.WriteBalance, res.BalanceRows() == nil},
+	files := []namedWrite{
+		{"evaluation.csv", res.WriteEvaluation},
+		{"estimates.csv", res.WriteEstimates},
+		{"truth.csv", res.WriteTruth},
 	}
-	for _, f := range files {
-		if f.skip {
-			continue
-		}
-		if err := results.WriteFile(filepath.Join(o.out, f.name), f.write); err != nil {
-			fmt.Fprintln(stderr, "schoolnet evaluate:", err)
-			return exitFailure
-		}
-		manifest.Files = append(manifest.Files, f.name)
+	if opt.Mediation {
+		files = append(files, namedWrite{"mediation.csv", res.WriteMediation})
 	}
-	manifest.Files = append(manifest.Files, "manifest.json")
-	if err := results.WriteFile(filepath.Join(o.out, "manifest.json"), manifest.Write); err != nil {
+	if res.BalanceRows() != nil {
+		files = append(files, namedWrite{"balance.csv", res.WriteBalance})
+	}
+	err = writeFiles(folder, files, &manifest)
+	if err == nil {
+		err = folder.Commit()
+	}
+	if err != nil {
 		fmt.Fprintln(stderr, "schoolnet evaluate:", err)
 		return exitFailure
 	}

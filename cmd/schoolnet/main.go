@@ -23,16 +23,20 @@ import (
 	"io"
 	"os"
 	"runtime/debug"
+	"strings"
 	"text/tabwriter"
 
 	"schoolnet/scenarios"
+	"schoolnet/sim"
 )
 
-// Exit statuses.
+// Exit statuses: each means one thing, so that scripts can tell a refused
+// input from a failed run and from a bug.
 const (
-	exitOK      = 0
-	exitFailure = 1 // the run itself failed
-	exitUsage   = 2 // bad flags or bad input; nothing was run or written
+	exitOK       = 0
+	exitFailure  = 1 // the run itself failed (a full disk, an interruption)
+	exitUsage    = 2 // bad flags or bad input; nothing was run or written
+	exitInternal = 3 // an internal error (a bug): please report it
 )
 
 const usage = `schoolnet simulates school networks: schools, principals, teachers and
@@ -63,7 +67,12 @@ func main() {
 
 // Main runs the command line args, writing to stdout and stderr, and
 // returns the exit status.
-func Main(args []string, stdout, stderr io.Writer) int {
+func Main(args []string, stdout, stderr io.Writer) (status int) {
+	defer func() {
+		if p := recover(); p != nil {
+			status = internalError(stderr, "schoolnet", &sim.PanicError{Value: p, Stack: debug.Stack()}, "")
+		}
+	}()
 	if len(args) == 0 {
 		fmt.Fprint(stderr, usage)
 		return exitUsage
@@ -91,6 +100,9 @@ func Main(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stdout, "schoolnet", version())
 		return exitOK
 	case "help", "-h", "--help", "-help":
+		if len(rest) == 1 && rest[0] != "help" && !strings.HasPrefix(rest[0], "-") {
+			return Main([]string{rest[0], "--help"}, stdout, stderr)
+		}
 		fmt.Fprint(stdout, usage)
 		return exitOK
 	default:
@@ -101,7 +113,7 @@ func Main(args []string, stdout, stderr io.Writer) int {
 
 // parseInterspersed parses flags that may come before or after the
 // positional arguments, which it returns.
-func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
+func parseInterspersed(fs *flagSet, args []string) ([]string, error) {
 	var pos []string
 	for {
 		if err := fs.Parse(args); err != nil {
@@ -116,25 +128,33 @@ func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
 }
 
 // newFlagSet makes a flag set whose --help prints the command's synopsis
-// and flags to stdout.
-func newFlagSet(name, synopsis string, stdout, stderr io.Writer) *flag.FlagSet {
-	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+// and flags to stdout (once: see flagStatus), and whose parse errors go to
+// stderr.
+func newFlagSet(name, synopsis string, stdout, stderr io.Writer) *flagSet {
+	fs := &flagSet{flag.NewFlagSet(name, flag.ContinueOnError), synopsis}
 	fs.SetOutput(stderr)
-	fs.Usage = func() {
-		fmt.Fprintf(fs.Output(), "%s\n\nFlags:\n", synopsis)
-		fs.PrintDefaults()
-	}
+	fs.Usage = func() {} // the flag package would print it to stderr too
 	return fs
 }
 
-// flagStatus turns a flag parsing error into an exit status: --help is
-// success, anything else a usage error.
-func flagStatus(fs *flag.FlagSet, err error, stdout io.Writer) int {
+// flagSet is a command's flags and its synopsis.
+type flagSet struct {
+	*flag.FlagSet
+	synopsis string
+}
+
+// flagStatus turns a flag parsing error into an exit status: --help prints
+// the synopsis and flags to stdout and is success; anything else (the flag
+// package has printed the error) is a usage error, with a pointer to
+// --help.
+func flagStatus(fs *flagSet, err error, stdout io.Writer) int {
 	if errors.Is(err, flag.ErrHelp) {
+		fmt.Fprintf(stdout, "%s\n\nFlags:\n", fs.synopsis)
 		fs.SetOutput(stdout)
-		fs.Usage()
+		fs.PrintDefaults()
 		return exitOK
 	}
+	fmt.Fprintf(fs.Output(), "Run 'schoolnet %s --help' for its flags.\n", fs.Name())
 	return exitUsage
 }
 

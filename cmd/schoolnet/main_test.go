@@ -217,7 +217,7 @@ func TestValidateReportsEachFile(t *testing.T) {
 	if code != 2 {
 		t.Errorf("exit %d, want 2 for one invalid file", code)
 	}
-	if strings.Count(stdout, ": ok") != 2 || !strings.Contains(stderr, "run.years: must be in [1,200]") {
+	if strings.Count(stdout, ": ok") != 2 || !strings.Contains(stderr, "run.years: must be in [1,100]") {
 		t.Errorf("stdout %q stderr %q; want two ok lines and the bad file's error", stdout, stderr)
 	}
 }

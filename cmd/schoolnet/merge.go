@@ -6,8 +6,9 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"maps"
 	"os"
-	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -22,13 +23,17 @@ written by schoolnet sweep --shard K/N --out DIR) into OUT/runs, and, when
 every run of the sweep is there, writes OUT/runs.csv, OUT/points.csv and
 the charts, byte-identical to those of the same sweep run in one go.
 
-The DIRs are only read. OUT may be new or one of the DIRs. Every DIR, and
-OUT if it has one, must have a manifest.json of the same sweep (the same
-scenario hash); otherwise merge refuses and writes nothing. A run found in
-several DIRs must be the same in each. If runs are missing, merge joins
-what there is, lists what is missing and exits with status 1: rerun the
-shards that hold them (into their own directories, where they resume) and
-merge again.`
+The DIRs are only read. OUT may be new or one of the DIRs; it is written
+all or nothing. Every DIR, and OUT if it has one, must have a manifest.json
+of the same sweep (the same scenario hash), and every run file must have
+the SHA-256 that its directory's manifest records; otherwise merge refuses
+(exit 2) and writes nothing. A run file that was changed, or that its
+manifest does not record (its sweep was killed), is named with the repair:
+rerun the sweep that wrote that directory into it, then merge again. A run
+found in several DIRs must be the same in each. If runs are missing,
+merge joins what there is, lists what is missing and exits with status 1:
+rerun the shards that hold them (into their own directories, where they
+resume) and merge again.`
 
 func cmdMerge(args []string, stdout, stderr io.Writer) int {
 	flags := newFlagSet("merge", mergeSynopsis, stdout, stderr)
@@ -46,78 +51,66 @@ func cmdMerge(args []string, stdout, stderr io.Writer) int {
 	out, dirs := pos[0], pos[1:]
 	start := time.Now().UTC()
 
-	// Every directory must hold the same sweep.
-	manifests := make([]sweepManifest, len(dirs))
+	// Every directory must hold the same sweep, each run file recorded in
+	// its manifest with its SHA-256.
+	shards := make([]*shard, len(dirs))
 	for k, d := range dirs {
-		m, ok, err := readSweepManifest(d)
+		s, err := readShard(os.DirFS(d), d)
 		if err != nil {
-			return fail(exitUsage, err)
+			return fail(mergeStatus(err), err)
 		}
-		if !ok {
-			return fail(exitUsage, fmt.Sprintf("%s is not a sweep directory: it has no manifest.json", d))
-		}
-		if k > 0 && m.ScenarioHash != manifests[0].ScenarioHash {
+		if k > 0 && s.m.ScenarioHash != shards[0].m.ScenarioHash {
 			return fail(exitUsage, fmt.Sprintf("%s and %s hold different sweeps (scenario hashes %.12s… and %.12s…); refusing to merge them",
-				dirs[0], d, manifests[0].ScenarioHash, m.ScenarioHash))
+				dirs[0], d, shards[0].m.ScenarioHash, s.m.ScenarioHash))
 		}
-		manifests[k] = m
+		shards[k] = s
 	}
-	first := manifests[0]
-	if m, ok, err := readSweepManifest(out); err != nil {
+	first, plan := shards[0].m, shards[0].plan
+	for _, s := range shards[1:] {
+		if s.m.Commit != first.Commit {
+			fmt.Fprintf(stderr, "schoolnet merge: note: %s and %s were written by binaries of commits %s and %s; their runs belong together only if the model did not change between them\n",
+				dirs[0], s.dir, first.Commit, s.m.Commit)
+			break
+		}
+	}
+	// NewFolder first: it cleans up after a command killed while writing
+	// OUT. OUT's own runs count if it holds the same sweep.
+	folder, err := results.NewFolder(out, plan.names()...)
+	if err != nil {
+		return fail(exitUsage, err)
+	}
+	defer folder.Abort()
+	var outRuns map[int]runFile
+	if m, ok, err := readSweepManifest(os.DirFS(out), out); err != nil {
 		return fail(exitUsage, err)
 	} else if ok && m.ScenarioHash != first.ScenarioHash {
 		return fail(exitUsage, fmt.Sprintf("%s holds another sweep than %s (scenario hashes %.12s… and %.12s…); choose another OUT",
 			out, dirs[0], m.ScenarioHash, first.ScenarioHash))
-	}
-	plan, err := first.plan(filepath.Join(dirs[0], "manifest.json"))
-	if err != nil {
-		return fail(exitUsage, err)
-	}
-	for k, m := range manifests[1:] {
-		if m.Commit != first.Commit {
-			fmt.Fprintf(stderr, "schoolnet merge: note: %s and %s were written by binaries of commits %s and %s; their runs belong together only if the model did not change between them\n",
-				dirs[0], dirs[k+1], first.Commit, m.Commit)
-			break
+	} else if ok {
+		s, err := readShard(os.DirFS(out), out)
+		if err != nil {
+			return fail(mergeStatus(err), err)
 		}
+		outRuns = s.runs
 	}
 
-	// Check every run file first, so that a bad directory writes nothing.
-	type found struct {
-		data []byte
-		from string
-	}
-	have := map[int]found{}
-	for _, d := range append([]string{out}, dirs...) {
-		for i := range plan.runs() {
-			path := plan.file(d, i)
-			data, err := os.ReadFile(path)
-			if errors.Is(err, fs.ErrNotExist) {
-				continue
-			} else if err != nil {
-				return fail(exitFailure, err)
-			}
-			if _, _, err := plan.parseRun(path, i, data); err != nil {
-				return fail(exitUsage, err)
-			}
+	// A run found in several directories must be the same in each.
+	have := map[int]runFile{}
+	copied := 0
+	for k, runs := range append([]map[int]runFile{outRuns}, shardRuns(shards)...) {
+		for _, i := range slices.Sorted(maps.Keys(runs)) {
+			r := runs[i]
 			if f, ok := have[i]; ok {
-				if !bytes.Equal(f.data, data) {
-					return fail(exitUsage, fmt.Sprintf("run %d differs between %s and %s: they were not made by the same model", i, f.from, path))
+				if !bytes.Equal(f.data, r.data) {
+					return fail(exitUsage, fmt.Sprintf("run %d differs between %s and %s: they were not made by the same model", i, f.path, r.path))
 				}
 				continue
 			}
-			have[i] = found{data, path}
+			have[i] = r
+			if k > 0 {
+				copied++
+			}
 		}
-	}
-	copied := 0
-	for i := range plan.runs() {
-		f, ok := have[i]
-		if !ok || f.from == plan.file(out, i) {
-			continue
-		}
-		if err := results.WriteFile(plan.file(out, i), func(w io.Writer) error { _, err := w.Write(f.data); return err }); err != nil {
-			return fail(exitFailure, err)
-		}
-		copied++
 	}
 	fmt.Fprintf(stdout, "%s\nMerged %d directories into %s: %d of the %d runs present, %d copied.\n", plan.describe(), len(dirs), out, len(have), plan.runs(), copied)
 
@@ -126,37 +119,58 @@ func cmdMerge(args []string, stdout, stderr io.Writer) int {
 		return fail(exitFailure, err)
 	}
 	m.ScenarioHash, m.Command, m.Start = first.ScenarioHash, "merge", start
-	status := finishSweep(out, plan, &m, stdout, stderr)
-	if status == exitIncomplete {
-		if shards := missingShards(manifests, plan, out); shards != "" {
-			fmt.Fprintln(stderr, "schoolnet merge: runs missing; they belong to", shards)
+	status, missing := finishSweep(folder, out, plan, have, &m, stdout, stderr)
+	if status != exitOK {
+		return status
+	}
+	if len(missing) > 0 {
+		if shards := missingShards(shards, missing); shards != "" {
+			fmt.Fprintf(stderr, "schoolnet merge: %d runs missing (%s); they belong to %s\n", len(missing), plan.list(missing), shards)
 		} else {
-			fmt.Fprintln(stderr, "schoolnet merge: runs missing")
+			fmt.Fprintf(stderr, "schoolnet merge: %d runs missing (%s)\n", len(missing), plan.list(missing))
 		}
 		return exitFailure
 	}
-	return status
+	return exitOK
 }
 
-// missingShards names the shards whose runs are missing from dir, when
-// the manifests say how the sweep was sharded.
-func missingShards(manifests []sweepManifest, plan *sweepPlan, dir string) string {
+// shardRuns returns the run files of each shard.
+func shardRuns(shards []*shard) []map[int]runFile {
+	out := make([]map[int]runFile, len(shards))
+	for k, s := range shards {
+		out[k] = s.runs
+	}
+	return out
+}
+
+// mergeStatus is the exit status for an error reading a directory: 1 if
+// it could not be read, 2 if what it holds is refused.
+func mergeStatus(err error) int {
+	if errors.As(err, new(*fs.PathError)) {
+		return exitFailure
+	}
+	return exitUsage
+}
+
+// missingShards names the shards the runs missing belong to, when the
+// manifests say how the sweep was sharded.
+func missingShards(shards []*shard, missing []int) string {
 	n := 0
-	for _, m := range manifests {
-		if _, b, ok := strings.Cut(m.Shard, "/"); ok {
+	for _, s := range shards {
+		if _, b, ok := strings.Cut(s.m.Shard, "/"); ok {
 			n, _ = strconv.Atoi(b)
 		}
 	}
 	if n < 1 {
 		return ""
 	}
-	var shards []string
+	var names []string
 	seen := map[int]bool{}
-	for i := range plan.runs() {
-		if _, ok, _ := plan.readRun(dir, i); !ok && !seen[i%n] {
+	for _, i := range missing {
+		if !seen[i%n] {
 			seen[i%n] = true
-			shards = append(shards, fmt.Sprintf("%d/%d", i%n+1, n))
+			names = append(names, fmt.Sprintf("%d/%d", i%n+1, n))
 		}
 	}
-	return "shard " + strings.Join(shards, ", ")
+	return "shard " + strings.Join(names, ", ")
 }

@@ -3,10 +3,10 @@ package main
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"os"
-	"os/signal"
 	"path/filepath"
 	"runtime"
 	"strings"
@@ -27,11 +27,22 @@ shipped baseline), prints the yearly table (means over replications with
 95% intervals), and writes yearly.csv and schools.csv to --out.
 The same scenario and seed give byte-identical files for any --workers.`
 
-// runOptions are the flags of schoolnet run; zero means "as the scenario says".
+// runOptions are the flags of schoolnet run, compare and evaluate; set
+// holds the names of those the command line gave (the others mean "as the
+// scenario says").
 type runOptions struct {
 	seed, reps, years, workers int
 	out                        string
 	quiet                      bool
+	set                        map[string]bool
+}
+
+// parsed records which flags fs's command line set, and checks every
+// numeric flag against its range.
+func (o *runOptions) parsed(fs *flagSet) error {
+	o.set = map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { o.set[f.Name] = true })
+	return checkFlags(fs)
 }
 
 func cmdRun(args []string, stdout, stderr io.Writer) int {
@@ -47,6 +58,10 @@ func cmdRun(args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		return flagStatus(fs, err, stdout)
 	}
+	if err := o.parsed(fs); err != nil {
+		fmt.Fprintln(stderr, "schoolnet run:", err)
+		return exitUsage
+	}
 	if len(pos) > 1 {
 		fmt.Fprintf(stderr, "schoolnet run: one scenario at a time, got %d: %v\n", len(pos), pos)
 		return exitUsage
@@ -60,7 +75,10 @@ func cmdRun(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "schoolnet run:", err)
 		return exitUsage
 	}
-	if err := o.apply(scn); err != nil {
+	if err := o.apply(scn); err == nil {
+		err = checkMemory(scn, o.workers, 1)
+	}
+	if err != nil {
 		fmt.Fprintln(stderr, "schoolnet run:", err)
 		return exitUsage
 	}
@@ -70,8 +88,14 @@ func cmdRun(args []string, stdout, stderr io.Writer) int {
 	if o.out == "" {
 		o.out = filepath.Join("out", scn.Name)
 	}
+	folder, err := results.NewFolder(o.out, runFiles...)
+	if err != nil {
+		fmt.Fprintln(stderr, "schoolnet run:", err)
+		return exitUsage
+	}
+	defer folder.Abort()
 
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	ctx, stop := interruptContext()
 	defer stop()
 	fmt.Fprintf(stdout, "%s: %s\n%d schools, %d years after %d spin-up, %d weeks a year, %d replications, seed %d, %d workers\n\n",
 		scn.Name, scn.Description, scn.Population.NumSchools(), scn.Run.Years, scn.Run.SpinUpYears,
@@ -87,15 +111,15 @@ func cmdRun(args []string, stdout, stderr io.Writer) int {
 	bar.Finish()
 	if err != nil {
 		if !errors.Is(err, context.Canceled) {
-			fmt.Fprintln(stderr, "schoolnet run:", err)
-			return exitFailure
+			return runFailed(stderr, "schoolnet run", err, manifest.ScenarioHash)
 		}
 		records = complete(records, scn.Run.Years)
 		if len(records) == 0 {
 			fmt.Fprintln(stderr, "schoolnet run: interrupted before any replication finished; no result files were written")
 			return exitFailure
 		}
-		fmt.Fprintf(stderr, "schoolnet run: interrupted; keeping the %d of %d replications that finished\n", len(records), scn.Run.Replications)
+		fmt.Fprintf(stderr, "schoolnet run: interrupted; keeping the %d of %d replications that finished (the manifest says so)\n", len(records), scn.Run.Replications)
+		manifest.Interrupted = true
 	}
 	metrics := summarise(records)
 	if err := results.PrintYearly(stdout, metrics); err != nil {
@@ -103,7 +127,11 @@ func cmdRun(args []string, stdout, stderr io.Writer) int {
 		return exitFailure
 	}
 	manifest.Replications, manifest.End = len(records), time.Now().UTC()
-	if err := writeRun(o.out, records, metrics, &manifest); err != nil {
+	if err := writeRun(folder, records, metrics, &manifest); err != nil {
+		fmt.Fprintln(stderr, "schoolnet run:", err)
+		return exitFailure
+	}
+	if err := folder.Commit(); err != nil {
 		fmt.Fprintln(stderr, "schoolnet run:", err)
 		return exitFailure
 	}
@@ -127,24 +155,20 @@ func complete(records [][]sim.YearRecord, years int) [][]sim.YearRecord {
 	return out
 }
 
-// apply overrides the scenario's run settings with the flags given.
+// apply overrides the scenario's run settings with the flags given
+// (parsed has checked their ranges), and checks the scenario again: a
+// policy may end after a shortened run, say.
 func (o *runOptions) apply(scn *scenarios.Scenario) error {
-	if o.seed >= 0 {
+	if o.set["seed"] {
 		scn.Run.Seed = int64(o.seed)
 	}
-	if o.reps < 0 || o.years < 0 {
-		return errors.New("--reps and --years must be positive")
-	}
-	if o.reps > 0 {
+	if o.set["reps"] {
 		scn.Run.Replications = o.reps
 	}
-	if o.years > 0 {
+	if o.set["years"] {
 		scn.Run.Years = o.years
 	}
-	if o.workers < 1 {
-		return fmt.Errorf("--workers must be at least 1, got %d", o.workers)
-	}
-	return nil
+	return scenarios.Check(scn)
 }
 
 func summarise(records [][]sim.YearRecord) [][]sim.YearMetrics {
@@ -157,25 +181,17 @@ func summarise(records [][]sim.YearRecord) [][]sim.YearMetrics {
 	return out
 }
 
-// writeRun writes the run's result files into dir, each atomically, and
-// the manifest last, listing them.
-func writeRun(dir string, records [][]sim.YearRecord, metrics [][]sim.YearMetrics, m *results.Manifest) error {
-	files := []struct {
-		name  string
-		write func(io.Writer) error
-	}{
+// runFiles are the files of a run's result folder.
+var runFiles = []string{"yearly.csv", "schools.csv", "summary.csv", "manifest.json"}
+
+// writeRun writes the run's result files into f, and the manifest last,
+// listing them; the caller commits f.
+func writeRun(f *results.Folder, records [][]sim.YearRecord, metrics [][]sim.YearMetrics, m *results.Manifest) error {
+	return writeFiles(f, []namedWrite{
 		{"yearly.csv", func(w io.Writer) error { return results.WriteYearly(w, metrics) }},
 		{"schools.csv", func(w io.Writer) error { return results.WriteSchools(w, records) }},
 		{"summary.csv", func(w io.Writer) error { return results.WriteSummary(w, metrics) }},
-	}
-	for _, f := range files {
-		if err := results.WriteFile(filepath.Join(dir, f.name), f.write); err != nil {
-			return err
-		}
-		m.Files = append(m.Files, f.name)
-	}
-	m.Files = append(m.Files, "manifest.json")
-	return results.WriteFile(filepath.Join(dir, "manifest.json"), m.Write)
+	}, m)
 }
 
 // newProgress returns a progress bar on stderr, shown only when stderr is a

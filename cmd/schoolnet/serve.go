@@ -28,7 +28,9 @@ files. Everything the page needs is inside this binary.
 It listens on 127.0.0.1 (this machine only) unless --addr says otherwise,
 and prints the address to open. Each run is checked against the limits
 below; at most --max-running runs simulate at once and the rest queue.
-A run whose page is closed is cancelled. See docs/TEACHING.md.`
+A run whose page is closed is cancelled. Requests that would start or
+stop a run are refused unless they come from the lab's own page (or
+from a script, which sends no Origin). See docs/TEACHING.md.`
 
 func cmdServe(args []string, stdout, stderr io.Writer) int {
 	fs := newFlagSet("serve", serveSynopsis, stdout, stderr)
@@ -42,6 +44,7 @@ func cmdServe(args []string, stdout, stderr io.Writer) int {
 	fs.IntVar(&o.MaxRunning, "max-running", def.MaxRunning, "runs simulated at once; later ones queue")
 	fs.IntVar(&o.MaxQueued, "max-queued", def.MaxQueued, "most runs waiting in the queue")
 	upload := fs.String("max-upload", kibString(def.MaxUpload), "largest scenario file accepted (bytes, or with KiB or MiB)")
+	fs.IntVar(&o.MaxParsing, "max-parsing", def.MaxParsing, "requests reading a scenario (uploads, checks, run requests) at once; more are refused as busy")
 	fs.IntVar(&o.Keep, "keep", def.Keep, "finished runs kept in memory for downloads and comparisons")
 	fs.IntVar(&o.Workers, "workers", def.Workers, "goroutines shared by the running simulations")
 	fs.DurationVar(&o.Grace, "grace", def.Grace, "how long a run waits for its closed page to come back before it is cancelled")
@@ -61,7 +64,7 @@ func cmdServe(args []string, stdout, stderr io.Writer) int {
 		name string
 		v    int
 	}{{"max-schools", o.MaxSchools}, {"max-students", o.MaxStudents}, {"max-reps", o.MaxReps}, {"max-years", o.MaxYears},
-		{"max-running", o.MaxRunning}, {"max-queued", o.MaxQueued}, {"keep", o.Keep}, {"workers", o.Workers}} {
+		{"max-running", o.MaxRunning}, {"max-queued", o.MaxQueued}, {"max-parsing", o.MaxParsing}, {"keep", o.Keep}, {"workers", o.Workers}} {
 		if f.v < 1 {
 			fmt.Fprintf(stderr, "schoolnet serve: --%s must be at least 1, got %d\n", f.name, f.v)
 			return exitUsage

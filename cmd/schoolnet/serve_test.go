@@ -20,6 +20,7 @@ func TestServeFlags(t *testing.T) {
 		err  string
 	}{
 		{[]string{"--max-reps", "0"}, exitUsage, "--max-reps must be at least 1"},
+		{[]string{"--max-parsing", "0"}, exitUsage, "--max-parsing must be at least 1"},
 		{[]string{"--max-upload", "lots"}, exitUsage, "--max-upload"},
 		{[]string{"--addr", "256.0.0.1:99999"}, exitUsage, "schoolnet serve:"},
 		{[]string{"extra"}, exitUsage, "takes no arguments"},
@@ -79,6 +80,18 @@ func TestServeLoopback(t *testing.T) {
 	res.Body.Close()
 	if res.StatusCode != http.StatusMisdirectedRequest {
 		t.Errorf("foreign Host: %d, want 421", res.StatusCode)
+	}
+	// A page of another origin cannot drive it.
+	req, _ = http.NewRequest("POST", url+"api/runs", strings.NewReader(`{"scenario": "baseline"}`))
+	req.Header.Set("Origin", "http://attacker.example")
+	req.Header.Set("Content-Type", "text/plain")
+	res, err = http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusForbidden {
+		t.Errorf("cross-origin POST: %d, want 403", res.StatusCode)
 	}
 	stop()
 	go io.Copy(io.Discard, pr)

@@ -3,21 +3,17 @@ package main
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"math"
 	"os"
-	"os/signal"
 	"path/filepath"
 	"runtime"
 	"slices"
 	"strconv"
 	"strings"
 	"sync/atomic"
-	"syscall"
 	"text/tabwriter"
 	"time"
 
@@ -72,11 +68,11 @@ func cmdSweep(args []string, stdout, stderr io.Writer) int {
 		return fail(exitUsage, fmt.Sprintf("name one scenario with a [sweep] table, got %d arguments", len(pos)))
 	}
 	k, n, err := parseShard(shard)
+	if err == nil {
+		err = checkFlags(flags)
+	}
 	if err != nil {
 		return fail(exitUsage, err)
-	}
-	if workers < 1 {
-		return fail(exitUsage, fmt.Sprintf("--workers must be at least 1, got %d", workers))
 	}
 	scn, err := scenarios.Load(pos[0])
 	if err != nil {
@@ -97,37 +93,53 @@ func cmdSweep(args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		return fail(exitFailure, err)
 	}
-	if old, ok, err := readSweepManifest(out); err != nil {
+	ctx, stop := interruptContext()
+	defer stop()
+	// NewFolder first: it cleans up after a sweep killed while writing out.
+	start, err := results.NewFolder(out, plan.names()...)
+	if err != nil {
+		return fail(exitUsage, err)
+	}
+	defer start.Abort()
+	old, ok, err := readSweepManifest(os.DirFS(out), out)
+	if err != nil {
 		return fail(exitUsage, err)
 	} else if ok && old.ScenarioHash != manifest.ScenarioHash {
 		return fail(exitUsage, fmt.Sprintf("%s holds the runs of another sweep (its manifest.json has scenario hash %.12s…, this sweep %.12s…); choose another --out or remove it",
 			out, old.ScenarioHash, manifest.ScenarioHash))
 	}
 
-	// The runs of this shard, less those already in the directory.
+	// The runs already in the directory, checked against its manifest.
+	found, bad, err := plan.readRuns(os.DirFS(out), out, old.SHA256)
+	if err != nil {
+		return fail(exitFailure, err)
+	}
+	for _, err := range bad {
+		fmt.Fprintf(stderr, "schoolnet sweep: %v; it will be run again\n", err)
+	}
 	var todo []int
-	mine, done := 0, 0
+	mine := 0
 	for i := range plan.runs() {
 		if i%n != k-1 {
 			continue
 		}
 		mine++
-		switch _, ok, err := plan.readRun(out, i); {
-		case err != nil:
-			fmt.Fprintf(stderr, "schoolnet sweep: %v; running it again\n", err)
-			todo = append(todo, i)
-		case ok:
-			done++
-		default:
+		if _, ok := found[i]; !ok {
 			todo = append(todo, i)
 		}
 	}
+	done := mine - len(todo)
 	manifest.Command, manifest.Workers, manifest.Start = "sweep", workers, time.Now().UTC()
 	if n > 1 {
 		manifest.Shard = fmt.Sprintf("%d/%d", k, n)
 	}
-	manifest.Files = []string{"runs/", "manifest.json"}
-	if err := results.WriteFile(filepath.Join(out, "manifest.json"), manifest.Write); err != nil {
+	// The directory as the sweep starts: the runs found and a manifest
+	// that says the sweep has not ended, until finishSweep replaces it.
+	manifest.Interrupted = true
+	if _, _, err := plan.stage(start, found, true, false, &manifest); err != nil {
+		return fail(exitFailure, err)
+	}
+	if err := start.Commit(); err != nil {
 		return fail(exitFailure, err)
 	}
 
@@ -138,60 +150,87 @@ func cmdSweep(args []string, stdout, stderr io.Writer) int {
 	}
 	fmt.Fprintf(stdout, "%d runs in %s: %d already in %s (skipped), %d to run on %d workers\n\n", mine, which, done, out, len(todo), workers)
 
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
 	bar := newProgress(int64(len(todo)*scn.Run.Years), "sweeping", stderr, quiet)
 	ran, err := plan.run(ctx, points, todo, out, workers, func() { bar.Add(1) })
 	bar.Finish()
+	interrupted := errors.Is(err, context.Canceled) && ran < len(todo)
+	if err != nil && !interrupted {
+		return runFailed(stderr, "schoolnet sweep", err, manifest.ScenarioHash)
+	}
+	if !interrupted {
+		fmt.Fprintf(stdout, "Ran %d runs in %s.\n", ran, time.Since(manifest.Start).Round(time.Millisecond))
+	}
+	manifest.Interrupted = interrupted
+	end, err := results.NewFolder(out, plan.names()...)
 	if err != nil {
-		if errors.Is(err, context.Canceled) {
-			return fail(exitFailure, fmt.Sprintf("interrupted; the %d runs that finished are kept in %s/runs (%d of the %d runs in %s are done); run the same command again to resume",
-				ran, out, done+ran, mine, which))
-		}
 		return fail(exitFailure, err)
 	}
-	fmt.Fprintf(stdout, "Ran %d runs in %s.\n", ran, time.Since(manifest.Start).Round(time.Millisecond))
-	status := finishSweep(out, plan, &manifest, stdout, stderr)
-	if status == exitIncomplete {
-		status = exitOK // a shard's part is done; the rest is another shard's
+	defer end.Abort()
+	status, missing := finishSweep(end, out, plan, nil, &manifest, stdout, stderr)
+	if interrupted {
+		return fail(exitFailure, fmt.Sprintf("interrupted; the %d runs that finished are kept in %s/runs (%d of the %d runs in %s are done; its manifest.json says interrupted); run the same command again to resume",
+			ran, out, done+ran, mine, which))
 	}
-	return status
+	if status != exitOK {
+		return status
+	}
+	if len(missing) > 0 { // a shard's part is done; the rest is another shard's
+		fmt.Fprintf(stdout, "%d of the %d runs of the sweep are not yet in %s (%s). Run the other shards and join their directories with `schoolnet merge OUT DIR...`, or run the sweep again without --shard into %s, to finish it.\n",
+			len(missing), plan.runs(), out, plan.list(missing), out)
+	}
+	return exitOK
 }
 
-// exitIncomplete is finishSweep's status when runs are missing; it is not
-// a process exit status.
-const exitIncomplete = -1
-
-// finishSweep assembles dir if every run is there and rewrites the
-// manifest listing what was written; otherwise it says what is missing
-// and returns exitIncomplete.
-func finishSweep(dir string, plan *sweepPlan, m *results.Manifest, stdout, stderr io.Writer) int {
-	runs, missing, files, err := plan.assemble(dir)
-	if err != nil {
+// finishSweep writes the sweep directory dir anew through f: the run
+// files found (nil: those in dir/runs, kept as hard links; otherwise
+// copies of their bytes) and, if every run is there, runs.csv, points.csv
+// and the charts, then the manifest m, listing them, and commits f. It
+// prints the sweep's table when it is complete and returns the runs
+// missing.
+func finishSweep(f *results.Folder, dir string, plan *sweepPlan, found map[int]runFile, m *results.Manifest, stdout, stderr io.Writer) (status int, missing []int) {
+	failed := func(err error) (int, []int) {
 		fmt.Fprintf(stderr, "schoolnet %s: %v\n", m.Command, err)
-		return exitFailure
+		return exitFailure, nil
+	}
+	link := found == nil
+	if link {
+		var bad []error
+		var err error
+		if found, bad, err = plan.readRuns(os.DirFS(dir), dir, nil); err != nil {
+			return failed(err)
+		} else if len(bad) > 0 {
+			return failed(bad[0])
+		}
 	}
 	m.End = time.Now().UTC()
-	m.Files = append(append([]string{"runs/"}, files...), "manifest.json")
-	if err := results.WriteFile(filepath.Join(dir, "manifest.json"), m.Write); err != nil {
-		fmt.Fprintf(stderr, "schoolnet %s: %v\n", m.Command, err)
-		return exitFailure
+	files, missing, err := plan.stage(f, found, link, true, m)
+	if err == nil {
+		err = f.Commit()
 	}
-	if len(missing) > 0 {
-		var names []string
-		for _, i := range missing[:min(len(missing), 5)] {
-			names = append(names, plan.name(i))
-		}
-		if len(missing) > 5 {
-			names = append(names, "…")
-		}
-		fmt.Fprintf(stdout, "%d of the %d runs of the sweep are not yet in %s (%s). Run the other shards and join their directories with `schoolnet merge OUT DIR...`, or run the sweep again without --shard into %s, to finish it.\n",
-			len(missing), plan.runs(), dir, strings.Join(names, ", "), dir)
-		return exitIncomplete
+	if err != nil {
+		return failed(err)
 	}
-	plan.print(stdout, runs)
-	fmt.Fprintf(stdout, "\nWrote %s in %s.\n", strings.Join(files, ", "), dir)
-	return exitOK
+	if len(missing) == 0 {
+		runs := make([]results.SweepRun, plan.runs())
+		for i, r := range found {
+			runs[i] = r.run
+		}
+		plan.print(stdout, runs)
+		fmt.Fprintf(stdout, "\nWrote %s in %s.\n", strings.Join(files, ", "), dir)
+	}
+	return exitOK, missing
+}
+
+// list names up to five of the runs missing.
+func (p *sweepPlan) list(missing []int) string {
+	var names []string
+	for _, i := range missing[:min(len(missing), 5)] {
+		names = append(names, p.name(i))
+	}
+	if len(missing) > 5 {
+		names = append(names, "…")
+	}
+	return strings.Join(names, ", ")
 }
 
 // parseShard reads --shard K/N; "" is 1/1.
@@ -245,18 +284,6 @@ func (p *sweepPlan) name(i int) string { return fmt.Sprintf("p%d-r%d.csv", i/p.r
 
 func (p *sweepPlan) file(dir string, i int) string { return filepath.Join(dir, "runs", p.name(i)) }
 
-// readRun reads run i's file in dir. ok is false when there is none; an
-// error says the file is there but is not run i of this sweep.
-func (p *sweepPlan) readRun(dir string, i int) (run results.SweepRun, ok bool, err error) {
-	data, err := os.ReadFile(p.file(dir, i))
-	if errors.Is(err, fs.ErrNotExist) {
-		return run, false, nil
-	} else if err != nil {
-		return run, false, err
-	}
-	return p.parseRun(p.file(dir, i), i, data)
-}
-
 func (p *sweepPlan) parseRun(path string, i int, data []byte) (results.SweepRun, bool, error) {
 	rows, err := results.ReadSweepRuns(bytes.NewReader(data), p.keys)
 	if err == nil && len(rows) != 1 {
@@ -288,7 +315,8 @@ func (p *sweepPlan) run(ctx context.Context, points []scenarios.SweepPoint, todo
 		if gctx.Err() != nil {
 			break
 		}
-		g.Go(func() error {
+		g.Go(func() (err error) {
+			defer sim.Recover(&err)
 			pt, rep := i/p.reps, i%p.reps
 			scn := points[pt].Scenario
 			cfg := scn.Config(perRun)
@@ -321,54 +349,6 @@ func (p *sweepPlan) run(ctx context.Context, points []scenarios.SweepPoint, todo
 		err = ctx.Err() // cancelled before every run had started
 	}
 	return int(ran.Load()), err
-}
-
-// assemble reads every run file of the sweep in dir. If all are there it
-// writes runs.csv, points.csv and the charts and returns the runs and the
-// files written; otherwise it returns the runs missing.
-func (p *sweepPlan) assemble(dir string) (runs []results.SweepRun, missing []int, files []string, err error) {
-	for i := range p.runs() {
-		r, ok, err := p.readRun(dir, i)
-		if err != nil {
-			return nil, nil, nil, err
-		}
-		if !ok {
-			missing = append(missing, i)
-			continue
-		}
-		runs = append(runs, r)
-	}
-	if len(missing) > 0 {
-		return runs, missing, nil, nil
-	}
-	for i := range runs {
-		if i%p.reps > 0 && !slices.Equal(runs[i].Params, runs[i-1].Params) {
-			return nil, nil, nil, fmt.Errorf("%s and %s set different values for point %d", p.name(i-1), p.name(i), runs[i].Point)
-		}
-	}
-	out := []struct {
-		name  string
-		write func(io.Writer) error
-	}{
-		{"runs.csv", func(w io.Writer) error { return results.WriteSweepRuns(w, p.keys, runs) }},
-		{"points.csv", func(w io.Writer) error { return results.WriteSweepPoints(w, p.keys, runs) }},
-	}
-	for k, key := range p.keys {
-		chart := &results.SweepChart{Key: key, Param: k, Outcome: p.outcome, Runs: runs}
-		for _, format := range []string{"png", "svg"} {
-			out = append(out, struct {
-				name  string
-				write func(io.Writer) error
-			}{"sweep-" + fileSafe(key) + "." + format, func(w io.Writer) error { return chart.Write(w, format) }})
-		}
-	}
-	for _, f := range out {
-		if err := results.WriteFile(filepath.Join(dir, f.name), f.write); err != nil {
-			return nil, nil, nil, err
-		}
-		files = append(files, f.name)
-	}
-	return runs, nil, files, nil
 }
 
 // print prints each point's values and the sweep outcome's mean with its
@@ -415,49 +395,4 @@ func fileSafe(key string) string {
 		}
 		return '_'
 	}, key)
-}
-
-// sweepManifest is the part of a result directory's manifest.json that
-// resuming and merging read.
-type sweepManifest struct {
-	Scenario     json.RawMessage `json:"scenario"`
-	ScenarioHash string          `json:"scenario_hash"`
-	Seed         int64           `json:"seed"`
-	Command      string          `json:"command"`
-	Commit       string          `json:"commit"`
-	Modified     bool            `json:"commit_modified"`
-	Shard        string          `json:"shard"`
-}
-
-// readSweepManifest reads dir/manifest.json; ok is false if there is none.
-func readSweepManifest(dir string) (m sweepManifest, ok bool, err error) {
-	path := filepath.Join(dir, "manifest.json")
-	data, err := os.ReadFile(path)
-	if errors.Is(err, fs.ErrNotExist) {
-		return m, false, nil
-	} else if err != nil {
-		return m, false, err
-	}
-	if err := json.Unmarshal(data, &m); err != nil {
-		return m, false, fmt.Errorf("%s: %w", path, err)
-	}
-	if m.ScenarioHash == "" {
-		return m, false, fmt.Errorf("%s has no scenario_hash", path)
-	}
-	return m, true, nil
-}
-
-// plan reads the sweep's plan from the manifest's resolved scenario.
-func (m *sweepManifest) plan(path string) (*sweepPlan, error) {
-	var scn struct {
-		Sweep scenarios.SweepSpec
-	}
-	if err := json.Unmarshal(m.Scenario, &scn); err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
-	}
-	sw := &scn.Sweep
-	if !sw.Defined() || len(sw.Params) == 0 || sw.Replications < 1 || sw.NumPoints() < 1 {
-		return nil, fmt.Errorf("%s is not the manifest of a sweep: its scenario has no [sweep] table", path)
-	}
-	return &sweepPlan{keys: sw.Keys(), method: sw.Method, points: sw.NumPoints(), reps: sw.Replications, outcome: sw.Outcome}, nil
 }

@@ -139,7 +139,8 @@ func Run(ctx context.Context, scn *scenarios.Scenario, opt Options) (*Result, er
 	g, ctx := errgroup.WithContext(ctx)
 	g.SetLimit(side)
 	for rep := range reps {
-		g.Go(func() error {
+		g.Go(func() (err error) {
+			defer sim.Recover(&err) // an estimator's panic fails the run alone
 			w := &replication{study: &st, opt: &opt, rep: rep}
 			cfg := func(s *scenarios.Scenario, policies bool) sim.Config {
 				c := s.Config(per)

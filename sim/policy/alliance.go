@@ -2,11 +2,11 @@ package policy
 
 import (
 	"cmp"
-	"math"
 	"slices"
 
 	"schoolnet/sim"
 	"schoolnet/sim/fmath"
+	"schoolnet/sim/ranges"
 )
 
 // AllianceSpec is a [[policy]] of kind "curriculum-alliance": the selected
@@ -96,45 +96,25 @@ func init() {
 }
 
 // Validate checks the alliance keys.
-func (s *AllianceSpec) Validate() error {
-	unit := func(key string, x float64) error {
-		if !(x >= 0 && x <= 1) {
-			return fieldErr(key, "must be in [0,1], got %g", x)
-		}
-		return nil
-	}
-	nonNeg := func(key string, x float64) error {
-		if !(x >= 0) || math.IsInf(x, 0) {
-			return fieldErr(key, "must be a non-negative number, got %g", x)
-		}
-		return nil
-	}
-	switch {
-	case s.MembersPerAlliance < 2:
-		return fieldErr("members_per_alliance", "must be at least 2, got %d", s.MembersPerAlliance)
-	case !(s.TravelScaleKm > 0) || math.IsInf(s.TravelScaleKm, 0):
-		return fieldErr("travel_scale_km", "must be a positive distance in km, got %g", s.TravelScaleKm)
-	case !(s.CourseHours >= 0) || math.IsInf(s.CourseHours, 0):
-		return fieldErr("course_hours", "must be a non-negative number of hours, got %g", s.CourseHours)
-	case s.ReviewYears < 1:
-		return fieldErr("review_years", "must be at least 1, got %d", s.ReviewYears)
-	}
-	for _, err := range []error{
-		unit("initial_contribution", s.InitialContribution),
-		unit("reciprocity", s.Reciprocity),
-		unit("free_riding", s.FreeRiding),
-		nonNeg("sharing_scale", s.SharingScale),
-		unit("no_credit_uptake", s.NoCreditUptake),
-		nonNeg("trips_per_student", s.TripsPerStudent),
-		unit("min_contribution", s.MinContribution),
-		unit("review_boost", s.ReviewBoost),
-	} {
-		if err != nil {
-			return err
-		}
-	}
-	return nil
-}
+func (s *AllianceSpec) Validate() error { return nil }
+
+// Ranges returns the allowed range of each numeric key.
+func (s *AllianceSpec) Ranges() ranges.Table { return allianceRanges }
+
+var allianceRanges = withCommon(
+	ranges.Range{Key: "members_per_alliance", Min: 2, Max: 100, Unit: "schools"},
+	ranges.Range{Key: "initial_contribution", Min: 0, Max: 1, Unit: "share of courses"},
+	ranges.Range{Key: "reciprocity", Min: 0, Max: 1, Unit: "share of gap per year"},
+	ranges.Range{Key: "free_riding", Min: 0, Max: 1, Unit: "per year"},
+	ranges.Range{Key: "sharing_scale", Min: 0, Max: 10, Unit: "courses index per opened partner"},
+	ranges.Range{Key: "travel_scale_km", Min: 0.1, Max: 1000, Unit: "km"},
+	ranges.Range{Key: "no_credit_uptake", Min: 0, Max: 1, Unit: "factor"},
+	ranges.Range{Key: "course_hours", Min: 0, Max: 40, Unit: "hours per teacher per week"},
+	ranges.Range{Key: "trips_per_student", Min: 0, Max: 10, Unit: "round trips per student per week"},
+	ranges.Range{Key: "review_years", Min: 1, Max: 100, Unit: "years"},
+	ranges.Range{Key: "min_contribution", Min: 0, Max: 1, Unit: "share of courses"},
+	ranges.Range{Key: "review_boost", Min: 0, Max: 1, Unit: "share of courses"},
+)
 
 // Exclusive: a school is in one pair, group or alliance at a time.
 func (s *AllianceSpec) Exclusive() string { return ExclusiveMembership }

@@ -237,7 +237,7 @@ func TestAllianceValidate(t *testing.T) {
 	} {
 		a := spec(t, "curriculum-alliance").(*AllianceSpec)
 		tt.set(a)
-		err := a.Validate()
+		err := check(a)
 		var fe *FieldError
 		switch {
 		case tt.key == "" && err != nil:

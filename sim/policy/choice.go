@@ -9,6 +9,7 @@ import (
 	"schoolnet/agents"
 	"schoolnet/sim"
 	"schoolnet/sim/fmath"
+	"schoolnet/sim/ranges"
 )
 
 // Residence (hukou) rules of school choice: which schools a migrant child
@@ -93,23 +94,24 @@ func init() {
 
 // Validate checks the school-choice keys.
 func (s *ChoiceSpec) Validate() error {
-	finite := func(x float64) bool { return !math.IsInf(x, 0) && !math.IsNaN(x) }
 	switch {
-	case s.ReputationWeight < 0 || !finite(s.ReputationWeight):
-		return fieldErr("reputation_weight", "must be a non-negative utility per SD, got %g", s.ReputationWeight)
-	case s.DistanceWeight < 0 || !finite(s.DistanceWeight):
-		return fieldErr("distance_weight", "must be a non-negative utility per km, got %g", s.DistanceWeight)
 	case !slices.Contains(hukouRules, s.Hukou):
 		return fieldErr("hukou", "unknown rule %q; one of %v", s.Hukou, hukouRules)
 	case !slices.Contains(admissions, s.Admission):
 		return fieldErr("admission", "unknown admission %q; one of %v", s.Admission, admissions)
-	case s.ResidenceSD < 0 || !finite(s.ResidenceSD):
-		return fieldErr("residence_sd", "must be a non-negative distance in km, got %g", s.ResidenceSD)
-	case s.CommuteSpeed <= 0 || !finite(s.CommuteSpeed):
-		return fieldErr("commute_speed", "must be a positive speed in km/h, got %g", s.CommuteSpeed)
 	}
 	return nil
 }
+
+// Ranges returns the allowed range of each numeric key.
+func (s *ChoiceSpec) Ranges() ranges.Table { return choiceRanges }
+
+var choiceRanges = withCommon(
+	ranges.Range{Key: "reputation_weight", Min: 0, Max: 20, Unit: "utility per SD"},
+	ranges.Range{Key: "distance_weight", Min: 0, Max: 20, Unit: "utility per km"},
+	ranges.Range{Key: "residence_sd", Min: 0, Max: 100, Unit: "km"},
+	ranges.Range{Key: "commute_speed", Min: 1, Max: 200, Unit: "km/h"},
+)
 
 // Exclusive: a school takes part in one school-choice regime at a time.
 func (s *ChoiceSpec) Exclusive() string { return ExclusiveChoice }

@@ -16,7 +16,7 @@ func choiceSpec(t *testing.T, edit func(c *ChoiceSpec)) *ChoiceSpec {
 	if edit != nil {
 		edit(c)
 	}
-	if err := c.Validate(); err != nil {
+	if err := check(c); err != nil {
 		t.Fatal(err)
 	}
 	return c
@@ -367,12 +367,12 @@ func TestChoiceValidate(t *testing.T) {
 		c := spec(t, "school-choice").(*ChoiceSpec)
 		tt.edit(c)
 		var fe *FieldError
-		if err := c.Validate(); !errors.As(err, &fe) || fe.Key != tt.key {
+		if err := check(c); !errors.As(err, &fe) || fe.Key != tt.key {
 			t.Errorf("%s: got error %v, want one on key %s", tt.key, err, tt.key)
 		}
 	}
-	if c := spec(t, "school-choice"); c.Validate() != nil || c.Exclusive() != ExclusiveChoice {
-		t.Errorf("default spec: Validate %v, Exclusive %q", c.Validate(), c.Exclusive())
+	if c := spec(t, "school-choice"); check(c) != nil || c.Exclusive() != ExclusiveChoice {
+		t.Errorf("default spec: Validate %v, Exclusive %q", check(c), c.Exclusive())
 	}
 }
 

@@ -1,11 +1,11 @@
 package policy
 
 import (
-	"math"
 	"slices"
 
 	"schoolnet/agents"
 	"schoolnet/sim"
+	"schoolnet/sim/ranges"
 )
 
 // Connectivity modes of double-teacher lessons.
@@ -79,7 +79,6 @@ func init() {
 
 // Validate checks the double-teacher keys.
 func (s *DoubleTeacherSpec) Validate() error {
-	finite := func(x float64) bool { return !math.IsNaN(x) && !math.IsInf(x, 0) }
 	if len(s.Subjects) == 0 {
 		return fieldErr("subjects", "must name at least one subject")
 	}
@@ -91,24 +90,23 @@ func (s *DoubleTeacherSpec) Validate() error {
 			return fieldErr("subjects", "subject %q is listed twice", name)
 		}
 	}
-	switch {
-	case !(s.RemoteShare >= 0 && s.RemoteShare <= 1):
-		return fieldErr("remote_share", "must be in [0,1], got %g", s.RemoteShare)
-	case !finite(s.ExpertEffectiveness):
-		return fieldErr("expert_effectiveness", "must be a finite number, got %g", s.ExpertEffectiveness)
-	case !slices.Contains(connectivities, s.Connectivity):
+	if !slices.Contains(connectivities, s.Connectivity) {
 		return fieldErr("connectivity", "unknown connectivity %q; one of %v", s.Connectivity, connectivities)
-	case !(s.UpgradeCost >= 0) || !finite(s.UpgradeCost):
-		return fieldErr("upgrade_cost", "must be a non-negative amount of RMB, got %g", s.UpgradeCost)
-	case !(s.Uptake >= 0 && s.Uptake <= 1):
-		return fieldErr("uptake", "must be in [0,1], got %g", s.Uptake)
-	case !(s.LicenceCost >= 0) || !finite(s.LicenceCost):
-		return fieldErr("licence_cost", "must be a non-negative amount of RMB, got %g", s.LicenceCost)
-	case !(s.CoordinationHours >= 0) || !finite(s.CoordinationHours):
-		return fieldErr("coordination_hours", "must be a non-negative number of hours, got %g", s.CoordinationHours)
 	}
 	return nil
 }
+
+// Ranges returns the allowed range of each numeric key.
+func (s *DoubleTeacherSpec) Ranges() ranges.Table { return doubleTeacherRanges }
+
+var doubleTeacherRanges = withCommon(
+	ranges.Range{Key: "remote_share", Min: 0, Max: 1, Unit: "share of lessons"},
+	ranges.Range{Key: "expert_effectiveness", Min: -1, Max: 1, Unit: "SD/year (teacher effectiveness)"},
+	ranges.Range{Key: "upgrade_cost", Min: 0, Max: 1e7, Unit: "RMB per class"},
+	ranges.Range{Key: "uptake", Min: 0, Max: 1, Unit: "share of connected lessons"},
+	ranges.Range{Key: "licence_cost", Min: 0, Max: 1e7, Unit: "RMB per class per year"},
+	ranges.Range{Key: "coordination_hours", Min: 0, Max: 40, Unit: "hours per class and subject per week"},
+)
 
 // subjectNamed returns the subject of that name.
 func subjectNamed(name string) (agents.Subject, bool) {

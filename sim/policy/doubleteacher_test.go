@@ -202,7 +202,7 @@ func TestDoubleTeacherValidate(t *testing.T) {
 	} {
 		d := spec(t, "double-teacher").(*DoubleTeacherSpec)
 		tt.set(d)
-		err := d.Validate()
+		err := check(d)
 		var fe *FieldError
 		switch {
 		case tt.key == "" && err != nil:

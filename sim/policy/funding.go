@@ -7,6 +7,7 @@ import (
 
 	"schoolnet/sim"
 	"schoolnet/sim/fmath"
+	"schoolnet/sim/ranges"
 )
 
 // Allocation rules of funding.
@@ -56,19 +57,25 @@ func init() {
 // Validate checks the funding keys.
 func (s *FundingSpec) Validate() error {
 	switch {
-	case s.PerSchool < 0 || math.IsInf(s.PerSchool, 0) || math.IsNaN(s.PerSchool):
-		return fieldErr("per_school", "must be a non-negative amount of RMB, got %g", s.PerSchool)
 	case !slices.Contains(allocations, s.Allocation):
 		return fieldErr("allocation", "unknown allocation %q; one of %v", s.Allocation, allocations)
-	case s.Facilities < 0 || s.Courses < 0 || s.Training < 0:
-		return fieldErr("facilities", "shares must not be negative")
 	case math.Abs(s.Facilities+s.Courses+s.Training-1) > 1e-9:
 		return fieldErr("facilities", "facilities + courses + training must be 1, got %g", s.Facilities+s.Courses+s.Training)
-	case s.TrainingCost <= 0:
-		return fieldErr("training_cost", "must be positive, got %g", s.TrainingCost)
 	}
 	return nil
 }
+
+// Ranges returns the allowed range of each numeric key. A billion RMB per
+// school is more than any school's budget over any policy's life.
+func (s *FundingSpec) Ranges() ranges.Table { return fundingRanges }
+
+var fundingRanges = withCommon(
+	ranges.Range{Key: "per_school", Min: 0, Max: 1e9, Unit: "RMB per school"},
+	ranges.Range{Key: "facilities", Min: 0, Max: 1, Unit: "share of the money"},
+	ranges.Range{Key: "courses", Min: 0, Max: 1, Unit: "share of the money"},
+	ranges.Range{Key: "training", Min: 0, Max: 1, Unit: "share of the money"},
+	ranges.Range{Key: "training_cost", Min: 1000, Max: 1e8, Unit: "RMB per teacher-year"},
+)
 
 // Exclusive: funding stacks with every other policy.
 func (s *FundingSpec) Exclusive() string { return "" }

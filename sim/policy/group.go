@@ -8,6 +8,7 @@ import (
 	"schoolnet/agents"
 	"schoolnet/sim"
 	"schoolnet/sim/fmath"
+	"schoolnet/sim/ranges"
 )
 
 // Structures of an education group.
@@ -113,49 +114,34 @@ func init() {
 
 // Validate checks the education-group keys.
 func (s *GroupSpec) Validate() error {
-	unit := func(key string, x float64) error {
-		if !(x >= 0 && x <= 1) {
-			return fieldErr(key, "must be in [0,1], got %g", x)
-		}
-		return nil
-	}
 	if !slices.Contains(structures, s.Structure) {
 		return fieldErr("structure", "unknown structure %q; one of %v", s.Structure, structures)
 	}
-	if s.MembersPerGroup < 1 {
-		return fieldErr("members_per_group", "must be at least 1, got %d", s.MembersPerGroup)
-	}
-	for _, k := range []struct {
-		key string
-		x   float64
-	}{
-		{"joint_activities", s.JointActivities}, {"collaboration", s.Collaboration},
-		{"staff_exchange", s.StaffExchange}, {"mentoring_loose", s.MentoringLoose},
-		{"mentoring_tight", s.MentoringTight}, {"shared_leadership", s.SharedLeadership},
-		{"initial_trust", s.InitialTrust}, {"exit_trust", s.ExitTrust}, {"coordination", s.Coordination},
-	} {
-		if err := unit(k.key, k.x); err != nil {
-			return err
-		}
-	}
-	switch {
-	case !finiteNonNeg(s.TrustSD):
-		return fieldErr("trust_sd", "must be a non-negative SD, got %g", s.TrustSD)
-	case !finiteNonNeg(s.TrustGrowth):
-		return fieldErr("trust_growth", "must be a non-negative rate per year, got %g", s.TrustGrowth)
-	case !finiteNonNeg(s.TrustDecay):
-		return fieldErr("trust_decay", "must be a non-negative rate per year, got %g", s.TrustDecay)
-	case !finiteNonNeg(s.MeetingHours):
-		return fieldErr("meeting_hours", "must be non-negative hours, got %g", s.MeetingHours)
-	case !(s.TravelSpeed > 0) || math.IsInf(s.TravelSpeed, 0):
-		return fieldErr("travel_speed_kmh", "must be a positive speed, got %g", s.TravelSpeed)
-	case !(s.CommuteDays >= 0 && s.CommuteDays <= 7):
-		return fieldErr("commute_days", "must be in [0,7], got %g", s.CommuteDays)
-	case !finiteNonNeg(s.GovernanceCost):
-		return fieldErr("governance_cost", "must be a non-negative amount of RMB, got %g", s.GovernanceCost)
-	}
 	return nil
 }
+
+// Ranges returns the allowed range of each numeric key.
+func (s *GroupSpec) Ranges() ranges.Table { return groupRanges }
+
+var groupRanges = withCommon(
+	ranges.Range{Key: "members_per_group", Min: 1, Max: 100, Unit: "schools"},
+	ranges.Range{Key: "joint_activities", Min: 0, Max: 1, Unit: "intensity per unit trust"},
+	ranges.Range{Key: "collaboration", Min: 0, Max: 1, Unit: "share of teachers"},
+	ranges.Range{Key: "staff_exchange", Min: 0, Max: 1, Unit: "share of teachers per year"},
+	ranges.Range{Key: "mentoring_loose", Min: 0, Max: 1, Unit: "intensity per unit trust"},
+	ranges.Range{Key: "mentoring_tight", Min: 0, Max: 1, Unit: "intensity per unit trust"},
+	ranges.Range{Key: "shared_leadership", Min: 0, Max: 1, Unit: "weight per unit trust"},
+	ranges.Range{Key: "initial_trust", Min: 0, Max: 1, Unit: "index 0–1"},
+	ranges.Range{Key: "trust_sd", Min: 0, Max: 1, Unit: "index 0–1"},
+	ranges.Range{Key: "trust_growth", Min: 0, Max: 52, Unit: "per year"},
+	ranges.Range{Key: "trust_decay", Min: 0, Max: 52, Unit: "per year"},
+	ranges.Range{Key: "exit_trust", Min: 0, Max: 1, Unit: "index 0–1"},
+	ranges.Range{Key: "coordination", Min: 0, Max: 1, Unit: "index 0–1"},
+	ranges.Range{Key: "meeting_hours", Min: 0, Max: 40, Unit: "hours per tie per week"},
+	ranges.Range{Key: "travel_speed_kmh", Min: 1, Max: 200, Unit: "km/h"},
+	ranges.Range{Key: "commute_days", Min: 0, Max: 7, Unit: "days a week"},
+	ranges.Range{Key: "governance_cost", Min: 0, Max: 1e9, Unit: "RMB per member per year"},
+)
 
 // Exclusive: a school is in at most one pair, group or alliance.
 func (s *GroupSpec) Exclusive() string { return ExclusiveMembership }

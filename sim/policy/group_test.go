@@ -260,11 +260,11 @@ func TestGroupValidate(t *testing.T) {
 		{"governance_cost", func(s *GroupSpec) { s.GovernanceCost = math.Inf(1) }},
 	} {
 		s := spec(t, "education-group").(*GroupSpec)
-		if err := s.Validate(); err != nil {
+		if err := check(s); err != nil {
 			t.Fatalf("defaults: %v", err)
 		}
 		tt.set(s)
-		err := s.Validate()
+		err := check(s)
 		if fe, ok := err.(*FieldError); !ok || fe.Key != tt.key {
 			t.Errorf("bad %s: got %v, want a FieldError on %s", tt.key, err, tt.key)
 		}

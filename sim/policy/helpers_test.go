@@ -76,3 +76,7 @@ func treated(rec sim.YearRecord, index int) map[int32]bool {
 	}
 	return out
 }
+
+// check validates a spec whole, as a scenario would, for a run of 6 years
+// of 100 schools in 4 districts.
+func check(s Spec) error { return Check(s, 6, 100, 4) }

@@ -6,6 +6,7 @@ import (
 
 	"schoolnet/agents"
 	"schoolnet/sim"
+	"schoolnet/sim/ranges"
 )
 
 // Partner rules of pairing: how a target finds its partner.
@@ -134,33 +135,29 @@ func (s *PairingSpec) Validate() error {
 	switch {
 	case !slices.Contains(partnerRules, s.PartnerRule):
 		return fieldErr("partner_rule", "unknown rule %q; one of %v", s.PartnerRule, partnerRules)
-	case s.MaxPartners < 1:
-		return fieldErr("max_partners", "must be at least 1, got %d", s.MaxPartners)
 	case !slices.Contains(mentorSources, s.Mentoring):
 		return fieldErr("mentoring", "unknown mentoring %q; one of %v", s.Mentoring, mentorSources)
-	case !in01(s.MentoringIntensity):
-		return fieldErr("mentoring_intensity", "must be in [0,1], got %g", s.MentoringIntensity)
-	case !in01(s.ExpertLeadership):
-		return fieldErr("expert_leadership", "must be in [0,1], got %g", s.ExpertLeadership)
-	case s.TeacherTies < 0 || s.TeacherTies > agents.TeacherTies:
-		return fieldErr("teacher_ties", "must be in [0,%d], got %d", agents.TeacherTies, s.TeacherTies)
-	case !in01(s.JointActivities):
-		return fieldErr("joint_activities", "must be in [0,1], got %g", s.JointActivities)
-	case !(s.MeetingHours >= 0) || !finite(s.MeetingHours):
-		return fieldErr("meeting_hours", "must be a non-negative number of hours, got %g", s.MeetingHours)
-	case !(s.TravelSpeed > 0) || !finite(s.TravelSpeed):
-		return fieldErr("travel_speed_kmh", "must be a positive speed, got %g", s.TravelSpeed)
-	case s.Travellers < 0:
-		return fieldErr("travellers", "must not be negative, got %d", s.Travellers)
 	case !slices.Contains(focuses, s.Focus):
 		return fieldErr("focus", "unknown focus %q; one of %v", s.Focus, focuses)
-	case !in01(s.InitialTrust):
-		return fieldErr("initial_trust", "must be in [0,1], got %g", s.InitialTrust)
-	case !(s.TrustGrowth >= 0) || !finite(s.TrustGrowth):
-		return fieldErr("trust_growth", "must be a non-negative rate per year, got %g", s.TrustGrowth)
 	}
 	return nil
 }
+
+// Ranges returns the allowed range of each numeric key.
+func (s *PairingSpec) Ranges() ranges.Table { return pairingRanges }
+
+var pairingRanges = withCommon(
+	ranges.Range{Key: "max_partners", Min: 1, Max: 100, Unit: "targets per partner"},
+	ranges.Range{Key: "mentoring_intensity", Min: 0, Max: 1, Unit: "intensity"},
+	ranges.Range{Key: "expert_leadership", Min: 0, Max: 1, Unit: "index 0–1"},
+	ranges.Range{Key: "teacher_ties", Min: 0, Max: agents.TeacherTies, Unit: "ties per teacher"},
+	ranges.Range{Key: "joint_activities", Min: 0, Max: 1, Unit: "intensity"},
+	ranges.Range{Key: "meeting_hours", Min: 0, Max: 40, Unit: "hours per teacher per week"},
+	ranges.Range{Key: "travel_speed_kmh", Min: 1, Max: 200, Unit: "km/h"},
+	ranges.Range{Key: "travellers", Min: 0, Max: 1000, Unit: "staff"},
+	ranges.Range{Key: "initial_trust", Min: 0, Max: 1, Unit: "index 0–1"},
+	ranges.Range{Key: "trust_growth", Min: 0, Max: 52, Unit: "per year"},
+)
 
 // Exclusive: a school is in at most one pair, group or alliance at a time.
 func (s *PairingSpec) Exclusive() string { return ExclusiveMembership }

@@ -19,7 +19,7 @@ func pairingSpec(t *testing.T, edit func(p *PairingSpec)) *PairingSpec {
 	if edit != nil {
 		edit(p)
 	}
-	if err := p.Validate(); err != nil {
+	if err := check(p); err != nil {
 		t.Fatal(err)
 	}
 	return p
@@ -416,12 +416,12 @@ func TestPairingValidate(t *testing.T) {
 		{"trust_growth", func(p *PairingSpec) { p.TrustGrowth = -0.5 }},
 	} {
 		p := spec(t, "pairing").(*PairingSpec)
-		if err := p.Validate(); err != nil {
+		if err := check(p); err != nil {
 			t.Fatalf("defaults: %v", err)
 		}
 		tt.edit(p)
 		var fe *FieldError
-		if err := p.Validate(); !errors.As(err, &fe) || fe.Key != tt.key {
+		if err := check(p); !errors.As(err, &fe) || fe.Key != tt.key {
 			t.Errorf("%s: got %v, want a FieldError for %s", tt.key, err, tt.key)
 		}
 	}

@@ -8,6 +8,7 @@ import (
 	"schoolnet/agents"
 	"schoolnet/sim"
 	"schoolnet/sim/fmath"
+	"schoolnet/sim/ranges"
 )
 
 // Common are the keys every [[policy]] table has.
@@ -98,8 +99,41 @@ func fieldErr(key, format string, args ...any) error {
 	return &FieldError{Key: key, Err: fmt.Sprintf(format, args...)}
 }
 
+// MaxYears is the most simulated years a run has (scenarios' run.years):
+// a policy's start and end lie in it.
+const MaxYears = 100
+
+// commonRanges are the allowed ranges of the keys every policy has; a
+// policy's start and end are further checked against the run's years.
+var commonRanges = ranges.Table{
+	{Key: "start", Min: 1, Max: MaxYears, Unit: "year"},
+	{Key: "end", Min: 0, Max: MaxYears, Unit: "year (0: the end of the run)"},
+	{Key: "select.share", Min: 0, Max: 1, Unit: "share of eligible schools"},
+	{Key: "select.strength", Min: 0, Max: 20, Unit: "logit weight of motivation"},
+}
+
+// withCommon returns the common ranges followed by a kind's own.
+func withCommon(own ...ranges.Range) ranges.Table {
+	return append(slices.Clone(commonRanges), own...)
+}
+
+// Check validates a policy for a run of years years with schools schools
+// in districts districts: every number in its range (Spec.Ranges), the
+// common keys against the run, then the kind's own rules (Spec.Validate).
+// Errors are *FieldError.
+func Check(s Spec, years, schools, districts int) error {
+	if err := s.Ranges().Check(s); err != nil {
+		re := err.(*ranges.Error)
+		return &FieldError{Key: re.Key, Err: re.Reason()}
+	}
+	if err := s.Base().Validate(years, schools, districts); err != nil {
+		return err
+	}
+	return s.Validate()
+}
+
 // Validate checks the common keys against a run of years years with
-// schools schools in districts districts.
+// schools schools in districts districts; Check has checked their ranges.
 func (c *Common) Validate(years, schools, districts int) error {
 	switch {
 	case c.Start < 1 || c.Start > years:
@@ -113,12 +147,6 @@ func (c *Common) Validate(years, schools, districts int) error {
 	}
 	if _, _, ok := parseTier(s.Tier); !ok {
 		return fieldErr("select.tier", "unknown tier %q; one of strong, average, weak, any", s.Tier)
-	}
-	if s.Share < 0 || s.Share > 1 {
-		return fieldErr("select.share", "must be in [0,1], got %g", s.Share)
-	}
-	if s.Strength < 0 {
-		return fieldErr("select.strength", "must not be negative, got %g", s.Strength)
 	}
 	for _, d := range s.Districts {
 		if d < 0 || d >= districts {
@@ -208,8 +236,13 @@ func logit(p float64) float64 { return fmath.Log(p / (1 - p)) }
 type Spec interface {
 	// Base returns the common keys.
 	Base() *Common
-	// Validate checks the policy's own keys; errors are *FieldError.
+	// Validate checks the policy's own keys beyond their ranges (names
+	// of rules, shares that must sum to 1); errors are *FieldError. Use
+	// [Check] to validate a policy whole.
 	Validate() error
+	// Ranges returns the allowed range of every numeric key, the common
+	// keys included.
+	Ranges() ranges.Table
 	// Exclusive names the class of policies that cannot treat the same
 	// schools in the same years (ExclusiveMembership, ...), or "" if the
 	// policy stacks with others.

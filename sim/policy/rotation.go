@@ -7,6 +7,7 @@ import (
 
 	"schoolnet/agents"
 	"schoolnet/sim"
+	"schoolnet/sim/ranges"
 )
 
 // Whom a rotation moves.
@@ -108,19 +109,20 @@ func (s *RotationSpec) Validate() error {
 		return fieldErr("direction", "unknown direction %q; one of %v", s.Direction, directions)
 	case !slices.Contains(sourceRules, s.SourceRule):
 		return fieldErr("source_rule", "unknown rule %q; one of %v", s.SourceRule, sourceRules)
-	case !(s.Share >= 0 && s.Share <= 1):
-		return fieldErr("share", "must be in [0,1], got %g", s.Share)
-	case s.PostingYears < 1:
-		return fieldErr("posting_years", "must be at least 1, got %d", s.PostingYears)
-	case !finiteNonNeg(s.Allowance):
-		return fieldErr("allowance", "must be a non-negative amount of RMB, got %g", s.Allowance)
-	case !(s.TravelSpeed > 0) || math.IsInf(s.TravelSpeed, 0):
-		return fieldErr("travel_speed_kmh", "must be a positive speed, got %g", s.TravelSpeed)
-	case !(s.CommuteDays >= 0 && s.CommuteDays <= 7):
-		return fieldErr("commute_days", "must be in [0,7], got %g", s.CommuteDays)
 	}
 	return nil
 }
+
+// Ranges returns the allowed range of each numeric key.
+func (s *RotationSpec) Ranges() ranges.Table { return rotationRanges }
+
+var rotationRanges = withCommon(
+	ranges.Range{Key: "share", Min: 0, Max: 1, Unit: "share of teachers per year"},
+	ranges.Range{Key: "posting_years", Min: 1, Max: 100, Unit: "years"},
+	ranges.Range{Key: "allowance", Min: 0, Max: 1e7, Unit: "RMB per person per year"},
+	ranges.Range{Key: "travel_speed_kmh", Min: 1, Max: 200, Unit: "km/h"},
+	ranges.Range{Key: "commute_days", Min: 0, Max: 7, Unit: "days a week"},
+)
 
 // Exclusive: two rotation schemes cannot post staff to the same schools.
 func (s *RotationSpec) Exclusive() string { return ExclusiveRotation }

@@ -385,11 +385,11 @@ func TestRotationValidate(t *testing.T) {
 		{"commute_days", func(s *RotationSpec) { s.CommuteDays = 8 }},
 	} {
 		s := spec(t, "rotation").(*RotationSpec)
-		if err := s.Validate(); err != nil {
+		if err := check(s); err != nil {
 			t.Fatalf("defaults: %v", err)
 		}
 		tt.set(s)
-		err := s.Validate()
+		err := check(s)
 		if fe, ok := err.(*FieldError); !ok || fe.Key != tt.key {
 			t.Errorf("bad %s: got %v, want a FieldError on %s", tt.key, err, tt.key)
 		}

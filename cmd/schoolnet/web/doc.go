@@ -29,10 +29,25 @@
 // (crypto/rand): there is no list of runs, so a request can read only the
 // results of runs whose IDs it was given, which in practice means the runs
 // its own page started. Uploaded scenarios are parsed with
-// scenarios.ParseUntrusted, which never reads the server's disk. Each run
-// is checked against [Options]' limits (schools, planned students,
-// replications, years, upload size); at most MaxRunning simulate at once,
-// the rest wait in a first-come queue of at most MaxQueued; a run that no
-// page watches for Options.Grace (the page was closed) is cancelled.
+// scenarios.ParseUntrusted, which never reads the server's disk and
+// refuses files nested deeper than scenarios.MaxNesting (or over its other
+// bounds) before decoding them. Each run is checked against [Options]'
+// limits (schools, planned students, replications, years, upload size);
+// at most MaxRunning simulate at once, the rest wait in a first-come queue
+// of at most MaxQueued; a run that no page watches for Options.Grace (the
+// page was closed) is cancelled.
+//
+// A request that would change state (any method but GET and HEAD) must
+// come from the lab's own page: a browser's Origin and Sec-Fetch-Site
+// headers, when present, must name this server's origin, and a body must
+// be JSON, so that no page elsewhere can start or stop runs (see
+// refuseForeign for why no token is needed). The request's JSON, the
+// settings included, is decoded strictly: an unknown field is refused by
+// name. At most MaxParsing requests read a scenario at once; one that
+// finds them all busy is refused (503), and each has 10 seconds to send
+// its body. A panic in a run fails that run alone, with "internal error,
+// please report it" and the scenario's hash; one in a request answers it
+// with an internal error; the server goes on either way.
+//
 // docs/TEACHING.md describes the page, its controls and these limits.
 package web

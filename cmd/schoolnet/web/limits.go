@@ -2,11 +2,10 @@ package web
 
 import (
 	"fmt"
-	"math"
+	"log"
 	"runtime"
 	"time"
 
-	"schoolnet/agents"
 	"schoolnet/scenarios"
 )
 
@@ -22,6 +21,10 @@ type Options struct {
 	MaxRunning, MaxQueued int
 	// MaxUpload is the largest scenario file accepted, in bytes.
 	MaxUpload int64
+	// MaxParsing requests read and check a scenario (uploads, inspections
+	// and run requests) at once; a request that finds them all busy for
+	// two seconds is refused.
+	MaxParsing int
 	// Keep is the number of finished runs kept in memory; the oldest
 	// finished run is dropped beyond it.
 	Keep int
@@ -35,6 +38,9 @@ type Options struct {
 	// Heartbeat is the interval of the comment lines that keep an idle
 	// event stream open and detect a vanished client.
 	Heartbeat time.Duration
+	// ErrorLog receives the stack of every panic recovered in a run or a
+	// request; nil means standard error.
+	ErrorLog *log.Logger
 }
 
 // DefaultOptions are the limits of `schoolnet serve` without flags: the
@@ -42,7 +48,7 @@ type Options struct {
 func DefaultOptions() Options {
 	return Options{
 		MaxSchools: 200, MaxStudents: 200_000, MaxReps: 10, MaxYears: 20,
-		MaxRunning: 2, MaxQueued: 16, MaxUpload: 64 << 10, Keep: 32,
+		MaxRunning: 2, MaxQueued: 16, MaxUpload: 64 << 10, MaxParsing: 4, Keep: 32,
 		Workers: runtime.NumCPU(), Grace: 10 * time.Second, Heartbeat: 15 * time.Second,
 	}
 }
@@ -61,6 +67,7 @@ func (o *Options) fill() {
 	set(&o.MaxYears, d.MaxYears)
 	set(&o.MaxRunning, d.MaxRunning)
 	set(&o.MaxQueued, d.MaxQueued)
+	set(&o.MaxParsing, d.MaxParsing)
 	set(&o.Keep, d.Keep)
 	set(&o.Workers, d.Workers)
 	if o.MaxUpload <= 0 {
@@ -74,27 +81,12 @@ func (o *Options) fill() {
 	}
 }
 
-// plannedStudents is the enrolment the population spec plans: per
-// district, the tier mix of whole schools that agents.Generate makes,
-// times classes per grade, grades and class size.
-func plannedStudents(p *agents.PopulationSpec) float64 {
-	m := float64(p.SchoolsPerDistrict)
-	strong := math.Round(p.Strong.Share * m)
-	weak := math.Round(p.Weak.Share * m)
-	if strong+weak > m {
-		weak = m - strong
-	}
-	average := m - strong - weak
-	classes := strong*float64(p.Strong.ClassesPerGrade) + average*float64(p.Average.ClassesPerGrade) + weak*float64(p.Weak.ClassesPerGrade)
-	return float64(p.Districts) * classes * float64(p.Grades) * float64(p.ClassSize)
-}
-
 // checkLimits refuses a run over the server's limits, saying which limit
 // and which flag raises it.
 func (o *Options) checkLimits(scn *scenarios.Scenario) error {
 	pop := &scn.Population
 	schools := float64(pop.Districts) * float64(pop.SchoolsPerDistrict)
-	students := plannedStudents(pop)
+	students := pop.PlannedStudents()
 	switch {
 	case schools > float64(o.MaxSchools):
 		return fmt.Errorf("this scenario has %.0f schools; this server runs at most %d (schoolnet serve --max-schools)", schools, o.MaxSchools)

@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"math"
 	"sync"
 	"time"
@@ -88,6 +89,7 @@ type run struct {
 	created  time.Time
 	ctx      context.Context
 	cancel   context.CancelFunc
+	crash    func(scn *scenarios.Scenario, rep, year int) // Server.crash
 
 	mu       sync.Mutex
 	state    string
@@ -266,14 +268,16 @@ func (r *run) simulate(workers int) error {
 	g.SetLimit(side)
 	for rep := range reps {
 		g.Go(func() error {
-			if err := ctx.Err(); err != nil {
+			return protect(func() error {
+				if err := ctx.Err(); err != nil {
+					return err
+				}
+				c := cfg
+				c.Replication = rep
+				e, err := sim.New(c)
+				engines[rep] = e
 				return err
-			}
-			c := cfg
-			c.Replication = rep
-			e, err := sim.New(c)
-			engines[rep] = e
-			return err
+			})
 		})
 	}
 	if err := g.Wait(); err != nil {
@@ -287,7 +291,12 @@ func (r *run) simulate(workers int) error {
 		g.SetLimit(side)
 		for rep := range reps {
 			g.Go(func() error {
-				return engines[rep].RunYear(ctx, y, func(rec sim.YearRecord) { recs[rep] = rec })
+				return protect(func() error {
+					if r.crash != nil {
+						r.crash(scn, rep, y)
+					}
+					return engines[rep].RunYear(ctx, y, func(rec sim.YearRecord) { recs[rep] = rec })
+				})
 			})
 		}
 		if err := g.Wait(); err != nil {
@@ -317,15 +326,27 @@ func (r *run) stop(reason string) {
 	r.cancel()
 }
 
-// finish records how the simulation ended.
-func (r *run) finish(err error) {
+// finish records how the simulation ended. A panic recovered from the
+// run fails it with "internal error, please report it", the panic's value
+// and the scenario's hash, and its stack goes to logger.
+func (r *run) finish(err error, logger interface{ Printf(string, ...any) }) {
 	r.mu.Lock()
 	reason := r.reason
 	r.manifest.End = time.Now().UTC()
+	hash := r.manifest.ScenarioHash
 	r.mu.Unlock()
+	value, stack, panicked := panicOf(err)
 	switch {
 	case err == nil:
 		r.setState(stateDone, "")
+	case panicked:
+		if hash == "" { // the panic came before the manifest
+			m, _ := results.NewManifest(r.scn, r.scn.Run.Seed, r.scn.Run.Replications)
+			hash = m.ScenarioHash
+		}
+		msg := fmt.Sprintf("internal error, please report it: %v (scenario hash %.12s)", value, hash)
+		logger.Printf("web: run %s: %s\n%s", r.id, msg, stack)
+		r.setState(stateFailed, msg)
 	case errors.Is(err, context.Canceled):
 		if reason == "" {
 			reason = "cancelled"

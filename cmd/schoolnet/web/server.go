@@ -6,9 +6,12 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
+	"log"
 	"net"
 	"net/http"
+	"os"
 	"slices"
 	"strings"
 	"sync"
@@ -37,15 +40,33 @@ type Server struct {
 	running int
 	closed  bool
 
-	// gate, when not nil, holds every simulation until it is closed
-	// (tests use it to keep runs queued or running).
-	gate chan struct{}
+	// parsing holds a token for each request reading a scenario (upload,
+	// inspection or run request): at most MaxParsing at once. A request
+	// waits busyWait for a token, then is refused; it has bodyTimeout to
+	// send its body.
+	parsing               chan struct{}
+	busyWait, bodyTimeout time.Duration
+	log                   *log.Logger
+
+	// Test hooks. gate, when not nil, holds every simulation until it is
+	// closed (tests use it to keep runs queued or running); holding, when
+	// not nil, is called by each request holding a parsing token; crash,
+	// when not nil, is called by each run before it simulates (rep -1)
+	// and in each replication's year (tests make it panic).
+	gate    chan struct{}
+	holding func()
+	crash   func(scn *scenarios.Scenario, rep, year int)
 }
 
 // New returns a server with the options (zero fields take the defaults).
 func New(opt Options) *Server {
 	opt.fill()
-	s := &Server{opt: opt, mux: http.NewServeMux(), runs: map[string]*run{}}
+	s := &Server{opt: opt, mux: http.NewServeMux(), runs: map[string]*run{},
+		parsing: make(chan struct{}, opt.MaxParsing), busyWait: 2 * time.Second, bodyTimeout: 10 * time.Second,
+		log: opt.ErrorLog}
+	if s.log == nil {
+		s.log = log.New(os.Stderr, "", log.LstdFlags)
+	}
 	s.base, s.stop = context.WithCancel(context.Background())
 	static, err := fs.Sub(assets, "assets")
 	if err != nil {
@@ -55,8 +76,8 @@ func New(opt Options) *Server {
 	s.mux.HandleFunc("GET /api/config", s.handleConfig)
 	s.mux.HandleFunc("GET /api/scenarios", s.handleScenarios)
 	s.mux.HandleFunc("GET /api/scenarios/{name}", s.handleShipped)
-	s.mux.HandleFunc("POST /api/inspect", s.handleInspect)
-	s.mux.HandleFunc("POST /api/runs", s.handleSubmit)
+	s.mux.HandleFunc("POST /api/inspect", s.limited(s.handleInspect))
+	s.mux.HandleFunc("POST /api/runs", s.limited(s.handleSubmit))
 	s.mux.HandleFunc("GET /api/queue", s.handleQueue)
 	s.mux.HandleFunc("GET /api/runs/{id}", s.handleStatus)
 	s.mux.HandleFunc("POST /api/runs/{id}/cancel", s.handleCancel)
@@ -73,12 +94,49 @@ func (s *Server) Options() Options { return s.opt }
 
 // ServeHTTP serves the page and the API, with headers that keep the page
 // to its own origin: no script, style or connection goes anywhere else.
+// It refuses a request that would change state unless it comes from the
+// lab's own page (refuseForeign, 403) with a JSON body (refuseBody, 415),
+// and answers a request whose handler panics with an internal error.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	defer s.recovered(w, r)
 	h := w.Header()
 	h.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'")
 	h.Set("X-Content-Type-Options", "nosniff")
 	h.Set("Referrer-Policy", "no-referrer")
+	if msg := refuseForeign(r); msg != "" {
+		writeError(w, http.StatusForbidden, "origin", msg)
+		return
+	}
+	if msg := refuseBody(r); msg != "" {
+		writeError(w, http.StatusUnsupportedMediaType, "upload", msg)
+		return
+	}
 	s.mux.ServeHTTP(w, r)
+}
+
+// limited runs h while holding a parsing token, so that at most
+// MaxParsing requests read and check scenarios at once; a request that
+// finds no token free within busyWait is refused (503, Retry-After) and
+// does not queue.
+func (s *Server) limited(h http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		wait := time.NewTimer(s.busyWait)
+		defer wait.Stop()
+		select {
+		case s.parsing <- struct{}{}:
+		case <-wait.C:
+			w.Header().Set("Retry-After", "1")
+			writeError(w, http.StatusServiceUnavailable, "busy", fmt.Sprintf("the server is busy reading %d other scenarios, the most it reads at once (schoolnet serve --max-parsing); try again in a moment", cap(s.parsing)))
+			return
+		case <-r.Context().Done():
+			return
+		}
+		defer func() { <-s.parsing }()
+		if s.holding != nil {
+			s.holding()
+		}
+		h(w, r)
+	}
 }
 
 // Close cancels every queued and running run and waits for the
@@ -119,7 +177,8 @@ func LoopbackHosts(h http.Handler) http.Handler {
 type apiError struct {
 	Error string `json:"error"`
 	// Kind is "scenario" (the validator's message), "settings", "limit",
-	// "upload", "queue" or "run".
+	// "upload", "queue", "run", "origin" (a request from another page),
+	// "busy" (too many requests reading scenarios) or "internal" (a bug).
 	Kind string `json:"kind"`
 }
 
@@ -156,11 +215,21 @@ type config struct {
 		MaxQueued   int   `json:"max_queued"`
 		MaxUpload   int64 `json:"max_upload"`
 	} `json:"limits"`
-	GraceSeconds   float64  `json:"grace_seconds"`
-	Series         []Series `json:"series"`
-	SelectionRules []string `json:"selection_rules"`
-	Alliance       []string `json:"alliance"`
-	Files          []string `json:"files"`
+	// Controls gives each numeric control's allowed range, from the
+	// keys it sets (the same tables validate them).
+	Controls       map[string]controlRange `json:"controls"`
+	GraceSeconds   float64                 `json:"grace_seconds"`
+	Series         []Series                `json:"series"`
+	SelectionRules []string                `json:"selection_rules"`
+	Alliance       []string                `json:"alliance"`
+	Files          []string                `json:"files"`
+}
+
+// controlRange is a control's allowed range as the page reads it.
+type controlRange struct {
+	Min  float64 `json:"min"`
+	Max  float64 `json:"max"`
+	Unit string  `json:"unit,omitempty"`
 }
 
 func (s *Server) handleConfig(w http.ResponseWriter, r *http.Request) {
@@ -169,6 +238,10 @@ func (s *Server) handleConfig(w http.ResponseWriter, r *http.Request) {
 	c.Limits.MaxSchools, c.Limits.MaxStudents, c.Limits.MaxReps, c.Limits.MaxYears = o.MaxSchools, o.MaxStudents, o.MaxReps, o.MaxYears
 	c.Limits.MaxRunning, c.Limits.MaxQueued, c.Limits.MaxUpload = o.MaxRunning, o.MaxQueued, o.MaxUpload
 	c.GraceSeconds = o.Grace.Seconds()
+	c.Controls = map[string]controlRange{}
+	for name, r := range controlRanges {
+		c.Controls[name] = controlRange{Min: r.Min, Max: r.Max, Unit: r.Unit}
+	}
 	c.Series, c.SelectionRules, c.Alliance, c.Files = ChartSeries, SelectionRules, AllianceChoices, resultFiles
 	writeJSON(w, http.StatusOK, c)
 }
@@ -192,7 +265,7 @@ type scenarioInfo struct {
 
 func describe(scn *scenarios.Scenario, o *Options) scenarioInfo {
 	info := scenarioInfo{Name: scn.Name, Description: scn.Description,
-		Schools: scn.Population.NumSchools(), Students: plannedStudents(&scn.Population),
+		Schools: scn.Population.NumSchools(), Students: scn.Population.PlannedStudents(),
 		SpinUpYears: scn.Run.SpinUpYears, Settings: ReadSettings(scn)}
 	for _, p := range scn.Policies {
 		info.Policies = append(info.Policies, fmt.Sprintf("%s (%s)", name(p), p.Base().Kind))
@@ -212,7 +285,8 @@ func (s *Server) handleShipped(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, describe(scn, &s.opt))
 }
 
-// runRequest is the body of POST /api/runs and /api/inspect.
+// runRequest is the body of POST /api/runs and /api/inspect. Unknown
+// fields are refused, here and in Settings.
 type runRequest struct {
 	// Scenario names a shipped scenario; TOML, when not empty, is an
 	// uploaded scenario file instead, File its name.
@@ -222,21 +296,42 @@ type runRequest struct {
 	Settings Settings `json:"settings"`
 }
 
+// maxName is the longest file or scenario name a request may give, in
+// bytes.
+const maxName = 255
+
 // readRequest decodes the body, refusing uploads over the limit, and
 // loads the scenario. On failure it has written the error.
 func (s *Server) readRequest(w http.ResponseWriter, r *http.Request) (*runRequest, *scenarios.Scenario, bool) {
 	limit := s.opt.MaxUpload
 	// JSON may escape a byte as \u00XX: room for that and the settings.
 	r.Body = http.MaxBytesReader(w, r.Body, 6*limit+64<<10)
+	// A client that trickles its body holds a parsing token: not for long.
+	http.NewResponseController(w).SetReadDeadline(time.Now().Add(s.bodyTimeout))
 	var req runRequest
-	if err := json.NewDecoder(r.Body).Decode(&req); err != nil {
+	if err := decodeStrict(r.Body, &req, "the request", requestFields); err != nil {
 		var tooBig *http.MaxBytesError
-		if errors.As(err, &tooBig) {
+		var slow interface{ Timeout() bool }
+		var bad *settingsError
+		switch {
+		case errors.As(err, &tooBig):
 			writeError(w, http.StatusRequestEntityTooLarge, "upload", fmt.Sprintf("the request is too large; this server accepts scenario files up to %s (schoolnet serve --max-upload)", kib(limit)))
+		case errors.As(err, &slow) && slow.Timeout():
+			writeError(w, http.StatusRequestTimeout, "upload", fmt.Sprintf("the request took more than %s to arrive; send it again", s.bodyTimeout))
+		case errors.As(err, &bad):
+			writeError(w, http.StatusBadRequest, "settings", err.Error())
+		case errors.Is(err, io.EOF):
+			writeError(w, http.StatusBadRequest, "upload", "the request is empty: send a JSON object with the scenario (or toml and file) and the settings")
+		default:
+			writeError(w, http.StatusBadRequest, "upload", "cannot read the request: "+err.Error())
+		}
+		return nil, nil, false
+	}
+	for _, f := range []struct{ key, v string }{{"file", req.File}, {"scenario", req.Scenario}} {
+		if len(f.v) > maxName {
+			writeError(w, http.StatusBadRequest, "upload", fmt.Sprintf("the %s name is %d bytes long; at most %d", f.key, len(f.v), maxName))
 			return nil, nil, false
 		}
-		writeError(w, http.StatusBadRequest, "upload", "cannot read the request: "+err.Error())
-		return nil, nil, false
 	}
 	if int64(len(req.TOML)) > limit {
 		writeError(w, http.StatusRequestEntityTooLarge, "upload", fmt.Sprintf("the scenario file is %s; this server accepts scenario files up to %s (schoolnet serve --max-upload)", kib(int64(len(req.TOML))), kib(limit)))
@@ -306,6 +401,7 @@ func (s *Server) handleSubmit(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	rn := newRun(s.base, scn, ReadSettings(scn), notes)
+	rn.crash = s.crash
 	if err := s.submit(rn); err != nil {
 		writeError(w, http.StatusServiceUnavailable, "queue", err.Error())
 		return
@@ -314,7 +410,7 @@ func (s *Server) handleSubmit(w http.ResponseWriter, r *http.Request) {
 	st := rn.status()
 	rn.mu.Unlock()
 	writeJSON(w, http.StatusAccepted, submitted{ID: rn.id, Scenario: scn.Name, Notes: notes, Settings: rn.settings,
-		Schools: scn.Population.NumSchools(), Students: plannedStudents(&scn.Population), Status: st})
+		Schools: scn.Population.NumSchools(), Students: scn.Population.PlannedStudents(), Status: st})
 }
 
 // submit queues a run, or refuses it when the queue is full.
@@ -359,8 +455,11 @@ func (s *Server) workersPerRun() int { return max(1, s.opt.Workers/s.opt.MaxRunn
 func (s *Server) execute(rn *run) {
 	defer s.wg.Done()
 	workers := s.workersPerRun()
-	m, err := results.NewManifest(rn.scn, rn.scn.Run.Seed, rn.scn.Run.Replications)
-	if err == nil {
+	err := protect(func() error {
+		m, err := results.NewManifest(rn.scn, rn.scn.Run.Seed, rn.scn.Run.Replications)
+		if err != nil {
+			return err
+		}
 		m.Command, m.Workers, m.Start = "serve", workers, time.Now().UTC()
 		m.Files = resultFiles
 		rn.mu.Lock()
@@ -372,12 +471,15 @@ func (s *Server) execute(rn *run) {
 			case <-rn.ctx.Done():
 			}
 		}
-		err = rn.ctx.Err()
-		if err == nil {
-			err = rn.simulate(workers)
+		if err := rn.ctx.Err(); err != nil {
+			return err
 		}
-	}
-	rn.finish(err)
+		if rn.crash != nil {
+			rn.crash(rn.scn, -1, 0)
+		}
+		return rn.simulate(workers)
+	})
+	rn.finish(err, s.log)
 	s.mu.Lock()
 	s.running--
 	s.schedule()

@@ -172,7 +172,7 @@ func TestInvalidScenarioShowsValidatorMessage(t *testing.T) {
 		want string
 	}{
 		{"unknown key", runRequest{File: "mine.toml", TOML: "[run]\nyaers = 3\n"}, "/api/inspect", "mine.toml:2: run.yaers: unknown key (did you mean run.years?)"},
-		{"out of range", runRequest{File: "mine.toml", TOML: "[run]\nyears = 0\n"}, "/api/runs", "mine.toml:2: run.years: must be in [1,200], got 0"},
+		{"out of range", runRequest{File: "mine.toml", TOML: "[run]\nyears = 0\n"}, "/api/runs", "mine.toml:2: run.years: must be in [1,100] (years), got 0"},
 		{"syntax", runRequest{File: "mine.toml", TOML: "[run\n"}, "/api/runs", "mine.toml:2: expected"},
 		{"extends a file on disk", runRequest{File: "mine.toml", TOML: "extends = \"/etc/passwd\"\n"}, "/api/runs", `mine.toml:1: extends: cannot find "/etc/passwd" among the shipped scenarios`},
 		{"unknown shipped name", runRequest{Scenario: "../../etc/passwd"}, "/api/runs", "../../etc/passwd: not a shipped scenario"},

@@ -1,12 +1,14 @@
 package web
 
 import (
+	"bytes"
 	"fmt"
-	"math"
+	"reflect"
 	"slices"
 
 	"schoolnet/scenarios"
 	"schoolnet/sim/policy"
+	"schoolnet/sim/ranges"
 )
 
 // Settings are the page's controls. Each maps to scenario keys (see
@@ -37,6 +39,28 @@ type Settings struct {
 	// sets review of every curriculum-alliance policy, adding one where
 	// there is none.
 	Alliance *string `json:"alliance,omitempty"`
+}
+
+// settingsFields are Settings' JSON names, for messages.
+var settingsFields = jsonFields(reflect.TypeFor[Settings]())
+
+// settingsError is a problem with the settings' JSON.
+type settingsError struct{ err error }
+
+func (e *settingsError) Error() string { return e.err.Error() }
+func (e *settingsError) Unwrap() error { return e.err }
+
+// UnmarshalJSON decodes the settings strictly: an unknown field (a
+// misspelt control) is an error naming it, as is a value of the wrong
+// type. Errors are *settingsError.
+func (st *Settings) UnmarshalJSON(data []byte) error {
+	type plain Settings // without this method
+	var p plain
+	if err := decodeStrict(bytes.NewReader(data), &p, "settings", settingsFields); err != nil {
+		return &settingsError{err}
+	}
+	*st = Settings(p)
+	return nil
 }
 
 // SelectionRules are the rules the selection control offers.
@@ -117,39 +141,67 @@ func defaultSpec[T policy.Spec](kind string) T {
 	return s.(T)
 }
 
+// controlRanges are the numeric controls' ranges, taken from the keys each
+// sets: the range tables of the run settings and the policies are the one
+// source of truth, for the page's sliders (/api/config) as for validation.
+var controlRanges = func() map[string]ranges.Range {
+	key := func(t ranges.Table, k string) ranges.Range {
+		r, ok := t.Lookup(k)
+		if !ok {
+			panic("web: no range for " + k)
+		}
+		return *r
+	}
+	return map[string]ranges.Range{
+		"years":               key(scenarios.RunRanges, "years"),
+		"replications":        key(scenarios.RunRanges, "replications"),
+		"seed":                key(scenarios.RunRanges, "seed"),
+		"funding_per_school":  key(defaultSpec[*policy.FundingSpec]("funding").Ranges(), "per_school"),
+		"rotation_share":      key(defaultSpec[*policy.RotationSpec]("rotation").Ranges(), "share"),
+		"pairing_share":       key(defaultSpec[*policy.PairingSpec]("pairing").Ranges(), "select.share"),
+		"mentoring_intensity": key(defaultSpec[*policy.PairingSpec]("pairing").Ranges(), "mentoring_intensity"),
+	}
+}()
+
+// MaxFundingPerSchool is the most the funding control takes, in RMB per
+// school: the upper bound of the funding policy's per_school.
+var MaxFundingPerSchool = controlRanges["funding_per_school"].Max
+
 // checkRanges refuses control values out of their range, naming the
 // control, before they reach the scenario.
 func (st *Settings) checkRanges() error {
-	unit := func(label string, x *float64) error {
-		if x != nil && !(*x >= 0 && *x <= 1) {
-			return fmt.Errorf("%s must be between 0 and 1, got %g", label, *x)
+	for _, c := range []struct {
+		name, label string
+		x           *float64
+	}{
+		{"years", "years", intValue(st.Years)},
+		{"replications", "replications", intValue(st.Replications)},
+		{"seed", "the seed", intValue(st.Seed)},
+		{"funding_per_school", "funding per school", st.FundingPerSchool},
+		{"rotation_share", "rotation share", st.RotationShare},
+		{"pairing_share", "pairing share", st.PairingShare},
+		{"mentoring_intensity", "principal mentoring", st.MentoringIntensity},
+	} {
+		if r := controlRanges[c.name]; c.x != nil && !r.Contains(*c.x) {
+			return fmt.Errorf("%s must be between %s and %s, got %s", c.label, ranges.Format(r.Min), ranges.Format(r.Max), ranges.Format(*c.x))
 		}
-		return nil
 	}
 	switch {
-	case st.Years != nil && *st.Years < 1:
-		return fmt.Errorf("years must be at least 1, got %d", *st.Years)
-	case st.Replications != nil && *st.Replications < 1:
-		return fmt.Errorf("replications must be at least 1, got %d", *st.Replications)
-	case st.Seed != nil && *st.Seed < 0:
-		return fmt.Errorf("the seed must not be negative, got %d", *st.Seed)
-	case st.FundingPerSchool != nil && !(*st.FundingPerSchool >= 0 && !math.IsInf(*st.FundingPerSchool, 0)):
-		return fmt.Errorf("funding per school must be a non-negative amount of RMB, got %g", *st.FundingPerSchool)
 	case st.SelectionRule != nil && !slices.Contains(SelectionRules, *st.SelectionRule):
 		return fmt.Errorf("selection rule must be one of %v, got %q", SelectionRules, *st.SelectionRule)
 	case st.Alliance != nil && !slices.Contains(AllianceChoices, *st.Alliance):
 		return fmt.Errorf("alliance must be one of %v, got %q", AllianceChoices, *st.Alliance)
 	}
-	for _, err := range []error{
-		unit("rotation share", st.RotationShare),
-		unit("pairing share", st.PairingShare),
-		unit("principal mentoring", st.MentoringIntensity),
-	} {
-		if err != nil {
-			return err
-		}
-	}
 	return nil
+}
+
+// intValue returns a pointer to *x as a float64, or nil.
+func intValue[T int | int64](x *T) *float64 {
+	if x == nil {
+		return nil
+	}
+	f := float64(*x)
+	return &f
 }
 
 // Apply sets the controls on scn and validates the result with

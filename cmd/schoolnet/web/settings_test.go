@@ -136,9 +136,10 @@ func TestApplySettingsErrors(t *testing.T) {
 	}{
 		{"rotation share out of range", "baseline", Settings{RotationShare: ptr(1.5)}, "rotation share must be between 0 and 1, got 1.5", false},
 		{"mentoring out of range", "baseline", Settings{MentoringIntensity: ptr(-0.1)}, "principal mentoring must be between 0 and 1, got -0.1", false},
-		{"negative funding", "baseline", Settings{FundingPerSchool: ptr(-1.0)}, "funding per school must be a non-negative amount of RMB, got -1", false},
+		{"negative funding", "baseline", Settings{FundingPerSchool: ptr(-1.0)}, "funding per school must be between 0 and 1000000000, got -1", false},
+		{"funding of 1e308", "baseline", Settings{FundingPerSchool: ptr(1e308)}, "funding per school must be between 0 and 1000000000, got 1e+308", false},
 		{"unknown rule", "baseline", Settings{SelectionRule: ptr("list")}, `selection rule must be one of [voluntary lottery rank all], got "list"`, false},
-		{"zero years", "baseline", Settings{Years: ptr(0)}, "years must be at least 1, got 0", false},
+		{"zero years", "baseline", Settings{Years: ptr(0)}, "years must be between 1 and 100, got 0", false},
 		{"alliance beside the SSP's pairs", "shanghai-ssp", Settings{Alliance: ptr("loose")}, `policy "lab-alliance" (curriculum-alliance): conflicts with policy "ssp-pairs" (pairing)`, true},
 		{"pairing beside education groups", "chengdu-education-groups", Settings{PairingShare: ptr(0.5)}, `policy "lab-pairing" (pairing): conflicts with policy`, true},
 	} {
@@ -159,7 +160,43 @@ func TestPlannedStudents(t *testing.T) {
 	scn := shipped(t, "baseline")
 	// Per district 5 strong × 8 + 12 average × 6 + 8 weak × 5 = 152 classes
 	// a grade, × 3 grades × 45 students × 4 districts.
-	if got, want := plannedStudents(&scn.Population), 82080.0; got != want {
+	if got, want := scn.Population.PlannedStudents(), 82080.0; got != want {
 		t.Errorf("planned students = %g, want %g", got, want)
+	}
+}
+
+// TestSettingsJSON checks that the settings' JSON is strict: an unknown
+// field or a value of the wrong type is refused with a message naming it.
+func TestSettingsJSON(t *testing.T) {
+	for _, tt := range []struct {
+		name, in string
+		want     string // error, "" if accepted
+	}{
+		{"every control", `{"years":3,"replications":2,"seed":7,"funding_per_school":1e6,"rotation_share":0.1,"pairing_share":0.5,"mentoring_intensity":0.5,"selection_rule":"rank","alliance":"none"}`, ""},
+		{"none", `{}`, ""},
+		{"null", `null`, ""},
+		{"misspelt control", `{"fundng_per_school":1}`, `settings: unknown field "fundng_per_school"; the fields are years, replications, seed, funding_per_school, rotation_share, pairing_share, mentoring_intensity, selection_rule, alliance`},
+		{"a scenario key", `{"years":3,"model":{"growth_per_year":1}}`, `settings: unknown field "model"; the fields are years, `},
+		{"string for a number", `{"years":"3"}`, "settings: years must be a whole number, got string"},
+		{"fraction for a whole number", `{"replications":1.5}`, "settings: replications must be a whole number, got number 1.5"},
+		{"seed over int64", `{"seed":1e30}`, "settings: seed must be a whole number, got number 1e30"},
+		{"number over float64", `{"funding_per_school":1e400}`, "settings: funding_per_school must be a number, got number 1e400"},
+		{"number for a string", `{"alliance":3}`, "settings: alliance must be a string, got number"},
+		{"array", `[1,2]`, "settings must be a JSON object, got array"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			var st Settings
+			err := json.Unmarshal([]byte(tt.in), &st)
+			switch {
+			case tt.want == "" && err != nil:
+				t.Fatalf("refused: %v", err)
+			case tt.want != "" && (err == nil || !strings.HasPrefix(err.Error(), tt.want)):
+				t.Fatalf("error %v, want %q", err, tt.want)
+			}
+			var se *settingsError
+			if err != nil && !errors.As(err, &se) {
+				t.Errorf("error %T, want a *settingsError", err)
+			}
+		})
 	}
 }

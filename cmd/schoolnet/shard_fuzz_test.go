@@ -1,0 +1,73 @@
+package main
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"io"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"testing"
+	"testing/fstest"
+
+	"schoolnet/scenarios"
+)
+
+// FuzzMergeShard feeds readShard, the reader of sweep directories that
+// merge uses, a manifest.json and one file in runs/, seeded with the
+// files of a shard of a real small sweep. It must never panic, and what
+// it accepts must be sound: each run file recorded in the manifest with
+// its SHA-256, holding the run its name says, of a plan of bounded size.
+func FuzzMergeShard(f *testing.F) {
+	root := f.TempDir()
+	scn := filepath.Join(root, "sweep.toml")
+	if err := os.WriteFile(scn, []byte(smallSweep), 0o644); err != nil {
+		f.Fatal(err)
+	}
+	dir := filepath.Join(root, "shard")
+	if code := Main([]string{"sweep", "--quiet", scn, "--shard", "1/6", "--out", dir}, io.Discard, io.Discard); code != 0 {
+		f.Fatalf("sweep: exit %d", code)
+	}
+	manifest, err := os.ReadFile(filepath.Join(dir, "manifest.json"))
+	if err != nil {
+		f.Fatal(err)
+	}
+	runs, err := os.ReadDir(filepath.Join(dir, "runs"))
+	if err != nil || len(runs) == 0 {
+		f.Fatalf("the shard has no runs: %v", err)
+	}
+	for _, r := range runs {
+		data, err := os.ReadFile(filepath.Join(dir, "runs", r.Name()))
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(manifest, r.Name(), data)
+	}
+	f.Add(manifest, "p0-r0.csv", []byte("run,point\n"))
+	f.Add([]byte(`{"scenario_hash":"x","scenario":{"Sweep":{"Method":"lhs","Points":1000000,"Replications":1000000,"Params":[{"Key":"k"}]}}}`), "p0-r0.csv", []byte{})
+
+	f.Fuzz(func(t *testing.T, manifest []byte, name string, run []byte) {
+		file := path.Join("runs", name)
+		if !fs.ValidPath(file) || file == "runs" {
+			return
+		}
+		fsys := fstest.MapFS{"manifest.json": {Data: manifest}, file: {Data: run}}
+		s, err := readShard(fsys, "shard")
+		if err != nil {
+			return
+		}
+		if n := s.plan.runs(); n < 1 || n > scenarios.MaxSweepRuns {
+			t.Errorf("accepted a plan of %d runs", n)
+		}
+		for i, r := range s.runs {
+			h := sha256.Sum256(r.data)
+			if !r.recorded || s.m.SHA256[file] != hex.EncodeToString(h[:]) {
+				t.Errorf("accepted %s, which the manifest does not record with its SHA-256", file)
+			}
+			if r.run.Run != i || s.plan.name(i) != name || r.run.Point != i/s.plan.reps || r.run.Replication != i%s.plan.reps {
+				t.Errorf("accepted %s as run %d, holding run %d (point %d, replication %d)", name, i, r.run.Run, r.run.Point, r.run.Replication)
+			}
+		}
+	})
+}

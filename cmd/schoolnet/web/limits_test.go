@@ -1,0 +1,152 @@
+package web
+
+import (
+	"bufio"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+)
+
+// do sends a JSON body and returns the status, the error (if any) and
+// the Retry-After header.
+func do(t *testing.T, url, body string) (int, apiError, string) {
+	res, err := http.Post(url, "application/json", strings.NewReader(body))
+	if err != nil {
+		t.Error(err)
+		return 0, apiError{}, ""
+	}
+	defer res.Body.Close()
+	var e apiError
+	raw, _ := io.ReadAll(res.Body)
+	json.Unmarshal(raw, &e)
+	return res.StatusCode, e, res.Header.Get("Retry-After")
+}
+
+// TestParsingLimit hammers the inspect and run endpoints: while
+// MaxParsing requests hold the parsing tokens, every other request is
+// refused with 503, a message and Retry-After, rather than queued; no
+// more than MaxParsing ever parse at once; and once the tokens are free,
+// requests are served again.
+func TestParsingLimit(t *testing.T) {
+	const limit, n = 2, 24
+	lab := newLab(t, Options{MaxParsing: limit, Grace: time.Minute})
+	lab.busyWait = 20 * time.Millisecond
+	var hold atomic.Bool
+	var in, peak atomic.Int32
+	release := make(chan struct{})
+	lab.holding = func() {
+		k := in.Add(1)
+		for p := peak.Load(); k > p && !peak.CompareAndSwap(p, k); p = peak.Load() {
+		}
+		if hold.Load() {
+			<-release
+		}
+		in.Add(-1)
+	}
+	inspect := uploadBody("tiny.toml", tinyScenario)
+	submit := uploadBody("tiny.toml", tinyScenario)
+	type answer struct {
+		code  int
+		e     apiError
+		retry string
+	}
+	wave := func(hammer int) chan answer {
+		out := make(chan answer, hammer)
+		for k := range hammer {
+			go func() {
+				path, body := "/api/inspect", inspect
+				if k%4 == 3 {
+					path, body = "/api/runs", submit
+				}
+				code, e, retry := do(t, lab.ts.URL+path, body)
+				out <- answer{code, e, retry}
+			}()
+		}
+		return out
+	}
+
+	// Wave 1: the first two hold their tokens until every other request
+	// has been refused.
+	hold.Store(true)
+	answers := wave(n)
+	for range n - limit {
+		a := <-answers
+		want := fmt.Sprintf("the server is busy reading %d other scenarios, the most it reads at once (schoolnet serve --max-parsing); try again in a moment", limit)
+		if a.code != http.StatusServiceUnavailable || a.e.Kind != "busy" || a.e.Error != want || a.retry != "1" {
+			t.Errorf("while the tokens are held: %d %+v (Retry-After %q), want 503 busy %q", a.code, a.e, a.retry, want)
+		}
+	}
+	hold.Store(false)
+	close(release)
+	for range limit {
+		if a := <-answers; a.code != http.StatusOK && a.code != http.StatusAccepted {
+			t.Errorf("a request holding a token: %d %+v", a.code, a.e)
+		}
+	}
+
+	// Wave 2: a burst, each request served or refused as busy, never
+	// more than the limit at once.
+	answers = wave(64)
+	served := 0
+	for range 64 {
+		switch a := <-answers; {
+		case a.code == http.StatusOK || a.code == http.StatusAccepted:
+			served++
+		case a.code == http.StatusServiceUnavailable && a.e.Kind == "busy":
+		case a.code == http.StatusServiceUnavailable && a.e.Kind == "queue":
+		default:
+			t.Errorf("in a burst: %d %+v", a.code, a.e)
+		}
+	}
+	if served == 0 {
+		t.Error("no request of the burst was served")
+	}
+	if p := peak.Load(); p != limit {
+		t.Errorf("%d requests parsed at once, want at most (and, held, exactly) %d", p, limit)
+	}
+}
+
+// TestSlowBodyReleasesItsToken checks that a client trickling its body
+// (slowloris) holds a parsing token only until the body timeout, then
+// gets 408, and the token is free again.
+func TestSlowBodyReleasesItsToken(t *testing.T) {
+	lab := newLab(t, Options{MaxParsing: 1})
+	lab.bodyTimeout = 300 * time.Millisecond
+	lab.busyWait = 10 * time.Second
+	conn, err := net.Dial("tcp", strings.TrimPrefix(lab.ts.URL, "http://"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	fmt.Fprintf(conn, "POST /api/inspect HTTP/1.1\r\nHost: %s\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{\"toml\": \"", strings.TrimPrefix(lab.ts.URL, "http://"))
+	// While it trickles, a second request waits for the one token.
+	var wg sync.WaitGroup
+	var code int
+	var e apiError
+	wg.Go(func() {
+		time.Sleep(50 * time.Millisecond)
+		code, e, _ = do(t, lab.ts.URL+"/api/inspect", uploadBody("tiny.toml", tinyScenario))
+	})
+	conn.SetReadDeadline(time.Now().Add(20 * time.Second))
+	res, err := http.ReadResponse(bufio.NewReader(conn), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var slow apiError
+	json.NewDecoder(res.Body).Decode(&slow)
+	res.Body.Close()
+	if res.StatusCode != http.StatusRequestTimeout || slow.Error != "the request took more than 300ms to arrive; send it again" {
+		t.Errorf("slow body: %d %+v, want 408", res.StatusCode, slow)
+	}
+	wg.Wait()
+	if code != http.StatusOK {
+		t.Errorf("the request after the slow one: %d %+v, want 200", code, e)
+	}
+}
