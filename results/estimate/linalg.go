@@ -1,6 +1,10 @@
 package estimate
 
-import "math"
+import (
+	"math"
+
+	"schoolnet/sim/fmath"
+)
 
 // The dense linear algebra of the estimators, on the small matrices they
 // need (k×k for k coefficients, and the n×k design for least squares).
@@ -19,15 +23,6 @@ func square(k int) [][]float64 {
 	return m
 }
 
-// dot returns Σ_i a_i·b_i in index order.
-func dot(a, b []float64) float64 {
-	var s float64
-	for i := range a {
-		s += float64(a[i] * b[i])
-	}
-	return s
-}
-
 // matMul returns a·b for k×k matrices.
 func matMul(a, b [][]float64) [][]float64 {
 	k := len(a)
@@ -38,7 +33,7 @@ func matMul(a, b [][]float64) [][]float64 {
 			col[i] = b[i][j]
 		}
 		for i := range k {
-			out[i][j] = dot(a[i], col)
+			out[i][j] = fmath.Dot(a[i], col)
 		}
 	}
 	return out
@@ -50,13 +45,13 @@ func cholesky(a [][]float64) ([][]float64, bool) {
 	k := len(a)
 	l := square(k)
 	for j := range k {
-		d := a[j][j] - dot(l[j][:j], l[j][:j])
+		d := a[j][j] - fmath.Dot(l[j][:j], l[j][:j])
 		if !(d > 0) || math.IsInf(d, 0) {
 			return nil, false
 		}
 		l[j][j] = math.Sqrt(d)
 		for i := j + 1; i < k; i++ {
-			l[i][j] = (a[i][j] - dot(l[i][:j], l[j][:j])) / l[j][j]
+			l[i][j] = (a[i][j] - fmath.Dot(l[i][:j], l[j][:j])) / l[j][j]
 		}
 	}
 	return l, true
@@ -67,7 +62,7 @@ func cholSolve(l [][]float64, b []float64) []float64 {
 	k := len(l)
 	y := make([]float64, k)
 	for i := range k {
-		y[i] = (b[i] - dot(l[i][:i], y[:i])) / l[i][i]
+		y[i] = (b[i] - fmath.Dot(l[i][:i], y[:i])) / l[i][i]
 	}
 	x := make([]float64, k)
 	for i := k - 1; i >= 0; i-- {

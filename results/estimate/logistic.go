@@ -45,7 +45,7 @@ func Logistic(x *mat.Dense, y []float64, lambda float64) (beta, se []float64, er
 		grad := make([]float64, k)
 		for i := range n {
 			row := x.RawRowView(i)
-			p := 1 / (1 + fmath.Exp(-dot(row, b)))
+			p := 1 / (1 + fmath.Exp(-fmath.Dot(row, b)))
 			w := p * (1 - p)
 			for a := range k {
 				grad[a] += float64((y[i] - p) * row[a])

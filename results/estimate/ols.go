@@ -5,6 +5,8 @@ import (
 	"math"
 
 	"gonum.org/v1/gonum/mat"
+
+	"schoolnet/sim/fmath"
 )
 
 // ErrSingular reports a design matrix without full column rank: some
@@ -88,7 +90,7 @@ func LeastSquares(x *mat.Dense, y, w []float64) (*Fit, error) {
 	}
 	f := &Fit{Coef: beta, Resid: make([]float64, n), N: used, K: k, x: x, w: w, bread: bread}
 	for i := range n {
-		f.Resid[i] = y[i] - dot(x.RawRowView(i), beta)
+		f.Resid[i] = y[i] - fmath.Dot(x.RawRowView(i), beta)
 	}
 	return f, nil
 }

@@ -264,11 +264,9 @@ func (d *Data) Match() *PSM {
 			return nil
 		}
 	}
-	score := make([]float64, len(idx)) // the logit x_r·β, summed in index order
+	score := make([]float64, len(idx)) // the logit x_r·β
 	for r := range score {
-		for j, b := range beta {
-			score[r] += float64(x.At(r, j) * b) // rounded: no fused multiply-add
-		}
+		score[r] = fmath.Dot(x.RawRowView(r), beta)
 	}
 	m := estimate.NearestNeighbour(score, treated, Caliper*fmath.StdDev(score))
 	p.Matched, p.OffSupport, p.OutsideCaliper = m.Matched, m.OffSupport, m.OutsideCaliper

@@ -14,6 +14,19 @@ func Sum(x []float64) float64 {
 	return s
 }
 
+// Dot returns Σ_i a_i·b_i, in index order, each product rounded before
+// it is added. It panics if the lengths differ.
+func Dot(a, b []float64) float64 {
+	if len(a) != len(b) {
+		panic("fmath: slice length mismatch")
+	}
+	var s float64
+	for i := range a {
+		s += float64(a[i] * b[i])
+	}
+	return s
+}
+
 // Mean returns the arithmetic mean of x, summed in index order (NaN for an
 // empty x).
 func Mean(x []float64) float64 { return Sum(x) / float64(len(x)) }

@@ -120,3 +120,22 @@ func TestMeanStdDevQuantile(t *testing.T) {
 		t.Errorf("Sum = %v, want 0 (index order: 1e16+1 rounds to 1e16)", got)
 	}
 }
+
+func TestDot(t *testing.T) {
+	tests := []struct {
+		a, b []float64
+		want float64
+	}{
+		{nil, nil, 0},
+		{[]float64{1, 2, 3}, []float64{4, 5, 6}, 32},
+		// In index order: 1e16·1 + 1 rounds to 1e16, then − 1e16.
+		{[]float64{1e16, 1, -1e16}, []float64{1, 1, 1}, 0},
+		// Each product rounded: 0.1·0.1 is 0.010000000000000002 in float64.
+		{[]float64{0.1, -0.1}, []float64{0.1, 0.1}, 0},
+	}
+	for _, tt := range tests {
+		if got := Dot(tt.a, tt.b); got != tt.want {
+			t.Errorf("Dot(%v, %v) = %v, want %v", tt.a, tt.b, got, tt.want)
+		}
+	}
+}
