@@ -19,6 +19,7 @@ func (s *School) Clone(r *rand.Rand) School {
 	c.pipeF = slices.Clone(s.pipeF)
 	c.pipeC = slices.Clone(s.pipeC)
 	c.Admitted = slices.Clone(s.Admitted)
+	c.year = slices.Clone(s.year)
 	c.scratch = nil
 	if s.Hold != nil {
 		h := *s.Hold

@@ -96,6 +96,9 @@ type School struct {
 	nextID  int64
 	rng     *rand.Rand
 	scratch []float64 // per-class aggregates of the current step
+	// year holds, per grade, the weekly sums of a spin-up year that
+	// MeasureReference turns into the grade centres (see StepSchool).
+	year []yearSums
 }
 
 // Resources is the school's resource index: the mean of its facilities and

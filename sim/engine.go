@@ -80,7 +80,7 @@ func New(cfg Config) (_ *Engine, err error) {
 	for i := range pop.Schools {
 		agents.FillPipeline(&pop.Schools[i], cfg.WeeksPerYear)
 	}
-	e.ref = agents.MeasureReference(pop.Schools, cfg.Population.Grades)
+	e.ref = agents.MeasureReference(pop.Schools, cfg.Population.Grades, &e.cfg.Params)
 	e.env = agents.Env{Par: par, Ref: &e.ref, WeeksPerYear: cfg.WeeksPerYear, Grades: cfg.Population.Grades}
 	e.world = World{Pop: pop, Par: par, Ref: &e.ref, Years: cfg.Years,
 		Rand: Stream(cfg.Seed, cfg.Replication, PurposePolicy, 0)}
@@ -198,7 +198,7 @@ func (e *Engine) schoolPhase() {
 func (e *Engine) endYear(y int, emit func(YearRecord)) {
 	schools := e.world.Pop.Schools
 	if y <= 0 {
-		e.ref = agents.MeasureReference(schools, e.cfg.Population.Grades)
+		e.ref = agents.MeasureReference(schools, e.cfg.Population.Grades, &e.cfg.Params)
 	}
 	records := make([]agents.SchoolRecord, len(schools))
 	parallelFor(len(schools), e.cfg.Workers, func(i int) {
