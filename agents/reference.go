@@ -1,6 +1,11 @@
 package agents
 
-import "math"
+import (
+	"math"
+	"slices"
+
+	"schoolnet/sim/fmath"
+)
 
 // Reference holds the baseline population's means, against which the
 // mechanisms measure deviations and reports standardise achievement. The
@@ -16,6 +21,10 @@ type Reference struct {
 	// measure a student's peer relations and engagement, and a class's
 	// mean achievement, against (see GradeCentre).
 	Centre []GradeCentre
+	// SESCuts are the quartiles of the students' SES (25%, 50%, 75%):
+	// SESQuartile groups students by them, so that reports can show
+	// effects by SES quartile of the baseline population.
+	SESCuts [3]float64
 	// Means of the mediators over students (PeerRelations, Engagement, at
 	// the year end), schools (Climate, Resources) and teachers (Style,
 	// Effectiveness, Morale).
@@ -50,6 +59,19 @@ type yearSums struct {
 	ach        [NumSubjects]float64
 }
 
+// SESQuartile returns the SES quartile of the reference population that
+// ses falls in: 0 for the bottom quarter (ses ≤ the first cut), up to 3
+// for the top (ses above the third).
+func (r *Reference) SESQuartile(ses float32) int {
+	q := 0
+	for _, c := range r.SESCuts {
+		if float64(ses) > c {
+			q++
+		}
+	}
+	return q
+}
+
 // Z converts latent achievement a in subject sub of a student in grade g to
 // SD units of the reference population of that grade.
 func (r *Reference) Z(g uint8, sub int, a float32) float64 {
@@ -72,6 +94,7 @@ func MeasureReference(schools []School, grades int, par *Params) Reference {
 	sumSq := make([][NumSubjects]float64, grades)
 	now := make([]yearSums, grades)  // per grade, the students as they are
 	year := make([]yearSums, grades) // per grade, the weeks accumulated
+	var ses []float64
 	var students, teachers float64
 	for i := range schools {
 		s := &schools[i]
@@ -86,6 +109,7 @@ func MeasureReference(schools []School, grades int, par *Params) Reference {
 			}
 			ref.PeerRelations += float64(st.PeerRelations)
 			ref.Engagement += float64(st.Engagement)
+			ses = append(ses, float64(st.SES))
 			g := &now[st.Grade]
 			g.pr += float64(st.PeerRelations)
 			g.eng += float64(st.Engagement)
@@ -116,6 +140,12 @@ func MeasureReference(schools []School, grades int, par *Params) Reference {
 			m := ref.GradeMean[g][k] / max(1, n[g])
 			ref.GradeMean[g][k] = m
 			ref.GradeSD[g][k] = math.Sqrt(max(1e-12, sumSq[g][k]/max(1, n[g])-float64(m*m)))
+		}
+	}
+	if len(ses) > 0 {
+		slices.Sort(ses)
+		for k := range ref.SESCuts {
+			ref.SESCuts[k] = fmath.Quantile(float64(k+1)/4, ses)
 		}
 	}
 	ref.PeerRelations /= max(1, students)

@@ -28,7 +28,8 @@ type Effect struct {
 // comparisonOutcomes are the outcomes a comparison reports, by name in
 // Headlines, plus the derived effect per million RMB.
 var comparisonOutcomes = []string{"weak_maths", "weak_chinese", "weak_composite", "gap_strong_weak",
-	"gap_migrant_local", "between_share", "turnover", "cost_money"}
+	"gap_migrant_local", "between_share", "turnover", "cost_money",
+	"ses_q1_composite", "ses_q2_composite", "ses_q3_composite", "ses_q4_composite"}
 
 // PerMillion is the name of the derived outcome: the weak schools'
 // composite effect per million RMB of extra reform money.

@@ -2,6 +2,7 @@ package results
 
 import (
 	"encoding/csv"
+	"fmt"
 	"io"
 	"math"
 	"strconv"
@@ -53,6 +54,16 @@ var Headlines = []Outcome{
 	{"cost_travel_hours", "hours", "travel hours over the run", func(ys []sim.YearMetrics) float64 {
 		return sumYears(ys, func(y *sim.YearMetrics) float64 { return y.Cost.TravelHours })
 	}},
+	sesQuartile(0), sesQuartile(1), sesQuartile(2), sesQuartile(3),
+	{"gap_ses_q4_q1", "SD", "top minus bottom SES quartile's composite in the final year", func(ys []sim.YearMetrics) float64 { return final(ys).GapSES() }},
+}
+
+// sesQuartile is the headline outcome of SES quartile q (0 = bottom):
+// the quartile's mean composite in the final year.
+func sesQuartile(q int) Outcome {
+	return Outcome{fmt.Sprintf("ses_q%d_composite", q+1), "SD",
+		fmt.Sprintf("SES quartile %d's mean of the four subjects in the final year (1 = least advantaged)", q+1),
+		func(ys []sim.YearMetrics) float64 { return final(ys).Groups[sim.GroupSESQ1+q].Composite }}
 }
 
 // SummaryColumns are the columns of summary.csv.

@@ -535,7 +535,8 @@ func TestCompareRuns(t *testing.T) {
 	if code := lab.get(t, fmt.Sprintf("/api/compare?a=%s&b=%s", a, b), &cmp); code != http.StatusOK {
 		t.Fatalf("compare: %d", code)
 	}
-	if cmp.Replications != 3 || cmp.Year != 3 || cmp.Seed != 7 || len(cmp.Rows) != 9 {
+	// 12 outcomes (8 headline ones, 4 SES quartiles) and the effect per million RMB.
+	if cmp.Replications != 3 || cmp.Year != 3 || cmp.Seed != 7 || len(cmp.Rows) != 13 {
 		t.Errorf("comparison: %d replications, year %d, seed %d, %d rows", cmp.Replications, cmp.Year, cmp.Seed, len(cmp.Rows))
 	}
 	for _, r := range cmp.Rows {
