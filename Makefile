@@ -7,7 +7,7 @@ GO ?= go
 FUZZ_TARGETS = \
 	./scenarios:FuzzParse \
 	./scenarios:FuzzParseUntrusted \
-	./cmd/schoolnet/web:FuzzSettings \
+	./cmd/schoolnet/internal/web:FuzzSettings \
 	./cmd/schoolnet:FuzzMergeShard
 FUZZTIME ?= 3s
 
