@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"fmt"
 	"io"
 	"runtime"
 	"runtime/debug"
@@ -53,15 +54,25 @@ type Manifest struct {
 	SHA256 map[string]string `json:"sha256,omitempty"`
 }
 
+// ScenarioHash returns the SHA-256 of the scenario's JSON, in hex: the
+// manifest's scenario_hash and every result file's scenario_hash column.
+func ScenarioHash(scenario any) (string, error) {
+	js, err := json.Marshal(scenario)
+	if err != nil {
+		return "", fmt.Errorf("results: %w", err)
+	}
+	sum := sha256.Sum256(js)
+	return hex.EncodeToString(sum[:]), nil
+}
+
 // NewManifest fills in the scenario, its hash and the build information.
 func NewManifest(scenario any, seed int64, reps int) (Manifest, error) {
-	js, err := json.Marshal(scenario)
+	hash, err := ScenarioHash(scenario)
 	if err != nil {
 		return Manifest{}, err
 	}
-	sum := sha256.Sum256(js)
 	m := Manifest{
-		Scenario: scenario, ScenarioHash: hex.EncodeToString(sum[:]),
+		Scenario: scenario, ScenarioHash: hash,
 		Seed: seed, Replications: reps, ReplicationsPlanned: reps,
 		Program: "schoolnet", Version: "(devel)", Commit: "unknown", GoVersion: runtime.Version(),
 	}
@@ -84,4 +95,10 @@ func (m *Manifest) Write(w io.Writer) error {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	return enc.Encode(m)
+}
+
+// RunID returns the identity of the manifest's run of the scenario name,
+// for the last columns of its files.
+func (m *Manifest) RunID(name string) RunID {
+	return RunID{Scenario: name, Hash: m.ScenarioHash, Seed: m.Seed}
 }

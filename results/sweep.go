@@ -23,6 +23,9 @@ import (
 type SweepRun struct {
 	Run, Point, Replication int
 	Seed                    int64
+	// Scenario and Hash are the sweep scenario's name and the SHA-256 of
+	// the resolved sweep scenario (the manifest's scenario_hash).
+	Scenario, Hash string
 	// Params are the swept keys' values as written in runs.csv.
 	Params []string
 	// Outcomes holds one value per Headlines outcome, in order.
@@ -31,8 +34,8 @@ type SweepRun struct {
 
 // NewSweepRun computes the headline outcomes of one run from its yearly
 // metrics.
-func NewSweepRun(run, point, rep int, seed int64, params []string, years []sim.YearMetrics) SweepRun {
-	r := SweepRun{Run: run, Point: point, Replication: rep, Seed: seed, Params: params,
+func NewSweepRun(run, point, rep int, id RunID, params []string, years []sim.YearMetrics) SweepRun {
+	r := SweepRun{Run: run, Point: point, Replication: rep, Seed: id.Seed, Scenario: id.Scenario, Hash: id.Hash, Params: params,
 		Outcomes: make([]float64, len(Headlines))}
 	for k, o := range Headlines {
 		r.Outcomes[k] = o.Get(years)
@@ -42,13 +45,14 @@ func NewSweepRun(run, point, rep int, seed int64, params []string, years []sim.Y
 
 // SweepRunColumns are the columns of runs.csv for a sweep of keys: run,
 // point, replication, seed, one column per swept key (named by the key),
-// then every Headlines outcome.
+// then every Headlines outcome, then the sweep's scenario and
+// scenario_hash.
 func SweepRunColumns(keys []string) []string {
 	cols := append([]string{"run", "point", "replication", "seed"}, keys...)
 	for _, o := range Headlines {
 		cols = append(cols, o.Name)
 	}
-	return cols
+	return append(cols, "scenario", "scenario_hash")
 }
 
 // WriteSweepRuns writes runs as runs.csv rows under a header.
@@ -64,6 +68,7 @@ func WriteSweepRuns(w io.Writer, keys []string, runs []SweepRun) error {
 		for _, x := range r.Outcomes {
 			row = append(row, num(x))
 		}
+		row = append(row, r.Scenario, r.Hash)
 		cw.Write(row)
 	}
 	cw.Flush()
@@ -97,7 +102,8 @@ func ReadSweepRuns(r io.Reader, keys []string) ([]SweepRun, error) {
 			return nil, bad("seed", err)
 		}
 		s.Params = row[4 : 4+len(keys)]
-		for k, cell := range row[4+len(keys):] {
+		s.Scenario, s.Hash = row[len(row)-2], row[len(row)-1]
+		for k, cell := range row[4+len(keys) : len(row)-2] {
 			x, err := strconv.ParseFloat(cell, 64)
 			if err != nil {
 				return nil, bad(Headlines[k].Name, err)
@@ -118,6 +124,7 @@ func SweepPointColumns(keys []string) []string {
 	for _, o := range Headlines {
 		cols = append(cols, o.Name, o.Name+"_ci_low", o.Name+"_ci_high")
 	}
+	cols = append(cols, "seed", "scenario", "scenario_hash")
 	return cols
 }
 
@@ -154,6 +161,7 @@ func WriteSweepPoints(w io.Writer, keys []string, runs []SweepRun) error {
 			}
 			row = append(row, num(m), lo, hi)
 		}
+		row = append(row, strconv.FormatInt(pt[0].Seed, 10), pt[0].Scenario, pt[0].Hash)
 		cw.Write(row)
 	}
 	cw.Flush()

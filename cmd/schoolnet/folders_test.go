@@ -82,17 +82,18 @@ func TestRunKilledBeforeCommitKeepsTheOldFolder(t *testing.T) {
 		write func(f *results.Folder) error
 	}{
 		{"before the manifest", func(f *results.Folder) error {
+			id := results.RunID{Scenario: scn.Name}
 			return writeFiles(f, []namedWrite{
-				{"yearly.csv", func(w io.Writer) error { return results.WriteYearly(w, metrics) }},
-				{"schools.csv", func(w io.Writer) error { return results.WriteSchools(w, records) }},
-			}, nil)
+				{name: "yearly.csv", write: func(w io.Writer) error { return results.WriteYearly(w, results.CSV, id, metrics) }},
+				{name: "schools.csv", write: func(w io.Writer) error { return results.WriteSchools(w, results.CSV, id, records) }},
+			}, nil, "")
 		}},
 		{"before the commit", func(f *results.Folder) error {
 			m, err := results.NewManifest(scn, scn.Run.Seed, 2)
 			if err != nil {
 				return err
 			}
-			return writeRun(f, records, metrics, &m)
+			return writeRun(f, scn, results.CSV, records, metrics, &m)
 		}},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
@@ -102,7 +103,7 @@ func TestRunKilledBeforeCommitKeepsTheOldFolder(t *testing.T) {
 				t.Fatalf("exit %d: %s", code, stderr)
 			}
 			want := snapshot(t, dir)
-			f, err := results.NewFolder(dir, runFiles...)
+			f, err := results.NewFolder(dir, results.RunFileNames()...)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -152,12 +153,12 @@ func TestCompareReplacesItsFolderWhole(t *testing.T) {
 		t.Fatalf("second compare: exit %d: %s", code, stderr)
 	}
 	// The second comparison's folder, without the first one's other/.
-	if names := dirNames(t, dir); !slices.Equal(names, []string{"compare.csv", "compare.png", "compare.svg", "manifest.json", "small", "small-2"}) {
+	if names := dirNames(t, dir); !slices.Equal(names, []string{"compare.csv", "compare.png", "compare.svg", "datapackage.json", "manifest.json", "small", "small-2"}) {
 		t.Errorf("folder holds %v", names)
 	}
 	m := readManifest(t, dir)
-	if !slices.Equal(m.Files, []string{"small/", "small-2/", "compare.csv", "compare.png", "compare.svg", "manifest.json"}) || m.Command != "compare" || len(m.SHA256) != 11 {
-		t.Errorf("manifest: command %q, files %v, %d checksums; want compare, each subfolder and file, 11", m.Command, m.Files, len(m.SHA256))
+	if !slices.Equal(m.Files, []string{"small/", "small-2/", "compare.csv", "compare.png", "compare.svg", "datapackage.json", "manifest.json"}) || m.Command != "compare" || len(m.SHA256) != 16 {
+		t.Errorf("manifest: command %q, files %v, %d checksums; want compare, each subfolder and file, 16", m.Command, m.Files, len(m.SHA256))
 	}
 	// A file schoolnet did not write stops it before it runs anything.
 	os.WriteFile(filepath.Join(dir, "notes.txt"), []byte("mine"), 0o644)

@@ -244,17 +244,17 @@ func (p *sweepPlan) stage(f *results.Folder, found map[int]runFile, link, final 
 		}
 	}
 	out := []namedWrite{
-		{"runs.csv", func(w io.Writer) error { return results.WriteSweepRuns(w, p.keys, runs) }},
-		{"points.csv", func(w io.Writer) error { return results.WriteSweepPoints(w, p.keys, runs) }},
+		{name: "runs.csv", write: func(w io.Writer) error { return results.WriteSweepRuns(w, p.keys, runs) }},
+		{name: "points.csv", write: func(w io.Writer) error { return results.WriteSweepPoints(w, p.keys, runs) }},
 	}
 	for k, key := range p.keys {
 		chart := &results.SweepChart{Key: key, Param: k, Outcome: p.outcome, Runs: runs}
 		for _, format := range []string{"png", "svg"} {
-			out = append(out, namedWrite{"sweep-" + fileSafe(key) + "." + format, func(w io.Writer) error { return chart.Write(w, format) }})
+			out = append(out, namedWrite{name: "sweep-" + fileSafe(key) + "." + format, write: func(w io.Writer) error { return chart.Write(w, format) }})
 		}
 	}
 	for _, w := range out {
 		files = append(files, w.name)
 	}
-	return files, nil, writeFiles(f, out, m)
+	return files, nil, writeFiles(f, out, m, "schoolnet sweep")
 }

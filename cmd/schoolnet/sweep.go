@@ -253,6 +253,8 @@ type sweepPlan struct {
 	method       string
 	points, reps int
 	outcome      string
+	// id identifies the sweep in its files: its name, hash and seed.
+	id results.RunID
 	// values holds each point's values as written in runs.csv; nil when
 	// the plan was read from a manifest (merge), where only the run
 	// numbers of the run files are checked.
@@ -260,8 +262,10 @@ type sweepPlan struct {
 }
 
 func newSweepPlan(scn *scenarios.Scenario, points []scenarios.SweepPoint) *sweepPlan {
+	hash, _ := results.ScenarioHash(scn) // the manifest's: a scenario always marshals
 	p := &sweepPlan{keys: scn.Sweep.Keys(), method: scn.Sweep.Method, points: len(points),
-		reps: scn.Sweep.Replications, outcome: scn.Sweep.Outcome}
+		reps: scn.Sweep.Replications, outcome: scn.Sweep.Outcome,
+		id: results.RunID{Scenario: scn.Name, Hash: hash, Seed: scn.Run.Seed}}
 	for _, pt := range points {
 		vs := make([]string, len(pt.Values))
 		for k, v := range pt.Values {
@@ -334,7 +338,7 @@ func (p *sweepPlan) run(ctx context.Context, points []scenarios.SweepPoint, todo
 			}); err != nil {
 				return err
 			}
-			row := results.NewSweepRun(i, pt, rep, scn.Run.Seed, p.values[pt], years)
+			row := results.NewSweepRun(i, pt, rep, p.id, p.values[pt], years)
 			err = results.WriteFile(p.file(dir, i), func(w io.Writer) error {
 				return results.WriteSweepRuns(w, p.keys, []results.SweepRun{row})
 			})

@@ -211,11 +211,12 @@ func TestSweepWritesDocumentedColumns(t *testing.T) {
 	outcomes := []string{"weak_maths", "weak_chinese", "weak_composite", "strong_composite", "gap_strong_weak",
 		"gap_migrant_local", "between_share", "leadership", "peer_relations", "style", "turnover",
 		"cost_money", "cost_teacher_hours", "cost_travel_hours"}
-	runCols := append(append([]string{"run", "point", "replication", "seed"}, sweepKeys...), outcomes...)
+	runCols := append(append(append([]string{"run", "point", "replication", "seed"}, sweepKeys...), outcomes...), "scenario", "scenario_hash")
 	pointCols := append(append([]string{"point"}, sweepKeys...), "replications")
 	for _, o := range outcomes {
 		pointCols = append(pointCols, o, o+"_ci_low", o+"_ci_high")
 	}
+	pointCols = append(pointCols, "seed", "scenario", "scenario_hash")
 	files := map[string]struct {
 		cols []string
 		rows int
