@@ -74,8 +74,9 @@ func Bootstrap(strata []int, reps int, r *rand.Rand, statistic func(units []int)
 }
 
 // Percentile summarises replicate statistics xs: their standard deviation
-// and their 2.5th and 97.5th percentiles (linear interpolation). With fewer
-// than two values the SE and bounds are NaN. xs is sorted in place.
+// and their 2.5th and 97.5th percentiles by R's default definition (type 7,
+// see [Quantile]). With fewer than two values the SE and bounds are NaN.
+// xs is sorted in place.
 func Percentile(xs []float64) Interval {
 	out := Interval{Reps: len(xs), SE: math.NaN(), Lo: math.NaN(), Hi: math.NaN()}
 	if len(xs) < 2 {
@@ -83,7 +84,7 @@ func Percentile(xs []float64) Interval {
 	}
 	slices.Sort(xs)
 	out.SE = stat.StdDev(xs, nil)
-	out.Lo = stat.Quantile(0.025, stat.LinInterp, xs, nil)
-	out.Hi = stat.Quantile(0.975, stat.LinInterp, xs, nil)
+	out.Lo = Quantile(0.025, xs)
+	out.Hi = Quantile(0.975, xs)
 	return out
 }
