@@ -3,10 +3,16 @@ package results
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
 	"encoding/csv"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"io"
+	"maps"
+	"os"
+	"runtime"
+	"runtime/debug"
 	"slices"
 	"strconv"
 	"testing"
@@ -246,5 +252,43 @@ func TestDataPackageJSON(t *testing.T) {
 	}
 	if want := []string{"yearly.parquet", "schools.parquet", "treatments.parquet", "summary.csv"}; !slices.Equal(paths, want) {
 		t.Errorf("resources %v, want %v", paths, want)
+	}
+}
+
+// TestManifestRecordsTheMachine: the manifest names the operating system,
+// architecture and cores, the SHA-256 of the running binary (which tells
+// binaries apart when the commit is unknown) and the versions of the
+// modules it was built with.
+func TestManifestRecordsTheMachine(t *testing.T) {
+	m, err := NewManifest(map[string]int{"x": 1}, 1, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	exe, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, err := os.ReadFile(exe)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sum := sha256.Sum256(data)
+	if m.BinarySHA256 != hex.EncodeToString(sum[:]) {
+		t.Errorf("binary_sha256 %q, want the executable's %x", m.BinarySHA256, sum)
+	}
+	if m.OS != runtime.GOOS || m.Arch != runtime.GOARCH || m.CPUs != runtime.NumCPU() {
+		t.Errorf("os %q, arch %q, cpus %d", m.OS, m.Arch, m.CPUs)
+	}
+	if _, err := os.Stat("/proc/cpuinfo"); err == nil && m.CPU == "" {
+		t.Error("no CPU model on a system with /proc/cpuinfo")
+	}
+	// A test binary lists no modules; a build's list as schoolnet's has it.
+	bi := &debug.BuildInfo{Deps: []*debug.Module{
+		{Path: "gonum.org/v1/gonum", Version: "v0.17.0"},
+		{Path: "example.org/fork", Version: "v1.0.0", Replace: &debug.Module{Path: "../fork"}},
+	}}
+	want := map[string]string{"gonum.org/v1/gonum": "v0.17.0", "example.org/fork": "v1.0.0 => ../fork"}
+	if got := dependencies(bi); !maps.Equal(got, want) {
+		t.Errorf("dependencies %v, want %v", got, want)
 	}
 }

@@ -66,12 +66,8 @@ func cmdMerge(args []string, stdout, stderr io.Writer) int {
 		shards[k] = s
 	}
 	first, plan := shards[0].m, shards[0].plan
-	for _, s := range shards[1:] {
-		if s.m.Commit != first.Commit {
-			fmt.Fprintf(stderr, "schoolnet merge: note: %s and %s were written by binaries of commits %s and %s; their runs belong together only if the model did not change between them\n",
-				dirs[0], s.dir, first.Commit, s.m.Commit)
-			break
-		}
+	if note := sameBinaries(shards); note != "" {
+		fmt.Fprintln(stderr, "schoolnet merge: note:", note)
 	}
 	// NewFolder first: it cleans up after a command killed while writing
 	// OUT. OUT's own runs count if it holds the same sweep.
@@ -173,4 +169,29 @@ func missingShards(shards []*shard, missing []int) string {
 		}
 	}
 	return "shard " + strings.Join(names, ", ")
+}
+
+// sameBinaries returns a note if the shards were written by binaries of
+// different commits or, where a commit is unknown (a binary built with
+// -buildvcs=false or outside a Git checkout), by different executables
+// (their SHA-256), whose runs belong together only if the model did not
+// change between them; "" if they were not.
+func sameBinaries(shards []*shard) string {
+	first := shards[0]
+	for _, s := range shards[1:] {
+		switch {
+		case first.m.Commit != "unknown" && s.m.Commit != "unknown":
+			if s.m.Commit != first.m.Commit {
+				return fmt.Sprintf("%s and %s were written by binaries of commits %s and %s; their runs belong together only if the model did not change between them",
+					first.dir, s.dir, first.m.Commit, s.m.Commit)
+			}
+		case first.m.Binary == "" || s.m.Binary == "":
+			return fmt.Sprintf("%s or %s records neither the commit nor the SHA-256 of the binary that wrote it; merge cannot check that the shards were made by the same model",
+				first.dir, s.dir)
+		case s.m.Binary != first.m.Binary:
+			return fmt.Sprintf("%s and %s were written by different binaries (SHA-256 %.12s… and %.12s…) whose commits are unknown (built with -buildvcs=false?); their runs belong together only if the model did not change between them",
+				first.dir, s.dir, first.m.Binary, s.m.Binary)
+		}
+	}
+	return ""
 }

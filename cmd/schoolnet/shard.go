@@ -39,6 +39,7 @@ type sweepManifest struct {
 	Command      string            `json:"command"`
 	Commit       string            `json:"commit"`
 	Modified     bool              `json:"commit_modified"`
+	Binary       string            `json:"binary_sha256"`
 	Shard        string            `json:"shard"`
 	Interrupted  bool              `json:"interrupted"`
 	SHA256       map[string]string `json:"sha256"`

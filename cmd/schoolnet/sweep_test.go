@@ -320,3 +320,32 @@ func TestSweepAndMergeRefuseAnotherSweep(t *testing.T) {
 		}
 	}
 }
+
+// TestMergeNotesDifferentBinaries: merge notes shards written by binaries
+// of different commits, and, where the commits are unknown (built with
+// -buildvcs=false), by different executables, which it tells apart by
+// their SHA-256; shards of one binary get no note.
+func TestMergeNotesDifferentBinaries(t *testing.T) {
+	sh := func(commit, binary string) *shard {
+		return &shard{dir: "run-" + commit + binary, m: sweepManifest{Commit: commit, Binary: binary}}
+	}
+	for _, tt := range []struct {
+		name   string
+		shards []*shard
+		note   string
+	}{
+		{"same commit", []*shard{sh("abc", "1"), sh("abc", "2")}, ""},
+		{"different commits", []*shard{sh("abc", "1"), sh("def", "1")}, "commits abc and def"},
+		{"unknown commits, same binary", []*shard{sh("unknown", "1"), sh("unknown", "1")}, ""},
+		{"unknown commits, different binaries", []*shard{sh("unknown", "1"), sh("unknown", "2")}, "different binaries"},
+		{"one commit unknown, different binaries", []*shard{sh("abc", "1"), sh("unknown", "2")}, "different binaries"},
+		{"nothing recorded", []*shard{sh("unknown", ""), sh("unknown", "")}, "cannot check"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			note := sameBinaries(tt.shards)
+			if (tt.note == "") != (note == "") || !strings.Contains(note, tt.note) {
+				t.Errorf("note %q, want one with %q", note, tt.note)
+			}
+		})
+	}
+}
