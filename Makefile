@@ -8,7 +8,7 @@ FUZZ_TARGETS = \
 	./scenarios:FuzzParse \
 	./scenarios:FuzzParseUntrusted \
 	./cmd/schoolnet/internal/web:FuzzSettings \
-	./cmd/schoolnet:FuzzMergeShard
+	./results/sweep:FuzzMergeShard
 FUZZTIME ?= 3s
 
 ## run: compare the baseline with the headline reforms (SSP, funding only,

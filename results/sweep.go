@@ -48,11 +48,8 @@ func NewSweepRun(run, point, rep int, id RunID, params []string, years []sim.Yea
 // then every Headlines outcome, then the sweep's scenario and
 // scenario_hash.
 func SweepRunColumns(keys []string) []string {
-	cols := append([]string{"run", "point", "replication", "seed"}, keys...)
-	for _, o := range Headlines {
-		cols = append(cols, o.Name)
-	}
-	return append(cols, "scenario", "scenario_hash")
+	s := SweepRunSchema(keys, make([]Type, len(keys)))
+	return s.Names()
 }
 
 // WriteSweepRuns writes runs as runs.csv rows under a header.
@@ -120,12 +117,8 @@ func ReadSweepRuns(r io.Reader, keys []string) ([]SweepRun, error) {
 // Headlines outcome its mean and 95% interval (NAME, NAME_ci_low,
 // NAME_ci_high).
 func SweepPointColumns(keys []string) []string {
-	cols := append(append([]string{"point"}, keys...), "replications")
-	for _, o := range Headlines {
-		cols = append(cols, o.Name, o.Name+"_ci_low", o.Name+"_ci_high")
-	}
-	cols = append(cols, "seed", "scenario", "scenario_hash")
-	return cols
+	s := SweepPointSchema(keys, make([]Type, len(keys)))
+	return s.Names()
 }
 
 // sweepPoints groups runs (in run order) by point.
@@ -161,7 +154,7 @@ func WriteSweepPoints(w io.Writer, keys []string, runs []SweepRun) error {
 			}
 			row = append(row, num(m), lo, hi)
 		}
-		row = append(row, strconv.FormatInt(pt[0].Seed, 10), pt[0].Scenario, pt[0].Hash)
+		row = append(row, pt[0].Scenario, pt[0].Hash, strconv.FormatInt(pt[0].Seed, 10))
 		cw.Write(row)
 	}
 	cw.Flush()
@@ -287,3 +280,67 @@ func (c *SweepChart) Plot() (*plot.Plot, error) {
 
 // Write writes the chart in format "png" or "svg", 8 by 5 inches.
 func (c *SweepChart) Write(w io.Writer, format string) error { return writePlot(w, format, c.Plot) }
+
+// SweepValueTypes returns the type of each swept key's values as runs
+// write them: integer if every value is an integer, number if every value
+// is a number, else string.
+func SweepValueTypes(keys []string, runs []SweepRun) []Type {
+	types := make([]Type, len(keys))
+	for k := range keys {
+		types[k] = Integer
+		for _, r := range runs {
+			v := r.Params[k]
+			if _, err := strconv.ParseInt(v, 10, 64); err == nil {
+				continue
+			}
+			if _, err := strconv.ParseFloat(v, 64); err == nil && types[k] != String {
+				types[k] = Number
+				continue
+			}
+			types[k] = String
+		}
+	}
+	return types
+}
+
+// sweepKeyFields returns a field per swept key, of the types given.
+func sweepKeyFields(keys []string, types []Type) []Field {
+	out := make([]Field, len(keys))
+	for k, key := range keys {
+		out[k] = Field{key, types[k], "the key's", "the point's value of the swept key " + key}
+	}
+	return out
+}
+
+// SweepRunSchema describes runs.csv of a sweep of keys whose values have
+// the types given (SweepValueTypes).
+func SweepRunSchema(keys []string, types []Type) Schema {
+	fields := []Field{
+		{"run", Integer, "", "the run's number i, from 0"},
+		{"point", Integer, "", "its point, i div R"},
+		{"replication", Integer, "", "its replication, i mod R; it draws the streams of replication r of seed"},
+		runFields[2],
+	}
+	fields = append(fields, sweepKeyFields(keys, types)...)
+	for _, o := range Headlines {
+		fields = append(fields, Field{o.Name, Number, o.Unit, o.Description + ", in this run"})
+	}
+	fields = append(fields, runFields[0], runFields[1])
+	return Schema{Name: "runs", Description: "One row per run of the sweep, in run order.", Fields: fields}
+}
+
+// SweepPointSchema describes points.csv of a sweep of keys whose values
+// have the types given.
+func SweepPointSchema(keys []string, types []Type) Schema {
+	fields := []Field{{"point", Integer, "", "the point's number"}}
+	fields = append(fields, sweepKeyFields(keys, types)...)
+	fields = append(fields, Field{"replications", Integer, "count", "n, the point's runs"})
+	for _, o := range Headlines {
+		fields = append(fields,
+			Field{o.Name, Number, o.Unit, o.Description + ": the mean over the point's replications"},
+			Field{o.Name + "_ci_low", Number, o.Unit, "lower end of its 95% interval, mean − t(0.975, n−1)·s/√n; empty with one replication"},
+			Field{o.Name + "_ci_high", Number, o.Unit, "upper end of its 95% interval"})
+	}
+	fields = append(fields, runFields...)
+	return Schema{Name: "points", Description: "One row per point of the sweep, in point order.", Fields: fields}
+}
