@@ -5,7 +5,7 @@ import (
 	"math/rand/v2"
 	"slices"
 
-	"gonum.org/v1/gonum/stat"
+	"schoolnet/sim/fmath"
 )
 
 // Interval is a bootstrap estimate: the standard deviation of the
@@ -75,7 +75,7 @@ func Bootstrap(strata []int, reps int, r *rand.Rand, statistic func(units []int)
 
 // Percentile summarises replicate statistics xs: their standard deviation
 // and their 2.5th and 97.5th percentiles by R's default definition (type 7,
-// see [Quantile]). With fewer than two values the SE and bounds are NaN.
+// see fmath.Quantile). With fewer than two values the SE and bounds are NaN.
 // xs is sorted in place.
 func Percentile(xs []float64) Interval {
 	out := Interval{Reps: len(xs), SE: math.NaN(), Lo: math.NaN(), Hi: math.NaN()}
@@ -83,8 +83,8 @@ func Percentile(xs []float64) Interval {
 		return out
 	}
 	slices.Sort(xs)
-	out.SE = stat.StdDev(xs, nil)
-	out.Lo = Quantile(0.025, xs)
-	out.Hi = Quantile(0.975, xs)
+	out.SE = fmath.StdDev(xs)
+	out.Lo = fmath.Quantile(0.025, xs)
+	out.Hi = fmath.Quantile(0.975, xs)
 	return out
 }

@@ -1,4 +1,4 @@
-package estimate
+package fmath
 
 import (
 	"bytes"
@@ -6,6 +6,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"os"
+	"runtime"
 	"slices"
 	"strconv"
 	"testing"
@@ -13,8 +14,12 @@ import (
 	"golang.org/x/exp/stats"
 )
 
-// readCSV reads a testdata CSV file without its header.
-func readCSV(t *testing.T, path string) [][]string {
+// fusedArch reports whether the Go compiler fuses x*y+z on this
+// architecture, where x/exp/stats' last bit may differ from Quantile's.
+var fusedArch = runtime.GOARCH != "amd64" && runtime.GOARCH != "386"
+
+// readGolden reads a testdata CSV file without its header.
+func readGolden(t *testing.T, path string) [][]string {
 	t.Helper()
 	data, err := os.ReadFile(path)
 	if err != nil {
@@ -27,7 +32,7 @@ func readCSV(t *testing.T, path string) [][]string {
 	return rows[1:]
 }
 
-func parse(t *testing.T, s string) float64 {
+func parseFloat(t *testing.T, s string) float64 {
 	t.Helper()
 	x, err := strconv.ParseFloat(s, 64)
 	if err != nil {
@@ -43,16 +48,16 @@ func parse(t *testing.T, s string) float64 {
 // interval among them.
 func TestQuantileMatchesR(t *testing.T) {
 	vectors := map[string][]float64{}
-	for _, row := range readCSV(t, "testdata/quantile7-data.csv") {
-		vectors[row[0]] = append(vectors[row[0]], parse(t, row[1]))
+	for _, row := range readGolden(t, "testdata/quantile7-data.csv") {
+		vectors[row[0]] = append(vectors[row[0]], parseFloat(t, row[1]))
 	}
-	golden := readCSV(t, "testdata/quantile7.csv")
+	golden := readGolden(t, "testdata/quantile7.csv")
 	if len(golden) != 60 {
 		t.Fatalf("%d golden values, want 60", len(golden))
 	}
 	for _, row := range golden {
 		x := slices.Sorted(slices.Values(vectors[row[0]]))
-		p, want := parse(t, row[1]), parse(t, row[2])
+		p, want := parseFloat(t, row[1]), parseFloat(t, row[2])
 		if got := Quantile(p, x); math.Abs(got-want) > 4e-16*max(1, math.Abs(want)) {
 			t.Errorf("%s, p = %g: %.17g, R %.17g", row[0], p, got, want)
 		}
@@ -60,8 +65,8 @@ func TestQuantileMatchesR(t *testing.T) {
 }
 
 // TestQuantileIsXExpStats checks Quantile against golang.org/x/exp/stats'
-// Quantiles, type 7 too, on random data: the same bits (x/exp/stats is not
-// fused on amd64, where this runs, and Quantile is fused nowhere).
+// Quantiles, type 7 too, on random data: the same bits on amd64, where
+// x/exp/stats is not fused (Quantile is fused nowhere).
 func TestQuantileIsXExpStats(t *testing.T) {
 	r := rand.New(rand.NewPCG(1, 2))
 	for n := 1; n <= 300; n += 7 {
@@ -73,7 +78,7 @@ func TestQuantileIsXExpStats(t *testing.T) {
 		ps := []float64{0, 0.025, 0.5, 0.975, 1, r.Float64(), r.Float64()}
 		want := stats.Quantiles(x, ps...)
 		for j, p := range ps {
-			if got := Quantile(p, x); got != want[j] && !(isFusedArch && math.Abs(got-want[j]) < 1e-13*math.Abs(want[j])) {
+			if got := Quantile(p, x); got != want[j] && !(fusedArch && math.Abs(got-want[j]) < 1e-13*math.Abs(want[j])) {
 				t.Errorf("n = %d, p = %g: %.17g, x/exp/stats %.17g", n, p, got, want[j])
 			}
 		}
