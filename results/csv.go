@@ -56,7 +56,7 @@ var yearlyColumns = slices.Concat(
 		{Field{"cost_teacher_hours", Number, "hours", "teacher hours taken from teaching by reforms this year (year-level)"}, func(r *yearlyRow) Cell { return Num(r.y.Cost.TeacherHours) }},
 		{Field{"cost_travel_hours", Number, "hours", "travel hours caused by reforms this year (year-level)"}, func(r *yearlyRow) Cell { return Num(r.y.Cost.TravelHours) }},
 	},
-	runColumns(func(r *yearlyRow) *RunID { return r.id }),
+	RunColumns(func(r *yearlyRow) *RunID { return r.id }),
 )
 
 // YearlySchema describes yearly.csv.
@@ -127,7 +127,7 @@ var schoolColumns = slices.Concat(
 		{Field{"cost_teacher_hours", Number, "hours", "this school's teacher hours taken from teaching by reforms this year"}, func(r *schoolRow) Cell { return Num(r.r.Cost.TeacherHours) }},
 		{Field{"cost_travel_hours", Number, "hours", "this school's travel hours caused by reforms this year"}, func(r *schoolRow) Cell { return Num(r.r.Cost.TravelHours) }},
 	},
-	runColumns(func(r *schoolRow) *RunID { return r.id }),
+	RunColumns(func(r *schoolRow) *RunID { return r.id }),
 )
 
 // SchoolSchema describes schools.csv.
@@ -174,7 +174,7 @@ var treatmentColumns = slices.Concat(
 		{Field{"policy", String, "", "the policy's name (its `name`, or its kind), as in the scenario"}, func(r *treatmentRow) Cell { return Str(r.name) }},
 		{Field{"policy_index", Integer, "", "the policy's position among the scenario's policies, from 0 (inherited policies first)"}, func(r *treatmentRow) Cell { return Int(r.policy) }},
 	},
-	runColumns(func(r *treatmentRow) *RunID { return r.id }),
+	RunColumns(func(r *treatmentRow) *RunID { return r.id }),
 )
 
 // TreatmentSchema describes treatments.csv.

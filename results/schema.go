@@ -92,9 +92,10 @@ var runFields = []Field{
 // scenario_hash and seed.
 func RunFields() []Field { return append([]Field(nil), runFields...) }
 
-// runColumns returns the run-identifying columns of rows of type R, read
-// from id.
-func runColumns[R any](id func(*R) *RunID) Columns[R] {
+// RunColumns returns the columns that identify a run (scenario,
+// scenario_hash, seed) of rows of type R, read through id: the last
+// columns of every table.
+func RunColumns[R any](id func(*R) *RunID) Columns[R] {
 	return Columns[R]{
 		{runFields[0], func(r *R) Cell { return Str(id(r).Scenario) }},
 		{runFields[1], func(r *R) Cell { return Str(id(r).Hash) }},

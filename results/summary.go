@@ -71,7 +71,7 @@ var summaryColumns = append(Columns[summaryRow]{
 	{Field{"ci_high", Number, "the outcome's", "upper end of the 95% interval of the mean: mean + t(0.975, n−1)·s/√n; empty with one replication"}, func(r *summaryRow) Cell { return Num(r.hi) }},
 	{Field{"replications", Integer, "count", "n, the replications"}, func(r *summaryRow) Cell { return Int(r.n) }},
 	{Field{"description", String, "", "what the outcome is"}, func(r *summaryRow) Cell { return Str(r.o.Description) }},
-}, runColumns(func(r *summaryRow) *RunID { return r.id })...)
+}, RunColumns(func(r *summaryRow) *RunID { return r.id })...)
 
 // SummarySchema describes summary.csv.
 var SummarySchema = summaryColumns.Schema("summary", "One row per headline outcome, over replications.")

@@ -51,18 +51,8 @@ var studentColumns = func() results.Columns[studentRow] {
 		{Field: evalField("peer_relations", results.Number, "0–1", "the student's peer-relationship quality, as a survey measures it (a mediator)"), Get: func(r *studentRow) results.Cell { return results.Num(r.st.PeerRelations) }},
 		{Field: evalField("ses", results.Number, "SD", "the student's socio-economic status, standardised over the population (a covariate)"), Get: func(r *studentRow) results.Cell { return results.Num(r.st.SES) }},
 		{Field: evalField("migrant", results.Boolean, "", "1 for a migrant (non-local hukou) student, else 0"), Get: func(r *studentRow) results.Cell { return results.Bool(r.st.Migrant) }},
-	}, studyRun(func(r *studentRow) *results.RunID { return r.id }))...)
+	}, results.RunColumns(func(r *studentRow) *results.RunID { return r.id }))...)
 }()
-
-// studyRun returns the run columns of a study file's rows.
-func studyRun[R any](id func(*R) *results.RunID) results.Columns[R] {
-	f := results.RunFields()
-	return results.Columns[R]{
-		{Field: f[0], Get: func(r *R) results.Cell { return results.Str(id(r).Scenario) }},
-		{Field: f[1], Get: func(r *R) results.Cell { return results.Str(id(r).Hash) }},
-		{Field: f[2], Get: func(r *R) results.Cell { return results.Int64(id(r).Seed) }},
-	}
-}
 
 // StudentPanelSchema describes study_students.csv.
 var StudentPanelSchema = studentColumns.Schema("study_students", "One row per replication, world, tested-grade student and test (baseline and follow-up): the student-level panel the designs estimate on.")
@@ -114,7 +104,7 @@ var schoolPanelColumns = func() results.Columns[schoolPanelRow] {
 				return results.Num(r.truth.Effect[k])
 			}})
 	}
-	return append(cs, studyRun(func(r *schoolPanelRow) *results.RunID { return r.id })...)
+	return append(cs, results.RunColumns(func(r *schoolPanelRow) *results.RunID { return r.id })...)
 }()
 
 // SchoolPanelSchema describes study_schools.csv.
