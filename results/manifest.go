@@ -51,6 +51,9 @@ type Manifest struct {
 	// SHA256 holds the SHA-256 of every file under the folder but the
 	// manifest itself, by its slash-separated path in the folder.
 	SHA256 map[string]string `json:"sha256,omitempty"`
+	// Year is, for compare, the year whose outcomes compare.csv holds
+	// (--year, by default the last year run).
+	Year *int `json:"year,omitempty"`
 }
 
 // NewManifest fills in the scenario, its hash and the build information.
