@@ -2,6 +2,7 @@ package scenarios
 
 import (
 	"bytes"
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -10,6 +11,7 @@ import (
 	"testing"
 
 	"schoolnet/agents"
+	"schoolnet/sim/ranges"
 )
 
 // goodRoster is a small roster: one school per tier in two districts.
@@ -289,5 +291,56 @@ func TestWriteRosterReadsBack(t *testing.T) {
 	}
 	if on.Name != "shanghai-ssp" || on.Population.NumSchools() != 48 || len(on.Policies) != 3 || len(on.Population.Roster.Filled) != 1 {
 		t.Errorf("WithRoster: %s with %d schools, %d policies, filled %q", on.Name, on.Population.NumSchools(), len(on.Policies), on.Population.Roster.Filled)
+	}
+}
+
+// TestScenariosDocRosterColumns checks that docs/SCENARIOS.md's roster
+// table has one row per column of agents.RosterColumns, with its unit,
+// range, requirement, meaning and filling (go test ./scenarios -run
+// ScenariosDocRosterColumns -update rewrites it).
+func TestScenariosDocRosterColumns(t *testing.T) {
+	const path = "../docs/SCENARIOS.md"
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc := string(b)
+	const start, end = "| --- | --- | --- | --- | --- | --- |\n", "<!-- end of roster columns -->"
+	i := strings.Index(doc, "<!-- roster columns:")
+	if i < 0 {
+		t.Fatal("docs/SCENARIOS.md has no roster columns table")
+	}
+	i += strings.Index(doc[i:], start) + len(start)
+	j := i + strings.Index(doc[i:], end)
+	var rows strings.Builder
+	for _, c := range agents.RosterColumns {
+		unit, rng := "–", "text"
+		switch c.Kind {
+		case "number", "integer":
+			unit = c.Range.Unit
+			rng = "[" + ranges.Format(c.Range.Min) + ", " + ranges.Format(c.Range.Max) + "]"
+			if c.Kind == "integer" {
+				rng += ", whole"
+			}
+		case "tier":
+			rng = "`strong`, `average`, `weak`"
+		}
+		req, fill := c.Required, c.Fill
+		if req == "" {
+			req = "no"
+		}
+		if fill == "" {
+			fill = "–"
+		}
+		fmt.Fprintf(&rows, "| `%s` | %s | %s | %s | %s | %s |\n", c.Name, unit, rng, req, c.Meaning, fill)
+	}
+	if got := doc[i:j]; got != rows.String() {
+		if *updateDoc {
+			if err := os.WriteFile(path, []byte(doc[:i]+rows.String()+doc[j:]), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			return
+		}
+		t.Errorf("docs/SCENARIOS.md's roster table differs from agents.RosterColumns (go test ./scenarios -run ScenariosDocRosterColumns -update):\n%s\nwant\n%s", got, rows.String())
 	}
 }
