@@ -75,6 +75,32 @@ type RosterSchool struct {
 	Digital          *float64 `json:"digital,omitempty"`
 }
 
+// Number returns where the school keeps the optional number of column
+// col (prior_achievement, migrant_share, ses_mean, principal_tenure,
+// resources, leadership, teacher_style, digital), or nil for another
+// column: the readers and the writer share it.
+func (s *RosterSchool) Number(col string) **float64 {
+	switch col {
+	case "prior_achievement":
+		return &s.PriorAchievement
+	case "migrant_share":
+		return &s.MigrantShare
+	case "ses_mean":
+		return &s.SESMean
+	case "principal_tenure":
+		return &s.PrincipalTenure
+	case "resources":
+		return &s.Resources
+	case "leadership":
+		return &s.Leadership
+	case "teacher_style":
+		return &s.TeacherStyle
+	case "digital":
+		return &s.Digital
+	}
+	return nil
+}
+
 // RosterColumn describes one column of a roster file: the single source
 // of the readers' checks, the exporter's columns and docs/SCENARIOS.md's
 // roster table (a test checks the table against it).

@@ -467,14 +467,11 @@ func buildRoster(file string, header []string, rows []rosterRow) (*agents.Roster
 		if n, ok := integer("teachers"); ok {
 			s.Teachers = &n
 		}
-		s.PriorAchievement = number("prior_achievement", 64)
-		s.MigrantShare = number("migrant_share", 64)
-		s.SESMean = number("ses_mean", 64)
-		s.PrincipalTenure = number("principal_tenure", 64)
-		s.Resources = number("resources", 64)
-		s.Leadership = number("leadership", 64)
-		s.TeacherStyle = number("teacher_style", 64)
-		s.Digital = number("digital", 64)
+		for _, c := range agents.RosterColumns {
+			if p := s.Number(c.Name); p != nil {
+				*p = number(c.Name, 64)
+			}
+		}
 		if err != nil {
 			return nil, err
 		}
@@ -736,22 +733,10 @@ func WriteRoster(w io.Writer, r *agents.Roster, comments []string) error {
 				}
 			case "tier":
 				v = s.Tier
-			case "prior_achievement":
-				v = f64(s.PriorAchievement)
-			case "migrant_share":
-				v = f64(s.MigrantShare)
-			case "ses_mean":
-				v = f64(s.SESMean)
-			case "principal_tenure":
-				v = f64(s.PrincipalTenure)
-			case "resources":
-				v = f64(s.Resources)
-			case "leadership":
-				v = f64(s.Leadership)
-			case "teacher_style":
-				v = f64(s.TeacherStyle)
-			case "digital":
-				v = f64(s.Digital)
+			default:
+				if p := s.Number(c); p != nil {
+					v = f64(*p)
+				}
 			}
 			row = append(row, v)
 		}

@@ -9,6 +9,8 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+
+	"schoolnet/results"
 )
 
 //go:embed report.html.tmpl
@@ -185,16 +187,8 @@ func systemWords(sc *Scenario) string {
 	return fmt.Sprintf("%.0f synthetic schools in %.0f districts", d*s, d)
 }
 
-// Formatting: decimals by unit, as the terminal tables print them.
-func decimals(unit string) int {
-	switch unit {
-	case "RMB", "hours":
-		return 0
-	case "SD per 1M RMB":
-		return 4
-	}
-	return 3
-}
+// decimals by unit, as the terminal tables print them.
+var decimals = results.Decimals
 
 // format prints x with d decimals, thousands separated, signed if sign.
 func format(x float64, d int, sign bool) string {
