@@ -142,6 +142,7 @@ func readRosterGeoJSON(file string, data []byte) ([]string, []rosterRow, error) 
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.UseNumber()
 	lineAt := func(off int64) int {
+		off = min(max(off, 0), int64(len(data)))
 		for off < int64(len(data)) && strings.ContainsRune(" \t\r\n,", rune(data[off])) {
 			off++
 		}
