@@ -344,3 +344,34 @@ func TestScenariosDocRosterColumns(t *testing.T) {
 		t.Errorf("docs/SCENARIOS.md's roster table differs from agents.RosterColumns (go test ./scenarios -run ScenariosDocRosterColumns -update):\n%s\nwant\n%s", got, rows.String())
 	}
 }
+
+// TestRosterSweeps checks that a sweep over a roster scenario runs on the
+// roster, and that neither the roster nor the keys it sets can be swept.
+func TestRosterSweeps(t *testing.T) {
+	sweep := rosterScenario + "[sweep]\nreplications = 1\n[[sweep.param]]\nkey = \"%s\"\nvalues = [%s]\n"
+	s, err := Load(writeScenario(t, goodRoster, fmt.Sprintf(sweep, "model.tie_accept", "0.4, 0.6")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	points, err := s.SweepPoints()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range points {
+		if p.Scenario.Population.NumSchools() != 3 {
+			t.Errorf("a point has %d schools, want the roster's 3", p.Scenario.Population.NumSchools())
+		}
+	}
+	for _, tt := range []struct{ key, values, want string }{
+		{"population.roster", `"other.csv"`, "the roster cannot be swept"},
+		{"population.districts", "2, 3", "sets population.districts = 2: set by the roster"},
+	} {
+		s, err := Load(writeScenario(t, goodRoster, fmt.Sprintf(sweep, tt.key, tt.values)))
+		if err == nil {
+			_, err = s.SweepPoints()
+		}
+		if err == nil || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("sweeping %s: %v, want %q", tt.key, err, tt.want)
+		}
+	}
+}
