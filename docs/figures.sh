@@ -67,7 +67,7 @@ smean() {
 	awk -F, -v f="$2" -v y="$3" -v c="$4" '
 		NR == 1 { for (i = 1; i <= NF; i++) col[$i] = i; next }
 		$col["year"] != y { next }
-		f == "member" && !($col["group"] != -1 && $col["group_lead"] == "false") { next }
+		f == "member" && !($col["group"] != -1 && $col["group_lead"] == 0) { next }
 		f == "alliance" && $col["alliance"] == -1 { next }
 		f == "weak" && $col["tier"] != "weak" { next }
 		{ s += $col[c]; n++; reps[$col["replication"]] = 1 }
