@@ -191,9 +191,12 @@ func TestRotationSendsSubjectSpecialists(t *testing.T) {
 			posted++
 			tc := &s.Teachers[k]
 			home := &w.Pop.Schools[tc.Home]
+			// Its value added at home, before the posting changed it
+			// (agents.PortableEffectiveness).
+			eff := tc.Effectiveness - tc.HomeShift
 			for _, j := range unposted(home, tc.Subject) {
-				if e := home.Teachers[j].Effectiveness; e > tc.Effectiveness {
-					t.Errorf("school %d received a %s teacher of effectiveness %.3f; one of %.3f stayed at home", i, tc.Subject, tc.Effectiveness, e)
+				if e := home.Teachers[j].Effectiveness; e > eff {
+					t.Errorf("school %d received a %s teacher of effectiveness %.3f at home; one of %.3f stayed at home", i, tc.Subject, eff, e)
 				}
 			}
 		}
@@ -336,14 +339,20 @@ func TestRotationTransfers(t *testing.T) {
 		r.Start, r.End, r.Share, r.ReturnHome = 1, 1, 0.25, home
 		w := atYearOne(t, testConfig(5))
 		p := r.New(0)
+		before := map[int64]int32{} // teacher → school before the policy
+		for i := range w.Pop.Schools {
+			for _, tc := range w.Pop.Schools[i].Teachers {
+				before[tc.ID] = int32(i)
+			}
+		}
 		act(t, p, w, 1)
 		movers := map[int64]int32{} // teacher → school it moved to
 		for i := range w.Pop.Schools {
 			for k := range w.Pop.Schools[i].Teachers {
 				tc := &w.Pop.Schools[i].Teachers[k]
-				if tc.ID>>32 != int64(i) {
+				if from := before[tc.ID]; from != int32(i) {
 					movers[tc.ID] = int32(i)
-					wantHome, wantEnd := int32(tc.ID>>32), int32(1)
+					wantHome, wantEnd := from, int32(1)
 					if !home {
 						wantHome, wantEnd = int32(i), -1
 					}
