@@ -287,9 +287,10 @@ type Params struct {
 	// HireReputation is the rise in a new hire's mean effectiveness per unit
 	// of school reputation (SD of mean achievement). Default 0.08 SD/year:
 	// assumption; strong schools attract stronger candidates (Hanushek,
-	// Kain & Rivkin 2004). With attrition higher in weak schools, the
-	// baseline's strong-weak difference in teacher effectiveness is about
-	// 0.18 SD.
+	// Kain & Rivkin 2004). With attrition higher in weak schools and
+	// movers drifting to strong ones, the baseline's strong-weak
+	// difference in teacher effectiveness is about 0.22 SD (0.18 without
+	// voluntary transfers).
 	HireReputation float64 `toml:"hire_reputation"`
 	// TeacherSD is the SD of effectiveness among teachers and new hires.
 	// Default 0.13 SD/year: Hanushek & Rivkin (2010), 0.11-0.15.

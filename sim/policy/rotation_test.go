@@ -413,21 +413,13 @@ func TestRotationValidate(t *testing.T) {
 // its home value added back.
 func TestRotationCarriesPortableValueAdded(t *testing.T) {
 	ratio := map[string]float64{}
-	for _, tt := range []struct {
-		name          string
-		first, grades int
-	}{
-		{"junior secondary", 7, 3},
-		{"primary", 1, 6},
-	} {
-		t.Run(tt.name, func(t *testing.T) {
+	for _, lv := range levels {
+		t.Run(lv.name, func(t *testing.T) {
 			var here, home, want float64
 			for seed := range uint64(6) {
 				r := spec(t, "rotation").(*RotationSpec)
 				r.Start, r.End, r.Share = 1, 1, 0.25
-				cfg := testConfig(30 + seed)
-				cfg.Population.FirstGrade, cfg.Population.Grades = tt.first, tt.grades
-				w := atYearOne(t, cfg)
+				w := atYearOne(t, lv.config(30+seed))
 				mean := w.Ref.Effectiveness
 				p := r.New(0)
 				act(t, p, w, 1)
@@ -459,7 +451,7 @@ func TestRotationCarriesPortableValueAdded(t *testing.T) {
 			if home < 1 {
 				t.Fatalf("specialists' lead over the mean sums to %.2f; the test needs more", home)
 			}
-			ratio[tt.name] = here / home
+			ratio[lv.name] = here / home
 			t.Logf("specialists keep %.2f of their lead (portable share %.2f)", here/home, want/home)
 			if got, pi := here/home, want/home; math.Abs(got-pi) > 0.15 {
 				t.Errorf("specialists keep %.2f of their lead in the weak schools, want the portable share %.2f", got, pi)
@@ -492,4 +484,21 @@ func TestRotationVolunteers(t *testing.T) {
 	if !(unpaid < paid && paid <= assigned) {
 		t.Errorf("posted: %d volunteers unpaid, %d with 200,000 RMB a year, %d assigned; want unpaid < paid ≤ assigned", unpaid, paid, assigned)
 	}
+}
+
+// A level is a school level, as a population's first grade and number of
+// grades set it.
+type level struct {
+	name          string
+	first, grades int
+}
+
+// levels are junior secondary and primary schools.
+var levels = []level{{"junior secondary", 7, 3}, {"primary", 1, 6}}
+
+// config returns testConfig(seed) for schools of the level.
+func (lv level) config(seed uint64) sim.Config {
+	cfg := testConfig(seed)
+	cfg.Population.FirstGrade, cfg.Population.Grades = lv.first, lv.grades
+	return cfg
 }

@@ -195,19 +195,11 @@ func TestTransferIncentiveMoves(t *testing.T) {
 // schools).
 func TestTransferIncentiveLevels(t *testing.T) {
 	gain := map[string]float64{}
-	for _, tt := range []struct {
-		name          string
-		first, grades int
-	}{
-		{"junior secondary", 7, 3},
-		{"primary", 1, 6},
-	} {
+	for _, tt := range levels {
 		var sum, full float64
 		n := 0
 		for seed := range uint64(6) {
-			cfg := testConfig(60 + seed)
-			cfg.Population.FirstGrade, cfg.Population.Grades = tt.first, tt.grades
-			w := atYearOne(t, cfg)
+			w := atYearOne(t, tt.config(60+seed))
 			hires := map[[2]int32]float32{}
 			before := map[int64]float32{}
 			for i := range w.Pop.Schools {
