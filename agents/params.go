@@ -297,7 +297,7 @@ type Params struct {
 	// assumption; strong schools attract stronger candidates (Hanushek,
 	// Kain & Rivkin 2004). With attrition higher in weak schools and
 	// movers drifting to strong ones, the baseline's strong-weak
-	// difference in teacher effectiveness is about 0.22 SD (0.18 without
+	// difference in teacher effectiveness is about 0.22 SD (0.19 without
 	// voluntary transfers).
 	HireReputation float64 `toml:"hire_reputation"`
 	// TeacherSD is the SD of effectiveness among teachers and new hires.
