@@ -18,6 +18,7 @@ var YearlyColumns = []string{
 	"effectiveness", "climate", "resources", "turnover",
 	"gap_strong_weak", "gap_migrant_local", "between_share",
 	"cost_money", "cost_teacher_hours", "cost_travel_hours",
+	"ses_segregation", "ses_segregation_all", "exit_share",
 }
 
 // SchoolColumns are the columns of schools.csv.
@@ -28,6 +29,7 @@ var SchoolColumns = []string{
 	"effectiveness", "climate", "resources", "teachers", "leavers",
 	"treated", "pair", "group", "group_lead", "alliance", "trust",
 	"cost_money", "cost_teacher_hours", "cost_travel_hours",
+	"ses", "exited",
 }
 
 func num(x float64) string { return strconv.FormatFloat(x, 'f', 6, 64) }
@@ -47,7 +49,8 @@ func WriteYearly(w io.Writer, years [][]sim.YearMetrics) error {
 					num(g.Leadership), num(g.Style), num(g.Morale), num(g.Effectiveness),
 					num(g.Climate), num(g.Resources), num(g.Turnover),
 					num(y.GapStrongWeak), num(y.GapMigrantLocal), num(y.BetweenShare),
-					num(y.Cost.Money), num(y.Cost.TeacherHours), num(y.Cost.TravelHours))
+					num(y.Cost.Money), num(y.Cost.TeacherHours), num(y.Cost.TravelHours),
+					num(y.SESSegregation), num(y.SESSegregationAll), num(y.ExitShare))
 				cw.Write(row)
 			}
 		}
@@ -78,7 +81,8 @@ func WriteSchools(w io.Writer, records [][]sim.YearRecord) error {
 					strconv.FormatUint(r.Member.Treated, 10), strconv.Itoa(int(r.Member.Pair)),
 					strconv.Itoa(int(r.Member.Group)), strconv.FormatBool(r.Member.GroupLead),
 					strconv.Itoa(int(r.Member.Alliance)), num(float64(r.Member.Trust)),
-					num(r.Cost.Money), num(r.Cost.TeacherHours), num(r.Cost.TravelHours))
+					num(r.Cost.Money), num(r.Cost.TeacherHours), num(r.Cost.TravelHours),
+					num(all.Mean(all.SES)), strconv.Itoa(r.Exited.N))
 				cw.Write(row)
 			}
 		}
