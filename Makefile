@@ -7,6 +7,7 @@ GO ?= go
 FUZZ_TARGETS = \
 	./scenarios:FuzzParse \
 	./scenarios:FuzzParseUntrusted \
+	./scenarios:FuzzReadRoster \
 	./cmd/schoolnet/internal/web:FuzzSettings \
 	./results/sweep:FuzzMergeShard
 FUZZTIME ?= 3s

@@ -213,3 +213,8 @@ func interval(e Effect) string {
 	}
 	return "[" + strings.TrimSpace(signed(e.Lo, e.Unit)) + ", " + strings.TrimSpace(signed(e.Hi, e.Unit)) + "]"
 }
+
+// Decimals returns how many decimals a number of the unit is printed
+// with, in the terminal's tables and the HTML report (SD and shares 3,
+// RMB and hours 0, effects per million RMB 4).
+func Decimals(unit string) int { return decimals(unit) }

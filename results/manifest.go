@@ -70,6 +70,9 @@ type Manifest struct {
 	// SHA256 holds the SHA-256 of every file under the folder but the
 	// manifest itself, by its slash-separated path in the folder.
 	SHA256 map[string]string `json:"sha256,omitempty"`
+	// Year is, for compare, the year whose outcomes compare.csv holds
+	// (--year, by default the last year run).
+	Year *int `json:"year,omitempty"`
 }
 
 // ScenarioHash returns the SHA-256 of the scenario's JSON, in hex: the

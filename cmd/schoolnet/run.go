@@ -36,6 +36,8 @@ type runOptions struct {
 	quiet                      bool
 	format                     string
 	set                        map[string]bool
+	// roster, if not empty, replaces the scenarios' schools (--roster).
+	roster string
 }
 
 // formatFlag adds --format, the format of the large tables.
@@ -61,6 +63,7 @@ func cmdRun(args []string, stdout, stderr io.Writer) int {
 	fs.StringVar(&o.out, "out", "", "directory for the result files (default: out/NAME)")
 	fs.BoolVar(&o.quiet, "quiet", false, "no progress bar")
 	o.formatFlag(fs)
+	fs.StringVar(&o.roster, "roster", "", "a roster file (CSV or GeoJSON) whose schools replace the scenario's (docs/DISTRICT.md)")
 	pos, err := parseInterspersed(fs, args)
 	if err != nil {
 		return flagStatus(fs, err, stdout)
@@ -83,6 +86,9 @@ func cmdRun(args []string, stdout, stderr io.Writer) int {
 		name = pos[0]
 	}
 	scn, err := scenarios.Load(name)
+	if err == nil {
+		scn, err = withRoster(scn, o.roster)
+	}
 	if err != nil {
 		fmt.Fprintln(stderr, "schoolnet run:", err)
 		return exitUsage
@@ -112,6 +118,7 @@ func cmdRun(args []string, stdout, stderr io.Writer) int {
 	fmt.Fprintf(stdout, "%s: %s\n%d schools, %d years after %d spin-up, %d weeks a year, %d replications, seed %d, %d workers\n\n",
 		scn.Name, scn.Description, scn.Population.NumSchools(), scn.Run.Years, scn.Run.SpinUpYears,
 		scn.Run.WeeksPerYear, scn.Run.Replications, scn.Run.Seed, o.workers)
+	printFilled(stdout, scn)
 	manifest, err := results.NewManifest(scn, scn.Run.Seed, scn.Run.Replications)
 	if err != nil {
 		fmt.Fprintln(stderr, "schoolnet run:", err)

@@ -79,6 +79,13 @@ type Selection struct {
 	// scenario is resolved.
 	As      string `toml:"as"`
 	AsIndex int    `toml:"-"`
+	// IDs names the schools of rule list by their roster id, and
+	// DistrictNames restricts eligibility to the roster's districts of
+	// these names (a scenario with a roster only; see ResolveRoster).
+	IDs           []string `toml:"ids" json:",omitempty"`
+	DistrictNames []string `toml:"district_names" json:",omitempty"`
+	// idSchools and nameDistricts are IDs and DistrictNames as indices.
+	idSchools, nameDistricts []int
 }
 
 // DefaultSelection is a voluntary half of the weak schools with selection
@@ -159,8 +166,11 @@ func (c *Common) Validate(years, schools, districts int) error {
 			return fieldErr("select.schools", "school %d is not in [0,%d)", i, schools)
 		}
 	}
-	if s.Rule == RuleList && len(s.Schools) == 0 {
-		return fieldErr("select.schools", "rule list needs at least one school")
+	if s.Rule == RuleList && len(s.Schools) == 0 && len(s.IDs) == 0 {
+		return fieldErr("select.schools", "rule list needs at least one school (select.schools, or select.ids with a roster)")
+	}
+	if s.Rule != RuleList && len(s.IDs) > 0 {
+		return fieldErr("select.ids", "names the schools of rule list; set select.rule = \"list\"")
 	}
 	if (s.Rule == RuleAs) != (s.As != "") {
 		return fieldErr("select.as", "rule as needs the name of an earlier policy in as, and as needs rule as")
@@ -183,12 +193,12 @@ func (s *Selection) Eligible(sc *agents.School) bool {
 	if t, any, _ := parseTier(s.Tier); !any && sc.Tier != t {
 		return false
 	}
-	if len(s.Districts) > 0 && !slices.Contains(s.Districts, int(sc.District)) {
+	if d := s.districts(); len(d) > 0 && !slices.Contains(d, int(sc.District)) {
 		return false
 	}
 	switch s.Rule {
 	case RuleList:
-		return slices.Contains(s.Schools, int(sc.Index))
+		return slices.Contains(s.Schools, int(sc.Index)) || slices.Contains(s.idSchools, int(sc.Index))
 	case RuleAs:
 		return sc.Member.Treated&(1<<uint(s.AsIndex)) != 0
 	}
@@ -343,10 +353,10 @@ func Overlap(a, b *Common, years int) bool {
 	if sa.Tier != sb.Tier && sa.Tier != "any" && sb.Tier != "any" {
 		return false
 	}
-	if len(sa.Districts) > 0 && len(sb.Districts) > 0 && !intersect(sa.Districts, sb.Districts) {
+	if da, db := sa.districts(), sb.districts(); len(da) > 0 && len(db) > 0 && !intersect(da, db) {
 		return false
 	}
-	if sa.Rule == RuleList && sb.Rule == RuleList && !intersect(sa.Schools, sb.Schools) {
+	if sa.Rule == RuleList && sb.Rule == RuleList && !intersect(sa.listed(), sb.listed()) {
 		return false
 	}
 	return true
