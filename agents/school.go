@@ -87,6 +87,11 @@ type School struct {
 	// Admitted, when not nil, is the next intake chosen by a school-choice
 	// policy; SchoolYear enrols it instead of drawing from the catchment.
 	Admitted []Student
+	// Exited counts the children of this school's catchment who are in a
+	// school-choice policy's exit (private) sector and still of school
+	// age: N, and the sums SES and SESSq of their SES (no other field).
+	// The policy sets it every week; they are not simulated.
+	Exited StudentSums
 
 	// Leavers and Hires count this year's teacher turnover; CloseYear
 	// resets and fills them.
