@@ -42,7 +42,12 @@ var switchOffCases = []struct {
 
 // moneyKeysOff switches off every mechanism that issue 11 added to funding
 // and double-teacher lessons, in the parameters and in the spec.
-func moneyKeysOff(p *agents.Params, s Spec) {}
+func moneyKeysOff(p *agents.Params, s Spec) {
+	p.ResourcePupils, p.SpendingConcavity, p.RoutineTraining, p.FacilityLagWeeks = 0, 0, 0, 0
+	p.FundingCrowdOut, p.TrainingFadeout = 0, 0
+	p.LabelAttrition, p.LabelStigma, p.LabelIntakeSES = 0, 0, 0
+	p.RemoteLearning = 0
+}
 
 // goldenRecords writes the records of years 0..Years, one school a line,
 // with every number at full precision.
