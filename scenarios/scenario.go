@@ -90,6 +90,17 @@ func (s *Scenario) Config(workers int) sim.Config {
 	}
 }
 
+// PolicyNames returns the names of the scenario's policies (each one's
+// name, or its kind), in order: policy p treats the schools whose bit p
+// of agents.Membership.Treated is set.
+func (s *Scenario) PolicyNames() []string {
+	out := make([]string, len(s.Policies))
+	for i, p := range s.Policies {
+		out[i] = p.Base().Label()
+	}
+	return out
+}
+
 // Check validates a scenario changed after loading (for example run
 // settings overridden on the command line), as loading would.
 func Check(s *Scenario) error { return s.validate() }

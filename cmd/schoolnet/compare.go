@@ -42,6 +42,7 @@ func cmdCompare(args []string, stdout, stderr io.Writer) int {
 	fs.IntVar(&o.workers, "workers", runtime.NumCPU(), "goroutines for replications and schools")
 	fs.StringVar(&o.out, "out", filepath.Join("out", "compare"), "directory for compare.csv, the charts and each scenario's files")
 	fs.BoolVar(&o.quiet, "quiet", false, "no progress bar")
+	o.formatFlag(fs)
 	year := fs.Int("year", -1, "year whose outcomes are compared (default: the last year run)")
 	names, err := parseInterspersed(fs, args)
 	if err != nil {
@@ -49,6 +50,11 @@ func cmdCompare(args []string, stdout, stderr io.Writer) int {
 	}
 	if err := o.parsed(fs); err != nil {
 		fmt.Fprintln(stderr, "schoolnet compare:", err)
+		return exitUsage
+	}
+	format, err := results.ParseFormat(o.format)
+	if err != nil {
+		fmt.Fprintln(stderr, "schoolnet compare: --format:", err)
 		return exitUsage
 	}
 	if len(names) == 0 {
@@ -105,7 +111,7 @@ func cmdCompare(args []string, stdout, stderr io.Writer) int {
 		return exitUsage
 	}
 
-	declared := []string{"compare.csv", "compare.png", "compare.svg", "manifest.json"}
+	declared := []string{"compare.csv", "compare.png", "compare.svg", "datapackage.json", "manifest.json"}
 	for _, n := range names {
 		declared = append(declared, n+"/")
 	}
@@ -127,6 +133,7 @@ func cmdCompare(args []string, stdout, stderr io.Writer) int {
 	bar := newProgress(int64(len(scns)*first.Replications*first.Years), "simulating", stderr, o.quiet)
 	start := time.Now()
 	runs := make([][][]sim.YearMetrics, len(scns))
+	ids := make([]results.RunID, len(scns))
 	for k, s := range scns {
 		manifest, err := results.NewManifest(s, s.Run.Seed, s.Run.Replications)
 		if err != nil {
@@ -144,8 +151,9 @@ func cmdCompare(args []string, stdout, stderr io.Writer) int {
 			return exitFailure
 		}
 		runs[k] = summarise(records)
+		ids[k] = manifest.RunID(s.Name)
 		manifest.End = time.Now().UTC()
-		if err := writeRun(folder.Sub(s.Name), records, runs[k], &manifest); err != nil {
+		if err := writeRun(folder.Sub(s.Name), s, format, records, runs[k], &manifest); err != nil {
 			fmt.Fprintln(stderr, "schoolnet compare:", err)
 			return exitFailure
 		}
@@ -170,10 +178,10 @@ func cmdCompare(args []string, stdout, stderr io.Writer) int {
 	}
 	manifest.Command, manifest.Workers, manifest.Start, manifest.End = "compare", o.workers, start.UTC(), time.Now().UTC()
 	err = writeFiles(folder, []namedWrite{
-		{"compare.csv", func(w io.Writer) error { return results.WriteCompare(w, effects) }},
-		{"compare.png", func(w io.Writer) error { return chart.Write(w, "png") }},
-		{"compare.svg", func(w io.Writer) error { return chart.Write(w, "svg") }},
-	}, &manifest)
+		{name: "compare.csv", schema: &results.CompareSchema, write: func(w io.Writer) error { return results.WriteCompare(w, ids, effects) }},
+		{name: "compare.png", write: func(w io.Writer) error { return chart.Write(w, "png") }},
+		{name: "compare.svg", write: func(w io.Writer) error { return chart.Write(w, "svg") }},
+	}, &manifest, "schoolnet compare of "+strings.Join(names, ", "))
 	if err == nil {
 		err = folder.Commit()
 	}

@@ -34,7 +34,13 @@ type runOptions struct {
 	seed, reps, years, workers int
 	out                        string
 	quiet                      bool
+	format                     string
 	set                        map[string]bool
+}
+
+// formatFlag adds --format, the format of the large tables.
+func (o *runOptions) formatFlag(fs *flagSet) {
+	fs.StringVar(&o.format, "format", "csv", "format of the yearly, school and treatment tables: csv, or parquet (typed, compressed columns for large panels; docs/RESULTS.md)")
 }
 
 // parsed records which flags fs's command line set, and checks every
@@ -54,12 +60,18 @@ func cmdRun(args []string, stdout, stderr io.Writer) int {
 	fs.IntVar(&o.workers, "workers", runtime.NumCPU(), "goroutines for replications and schools")
 	fs.StringVar(&o.out, "out", "", "directory for the result files (default: out/NAME)")
 	fs.BoolVar(&o.quiet, "quiet", false, "no progress bar")
+	o.formatFlag(fs)
 	pos, err := parseInterspersed(fs, args)
 	if err != nil {
 		return flagStatus(fs, err, stdout)
 	}
 	if err := o.parsed(fs); err != nil {
 		fmt.Fprintln(stderr, "schoolnet run:", err)
+		return exitUsage
+	}
+	format, err := results.ParseFormat(o.format)
+	if err != nil {
+		fmt.Fprintln(stderr, "schoolnet run: --format:", err)
 		return exitUsage
 	}
 	if len(pos) > 1 {
@@ -88,7 +100,7 @@ func cmdRun(args []string, stdout, stderr io.Writer) int {
 	if o.out == "" {
 		o.out = filepath.Join("out", scn.Name)
 	}
-	folder, err := results.NewFolder(o.out, runFiles...)
+	folder, err := results.NewFolder(o.out, results.RunFileNames()...)
 	if err != nil {
 		fmt.Fprintln(stderr, "schoolnet run:", err)
 		return exitUsage
@@ -127,7 +139,7 @@ func cmdRun(args []string, stdout, stderr io.Writer) int {
 		return exitFailure
 	}
 	manifest.Replications, manifest.End = len(records), time.Now().UTC()
-	if err := writeRun(folder, records, metrics, &manifest); err != nil {
+	if err := writeRun(folder, scn, format, records, metrics, &manifest); err != nil {
 		fmt.Fprintln(stderr, "schoolnet run:", err)
 		return exitFailure
 	}
@@ -181,17 +193,15 @@ func summarise(records [][]sim.YearRecord) [][]sim.YearMetrics {
 	return out
 }
 
-// runFiles are the files of a run's result folder.
-var runFiles = []string{"yearly.csv", "schools.csv", "summary.csv", "manifest.json"}
-
-// writeRun writes the run's result files into f, and the manifest last,
-// listing them; the caller commits f.
-func writeRun(f *results.Folder, records [][]sim.YearRecord, metrics [][]sim.YearMetrics, m *results.Manifest) error {
-	return writeFiles(f, []namedWrite{
-		{"yearly.csv", func(w io.Writer) error { return results.WriteYearly(w, metrics) }},
-		{"schools.csv", func(w io.Writer) error { return results.WriteSchools(w, records) }},
-		{"summary.csv", func(w io.Writer) error { return results.WriteSummary(w, metrics) }},
-	}, m)
+// writeRun writes the run's result files of scenario scn into f, their
+// datapackage.json, and the manifest last, listing them; the caller
+// commits f.
+func writeRun(f *results.Folder, scn *scenarios.Scenario, format results.Format, records [][]sim.YearRecord, metrics [][]sim.YearMetrics, m *results.Manifest) error {
+	files := results.RunFiles{ID: m.RunID(scn.Name), Policies: scn.PolicyNames(), Format: format, Records: records, Metrics: metrics}
+	if err := files.Write(f); err != nil {
+		return err
+	}
+	return f.WriteManifest(m)
 }
 
 // newProgress returns a progress bar on stderr, shown only when stderr is a

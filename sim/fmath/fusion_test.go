@@ -216,14 +216,16 @@ func isOutputRoot(name string) bool {
 
 // reachable returns the functions reached from roots through direct calls
 // and jumps, the roots included, in sorted order. Calls into the runtime
-// are not followed.
+// are not followed, nor calls into the charts (notOutput), which an
+// output package may make (results/sweep writes a sweep's charts beside
+// its CSV files).
 func reachable(prog map[string]*function, roots []string) []string {
 	seen := map[string]bool{}
 	stack := slices.Clone(roots)
 	for len(stack) > 0 {
 		name := stack[len(stack)-1]
 		stack = stack[:len(stack)-1]
-		if seen[name] || strings.HasPrefix(name, "runtime.") {
+		if seen[name] || strings.HasPrefix(name, "runtime.") || notOutput.MatchString(name) {
 			continue
 		}
 		fn, ok := prog[name]

@@ -2,6 +2,7 @@ package policy
 
 import (
 	"fmt"
+	"regexp"
 	"slices"
 	"sort"
 
@@ -262,7 +263,44 @@ const (
 var registry = map[string]func() Spec{}
 
 // register adds a kind; each policy file calls it from init.
-func register(kind string, fresh func() Spec) { registry[kind] = fresh }
+func register(kind string, fresh func() Spec) {
+	if err := Register(kind, fresh); err != nil {
+		panic(err)
+	}
+}
+
+// kindName is what a policy kind may be called: lower-case letters,
+// digits and dashes, starting with a letter.
+var kindName = regexp.MustCompile(`^[a-z][a-z0-9-]{0,63}$`)
+
+// Register adds a policy kind that scenarios can then name in a
+// [[policy]] table (kind = "..."), from a program that uses schoolnet as
+// a library: fresh returns a new Spec of the kind with every default set
+// (NewSpec sets its Common.Kind). The scenario's keys are decoded into
+// the Spec as into the shipped kinds' (toml tags), checked by its Ranges
+// (start them with [WithCommon]) and Validate, and Spec.New gives the
+// sim.Policy of each replication. Call it before loading scenarios, such
+// as from an init function: it is not safe alongside loading. It returns
+// an error if kind is not lower-case letters, digits and dashes starting
+// with a letter, or is already registered.
+func Register(kind string, fresh func() Spec) error {
+	if !kindName.MatchString(kind) {
+		return fmt.Errorf("policy: kind %q: use lower-case letters, digits and dashes, starting with a letter", kind)
+	}
+	if _, ok := registry[kind]; ok {
+		return fmt.Errorf("policy: kind %q is already registered", kind)
+	}
+	if fresh == nil {
+		return fmt.Errorf("policy: kind %q: no constructor", kind)
+	}
+	registry[kind] = fresh
+	return nil
+}
+
+// WithCommon returns the ranges of the keys every policy has (start,
+// end, select.share, select.strength) followed by own, a kind's own: what
+// a Spec's Ranges returns.
+func WithCommon(own ...ranges.Range) ranges.Table { return withCommon(own...) }
 
 // Kinds returns the known policy kinds, sorted.
 func Kinds() []string {
