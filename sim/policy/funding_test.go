@@ -243,13 +243,20 @@ func TestLabelledFundingCanComeOutNegative(t *testing.T) {
 	}
 }
 
-// TestFundingEffectDecaysAfterMoneyStops funds teacher training in every
-// weak school over years 1-2 (40-week years, as shipped) and follows the
-// schools to year 7. With fade-out, the effect peaks within a year of the
-// last payment (training acts on the next year's students) and has fallen
-// below half the peak three years later; with fade-out off, training gains
-// are permanent and the effect holds up. The shipped mix (facilities,
-// courses, training) also peaks within two years and then declines.
+// TestFundingEffectDecaysAfterMoneyStops funds every weak school over
+// years 1-2 (40-week years, as shipped) and follows the schools to year 7,
+// spending the money on one category at a time, and on the shipped mix.
+//
+//   - Training (non-capital spending): the effect peaks within a year of
+//     the last payment (training acts on the next year's students) and
+//     falls below half the peak three years later, as the gains fade;
+//     with fade-out off the gains are permanent and the effect holds up.
+//   - Facilities (capital spending) arrive after construction, so their
+//     effect is larger three years after the last payment than one year
+//     after it: Jackson & Mackevicius (2024) find capital spending's
+//     benefits take about five years to materialise.
+//   - The shipped mix peaks within the construction lag and a year, and
+//     declines after.
 func TestFundingEffectDecaysAfterMoneyStops(t *testing.T) {
 	peak := func(e []float64) (int, float64) {
 		y := 0
@@ -261,7 +268,7 @@ func TestFundingEffectDecaysAfterMoneyStops(t *testing.T) {
 		return y, e[y]
 	}
 	const end = 2
-	training := [3]float64{0, 0, 1}
+	training, facilities := [3]float64{0, 0, 1}, [3]float64{1, 0, 0}
 	fade := effectByYear(t, 4, fundWeak(t, 1e6, end, 7, 40, training, nil))
 	if y, top := peak(fade); y > end+1 || fade[end+4] > 0.5*top {
 		t.Errorf("training with fade-out: effect %.4f, peaks in year %d; want the peak by year %d and under half of it by year %d", fade, y, end+1, end+4)
@@ -270,9 +277,14 @@ func TestFundingEffectDecaysAfterMoneyStops(t *testing.T) {
 	if _, top := peak(keep); keep[end+4] < 0.7*top {
 		t.Errorf("training without fade-out: effect %.4f; want it to hold above 70%% of its peak (the gains are permanent)", keep)
 	}
+	capital := effectByYear(t, 4, fundWeak(t, 1e6, end, 7, 40, facilities, nil))
+	if capital[end+1] >= capital[end+3] {
+		t.Errorf("facilities: effect %.4f; want it larger three years after the last payment than one year after (construction)", capital)
+	}
+	lag := agents.DefaultParams().FacilityLagWeeks / 40
 	mix := effectByYear(t, 4, fundWeak(t, 1e6, end, 7, 40, defaultShares, nil))
-	if y, top := peak(mix); y > end+2 || mix[7] >= top {
-		t.Errorf("shipped mix: effect %.4f peaks in year %d; want the peak by year %d and a decline after", mix, y, end+2)
+	if y, top := peak(mix); y > end+lag+1 || mix[7] >= top {
+		t.Errorf("shipped mix: effect %.4f peaks in year %d; want the peak by year %d and a decline after", mix, y, end+lag+1)
 	}
 }
 
