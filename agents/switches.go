@@ -21,6 +21,16 @@ var Switches = []Switch{
 	{"PortableEffectiveness", "context_share_primary", 0},
 	{"TeacherTransfer", "transfer_search", 0},
 	{"TeacherAttrition (effectiveness term)", "attrition_effectiveness", 0},
+	{"ResourceTerm (per pupil)", "resource_pupils", 0},
+	{"ResourceTerm (diminishing returns)", "spending_concavity", 0},
+	{"TrainingDose (routine training)", "routine_training", 0},
+	{"ResourceUpdate (facility lag)", "facility_lag_weeks", 0},
+	{"funding (crowd-out)", "funding_crowd_out", 0},
+	{"TeacherDevelopment (training fade-out)", "training_fadeout", 0},
+	{"LabelResponse (teachers)", "label_attrition", 0},
+	{"LabelResponse (applicants)", "label_stigma", 0},
+	{"LabelResponse (families)", "label_intake_ses", 0},
+	{"TeacherDevelopment (remote learning)", "remote_learning", 0},
 }
 
 // SwitchedOff returns p with every mechanism of Switches switched off.
