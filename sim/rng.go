@@ -16,6 +16,10 @@ const (
 	// points, made once per sweep (replication 0, entity 0).
 	PurposeSweep Purpose = 4
 	PurposeStudy Purpose = 5 // an evaluation's resampling (bootstrap)
+	// PurposeCalibrate is a calibration's draws (results/calibrate): its
+	// seed is the calibration seed, its replication the generation and
+	// its entity the particle (or 0 for the generation's own draws).
+	PurposeCalibrate Purpose = 6
 )
 
 // splitmix64 is the finaliser of SplitMix64 (Steele, Lea & Flood 2014), a

@@ -11,6 +11,7 @@ import (
 
 	"schoolnet/results"
 	"schoolnet/results/evaluate"
+	"schoolnet/results/statistics"
 )
 
 // studyScenario is smallScenario with a policy to evaluate: funding for a
@@ -104,7 +105,8 @@ func TestResultColumnsDocumented(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, cols := range [][]string{results.YearlyColumns, results.SchoolColumns, results.SummaryColumns,
-		evaluate.EvaluationColumns, evaluate.EstimateColumns, evaluate.TruthColumns, evaluate.MediationColumns, evaluate.BalanceColumns} {
+		evaluate.EvaluationColumns, evaluate.EstimateColumns, evaluate.TruthColumns, evaluate.MediationColumns, evaluate.BalanceColumns,
+		statistics.Columns} {
 		for _, c := range cols {
 			if !bytes.Contains(doc, []byte("`"+c+"`")) {
 				t.Errorf("docs/RESULTS.md does not document column %s", c)

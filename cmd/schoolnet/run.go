@@ -24,7 +24,8 @@ const runSynopsis = `Usage: schoolnet run [flags] [SCENARIO]
 
 Runs SCENARIO (a TOML file or a shipped scenario's name; default: the
 shipped baseline), prints the yearly table (means over replications with
-95% intervals), and writes yearly.csv and schools.csv to --out.
+95% intervals), and writes yearly.csv, schools.csv, summary.csv and
+statistics.csv (docs/RESULTS.md) to --out.
 The same scenario and seed give byte-identical files for any --workers.`
 
 // runOptions are the flags of schoolnet run, compare and evaluate; set
@@ -107,7 +108,9 @@ func cmdRun(args []string, stdout, stderr io.Writer) int {
 	}
 	manifest.Command, manifest.Workers, manifest.Start = "run", o.workers, time.Now().UTC()
 	bar := newProgress(int64(scn.Run.Replications*scn.Run.Years), "simulating", stderr, o.quiet)
-	records, err := sim.Replicate(ctx, scn.Config(o.workers), scn.Run.Replications, o.workers, func() { bar.Add(1) })
+	cfg := scn.Config(o.workers)
+	stats := collectStatistics(&cfg, scn.Run.Replications)
+	records, err := sim.Replicate(ctx, cfg, scn.Run.Replications, o.workers, func() { bar.Add(1) })
 	bar.Finish()
 	if err != nil {
 		if !errors.Is(err, context.Canceled) {
@@ -127,7 +130,7 @@ func cmdRun(args []string, stdout, stderr io.Writer) int {
 		return exitFailure
 	}
 	manifest.Replications, manifest.End = len(records), time.Now().UTC()
-	if err := writeRun(folder, records, metrics, &manifest); err != nil {
+	if err := writeRun(folder, records, metrics, &manifest, statisticsFile(stats, records)); err != nil {
 		fmt.Fprintln(stderr, "schoolnet run:", err)
 		return exitFailure
 	}
@@ -182,16 +185,17 @@ func summarise(records [][]sim.YearRecord) [][]sim.YearMetrics {
 }
 
 // runFiles are the files of a run's result folder.
-var runFiles = []string{"yearly.csv", "schools.csv", "summary.csv", "manifest.json"}
+var runFiles = []string{"yearly.csv", "schools.csv", "summary.csv", "statistics.csv", "manifest.json"}
 
-// writeRun writes the run's result files into f, and the manifest last,
-// listing them; the caller commits f.
-func writeRun(f *results.Folder, records [][]sim.YearRecord, metrics [][]sim.YearMetrics, m *results.Manifest) error {
-	return writeFiles(f, []namedWrite{
+// writeRun writes the run's result files into f, then the files of more
+// (statistics.csv), and the manifest last, listing them; the caller
+// commits f.
+func writeRun(f *results.Folder, records [][]sim.YearRecord, metrics [][]sim.YearMetrics, m *results.Manifest, more ...namedWrite) error {
+	return writeFiles(f, append([]namedWrite{
 		{"yearly.csv", func(w io.Writer) error { return results.WriteYearly(w, metrics) }},
 		{"schools.csv", func(w io.Writer) error { return results.WriteSchools(w, records) }},
 		{"summary.csv", func(w io.Writer) error { return results.WriteSummary(w, metrics) }},
-	}, m)
+	}, more...), m)
 }
 
 // newProgress returns a progress bar on stderr, shown only when stderr is a
