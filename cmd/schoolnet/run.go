@@ -201,6 +201,11 @@ func writeRun(f *results.Folder, records [][]sim.YearRecord, metrics [][]sim.Yea
 // newProgress returns a progress bar on stderr, shown only when stderr is a
 // terminal and quiet is false.
 func newProgress(total int64, what string, stderr io.Writer, quiet bool) *progressbar.ProgressBar {
+	return newProgressOf(total, what, "years", stderr, quiet)
+}
+
+// newProgressOf is newProgress counting units (years, particles).
+func newProgressOf(total int64, what, units string, stderr io.Writer, quiet bool) *progressbar.ProgressBar {
 	visible := false
 	if f, ok := stderr.(*os.File); ok && !quiet {
 		visible = term.IsTerminal(int(f.Fd()))
@@ -212,7 +217,7 @@ func newProgress(total int64, what string, stderr io.Writer, quiet bool) *progre
 		progressbar.OptionShowCount(),
 		progressbar.OptionSetPredictTime(true),
 		progressbar.OptionShowIts(),
-		progressbar.OptionSetItsString("years"),
+		progressbar.OptionSetItsString(units),
 		progressbar.OptionClearOnFinish(),
 	)
 }
