@@ -241,10 +241,11 @@ func parse(name, dir string, data []byte, world string) (*File, error) {
 	}
 	f.World = world
 	for _, key := range md.Undecoded() {
-		e := f.errAt(key.String(), errors.New("unknown key"))
+		full := f.keyOf(key)
+		e := f.errAt(full, errors.New("unknown key"))
 		parent := key[:len(key)-1]
 		if hint := scenarios.Suggest(key[len(key)-1], keysOf(reflect.TypeFor[File](), parent)); hint != "" {
-			e.Hint = "did you mean " + strings.Join(append(slices.Clone([]string(parent)), hint), ".") + "?"
+			e.Hint = "did you mean " + strings.TrimSuffix(full, key[len(key)-1]) + hint + "?"
 		}
 		return nil, e
 	}
@@ -258,22 +259,45 @@ func parse(name, dir string, data []byte, world string) (*File, error) {
 // them as TOML text to decode over each scenario, "" if the file has
 // neither.
 func (f *File) worldText(md *toml.MetaData) (string, error) {
-	var buf bytes.Buffer
-	enc := toml.NewEncoder(&buf)
 	pop := scenarios.Default().Population
-	for _, table := range []struct {
+	tables := []struct {
 		name string
 		prim toml.Primitive
 		into any
 	}{
 		{"population", f.Population, &pop},
 		{"run", f.Run, &worldRun{}},
-	} {
+	}
+	for _, table := range tables {
+		if md.IsDefined(table.name) {
+			if err := md.PrimitiveDecode(table.prim, table.into); err != nil {
+				return "", f.decodeErr(err)
+			}
+		}
+	}
+	// Keys the tables do not know, before the text below decodes them all.
+	for _, key := range md.Undecoded() {
+		switch {
+		case key[0] == "run" && len(key) == 2 && (key[1] == "years" || key[1] == "replications"):
+			return "", f.errAt(key.String(), errors.New("set by the calibration: years by the targets' years, replications by calibration.replications"))
+		case key[0] == "run" || key[0] == "population":
+			e := f.errAt(key.String(), errors.New("unknown key"))
+			var t reflect.Type = reflect.TypeFor[worldRun]()
+			if key[0] == "population" {
+				t = reflect.TypeOf(pop)
+			}
+			parent := key[:len(key)-1]
+			if hint := scenarios.Suggest(key[len(key)-1], keysOf(t, parent[1:])); hint != "" {
+				e.Hint = "did you mean " + strings.Join(append(slices.Clone([]string(parent)), hint), ".") + "?"
+			}
+			return "", e
+		}
+	}
+	var buf bytes.Buffer
+	enc := toml.NewEncoder(&buf)
+	for _, table := range tables {
 		if !md.IsDefined(table.name) {
 			continue
-		}
-		if err := md.PrimitiveDecode(table.prim, table.into); err != nil {
-			return "", f.decodeErr(err)
 		}
 		var raw map[string]any
 		if err := md.PrimitiveDecode(table.prim, &raw); err != nil {
@@ -283,12 +307,23 @@ func (f *File) worldText(md *toml.MetaData) (string, error) {
 			return "", f.errAt(table.name, err)
 		}
 	}
-	for _, key := range md.Undecoded() {
-		if key[0] == "run" && len(key) == 2 && (key[1] == "years" || key[1] == "replications") {
-			return "", f.errAt(key.String(), errors.New("set by the calibration: years by the targets' years, replications by calibration.replications"))
+	return buf.String(), nil
+}
+
+// keyOf returns the dotted key of an undecoded key with, for a key in a
+// [[target]] table, the table's number: "target[2].se".
+func (f *File) keyOf(key toml.Key) string {
+	if len(key) < 2 || key[0] != "target" {
+		return key.String()
+	}
+	lines := strings.Split(string(f.data), "\n")
+	for n := 1; n <= len(f.Targets); n++ {
+		k := fmt.Sprintf("target[%d].%s", n, strings.Join(key[1:], "."))
+		if l := scenarios.Locate(f.data, k); l > 0 && strings.HasPrefix(strings.TrimSpace(lines[l-1]), key[len(key)-1]) {
+			return k
 		}
 	}
-	return buf.String(), nil
+	return key.String()
 }
 
 // errAt returns an error at the dotted key of the file.

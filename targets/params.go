@@ -136,3 +136,6 @@ func (p *Param) Set(scn *scenarios.Scenario, x float64) *scenarios.Scenario {
 	}
 	return &c
 }
+
+// getNumber returns the numeric field of key in the struct v points to.
+func getNumber(v any, key string) (float64, bool) { return ranges.Get(v, key) }
