@@ -1,6 +1,6 @@
 package agents
 
-import "math"
+import "schoolnet/sim/fmath"
 
 // The per-student hot path splits one 64-bit draw of the school's stream
 // into several narrower uniforms instead of drawing each separately. A
@@ -29,7 +29,7 @@ func noise16(x uint64) float64 {
 var expNegTable = func() []float64 {
 	t := make([]float64, expNegMax*expNegStep+2)
 	for k := range t {
-		t[k] = math.Exp(-float64(k) / expNegStep)
+		t[k] = fmath.Exp(-float64(k) / expNegStep)
 	}
 	return t
 }()
@@ -50,8 +50,8 @@ func expNeg(d float64) float64 {
 	case d <= 0:
 		return 1
 	}
-	x := d * expNegStep
+	x := float64(d * expNegStep)
 	k := int(x)
 	f := x - float64(k)
-	return expNegTable[k] + f*(expNegTable[k+1]-expNegTable[k])
+	return expNegTable[k] + float64(f*(expNegTable[k+1]-expNegTable[k]))
 }

@@ -22,9 +22,11 @@ func LeadershipUpdate(s *School, env *Env, w float64) float64 {
 	l := float64(pr.Leadership)
 	x := float64(pr.Experience)
 	r := pr.ReformResponse(p)
-	dl := p.LeadershipExperienceRate/(1+x/p.LeadershipExperienceScale)*max(0, float64(pr.Potential)-l) +
-		p.MentoringRate*float64(pr.Mentoring)*r*max(0, float64(pr.MentorLeadership)-l) +
-		p.TrainingRate*float64(pr.Training)*r
+	// float64(x*y) rounds a product before a sum, so that no machine fuses
+	// the two into one multiply-add: the same bits everywhere (see fmath).
+	dl := float64(p.LeadershipExperienceRate/(1+x/p.LeadershipExperienceScale)*max(0, float64(pr.Potential)-l)) +
+		float64(p.MentoringRate*float64(pr.Mentoring)*r*max(0, float64(pr.MentorLeadership)-l)) +
+		float64(p.TrainingRate*float64(pr.Training)*r)
 	pr.Leadership = float32(min(1, l+dl/w))
 	return s.Leadership(p)
 }
@@ -34,7 +36,7 @@ func LeadershipUpdate(s *School, env *Env, w float64) float64 {
 // shared (Reform.SharedWeight, Reform.SharedLeadership).
 func (s *School) Leadership(p *Params) float64 {
 	w := float64(s.Reform.SharedWeight)
-	return (1-w)*s.Principal.EffectiveLeadership(s.Tier, p) + w*float64(s.Reform.SharedLeadership)
+	return float64((1-w)*s.Principal.EffectiveLeadership(s.Tier, p)) + float64(w*float64(s.Reform.SharedLeadership))
 }
 
 // ClimateUpdate moves school climate towards its target:
@@ -50,6 +52,6 @@ func ClimateUpdate(s *School, leff float64, env *Env, w float64) {
 		morale += float64(s.Teachers[i].Morale)
 	}
 	morale /= float64(max(1, len(s.Teachers)))
-	target := min(1, max(0, p.ClimateBase+p.ClimateLeadership*leff+p.ClimateMorale*morale))
+	target := min(1, max(0, p.ClimateBase+float64(p.ClimateLeadership*leff)+float64(p.ClimateMorale*morale)))
 	s.Climate += float32(weekly(p.ClimateRate, w) * (target - float64(s.Climate)))
 }

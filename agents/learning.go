@@ -29,17 +29,19 @@ func weekly(rate, w float64) float64 { return min(1, rate/w) }
 func newWeek(s *School, env *Env) *week {
 	p, ref := env.Par, env.Ref
 	w := float64(env.WeeksPerYear)
-	inclusion := p.TieClimateInclusion * (float64(s.Climate) - ref.Climate)
+	// float64(x*y) rounds a product before a sum, so that no machine fuses
+	// the two into one multiply-add: the same bits everywhere (see fmath).
+	inclusion := float64(p.TieClimateInclusion * (float64(s.Climate) - ref.Climate))
 	return &week{
 		par: p, ref: ref,
 		school: p.GrowthPerYear +
-			p.ResourceEffect*(s.Resources()-ref.Resources) +
-			p.ClimateEffect*(float64(s.Climate)-ref.Climate),
+			float64(p.ResourceEffect*(s.Resources()-ref.Resources)) +
+			float64(p.ClimateEffect*(float64(s.Climate)-ref.Climate)),
 		invW:          1 / w,
 		noise:         p.GrowthNoise / math.Sqrt(w),
 		engage:        weekly(p.EngagementRate, w),
 		engageClimate: p.EngagementClimate * (float64(s.Climate) - ref.Climate),
-		meet:          p.TieMeetRate / w * (1 + p.ActivityTieBoost*float64(s.Reform.Activity)),
+		meet:          p.TieMeetRate / w * (1 + float64(p.ActivityTieBoost*float64(s.Reform.Activity))),
 		drop:          TiesPerStudent / 2 * p.TieDropRate / w,
 		inclusion:     inclusion,
 		accept:        p.TieAccept * (1 + inclusion),
@@ -67,8 +69,8 @@ func LearningGrowth(s *School, i int, wk *week) {
 	p, ref := wk.par, wk.ref
 	st := &s.Students[i]
 	c := s.ClassOf(i)
-	student := p.PeerRelationEffect*(float64(st.PeerRelations)-ref.PeerRelations) +
-		p.EngagementEffect*(float64(st.Engagement)-ref.Engagement)
+	student := float64(p.PeerRelationEffect*(float64(st.PeerRelations)-ref.PeerRelations)) +
+		float64(p.EngagementEffect*(float64(st.Engagement)-ref.Engagement))
 	// The school, teacher and peer-achievement terms are the same for the
 	// whole class; classAggregates computed them.
 	class := s.scratch[c*NumSubjects : (c+1)*NumSubjects]
@@ -77,7 +79,7 @@ func LearningGrowth(s *School, i int, wk *week) {
 	var sum float32
 	for k := range NumSubjects {
 		g := class[k] + student
-		st.Achievement[k] += float32(g*wk.invW + wk.noise*noise16(x>>(16*k)))
+		st.Achievement[k] += float32(float64(g*wk.invW) + float64(wk.noise*noise16(x>>(16*k))))
 		sum += st.Achievement[k]
 	}
 	st.meanAch = sum / NumSubjects
@@ -94,9 +96,9 @@ func EngagementUpdate(s *School, i int, wk *week) {
 	p, ref := wk.par, wk.ref
 	st := &s.Students[i]
 	target := float64(st.Propensity) +
-		p.EngagementPeer*(float64(st.PeerRelations)-ref.PeerRelations) +
+		float64(p.EngagementPeer*(float64(st.PeerRelations)-ref.PeerRelations)) +
 		wk.engageClimate +
-		p.EngagementStyle*(s.classStyle(s.ClassOf(i))-ref.Style)
+		float64(p.EngagementStyle*(s.classStyle(s.ClassOf(i))-ref.Style))
 	target = min(1, max(0, target))
 	st.Engagement += float32(wk.engage * (target - float64(st.Engagement)))
 }

@@ -92,8 +92,11 @@ func Measure(s *School, env *Env) SchoolRecord {
 		}
 		comp /= NumSubjects
 		g.N++
-		g.Composite += comp
-		g.CompositeSq += comp * comp
+		// Rounded: comp/4 is a product to the compiler, and no product may
+		// fuse into a sum (multiply-add), so the bits are the same on every
+		// machine (see package fmath).
+		g.Composite += float64(comp)
+		g.CompositeSq += float64(comp * comp)
 		g.PeerRelations += float64(st.PeerRelations)
 		g.Engagement += float64(st.Engagement)
 	}

@@ -55,7 +55,7 @@ func PeerTieUpdate(s *School, i int, wk *week) {
 	var sum float32
 	for k, j := range ties {
 		if j >= 0 {
-			str[k] += grow * (1 - str[k])
+			str[k] += float32(grow * (1 - str[k])) // rounded: no fused multiply-add (see fmath)
 			sum += str[k]
 		}
 	}
@@ -65,10 +65,12 @@ func PeerTieUpdate(s *School, i int, wk *week) {
 // dissimilarity is d_ij of PeerTieUpdate.
 func dissimilarity(s *School, i, j int, p *Params, inclusion float64) float64 {
 	a, b := &s.Students[i], &s.Students[j]
-	d := p.HomophilyAchievement*math.Abs(float64(a.meanAch-b.meanAch)) +
-		p.HomophilySES*math.Abs(float64(a.SES)-float64(b.SES))
+	// float64(x*y) rounds a product before a sum, so that no machine fuses
+	// the two into one multiply-add: the same bits everywhere (see fmath).
+	d := float64(p.HomophilyAchievement*math.Abs(float64(a.meanAch-b.meanAch))) +
+		float64(p.HomophilySES*math.Abs(float64(a.SES)-float64(b.SES)))
 	if a.Migrant != b.Migrant {
-		d += p.HomophilyMigrant * max(0, 1-inclusion)
+		d += float64(p.HomophilyMigrant * max(0, 1-inclusion))
 	}
 	return d
 }

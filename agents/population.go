@@ -5,6 +5,7 @@ import (
 	"math"
 	"math/rand/v2"
 
+	"schoolnet/sim/fmath"
 	"schoolnet/sim/ranges"
 )
 
@@ -125,7 +126,9 @@ func (ps *PopulationSpec) PlannedStudents() float64 {
 		weak = m - strong
 	}
 	average := m - strong - weak
-	classes := strong*float64(ps.Strong.ClassesPerGrade) + average*float64(ps.Average.ClassesPerGrade) + weak*float64(ps.Weak.ClassesPerGrade)
+	// Whole numbers, exact either way; rounded like every product before a
+	// sum, so that no machine fuses them into multiply-adds (see fmath).
+	classes := float64(strong*float64(ps.Strong.ClassesPerGrade)) + float64(average*float64(ps.Average.ClassesPerGrade)) + float64(weak*float64(ps.Weak.ClassesPerGrade))
 	return float64(ps.Districts) * classes * float64(ps.Grades) * float64(ps.ClassSize)
 }
 
@@ -164,14 +167,16 @@ func Generate(spec PopulationSpec, par *Params, rng *rand.Rand, school func(i in
 	for i := range pop.Schools {
 		d := i / spec.SchoolsPerDistrict
 		angle := 2 * math.Pi * float64(d) / float64(spec.Districts)
-		cx := spec.CityRadiusKm * math.Cos(angle)
-		cy := spec.CityRadiusKm * math.Sin(angle)
+		cx := float64(spec.CityRadiusKm * fmath.Cos(angle))
+		cy := float64(spec.CityRadiusKm * fmath.Sin(angle))
 		r := school(i)
 		rr := spec.DistrictRadiusKm * math.Sqrt(rng.Float64())
 		ra := 2 * math.Pi * rng.Float64()
 		s := &pop.Schools[i]
 		s.Index, s.District = int32(i), int32(d)
-		s.X, s.Y = float32(cx+rr*math.Cos(ra)), float32(cy+rr*math.Sin(ra))
+		// float64(x*y) rounds a product before a sum, so that no machine
+		// fuses the two into one multiply-add: the same bits everywhere.
+		s.X, s.Y = float32(cx+float64(rr*fmath.Cos(ra))), float32(cy+float64(rr*fmath.Sin(ra)))
 		s.SetRand(r)
 		generateSchool(s, tiers[i], &spec, par)
 	}
@@ -255,7 +260,7 @@ func generateSchool(s *School, tier Tier, spec *PopulationSpec, par *Params) {
 		first := len(s.Teachers)
 		for range perSubject {
 			t := s.newTeacher(sub, par)
-			t.Experience = float32(math.Floor(math.Min(35, r.ExpFloat64()/par.AttritionBase)))
+			t.Experience = float32(math.Floor(math.Min(35, fmath.ExpFloat64(r)/par.AttritionBase)))
 			t.Effectiveness += float32(experienceGain(float64(t.Experience), par))
 			s.Teachers = append(s.Teachers, t)
 		}
@@ -267,7 +272,7 @@ func generateSchool(s *School, tier Tier, spec *PopulationSpec, par *Params) {
 	staffHistory(s, spec.StaffHistoryYears, par)
 
 	// A principal whose tenure follows the steady state of succession.
-	s.Principal = s.newPrincipal(r.ExpFloat64()/max(par.PrincipalTurnover, 0.01), par)
+	s.Principal = s.newPrincipal(fmath.ExpFloat64(r)/max(par.PrincipalTurnover, 0.01), par)
 
 	// Resources at the steady state of routine spending (see ResourceUpdate).
 	s.Facilities, s.Courses = float32(ts.Resources), float32(ts.Resources)
@@ -308,8 +313,8 @@ func staffHistory(s *School, years int, par *Params) {
 // years of TeacherDevelopment's experience term: Σ_{k<n} g·q^k = g·(1 − qⁿ)/(1 − q)
 // with q = exp(−1/TeacherExperienceScale).
 func experienceGain(n float64, par *Params) float64 {
-	q := math.Exp(-1 / par.TeacherExperienceScale)
-	return par.TeacherExperienceGain * (1 - math.Pow(q, n)) / (1 - q)
+	q := fmath.Exp(-1 / par.TeacherExperienceScale)
+	return par.TeacherExperienceGain * (1 - fmath.Pow(q, n)) / (1 - q)
 }
 
 // newStudent draws a member of the school's intake from its own stream and
@@ -326,20 +331,20 @@ func (s *School) newStudent(grade, class uint8) Student {
 // children have 0.3 SD lower SES.
 func DrawStudent(s *School, r *rand.Rand) Student {
 	migrant := r.Float64() < float64(s.MigrantShare)
-	ses := float64(s.SESMean) + 0.8*r.NormFloat64()
+	ses := float64(s.SESMean) + float64(0.8*fmath.NormFloat64(r))
 	if migrant {
 		ses -= 0.3
 	}
 	st := Student{
 		SES:        float32(ses),
 		Migrant:    migrant,
-		Propensity: clamp01f(0.6 + 0.05*ses + 0.12*r.NormFloat64()),
+		Propensity: clamp01f(0.6 + float64(0.05*ses) + float64(0.12*fmath.NormFloat64(r))),
 	}
 	st.Engagement = st.Propensity
-	common := r.NormFloat64()
-	base := float64(s.IntakeMean) + 0.3*(ses-float64(s.SESMean))
+	common := fmath.NormFloat64(r)
+	base := float64(s.IntakeMean) + float64(0.3*(ses-float64(s.SESMean)))
 	for k := range st.Achievement {
-		st.Achievement[k] = float32(base + 0.8*common + 0.6*r.NormFloat64())
+		st.Achievement[k] = float32(base + float64(0.8*common) + float64(0.6*fmath.NormFloat64(r)))
 	}
 	st.refresh()
 	return st
@@ -353,9 +358,9 @@ func (s *School) newTeacher(sub Subject, par *Params) Teacher {
 	return Teacher{
 		ID:      s.newID(),
 		Subject: sub,
-		Effectiveness: float32(par.HireEffectiveness + par.HireReputation*float64(s.Reputation) +
-			par.TeacherSD*r.NormFloat64()),
-		Style:       clamp01f(float64(s.HireStyle) + 0.1*r.NormFloat64()),
+		Effectiveness: float32(par.HireEffectiveness + float64(par.HireReputation*float64(s.Reputation)) +
+			float64(par.TeacherSD*fmath.NormFloat64(r))),
+		Style:       clamp01f(float64(s.HireStyle) + float64(0.1*fmath.NormFloat64(r))),
 		Morale:      0.6,
 		Home:        s.Index,
 		PostingEnds: -1,

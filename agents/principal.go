@@ -1,6 +1,6 @@
 package agents
 
-import "math"
+import "schoolnet/sim/fmath"
 
 // Principal leads one school.
 type Principal struct {
@@ -40,7 +40,9 @@ type Principal struct {
 // has fit 1; one whose experience all comes from another kind has fit near 0.
 func (p *Principal) EffectiveLeadership(tier Tier, par *Params) float64 {
 	fit := (float64(p.ExperienceByTier[tier]) + 1) / (float64(p.Experience) + 1)
-	return float64(p.Leadership) * (1 - par.ContextDiscount*(1-fit))
+	// float64(x*y) rounds a product before a sum, so that no machine fuses
+	// the two into one multiply-add: the same bits everywhere (see fmath).
+	return float64(float64(p.Leadership) * (1 - float64(par.ContextDiscount*(1-fit))))
 }
 
 // ReformResponse is the factor by which the principal's school turns reform
@@ -52,7 +54,7 @@ func (p *Principal) EffectiveLeadership(tier Tier, par *Params) float64 {
 // read it to decide voluntary participation; evaluation code must never read
 // it, and a test in package results enforces that for the evaluation side.
 func (p *Principal) ReformResponse(par *Params) float64 {
-	return 2 / (1 + math.Exp(-par.MotivationResponse*float64(p.motivation)))
+	return 2 / (1 + fmath.Exp(-par.MotivationResponse*float64(p.motivation)))
 }
 
 // ReformMotivation returns the latent motivation itself. Only policies that
@@ -66,14 +68,14 @@ func (p *Principal) ReformMotivation() float64 { return float64(p.motivation) }
 //	L(x) = P − NoviceGap·(1 + x/τ_x)^(−λ_x·τ_x)
 func (s *School) newPrincipal(x float64, par *Params) Principal {
 	r := s.rng
-	pot := float64(s.LeadershipMean) + par.PrincipalSD*r.NormFloat64()
-	gap := par.NoviceGap * math.Pow(1+x/par.LeadershipExperienceScale, -par.LeadershipExperienceRate*par.LeadershipExperienceScale)
+	pot := float64(s.LeadershipMean) + float64(par.PrincipalSD*fmath.NormFloat64(r))
+	gap := float64(par.NoviceGap * fmath.Pow(1+x/par.LeadershipExperienceScale, -par.LeadershipExperienceRate*par.LeadershipExperienceScale))
 	p := Principal{
 		ID:         s.newID(),
 		Potential:  clamp01f(pot),
 		Leadership: clamp01f(pot - gap),
 		Experience: float32(x),
-		motivation: float32(r.NormFloat64()),
+		motivation: float32(fmath.NormFloat64(r)),
 	}
 	p.ExperienceByTier[s.Tier] = float32(x)
 	return p

@@ -48,7 +48,9 @@ func MeasureReference(schools []School, grades int) Reference {
 			n[st.Grade]++
 			for k, a := range st.Achievement {
 				ref.GradeMean[st.Grade][k] += float64(a)
-				sumSq[st.Grade][k] += float64(a) * float64(a)
+				// float64(x*y) rounds a product before a sum, so that no machine
+				// fuses the two into one multiply-add (see package fmath).
+				sumSq[st.Grade][k] += float64(float64(a) * float64(a))
 			}
 			ref.PeerRelations += float64(st.PeerRelations)
 			ref.Engagement += float64(st.Engagement)
@@ -68,7 +70,7 @@ func MeasureReference(schools []School, grades int) Reference {
 		for k := range NumSubjects {
 			m := ref.GradeMean[g][k] / max(1, n[g])
 			ref.GradeMean[g][k] = m
-			ref.GradeSD[g][k] = math.Sqrt(max(1e-12, sumSq[g][k]/max(1, n[g])-m*m))
+			ref.GradeSD[g][k] = math.Sqrt(max(1e-12, sumSq[g][k]/max(1, n[g])-float64(m*m)))
 		}
 	}
 	ref.PeerRelations /= max(1, students)

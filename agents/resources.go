@@ -17,8 +17,10 @@ func ResourceUpdate(s *School, env *Env) {
 	f, k := s.pipeF[s.pipeAt], s.pipeC[s.pipeAt]
 	s.pipeF[s.pipeAt], s.pipeC[s.pipeAt] = 0, 0
 	s.pipeAt = (s.pipeAt + 1) % len(s.pipeF)
-	s.Facilities = float32(float64(s.Facilities)*(1-p.FacilityDepreciation/w) + f/p.FacilityUnitCost)
-	s.Courses = float32(float64(s.Courses)*(1-p.CourseDepreciation/w) + k/p.CourseUnitCost)
+	// float64(x*y) rounds a product before a sum, so that no machine fuses
+	// the two into one multiply-add: the same bits everywhere (see fmath).
+	s.Facilities = float32(float64(float64(s.Facilities)*(1-p.FacilityDepreciation/w)) + f/p.FacilityUnitCost)
+	s.Courses = float32(float64(float64(s.Courses)*(1-p.CourseDepreciation/w)) + k/p.CourseUnitCost)
 }
 
 // FillPipeline puts a full lag's worth of routine spending into the

@@ -103,7 +103,9 @@ type School struct {
 //
 //	R = (F + K + K_shared) / 2
 func (s *School) Resources() float64 {
-	return (float64(s.Facilities) + float64(s.Courses) + float64(s.Reform.SharedCourses)) / 2
+	// Rounded: the compiler makes /2 a product, which a caller's sum must
+	// not fuse into a multiply-add (see package fmath).
+	return float64((float64(s.Facilities) + float64(s.Courses) + float64(s.Reform.SharedCourses)) / 2)
 }
 
 // Rand returns the school's own random stream.
@@ -145,8 +147,10 @@ func (s *School) Invest(facilities, courses float64) {
 	// The ring has ResourceLagWeeks+1 slots; the slot just before pipeAt is
 	// read ResourceLagWeeks steps from now.
 	k := (s.pipeAt + len(s.pipeF) - 1) % len(s.pipeF)
-	s.pipeF[k] += facilities
-	s.pipeC[k] += courses
+	// Rounded: callers pass products, which must not fuse into the sum
+	// (see package fmath).
+	s.pipeF[k] += float64(facilities)
+	s.pipeC[k] += float64(courses)
 }
 
 // newID returns a fresh agent ID: the school index in the high bits and a

@@ -1,6 +1,6 @@
 package agents
 
-import "math"
+import "schoolnet/sim/fmath"
 
 // MoraleUpdate moves each teacher's morale towards its target:
 //
@@ -10,11 +10,13 @@ import "math"
 // where load is the share of the teacher's time taken by collaboration.
 func MoraleUpdate(s *School, leff float64, env *Env, w float64) {
 	p := env.Par
-	base := p.MoraleBase + p.MoraleLeadership*leff + p.MoraleClimate*float64(s.Climate)
+	// float64(x*y) rounds a product before a sum, so that no machine fuses
+	// the two into one multiply-add: the same bits everywhere (see fmath).
+	base := p.MoraleBase + float64(p.MoraleLeadership*leff) + float64(p.MoraleClimate*float64(s.Climate))
 	rate := weekly(p.MoraleRate, w)
 	for i := range s.Teachers {
 		t := &s.Teachers[i]
-		target := min(1, max(0, base-p.MoraleLoad*float64(t.Load)))
+		target := min(1, max(0, base-float64(p.MoraleLoad*float64(t.Load))))
 		t.Morale += float32(rate * (target - float64(t.Morale)))
 	}
 }
@@ -53,9 +55,9 @@ func TeacherDevelopment(t *Teacher, response, motivation float64, partner Collea
 		style += float64(c.Style)
 		n++
 	}
-	de := p.TeacherExperienceGain*math.Exp(-float64(t.Experience)/p.TeacherExperienceScale) +
-		p.TeacherTrainingGain*float64(t.Training)*response +
-		p.MotivationDevelopment*motivation
+	de := float64(p.TeacherExperienceGain*fmath.Exp(-float64(t.Experience)/p.TeacherExperienceScale)) +
+		float64(p.TeacherTrainingGain*float64(t.Training)*response) +
+		float64(p.MotivationDevelopment*motivation)
 	if n > 0 {
 		de += p.CollaborationGain * gap / float64(n)
 		t.Style += float32(p.StyleDrift * (style/float64(n) - float64(t.Style)))
@@ -76,10 +78,10 @@ func TeacherAttrition(s *School, t *Teacher, zSchool float64, env *Env) bool {
 		return false
 	}
 	p := env.Par
-	logit := math.Log(p.AttritionBase/(1-p.AttritionBase)) +
-		p.AttritionMorale*(env.Ref.Morale-float64(t.Morale)) +
-		p.AttritionWeakness*max(0, -zSchool)
-	return s.rng.Float64() < 1/(1+math.Exp(-logit))
+	logit := fmath.Log(p.AttritionBase/(1-p.AttritionBase)) +
+		float64(p.AttritionMorale*(env.Ref.Morale-float64(t.Morale))) +
+		float64(p.AttritionWeakness*max(0, -zSchool))
+	return s.rng.Float64() < 1/(1+fmath.Exp(-logit))
 }
 
 // Hire replaces the teacher in slot i of school s with a new hire of the

@@ -89,11 +89,13 @@ func classAggregates(s *School, env *Env, school float64) {
 			j := s.Teaching[c*NumSubjects+k]
 			t := &s.Teachers[j]
 			u := float64(s.Reform.Remote[k])
+			// float64(x*y) rounds a product before a sum, so that no machine
+			// fuses the two into one multiply-add (see package fmath).
 			growth[k] = school +
-				(1-u)*float64(t.Effectiveness) + u*float64(s.Reform.RemoteEffectiveness[k]) - ref.Effectiveness -
-				p.LoadEffect*float64(t.Load) +
-				p.StyleEffect*(s.teacherStyle(j)-ref.Style) +
-				p.PeerAchievementEffect*peers
+				float64((1-u)*float64(t.Effectiveness)) + float64(u*float64(s.Reform.RemoteEffectiveness[k])) - ref.Effectiveness -
+				float64(p.LoadEffect*float64(t.Load)) +
+				float64(p.StyleEffect*(s.teacherStyle(j)-ref.Style)) +
+				float64(p.PeerAchievementEffect*peers)
 		}
 	}
 }

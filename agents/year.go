@@ -34,7 +34,10 @@ func CloseYear(s *School, zSchool float64, partner Colleague, env *Env) {
 // ReputationUpdate blends this year's mean achievement into the school's
 // reputation: rep ← (1 − ω)·rep + ω·z_school.
 func ReputationUpdate(s *School, zSchool float64, p *Params) {
-	s.Reputation = float32((1-p.ReputationWeight)*float64(s.Reputation) + p.ReputationWeight*zSchool)
+	// float64(x*y) rounds each product, so that no machine fuses it into
+	// the sum: the same bits everywhere (see package fmath).
+	old := float64((1 - p.ReputationWeight) * float64(s.Reputation))
+	s.Reputation = float32(old + float64(p.ReputationWeight*zSchool))
 }
 
 // SchoolYear opens a new school year: the top grade leaves, everyone else

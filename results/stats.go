@@ -3,8 +3,7 @@ package results
 import (
 	"math"
 
-	"gonum.org/v1/gonum/stat"
-	"gonum.org/v1/gonum/stat/distuv"
+	"schoolnet/sim/fmath"
 )
 
 // MeanCI returns the mean of xs and the half-width of its 95% confidence
@@ -12,13 +11,14 @@ import (
 //
 //	x̄ ± t_{0.975, n−1} · s / √n
 //
-// The half-width is NaN for fewer than two values.
+// The half-width is NaN for fewer than two values. It is computed with
+// package fmath, so the same values give the same bits on every machine.
 func MeanCI(xs []float64) (mean, half float64) {
-	mean = stat.Mean(xs, nil)
+	mean = fmath.Mean(xs)
 	n := float64(len(xs))
 	if len(xs) < 2 {
 		return mean, math.NaN()
 	}
-	t := distuv.StudentsT{Mu: 0, Sigma: 1, Nu: n - 1}.Quantile(0.975)
-	return mean, t * stat.StdDev(xs, nil) / math.Sqrt(n)
+	t := fmath.StudentTQuantile(0.975, len(xs)-1)
+	return mean, t * fmath.StdDev(xs) / math.Sqrt(n)
 }

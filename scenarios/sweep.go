@@ -418,7 +418,7 @@ func (s *Scenario) sweepValues(targets []sweepTarget) [][]any {
 		}
 	}
 	batch := mat.NewDense(n, d, nil)
-	samplemv.LatinHypercube{Q: distmv.NewUniform(bounds, src), Src: src}.Sample(batch)
+	samplemv.LatinHypercube{Q: boxQuantile(bounds), Src: src}.Sample(batch)
 	for i := range out {
 		out[i] = make([]any, d)
 		for k, p := range sw.Params {
@@ -560,4 +560,23 @@ func (s *Scenario) pointErr(i int, vals []any, policies []string, err error) err
 	e.Key, e.Line = "sweep", locate(s.src.data, "sweep")
 	e.Err = fmt.Errorf("point %d (%s): %s: %w", i, strings.Join(set, ", "), key, pe.Err)
 	return e
+}
+
+// boxQuantile is the uniform distribution on a box, as the quantile
+// function the Latin hypercube maps its strata with: min + p·(max − min).
+// distmv.Uniform computes the same, but arm64 fuses its product and sum
+// into one multiply-add; here the product is rounded first, so every
+// machine draws the same sweep points (see package schoolnet/sim/fmath).
+type boxQuantile []r1.Interval
+
+var _ distmv.Quantiler = boxQuantile(nil)
+
+func (b boxQuantile) Quantile(dst, p []float64) []float64 {
+	if dst == nil {
+		dst = make([]float64, len(p))
+	}
+	for i, v := range p {
+		dst[i] = float64(v*(b[i].Max-b[i].Min)) + b[i].Min
+	}
+	return dst
 }

@@ -61,12 +61,14 @@ func Summarise(rec YearRecord) YearMetrics {
 		a.sums.Add(s)
 		w := float64(s.N)
 		a.w += w
-		a.lead += w * r.Leadership
-		a.style += w * r.Style
-		a.morale += w * r.Morale
-		a.eff += w * r.Effectiveness
-		a.clim += w * r.Climate
-		a.res += w * r.Resources
+		// float64(x*y) rounds a product before a sum, so that no machine
+		// fuses the two into one multiply-add (see package fmath).
+		a.lead += float64(w * r.Leadership)
+		a.style += float64(w * r.Style)
+		a.morale += float64(w * r.Morale)
+		a.eff += float64(w * r.Effectiveness)
+		a.clim += float64(w * r.Climate)
+		a.res += float64(w * r.Resources)
 		a.leavers += r.Leavers
 		a.teachers += r.Teachers
 	}
@@ -105,12 +107,12 @@ func Summarise(rec YearRecord) YearMetrics {
 
 	all := &accs[0].sums
 	mean := all.Mean(all.Composite)
-	total := all.CompositeSq - float64(all.N)*mean*mean
+	total := all.CompositeSq - float64(float64(all.N)*mean*mean)
 	var between float64
 	for i := range rec.Schools {
 		s := rec.Schools[i].All()
 		d := s.Mean(s.Composite) - mean
-		between += float64(s.N) * d * d
+		between += float64(float64(s.N) * d * d)
 	}
 	if total > 0 {
 		m.BetweenShare = between / total

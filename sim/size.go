@@ -41,7 +41,7 @@ func (z Size) Population() agents.PopulationSpec {
 	pop.Districts = max(1, z.Schools/pop.SchoolsPerDistrict)
 	var classes float64 // mean classes per grade
 	for t := range agents.Tier(agents.NumTiers) {
-		classes += pop.Tier(t).Share * float64(pop.Tier(t).ClassesPerGrade)
+		classes += float64(pop.Tier(t).Share * float64(pop.Tier(t).ClassesPerGrade)) // rounded: no fused multiply-add (see fmath)
 	}
 	perSchool := float64(z.Students) / float64(pop.NumSchools())
 	pop.ClassSize = max(2, int(math.Round(perSchool/(classes*float64(pop.Grades)))))

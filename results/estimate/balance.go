@@ -24,18 +24,20 @@ func StandardisedDifference(x []float64, treated []bool, w []float64) float64 {
 		if w != nil {
 			wi = w[i]
 		}
+		// float64(x*y) rounds a product before a sum, so that no machine
+		// fuses the two into one multiply-add (see package fmath).
 		if treated[i] {
-			mt[0] += wi * v
+			mt[0] += float64(wi * v)
 			mt[1] += wi
 			st[0]++
 			st[1] += v
-			st[2] += v * v
+			st[2] += float64(v * v)
 		} else {
-			mc[0] += wi * v
+			mc[0] += float64(wi * v)
 			mc[1] += wi
 			sc[0]++
 			sc[1] += v
-			sc[2] += v * v
+			sc[2] += float64(v * v)
 		}
 	}
 	if mt[1] == 0 || mc[1] == 0 || st[0] < 2 || sc[0] < 2 {
@@ -43,7 +45,7 @@ func StandardisedDifference(x []float64, treated []bool, w []float64) float64 {
 	}
 	variance := func(s [3]float64) float64 {
 		mean := s[1] / s[0]
-		return max(0, (s[2]-s[0]*mean*mean)/(s[0]-1))
+		return max(0, (s[2]-float64(s[0]*mean*mean))/(s[0]-1))
 	}
 	diff := mt[0]/mt[1] - mc[0]/mc[1]
 	sd := math.Sqrt((variance(st) + variance(sc)) / 2)

@@ -5,7 +5,7 @@ import (
 	"math/rand/v2"
 	"slices"
 
-	"gonum.org/v1/gonum/stat"
+	"schoolnet/sim/fmath"
 )
 
 // Interval is a bootstrap estimate: the standard deviation of the
@@ -82,8 +82,8 @@ func Percentile(xs []float64) Interval {
 		return out
 	}
 	slices.Sort(xs)
-	out.SE = stat.StdDev(xs, nil)
-	out.Lo = stat.Quantile(0.025, stat.LinInterp, xs, nil)
-	out.Hi = stat.Quantile(0.975, stat.LinInterp, xs, nil)
+	out.SE = fmath.StdDev(xs)
+	out.Lo = fmath.Quantile(0.025, xs)
+	out.Hi = fmath.Quantile(0.975, xs)
 	return out
 }

@@ -5,6 +5,8 @@ import (
 	"math"
 
 	"gonum.org/v1/gonum/mat"
+
+	"schoolnet/sim/fmath"
 )
 
 // ErrNoConvergence reports a logistic fit whose iterations did not settle,
@@ -31,54 +33,63 @@ func Logistic(x *mat.Dense, y []float64, lambda float64) (beta, se []float64, er
 	if len(y) != n {
 		panic("estimate: slice length mismatch")
 	}
-	b := mat.NewVecDense(k, nil)
+	// The arithmetic is this package's (linalg.go) and fmath's, so that
+	// every machine computes the same bits.
+	b := make([]float64, k)
 	const maxIter = 100
 	for iter := 0; ; iter++ {
 		if iter == maxIter {
 			return nil, nil, ErrNoConvergence
 		}
-		var eta mat.VecDense
-		eta.MulVec(x, b)
-		info := mat.NewSymDense(k, nil)
-		grad := mat.NewVecDense(k, nil)
+		info := square(k)
+		grad := make([]float64, k)
 		for i := range n {
-			p := 1 / (1 + math.Exp(-eta.AtVec(i)))
-			w := p * (1 - p)
 			row := x.RawRowView(i)
+			p := 1 / (1 + fmath.Exp(-fmath.Dot(row, b)))
+			w := p * (1 - p)
 			for a := range k {
-				grad.SetVec(a, grad.AtVec(a)+(y[i]-p)*row[a])
+				grad[a] += float64((y[i] - p) * row[a])
 				for c := a; c < k; c++ {
-					info.SetSym(a, c, info.At(a, c)+w*row[a]*row[c])
+					info[a][c] += float64(w * row[a] * row[c])
 				}
 			}
 		}
+		for a := range k {
+			for c := range a {
+				info[a][c] = info[c][a]
+			}
+		}
 		for j := 1; j < k; j++ {
-			info.SetSym(j, j, info.At(j, j)+lambda)
-			grad.SetVec(j, grad.AtVec(j)-lambda*b.AtVec(j))
+			info[j][j] += lambda
+			grad[j] -= float64(lambda * b[j])
 		}
-		var ch mat.Cholesky
-		if !ch.Factorize(info) {
+		l, ok := cholesky(info)
+		if !ok {
 			return nil, nil, ErrNoConvergence
 		}
-		var step mat.VecDense
-		if err := ch.SolveVecTo(&step, grad); err != nil {
+		step := cholSolve(l, grad)
+		for j := range b {
+			b[j] += step[j]
+		}
+		if maxAbs(b) > 50 {
 			return nil, nil, ErrNoConvergence
 		}
-		b.AddVec(b, &step)
-		if mat.Norm(b, math.Inf(1)) > 50 {
-			return nil, nil, ErrNoConvergence
-		}
-		if mat.Norm(&step, math.Inf(1)) < 1e-10 {
-			var cov mat.SymDense
-			if err := ch.InverseTo(&cov); err != nil {
-				return nil, nil, ErrNoConvergence
-			}
-			beta, se = make([]float64, k), make([]float64, k)
+		if maxAbs(step) < 1e-10 {
+			cov := cholInverse(l)
+			se = make([]float64, k)
 			for j := range k {
-				beta[j] = b.AtVec(j)
-				se[j] = math.Sqrt(cov.At(j, j))
+				se[j] = math.Sqrt(cov[j][j])
 			}
-			return beta, se, nil
+			return b, se, nil
 		}
 	}
+}
+
+// maxAbs returns the largest |v_i| (the ∞-norm).
+func maxAbs(v []float64) float64 {
+	var m float64
+	for _, x := range v {
+		m = max(m, math.Abs(x))
+	}
+	return m
 }

@@ -5,6 +5,8 @@ import (
 	"math"
 
 	"gonum.org/v1/gonum/mat"
+
+	"schoolnet/sim/fmath"
 )
 
 // ErrSingular reports a design matrix without full column rank: some
@@ -23,16 +25,17 @@ type Fit struct {
 
 	x     *mat.Dense
 	w     []float64
-	bread *mat.SymDense // (X'WX)⁻¹
+	bread [][]float64 // (X'WX)⁻¹
 }
 
 // LeastSquares fits y = X·β by weighted least squares,
 //
 //	β = argmin_β Σ_i w_i·(y_i − x_i·β)² = (X'WX)⁻¹ X'Wy,
 //
-// solving the scaled system √W·X·β = √W·y by QR (mat.VecDense.SolveVec).
-// w nil means equal weights; observations of weight 0 do not count. It
-// returns ErrSingular when X'WX cannot be inverted.
+// solving the scaled system √W·X·β = √W·y by Householder QR. w nil means
+// equal weights; observations of weight 0 do not count. It returns
+// ErrSingular when X'WX cannot be inverted or its condition number (in the
+// 1-norm) exceeds 1e12.
 func LeastSquares(x *mat.Dense, y, w []float64) (*Fit, error) {
 	n, k := x.Dims()
 	if len(y) != n || (w != nil && len(w) != n) {
@@ -44,18 +47,18 @@ func LeastSquares(x *mat.Dense, y, w []float64) (*Fit, error) {
 			w[i] = 1
 		}
 	}
-	xs := mat.NewDense(n, k, nil)
-	ys := mat.NewVecDense(n, nil)
+	xy := make([][]float64, n) // the rows of √W·X, then √w_i·y_i
 	used := 0
 	for i := range n {
 		if w[i] < 0 || math.IsNaN(w[i]) {
 			panic("estimate: negative or NaN weight")
 		}
 		r := math.Sqrt(w[i])
+		xy[i] = make([]float64, k+1)
 		for j := range k {
-			xs.Set(i, j, r*x.At(i, j))
+			xy[i][j] = r * x.At(i, j)
 		}
-		ys.SetVec(i, r*y[i])
+		xy[i][k] = r * y[i]
 		if w[i] > 0 {
 			used++
 		}
@@ -63,29 +66,31 @@ func LeastSquares(x *mat.Dense, y, w []float64) (*Fit, error) {
 	if used < k {
 		return nil, ErrSingular
 	}
-	var xtx mat.SymDense
-	xtx.SymOuterK(1, xs.T())
-	var ch mat.Cholesky
-	if !ch.Factorize(&xtx) {
+	xtx := square(k)
+	for a := range k {
+		for c := a; c < k; c++ {
+			var s float64
+			for i := range n {
+				s += float64(xy[i][a] * xy[i][c])
+			}
+			xtx[a][c], xtx[c][a] = s, s
+		}
+	}
+	l, ok := cholesky(xtx)
+	if !ok {
 		return nil, ErrSingular
 	}
-	var bread mat.SymDense
-	if err := ch.InverseTo(&bread); err != nil {
+	bread := cholInverse(l)
+	if illConditioned(xtx, bread) {
 		return nil, ErrSingular
 	}
-	if c := ch.Cond(); c > 1e12 || math.IsInf(c, 0) {
+	beta, ok := leastSquares(xy)
+	if !ok {
 		return nil, ErrSingular
 	}
-	var beta mat.VecDense
-	if err := beta.SolveVec(xs, ys); err != nil {
-		return nil, ErrSingular
-	}
-	f := &Fit{Coef: make([]float64, k), Resid: make([]float64, n), N: used, K: k, x: x, w: w, bread: &bread}
-	for j := range k {
-		f.Coef[j] = beta.AtVec(j)
-	}
+	f := &Fit{Coef: beta, Resid: make([]float64, n), N: used, K: k, x: x, w: w, bread: bread}
 	for i := range n {
-		f.Resid[i] = y[i] - mat.Dot(x.RowView(i), &beta)
+		f.Resid[i] = y[i] - fmath.Dot(x.RawRowView(i), beta)
 	}
 	return f, nil
 }
@@ -97,12 +102,12 @@ func LeastSquares(x *mat.Dense, y, w []float64) (*Fit, error) {
 func (f *Fit) SE() []float64 {
 	var ssr float64
 	for i, u := range f.Resid {
-		ssr += f.w[i] * u * u
+		ssr += float64(f.w[i] * u * u)
 	}
 	s2 := ssr / float64(f.N-f.K)
 	se := make([]float64, f.K)
 	for j := range se {
-		se[j] = math.Sqrt(s2 * f.bread.At(j, j))
+		se[j] = math.Sqrt(s2 * f.bread[j][j])
 	}
 	return se
 }
@@ -136,7 +141,7 @@ func (f *Fit) ClusterSE(cluster []int) (se []float64, clusters int) {
 		}
 		s := f.w[i] * f.Resid[i]
 		for j := range k {
-			scores[g][j] += s * f.x.At(i, j)
+			scores[g][j] += float64(s * f.x.At(i, j))
 		}
 	}
 	G := len(scores)
@@ -147,16 +152,18 @@ func (f *Fit) ClusterSE(cluster []int) (se []float64, clusters int) {
 		}
 		return se, G
 	}
-	meat := mat.NewSymDense(k, nil)
+	meat := square(k)
 	for _, s := range scores { // in order of first appearance: deterministic
-		meat.SymRankOne(meat, 1, mat.NewVecDense(k, s))
+		for a := range k {
+			for b := range k {
+				meat[a][b] += float64(s[a] * s[b])
+			}
+		}
 	}
-	var tmp, v mat.Dense
-	tmp.Mul(f.bread, meat)
-	v.Mul(&tmp, f.bread)
+	v := matMul(matMul(f.bread, meat), f.bread)
 	c := float64(G) / float64(G-1) * float64(f.N-1) / float64(f.N-f.K)
 	for j := range se {
-		se[j] = math.Sqrt(c * v.At(j, j))
+		se[j] = math.Sqrt(c * v[j][j])
 	}
 	return se, G
 }

@@ -4,10 +4,9 @@ import (
 	"math"
 
 	"gonum.org/v1/gonum/mat"
-	"gonum.org/v1/gonum/stat"
-	"gonum.org/v1/gonum/stat/distuv"
 
 	"schoolnet/results/estimate"
+	"schoolnet/sim/fmath"
 )
 
 // The designs a study can use.
@@ -38,8 +37,10 @@ type Estimate struct {
 func estimateOf(value, se float64, clusters int) Estimate {
 	e := Estimate{Value: value, SE: se, Lo: math.NaN(), Hi: math.NaN(), Clusters: clusters}
 	if clusters >= 2 && !math.IsNaN(se) {
-		t := distuv.StudentsT{Mu: 0, Sigma: 1, Nu: float64(clusters - 1)}.Quantile(0.975)
-		e.Lo, e.Hi = value-t*se, value+t*se
+		// fmath's t quantile, and float64(t*se) rounded before the sum, so
+		// that every machine computes the same bits.
+		t := fmath.StudentTQuantile(0.975, clusters-1)
+		e.Lo, e.Hi = value-float64(t*se), value+float64(t*se)
 	}
 	return e
 }
@@ -177,7 +178,7 @@ func (b *byschool) fitDID(units []unit, k int) Estimate {
 
 // centre subtracts the mean from x (one school's rows, all of one weight).
 func centre(x []float64) {
-	m := stat.Mean(x, nil)
+	m := fmath.Mean(x)
 	for i := range x {
 		x[i] -= m
 	}
@@ -235,7 +236,7 @@ func (d *Data) Match() *PSM {
 		for r, i := range idx {
 			raw[j][r] = d.Schools[i].Covariates[j]
 		}
-		m, sd := stat.MeanStdDev(raw[j], nil)
+		m, sd := fmath.MeanStdDev(raw[j])
 		if varies[j] = sd > 1e-9; varies[j] {
 			z := make([]float64, len(idx))
 			for r := range z {
@@ -263,13 +264,11 @@ func (d *Data) Match() *PSM {
 			return nil
 		}
 	}
-	score := make([]float64, len(idx))
-	var bv mat.VecDense
-	bv.MulVec(x, mat.NewVecDense(len(beta), beta))
+	score := make([]float64, len(idx)) // the logit x_r·β
 	for r := range score {
-		score[r] = bv.AtVec(r)
+		score[r] = fmath.Dot(x.RawRowView(r), beta)
 	}
-	m := estimate.NearestNeighbour(score, treated, Caliper*stat.StdDev(score, nil))
+	m := estimate.NearestNeighbour(score, treated, Caliper*fmath.StdDev(score))
 	p.Matched, p.OffSupport, p.OutsideCaliper = m.Matched, m.OffSupport, m.OutsideCaliper
 	for r, i := range idx {
 		p.Weight[i] = m.Weight[r]

@@ -4,8 +4,6 @@ import (
 	"math"
 	"math/rand/v2"
 
-	"gonum.org/v1/gonum/mat"
-
 	"schoolnet/agents"
 	"schoolnet/results/estimate"
 )
@@ -56,7 +54,9 @@ func (b *byschool) moments(s int32) *moments {
 			for a := range numVars {
 				sum[a] += v[a]
 				for c := range numVars {
-					cross[a][c] += v[a] * v[c]
+					// Rounded, so that no machine fuses the product into
+					// the sum (see package fmath).
+					cross[a][c] += float64(v[a] * v[c])
 				}
 			}
 		}
@@ -64,7 +64,7 @@ func (b *byschool) moments(s int32) *moments {
 	if n > 0 {
 		for a := range numVars {
 			for c := range numVars {
-				cross[a][c] -= sum[a] * sum[c] / n
+				cross[a][c] -= float64(sum[a]*sum[c]) / n
 			}
 		}
 	}
@@ -75,23 +75,20 @@ func (b *byschool) moments(s int32) *moments {
 // variables xs from summed within-school moments, or nil if singular.
 func solveWithin(m *moments, xs []int, y int) []float64 {
 	k := len(xs)
-	a := mat.NewSymDense(k, nil)
-	rhs := mat.NewVecDense(k, nil)
+	a := make([][]float64, k)
+	rhs := make([]float64, k)
 	for i, p := range xs {
-		rhs.SetVec(i, m[p][y])
-		for j := i; j < k; j++ {
-			a.SetSym(i, j, m[p][xs[j]])
+		rhs[i] = m[p][y]
+		a[i] = make([]float64, k)
+		for j, q := range xs {
+			a[i][j] = m[p][q]
 		}
 	}
-	var ch mat.Cholesky
-	if !ch.Factorize(a) || ch.Cond() > 1e12 {
+	x, err := estimate.SolveSymmetric(a, rhs)
+	if err != nil {
 		return nil
 	}
-	var x mat.VecDense
-	if err := ch.SolveVecTo(&x, rhs); err != nil {
-		return nil
-	}
-	return x.RawVector().Data
+	return x
 }
 
 // Mediation is a researcher's estimate of how much of a DID effect each
@@ -134,7 +131,7 @@ func (b *byschool) mediation(units []unit, reps int, r *rand.Rand) [NumOutcomes]
 			w := units[i].w
 			for a := range numVars {
 				for c := range numVars {
-					sum[a][c] += w * ms[i][a][c]
+					sum[a][c] += float64(w * ms[i][a][c])
 				}
 			}
 		}

@@ -177,7 +177,7 @@ func trueEffect(treated, twin []Student, schools []School) ([NumOutcomes]float64
 		e := SchoolEffect{School: int32(i), Students: n1[i]}
 		for k := range NumOutcomes {
 			e.Effect[k] = m1[i][k] - m0[i][k]
-			sum[k] += float64(n1[i]) * e.Effect[k]
+			sum[k] += float64(float64(n1[i]) * e.Effect[k]) // rounded: no fused multiply-add (see fmath)
 		}
 		n += n1[i]
 		per = append(per, e)

@@ -9,9 +9,8 @@ import (
 	"strings"
 	"text/tabwriter"
 
-	"gonum.org/v1/gonum/stat"
-
 	"schoolnet/results"
+	"schoolnet/sim/fmath"
 )
 
 // Row summarises one design's estimates of one outcome over the
@@ -149,7 +148,7 @@ func sdOf(xs []float64) float64 {
 	if len(ok) < 2 {
 		return math.NaN()
 	}
-	return stat.StdDev(ok, nil)
+	return fmath.StdDev(ok)
 }
 
 // MediationRow compares, for one mediator and outcome, the share of the

@@ -136,7 +136,9 @@ func observeGrade(e *sim.Engine, g int) []Student {
 			o := Student{School: s.Index, ID: st.ID, PeerRelations: float64(st.PeerRelations), SES: float64(st.SES), Migrant: st.Migrant}
 			for k, a := range st.Achievement {
 				o.Score[k] = ref.Z(st.Grade, k, a)
-				o.Score[Composite] += o.Score[k] / agents.NumSubjects
+				// Rounded: the compiler makes /4 a product, which must not
+				// fuse into the sum (see package fmath).
+				o.Score[Composite] += float64(o.Score[k] / agents.NumSubjects)
 			}
 			out = append(out, o)
 		}

@@ -2,10 +2,10 @@ package policy
 
 import (
 	"cmp"
-	"math"
 	"slices"
 
 	"schoolnet/sim"
+	"schoolnet/sim/fmath"
 	"schoolnet/sim/ranges"
 )
 
@@ -202,7 +202,7 @@ func (a *Alliance) form(w *sim.World, chosen []int32) {
 	dist := func(k, l int) float64 {
 		xk, yk := pos(k)
 		xl, yl := pos(l)
-		return math.Hypot(xk-xl, yk-yl)
+		return fmath.Hypot(xk-xl, yk-yl)
 	}
 	for len(left) > 0 {
 		if len(left) == 1 && len(a.alliances) > 0 {
@@ -223,7 +223,7 @@ func (a *Alliance) form(w *sim.World, chosen []int32) {
 		for _, k := range left[1:] {
 			xk, yk := pos(k)
 			xs, ys := pos(seed)
-			if math.Hypot(xk-cx, yk-cy) > math.Hypot(xs-cx, ys-cy) {
+			if fmath.Hypot(xk-cx, yk-cy) > fmath.Hypot(xs-cx, ys-cy) {
 				seed = k
 			}
 		}
@@ -263,7 +263,9 @@ func (a *Alliance) updateContributions() {
 		for _, k := range members {
 			c := old[k]
 			if m := len(members); m > 1 {
-				c += a.Spec.Reciprocity * ((sum-old[k])/float64(m-1) - c)
+				// float64(x*y) rounds a product before a sum, so that no
+				// machine fuses the two into one multiply-add (see fmath).
+				c += float64(a.Spec.Reciprocity * ((sum-old[k])/float64(m-1) - c))
 			}
 			a.contrib[k] = unit01(c - a.Spec.FreeRiding)
 		}
@@ -351,9 +353,9 @@ func (a *Alliance) share(w *sim.World) {
 				}
 				p := school(w, a.chosen[l])
 				d := distance(s, p)
-				access := math.Exp(-d/sp.TravelScaleKm) * credit
-				courses += a.contrib[l] * float64(p.Courses) * access
-				travel += a.contrib[l] * access * 2 * d / sp.TravelScaleKm
+				access := fmath.Exp(-d/sp.TravelScaleKm) * credit
+				courses += float64(a.contrib[l] * float64(p.Courses) * access)
+				travel += float64(a.contrib[l]*access) * 2 * d / sp.TravelScaleKm
 			}
 			if m > 1 {
 				s.Reform.SharedCourses += float32(sp.SharingScale * courses / float64(m-1))

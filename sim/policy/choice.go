@@ -8,6 +8,7 @@ import (
 
 	"schoolnet/agents"
 	"schoolnet/sim"
+	"schoolnet/sim/fmath"
 	"schoolnet/sim/ranges"
 )
 
@@ -214,7 +215,9 @@ func (c *Choice) chargeCommutes(w *sim.World) {
 	for a := max(0, y-w.Pop.Spec.Grades); a < y && a < len(c.extraKm); a++ {
 		for i, km := range c.extraKm[a] {
 			if km > 0 {
-				w.Pop.Schools[i].Cost.TravelHours += km * perKm
+				// float64(x*y) rounds a product before a sum, so that no
+				// machine fuses the two into one multiply-add (see fmath).
+				w.Pop.Schools[i].Cost.TravelHours += float64(km * perKm)
 			}
 		}
 	}
@@ -334,7 +337,7 @@ func (c *Choice) admit(w *sim.World, chosen []int32) error {
 	utility := make([]float64, len(chosen))
 	dist := func(a *applicant, k int) float64 {
 		s := school(w, chosen[k])
-		return math.Hypot(a.x-float64(s.X), a.y-float64(s.Y))
+		return fmath.Hypot(a.x-float64(s.X), a.y-float64(s.Y))
 	}
 	strong := func(k int) bool { return school(w, chosen[k]).Tier == agents.Strong }
 	district := func(k int) int { return int(school(w, chosen[k]).District) }
@@ -355,8 +358,8 @@ func (c *Choice) admit(w *sim.World, chosen []int32) error {
 			}
 			ranking = append(ranking, k)
 			u := max(w.Rand.Float64(), 1e-300)
-			utility[k] = sp.ReputationWeight*float64(school(w, chosen[k]).Reputation) -
-				sp.DistanceWeight*dist(a, k) - math.Log(-math.Log(u))
+			utility[k] = float64(sp.ReputationWeight*float64(school(w, chosen[k]).Reputation)) -
+				float64(sp.DistanceWeight*dist(a, k)) - fmath.Log(-fmath.Log(u))
 		}
 		slices.SortStableFunc(ranking, func(p, q int) int { return cmp.Compare(utility[q], utility[p]) })
 		// The best-ranked school with a place the reserves allow.
@@ -411,13 +414,13 @@ func (c *Choice) residence(w *sim.World, i int32) (x, y float64) {
 	s := school(w, i)
 	sx, sy := float64(s.X), float64(s.Y)
 	for range residenceTries {
-		x = sx + c.Spec.ResidenceSD*w.Rand.NormFloat64()
-		y = sy + c.Spec.ResidenceSD*w.Rand.NormFloat64()
-		own := math.Hypot(x-sx, y-sy)
+		x = sx + float64(c.Spec.ResidenceSD*fmath.NormFloat64(w.Rand))
+		y = sy + float64(c.Spec.ResidenceSD*fmath.NormFloat64(w.Rand))
+		own := fmath.Hypot(x-sx, y-sy)
 		nearest := true
 		for j := range w.Pop.Schools {
 			o := &w.Pop.Schools[j]
-			if int32(j) != i && math.Hypot(x-float64(o.X), y-float64(o.Y)) < own {
+			if int32(j) != i && fmath.Hypot(x-float64(o.X), y-float64(o.Y)) < own {
 				nearest = false
 				break
 			}

@@ -174,14 +174,16 @@ func (d *DoubleTeacher) Act(w *sim.World) error {
 		s := school(w, i)
 		classes := s.NumClasses()
 		if upgrade {
-			s.Cost.Money += sp.UpgradeCost * float64(classes) * (1 - float64(s.Digital))
+			// float64(x*y) rounds a product before a sum, so that no
+			// machine fuses the two into one multiply-add (see fmath).
+			s.Cost.Money += float64(sp.UpgradeCost * float64(classes) * (1 - float64(s.Digital)))
 			s.Digital = 1
 		}
 		conn := float64(s.Digital)
 		s.Cost.Money += sp.LicenceCost * float64(classes) * conn / wk
 		for _, sub := range d.subjects {
 			use := conn * d.uptake(s, sub, w.Ref.Morale)
-			d.setRemote(s, sub, sp.RemoteShare*use)
+			d.setRemote(s, sub, float64(sp.RemoteShare*use))
 			hours := sp.CoordinationHours * use
 			for cl := range classes {
 				takeTeacherTime(w, s, &s.Teachers[s.Teaching[cl*agents.NumSubjects+int(sub)]], hours)
@@ -218,7 +220,9 @@ func (d *DoubleTeacher) setRemote(s *agents.School, sub agents.Subject, u float6
 	if total <= 0 {
 		return
 	}
-	e := (old*float64(r.RemoteEffectiveness[sub]) + u*d.Spec.ExpertEffectiveness) / (old + u)
+	// float64(x*y) rounds a product before a sum, so that no machine fuses
+	// the two into one multiply-add (see package fmath).
+	e := (float64(old*float64(r.RemoteEffectiveness[sub])) + float64(u*d.Spec.ExpertEffectiveness)) / (old + u)
 	r.Remote[sub] = float32(total)
 	r.RemoteEffectiveness[sub] = float32(e)
 }

@@ -6,6 +6,7 @@ import (
 	"slices"
 
 	"schoolnet/sim"
+	"schoolnet/sim/fmath"
 	"schoolnet/sim/ranges"
 )
 
@@ -138,13 +139,15 @@ func (f *Funding) allocate(w *sim.World, chosen []int32) []float64 {
 		}
 	case AllocNeed: // weight exp(−reputation): a school 1 SD weaker gets e times as much
 		for k, i := range chosen {
-			weights[k] = math.Exp(-float64(school(w, i).Reputation))
+			weights[k] = fmath.Exp(-float64(school(w, i).Reputation))
 		}
 	case AllocCompetitive: // proposals scored by observed leadership plus noise; the better half win
 		score := make([]float64, len(chosen))
 		for k, i := range chosen {
 			s := school(w, i)
-			score[k] = s.Principal.EffectiveLeadership(s.Tier, w.Par) + 0.1*w.Rand.NormFloat64()
+			// float64(x*y) rounds a product before a sum, so that no
+			// machine fuses the two into one multiply-add (see fmath).
+			score[k] = s.Principal.EffectiveLeadership(s.Tier, w.Par) + float64(0.1*fmath.NormFloat64(w.Rand))
 		}
 		order := make([]int, len(chosen))
 		for k := range order {

@@ -7,6 +7,7 @@ import (
 
 	"schoolnet/agents"
 	"schoolnet/sim"
+	"schoolnet/sim/fmath"
 	"schoolnet/sim/ranges"
 )
 
@@ -264,7 +265,9 @@ func (g *Group) form(w *sim.World, chosen []int32) {
 			s := school(w, m)
 			s.Member.Treated |= bit
 			s.Member.Group, s.Member.GroupLead = l, false
-			t := g.Spec.InitialTrust + g.Spec.TrustSD*w.Rand.NormFloat64()
+			// float64(x*y) rounds a product before a sum, so that no
+			// machine fuses the two into one multiply-add (see fmath).
+			t := g.Spec.InitialTrust + float64(g.Spec.TrustSD*fmath.NormFloat64(w.Rand))
 			s.Member.Trust = float32(min(1, max(0, t)))
 		}
 		ls.Member.Trust = meanTrust(w, ms)
@@ -420,16 +423,16 @@ func (g *Group) week(w *sim.World, y int) {
 		ls := school(w, gr.lead)
 		lead := ls.Principal.EffectiveLeadership(ls.Tier, w.Par)
 		trust := float64(meanTrust(w, gr.members))
-		activity := sp.JointActivities * trust
+		activity := float64(sp.JointActivities * trust)
 		ls.Member.Trust = float32(trust)
 		ls.Reform.Activity = float32(min(1, float64(ls.Reform.Activity)+activity))
 		g.meetings(w, ls, gr.lead, gr.members)
 		for _, m := range gr.members {
 			s := school(w, m)
 			tm := float64(s.Member.Trust)
-			s.Reform.Activity = float32(min(1, float64(s.Reform.Activity)+sp.JointActivities*tm))
+			s.Reform.Activity = float32(min(1, float64(s.Reform.Activity)+float64(sp.JointActivities*tm)))
 			pr := &s.Principal
-			pr.Mentoring = float32(min(1, float64(pr.Mentoring)+mentoring*tm))
+			pr.Mentoring = float32(min(1, float64(pr.Mentoring)+float64(mentoring*tm)))
 			pr.MentorLeadership = float32(lead)
 			if tight {
 				s.Reform.SharedWeight = float32(sp.SharedLeadership * tm)
@@ -444,7 +447,7 @@ func (g *Group) week(w *sim.World, y int) {
 		for _, m := range gr.members {
 			s := school(w, m)
 			t := float64(s.Member.Trust)
-			t += (sp.TrustGrowth*sp.Coordination*activity*(1-t) - sp.TrustDecay*t) / wk
+			t += (float64(sp.TrustGrowth*sp.Coordination*activity*(1-t)) - float64(sp.TrustDecay*t)) / wk
 			s.Member.Trust = float32(min(1, max(0, t)))
 			if t < sp.ExitTrust {
 				leave(w, m, gr.lead)

@@ -234,11 +234,13 @@ func (p *Pairing) Act(w *sim.World) error {
 		}
 		// One return trip a week; the schools take turns to host, so each
 		// bears half.
-		trip := 2 * pr.km / sp.TravelSpeed * float64(sp.Travellers)
-		t.Cost.TravelHours += trip / 2
-		s.Cost.TravelHours += trip / 2
+		// float64(x*y) rounds a product before a sum, so that no machine
+		// fuses the two into one multiply-add (see package fmath).
+		trip := float64(2 * pr.km / sp.TravelSpeed * float64(sp.Travellers))
+		t.Cost.TravelHours += float64(trip / 2)
+		s.Cost.TravelHours += float64(trip / 2)
 		// ΔT = (1/W)·g·(1 − T)
-		pr.trust = min(1, pr.trust+sp.TrustGrowth/wk*(1-pr.trust))
+		pr.trust = min(1, pr.trust+float64(sp.TrustGrowth/wk*(1-pr.trust)))
 	}
 	p.setTrust(w)
 	return nil

@@ -2,12 +2,12 @@ package policy
 
 import (
 	"fmt"
-	"math"
 	"slices"
 	"sort"
 
 	"schoolnet/agents"
 	"schoolnet/sim"
+	"schoolnet/sim/fmath"
 	"schoolnet/sim/ranges"
 )
 
@@ -207,7 +207,9 @@ func (s *Selection) Choose(w *sim.World) []int32 {
 	if s.Rule == RuleAll || s.Rule == RuleList || s.Rule == RuleAs {
 		return eligible
 	}
-	n := int(s.Share*float64(len(eligible)) + 0.5)
+	// float64(x*y) rounds a product before a sum, so that no machine fuses
+	// the two into one multiply-add: the same bits everywhere (see fmath).
+	n := int(float64(s.Share*float64(len(eligible))) + 0.5)
 	score := make(map[int32]float64, len(eligible))
 	for _, i := range eligible {
 		sc := &w.Pop.Schools[i]
@@ -219,7 +221,7 @@ func (s *Selection) Choose(w *sim.World) []int32 {
 		case RuleVoluntary: // most motivated first, with logistic noise
 			u := w.Rand.Float64()
 			noise := logit(min(max(u, 1e-12), 1-1e-12))
-			score[i] = -(s.Strength*sc.Principal.ReformMotivation() + noise)
+			score[i] = -(float64(s.Strength*sc.Principal.ReformMotivation()) + noise)
 		}
 	}
 	sort.SliceStable(eligible, func(a, b int) bool { return score[eligible[a]] < score[eligible[b]] })
@@ -228,7 +230,7 @@ func (s *Selection) Choose(w *sim.World) []int32 {
 	return chosen
 }
 
-func logit(p float64) float64 { return math.Log(p / (1 - p)) }
+func logit(p float64) float64 { return fmath.Log(p / (1 - p)) }
 
 // Spec is a decoded [[policy]] table.
 type Spec interface {

@@ -5,6 +5,7 @@ import (
 
 	"schoolnet/agents"
 	"schoolnet/sim"
+	"schoolnet/sim/fmath"
 )
 
 // treatment is what every policy keeps between weeks: its position in the
@@ -41,12 +42,12 @@ func school(w *sim.World, i int32) *agents.School { return &w.Pop.Schools[i] }
 // 1) and school s pays the hours (Costs.TeacherHours).
 func takeTeacherTime(w *sim.World, s *agents.School, t *agents.Teacher, hours float64) {
 	t.Load = float32(min(1, float64(t.Load)+hours/w.Par.TeachingHours))
-	s.Cost.TeacherHours += hours
+	s.Cost.TeacherHours += float64(hours) // rounded: callers pass products, which must not fuse into the sum (see fmath)
 }
 
 // distance is the straight-line distance between two schools, in km.
 func distance(a, b *agents.School) float64 {
-	return math.Hypot(float64(a.X-b.X), float64(a.Y-b.Y))
+	return fmath.Hypot(float64(a.X-b.X), float64(a.Y-b.Y))
 }
 
 // in01 reports whether x is in [0,1] (false for NaN).
