@@ -220,7 +220,7 @@ func importance(m *Model, theta []float64, kept []Particle, chol [][]float64) fl
 	for i := range d {
 		logDet += logf(chol[i][i])
 	}
-	norm := -float64(0.5*float64(d))*logf(2*math.Pi) - logDet
+	norm := -float64(float64(0.5*float64(d))*logf(2*math.Pi)) - logDet
 	var total float64
 	for _, p := range kept {
 		total += p.Weight
@@ -238,7 +238,7 @@ func importance(m *Model, theta []float64, kept []Particle, chol [][]float64) fl
 			u[i] = x / chol[i][i]
 			q += float64(u[i] * u[i])
 		}
-		terms[k] = logf(p.Weight/total) + norm - q/2
+		terms[k] = logf(p.Weight/total) + norm - float64(q/2)
 	}
 	return expf(logPrior(m) - logSumExp(terms))
 }
