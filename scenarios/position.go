@@ -1,5 +1,7 @@
 package scenarios
 
+import "reflect"
+
 // Locate returns the line of a TOML file's text where the dotted key is
 // set, or where its table starts, or 0 when the file does not write it; the
 // n-th table of an array of tables [[name]] is "name[n]". It is the
@@ -16,3 +18,7 @@ func Suggest(key string, candidates []string) string { return suggest(key, candi
 func DecodeError(file string, data []byte, err error) error {
 	return decodeErr(err, source{name: file, data: data}, "", false)
 }
+
+// KeysOf returns the TOML keys allowed under the table at path of struct
+// type t, for a "did you mean" hint (Suggest) on an unknown key.
+func KeysOf(t reflect.Type, path []string) []string { return keysOf(t, path) }

@@ -244,7 +244,7 @@ func parse(name, dir string, data []byte, world string) (*File, error) {
 		full := f.keyOf(key)
 		e := f.errAt(full, errors.New("unknown key"))
 		parent := key[:len(key)-1]
-		if hint := scenarios.Suggest(key[len(key)-1], keysOf(reflect.TypeFor[File](), parent)); hint != "" {
+		if hint := scenarios.Suggest(key[len(key)-1], scenarios.KeysOf(reflect.TypeFor[File](), parent)); hint != "" {
 			e.Hint = "did you mean " + strings.TrimSuffix(full, key[len(key)-1]) + hint + "?"
 		}
 		return nil, e
@@ -287,7 +287,7 @@ func (f *File) worldText(md *toml.MetaData) (string, error) {
 				t = reflect.TypeOf(pop)
 			}
 			parent := key[:len(key)-1]
-			if hint := scenarios.Suggest(key[len(key)-1], keysOf(t, parent[1:])); hint != "" {
+			if hint := scenarios.Suggest(key[len(key)-1], scenarios.KeysOf(t, parent[1:])); hint != "" {
 				e.Hint = "did you mean " + strings.Join(append(slices.Clone([]string(parent)), hint), ".") + "?"
 			}
 			return "", e
@@ -333,35 +333,6 @@ func (f *File) errAt(key string, err error) *scenarios.Error {
 
 // decodeErr turns a TOML decoding error into an error at its line and key.
 func (f *File) decodeErr(err error) error { return scenarios.DecodeError(f.Name, f.data, err) }
-
-// keysOf returns the TOML keys of the table at path of struct type t.
-func keysOf(t reflect.Type, path []string) []string {
-	for _, p := range path {
-		found := false
-		for _, fl := range reflect.VisibleFields(t) {
-			if fl.Tag.Get("toml") == p {
-				t, found = fl.Type, true
-				break
-			}
-		}
-		if !found {
-			return nil
-		}
-		if t.Kind() == reflect.Slice {
-			t = t.Elem()
-		}
-		if t.Kind() != reflect.Struct {
-			return nil
-		}
-	}
-	var keys []string
-	for _, fl := range reflect.VisibleFields(t) {
-		if k := fl.Tag.Get("toml"); k != "" && k != "-" {
-			keys = append(keys, k)
-		}
-	}
-	return keys
-}
 
 // maxDescription is the longest description, in bytes.
 const maxDescription = 2000
