@@ -43,9 +43,9 @@ command resumes. With --shard K/N on a file system the N shards share
 and waits (--wait) for the others; shard 1 writes the results. The
 results are the same bytes for any --workers, sharding or interruption.
 
---quick runs the targets on a small world (one district of 20 schools)
-with 12 particles, 3 generations and one replication: a check of the
-whole pipeline in well under a minute.`
+--quick runs the targets on a small world (two districts of 25 schools,
+two classes of 20 a grade) with 12 particles, 3 generations and one
+replication: a check of the whole pipeline in well under a minute.`
 
 func cmdCalibrate(args []string, stdout, stderr io.Writer) int {
 	fs := newFlagSet("calibrate", calibrateSynopsis, stdout, stderr)
@@ -63,7 +63,7 @@ func cmdCalibrate(args []string, stdout, stderr io.Writer) int {
 	fs.IntVar(&particles, "particles", 0, "particles kept per generation (default: the target file's calibration.particles)")
 	fs.IntVar(&generations, "generations", 0, "most generations (default: calibration.max_generations)")
 	fs.IntVar(&reps, "replications", 0, "replications of each scenario per particle (default: calibration.replications)")
-	fs.IntVar(&seed, "seed", -1, "seed of the calibration's draws (default: calibration.seed)")
+	fs.IntVar(&seed, "seed", -1, "seed of the calibration's draws (-1: calibration.seed)")
 	fs.BoolVar(&quick, "quick", false, "the quick preset: a small world, 12 particles, 3 generations, 1 replication")
 	fs.BoolVar(&quiet, "quiet", false, "no progress bar")
 	pos, err := parseInterspersed(fs, args)
