@@ -132,13 +132,18 @@ func cmdCalibrate(args []string, stdout, stderr io.Writer) int {
 		}
 		out = filepath.Join("out", "calibrate-"+base)
 	}
-	names := []string{"calibration.json", "generations/", "posterior.csv", "parameters.csv", "fit.csv", "generations.csv",
-		"conflicts.csv", "posterior.png", "posterior.svg", "fit.png", "fit.svg", "manifest.json"}
-	folder, err := results.NewFolder(out, names...)
-	if err != nil {
-		return fail(exitUsage, err)
+	// Shard 1 (or the only process) writes the result folder; the other
+	// shards write only their particles, and must not clean up after its
+	// writing (NewFolder removes the temporaries of a folder being written).
+	var folder *results.Folder
+	if k == 1 {
+		names := []string{"calibration.json", "generations/", "posterior.csv", "parameters.csv", "fit.csv", "generations.csv",
+			"conflicts.csv", "posterior.png", "posterior.svg", "fit.png", "fit.svg", "manifest.json"}
+		if folder, err = results.NewFolder(out, names...); err != nil {
+			return fail(exitUsage, err)
+		}
+		defer folder.Abort()
 	}
-	defer folder.Abort()
 
 	ctx, stop := interruptContext()
 	defer stop()

@@ -158,3 +158,49 @@ func TestCalibrateBadInput(t *testing.T) {
 		t.Errorf("another calibration into the folder: exit %d, %q; want 2 and a refusal", code, stderr)
 	}
 }
+
+// TestCalibrateShardsShareAFolder runs the tiny calibration as two shards
+// at once into one folder: shard 2 ends without writing results, shard 1
+// writes them, byte-identical to one process's.
+func TestCalibrateShardsShareAFolder(t *testing.T) {
+	file := calibrationFiles(t)
+	alone := filepath.Join(t.TempDir(), "alone")
+	if code, _, stderr := run(t, "calibrate", file, "--out", alone, "--quiet"); code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	shared := filepath.Join(t.TempDir(), "shared")
+	type result struct {
+		code           int
+		stdout, stderr string
+	}
+	results := make(chan result, 2)
+	for _, k := range []string{"1/2", "2/2"} {
+		go func() {
+			var out, errb bytes.Buffer
+			code := Main([]string{"calibrate", file, "--out", shared, "--quiet", "--shard", k, "--wait", "1m"}, &out, &errb)
+			results <- result{code, out.String(), errb.String()}
+		}()
+	}
+	ended := 0
+	for range 2 {
+		r := <-results
+		if r.code != 0 {
+			t.Fatalf("a shard: exit %d: %s", r.code, r.stderr)
+		}
+		if strings.Contains(r.stdout, "Shard 2/2: the calibration has ended") {
+			ended++
+		}
+	}
+	if ended != 1 {
+		t.Error("shard 2 did not say the calibration ended without it writing the results")
+	}
+	for _, name := range []string{"posterior.csv", "fit.csv", "parameters.csv", "generations/g1/population.csv"} {
+		a, err := os.ReadFile(filepath.Join(alone, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if b, err := os.ReadFile(filepath.Join(shared, name)); err != nil || !bytes.Equal(a, b) {
+			t.Errorf("%s of the shards differs from one process's (%v)", name, err)
+		}
+	}
+}
