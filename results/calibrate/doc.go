@@ -25,7 +25,11 @@
 // density, and keeps the N_α nearest of the old and new together: the
 // tolerance ε_t, the largest distance kept, falls as the generations go.
 // It stops when a generation's new particles fall below the previous
-// tolerance less often than min_acceptance, or after max_generations.
+// tolerance less often than min_acceptance, after max_generations, or
+// when the tolerance reaches the floor the targets' own errors set
+// (Model.Floor). The posterior weights the last generation's particles by
+// the Gaussian kernel of the targets' errors (Wilkinson 2013; see
+// Result.Posterior).
 //
 // # Files, resuming and shards
 //

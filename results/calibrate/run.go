@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"path/filepath"
 	"slices"
@@ -55,8 +56,39 @@ type Result struct {
 	Defaults *Particle
 }
 
-// Posterior returns the final generation's weighted particles.
-func (r *Result) Posterior() []Particle { return r.Generations[len(r.Generations)-1].Kept }
+// Posterior returns the posterior: the final generation's particles,
+// each weighted by its importance weight times the Gaussian kernel of the
+// targets' errors,
+//
+//	w_i · exp(−½ Σ_k z_ik²),
+//
+// normalised. With that kernel ABC gives the exact posterior of a model in
+// which each published value is the simulated statistic plus a normal
+// error of its standard error (Wilkinson 2013); the final tolerance
+// (Model.Floor) holds 95% of that error's mass.
+func (r *Result) Posterior() []Particle {
+	kept := r.Generations[len(r.Generations)-1].Kept
+	k := float64(len(r.Model.File.Targets))
+	logw := make([]float64, len(kept))
+	for i, p := range kept {
+		logw[i] = logf(p.Weight) - float64(0.5*k)*float64(p.Distance*p.Distance)
+	}
+	top := math.Inf(-1)
+	for _, x := range logw {
+		top = max(top, x)
+	}
+	out := make([]Particle, len(kept))
+	var total float64
+	for i, p := range kept {
+		p.Weight = expf(logw[i] - top)
+		total += p.Weight
+		out[i] = p
+	}
+	for i := range out {
+		out[i].Weight /= total
+	}
+	return out
+}
 
 // Run runs the calibration in opt.Dir, resuming what is there: closed
 // generations are read, particles already simulated are not simulated

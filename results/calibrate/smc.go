@@ -348,8 +348,26 @@ func (s *sampler) close(t int, prev *Generation, fresh []Particle) *Generation {
 }
 
 // done reports whether generation g ends the calibration: the last
-// generation allowed, or one that accepted too few of its new particles.
+// generation allowed, one that accepted too few of its new particles, or
+// one whose tolerance has reached the floor the targets' own errors set
+// (Model.Floor).
 func (s *sampler) done(g *Generation) bool {
 	st := s.model.Settings
-	return g.Number+1 >= st.MaxGenerations || (g.Number > 0 && g.Acceptance < st.MinAcceptance)
+	return g.Number+1 >= st.MaxGenerations || (g.Number > 0 && g.Acceptance < st.MinAcceptance) || g.Epsilon <= s.model.Floor()
+}
+
+// Floor is the tolerance below which the calibration does not go: the
+// distance that the targets' own errors reach with chance 0.95. If each
+// published value y_k is the model's statistic plus an error of SD σ_k,
+// Σ_k z_k² follows a χ² distribution of K degrees of freedom, and the
+// distance, √(Σ z²/K), stays below √(χ²_K(0.95)/K) 95 times in 100.
+// Shrinking the tolerance further would ask the simulation to match the
+// published values more closely than they are known, and with common
+// random numbers would shrink the posterior to a point. The quantile is
+// Wilson & Hilferty's (1931) approximation, K·(1 − 2/(9K) + 1.645·√(2/(9K)))³.
+func (m *Model) Floor() float64 {
+	k := float64(len(m.File.Targets))
+	v := 2 / float64(9*k)
+	c := 1 - v + float64(1.6448536269514722*math.Sqrt(v))
+	return math.Sqrt(float64(c*c) * c)
 }

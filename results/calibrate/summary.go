@@ -324,8 +324,9 @@ func (r *Result) WriteConflicts(w io.Writer) error {
 // the targets it cannot fit, and the pairs it cannot fit together.
 func (r *Result) Report(w io.Writer) {
 	last := r.Generations[len(r.Generations)-1]
-	fmt.Fprintf(w, "Posterior: generation %d of %d, tolerance %.3f (root mean square z), %d particles, effective sample size %.1f.\n\n",
-		last.Number, len(r.Generations), last.Epsilon, len(last.Kept), last.ESS())
+	post := &Generation{Kept: r.Posterior()}
+	fmt.Fprintf(w, "Posterior: generation %d of %d, tolerance %.3f (root mean square z; the targets' errors alone reach %.3f), %d particles, effective sample size %.1f.\n\n",
+		last.Number, len(r.Generations), last.Epsilon, r.Model.Floor(), len(last.Kept), post.ESS())
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "parameter\tplausible range\tdefault\tposterior median [90%]\tdefault's quantile\t")
 	for _, s := range r.Parameters() {
