@@ -13,6 +13,7 @@ import (
 
 	"schoolnet/results"
 	"schoolnet/results/calibrate"
+	"schoolnet/results/sweep"
 	"schoolnet/scenarios"
 	"schoolnet/targets"
 )
@@ -77,7 +78,7 @@ func cmdCalibrate(args []string, stdout, stderr io.Writer) int {
 	if len(pos) > 1 {
 		return fail(exitUsage, fmt.Sprintf("one target file at a time, got %d: %v", len(pos), pos))
 	}
-	k, n, err := parseShard(shard)
+	k, n, err := sweep.ParseShard(shard)
 	if err == nil {
 		err = checkFlags(fs)
 	}
@@ -230,19 +231,19 @@ func writeCalibration(f *results.Folder, dir string, res *calibrate.Result, m *r
 		}
 	}
 	files := []namedWrite{
-		{"posterior.csv", res.WritePosterior},
-		{"parameters.csv", res.WriteParameters},
-		{"fit.csv", res.WriteFit},
-		{"generations.csv", res.WriteGenerations},
-		{"conflicts.csv", res.WriteConflicts},
+		{name: "posterior.csv", write: res.WritePosterior},
+		{name: "parameters.csv", write: res.WriteParameters},
+		{name: "fit.csv", write: res.WriteFit},
+		{name: "generations.csv", write: res.WriteGenerations},
+		{name: "conflicts.csv", write: res.WriteConflicts},
 	}
 	for _, kind := range []string{"posterior", "fit"} {
 		chart := &calibrate.Chart{Result: res, Kind: kind}
 		for _, format := range []string{"png", "svg"} {
-			files = append(files, namedWrite{kind + "." + format, func(w io.Writer) error { return chart.Write(w, format) }})
+			files = append(files, namedWrite{name: kind + "." + format, write: func(w io.Writer) error { return chart.Write(w, format) }})
 		}
 	}
-	if err := writeFiles(f, files, m); err != nil {
+	if err := writeFiles(f, files, m, ""); err != nil {
 		return err
 	}
 	return f.Commit()

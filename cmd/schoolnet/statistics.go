@@ -1,8 +1,6 @@
 package main
 
 import (
-	"io"
-
 	"schoolnet/agents"
 	"schoolnet/results/statistics"
 	"schoolnet/sim"
@@ -19,15 +17,14 @@ func collectStatistics(cfg *sim.Config, reps int) []statistics.Collector {
 	return cols
 }
 
-// statisticsFile is statistics.csv of the replications whose records are
-// kept (all of them, or those that finished before an interruption).
-func statisticsFile(cols []statistics.Collector, records [][]sim.YearRecord) namedWrite {
-	return namedWrite{"statistics.csv", func(w io.Writer) error {
-		reps := make([]statistics.Replication, len(records))
-		for i, r := range records {
-			rep := r[0].Replication
-			reps[i] = statistics.Replication{Replication: rep, Values: cols[rep].Values()}
-		}
-		return statistics.Write(w, reps)
-	}}
+// statisticsOf returns the statistics of the replications whose records
+// are kept (all of them, or those that finished before an interruption):
+// the rows of statistics.csv.
+func statisticsOf(cols []statistics.Collector, records [][]sim.YearRecord) []statistics.Replication {
+	out := make([]statistics.Replication, len(records))
+	for i, r := range records {
+		rep := r[0].Replication
+		out[i] = statistics.Replication{Replication: rep, Values: cols[rep].Values()}
+	}
+	return out
 }

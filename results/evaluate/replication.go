@@ -82,6 +82,9 @@ func (w *replication) run(ctx context.Context, res *Result) (*Replication, error
 		pre, post := obs[k][0], obs[k][last]
 		d := &Data{Pre: pre, Post: post, Schools: st.schools(recs[k][st.Baseline], recs[k][st.FollowUp], pre)}
 		data[role] = d
+		if w.opt.Export {
+			out.Data[role] = d
+		}
 		for i := range d.Schools {
 			switch s := &d.Schools[i]; {
 			case s.Treated:

@@ -31,6 +31,9 @@ type Options struct {
 	// Progress, if not nil, is called after each simulated year of each
 	// replication (from several goroutines).
 	Progress func()
+	// Export keeps each world's study data in Replication.Data, for
+	// WriteStudy (export.go).
+	Export bool
 }
 
 // The worlds of a replication.
@@ -68,6 +71,9 @@ type Replication struct {
 	Held [3][NumOutcomes]float64
 	// Mediation is the product-of-coefficients estimate per outcome.
 	Mediation *[NumOutcomes]Mediation
+	// Data is what the study observed in each world (nil for a world not
+	// run), kept with Options.Export.
+	Data [numWorlds]*Data
 }
 
 // SchoolEffect is one treated school's true effect.

@@ -1,11 +1,8 @@
 package statistics
 
 import (
-	"bytes"
-	"encoding/csv"
 	"math"
 	"math/rand/v2"
-	"slices"
 	"testing"
 
 	"schoolnet/agents"
@@ -316,30 +313,6 @@ func TestCollectorGetAveragesYears(t *testing.T) {
 	}
 	if got := c.Get(key, 2, 9); !math.IsNaN(got) {
 		t.Errorf("years after the last: got %g, want NaN", got)
-	}
-}
-
-// TestWriteColumnsAndEmptyCells checks statistics.csv's header, that a
-// value without grade, tier or subject leaves those cells empty, and that
-// NaN is an empty cell.
-func TestWriteColumnsAndEmptyCells(t *testing.T) {
-	var b bytes.Buffer
-	err := Write(&b, []Replication{{Replication: 3, Values: []Value{
-		{Key: Key{Statistic: TeacherVA, Subject: "maths"}, FirstYear: 2, LastYear: 2, Value: 0.123456789, N: 40},
-		{Key: Key{Statistic: Growth, Grade: 8, Tier: "weak", Subject: "composite"}, FirstYear: 1, LastYear: 1, Value: math.NaN()},
-	}}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	rows, err := csv.NewReader(&b).ReadAll()
-	if err != nil {
-		t.Fatal(err)
-	}
-	want := [][]string{Columns,
-		{"3", "teacher_va_sd", "2", "2", "", "", "maths", "0.123457", "40"},
-		{"3", "growth", "1", "1", "8", "weak", "composite", "", "0"}}
-	if !slices.EqualFunc(rows, want, slices.Equal) {
-		t.Errorf("got %q, want %q", rows, want)
 	}
 }
 
