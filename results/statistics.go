@@ -1,6 +1,7 @@
 package results
 
 import (
+	"cmp"
 	"io"
 
 	"schoolnet/results/statistics"
@@ -21,8 +22,8 @@ var statisticColumns = append(Columns[statisticRow]{
 	{Field{"first_year", Integer, "year", "the first year the value covers: its year for a yearly statistic"}, func(r *statisticRow) Cell { return Int(r.v.FirstYear) }},
 	{Field{"last_year", Integer, "year", "the last year it covers: for the principal statistics, the last of every year with a gain"}, func(r *statisticRow) Cell { return Int(r.v.LastYear) }},
 	{Field{"grade", Integer, "", "the national grade number (7, 8, 9); 0 when the statistic is not by grade"}, func(r *statisticRow) Cell { return Int(r.v.Grade) }},
-	{Field{"tier", String, "", "`all`, `strong`, `average` or `weak`; empty when the statistic is not by tier"}, func(r *statisticRow) Cell { return Str(r.v.Tier) }},
-	{Field{"subject", String, "", "`maths`, `chinese`, `english`, `science` or `composite` (the mean of the four subjects' values); empty when not by subject"}, func(r *statisticRow) Cell { return Str(r.v.Subject) }},
+	{Field{"tier", String, "", "`all`, `strong`, `average` or `weak`; `none` when the statistic is not by tier"}, func(r *statisticRow) Cell { return Str(cmp.Or(r.v.Tier, "none")) }},
+	{Field{"subject", String, "", "`maths`, `chinese`, `english`, `science` or `composite` (the mean of the four subjects' values); `none` when the statistic is not by subject"}, func(r *statisticRow) Cell { return Str(cmp.Or(r.v.Subject, "none")) }},
 	{Field{"value", Number, "the statistic's", "the value; empty when there were too few students, teachers or spells"}, func(r *statisticRow) Cell { return Num(r.v.Value) }},
 	{Field{"n", Integer, "count", "the students, teachers or principals' spells it was computed from"}, func(r *statisticRow) Cell { return Int(r.v.N) }},
 }, RunColumns(func(r *statisticRow) *RunID { return r.id })...)

@@ -10,8 +10,8 @@ import (
 )
 
 // TestWriteStatisticsCells checks statistics.csv's header and cells: a
-// value without grade, tier or subject has grade 0 and empty tier and
-// subject cells, a NaN value an empty cell, and every row ends with the
+// value without grade, tier or subject has grade 0 and tier and subject
+// none, a NaN value an empty cell, and every row ends with the
 // run's identity.
 func TestWriteStatisticsCells(t *testing.T) {
 	var b bytes.Buffer
@@ -23,7 +23,7 @@ func TestWriteStatisticsCells(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := [][]string{StatisticsSchema.Names(),
-		{"3", "teacher_va_sd", "2", "2", "0", "", "maths", "0.123457", "40", "s", "h", "9"},
+		{"3", "teacher_va_sd", "2", "2", "0", "none", "maths", "0.123457", "40", "s", "h", "9"},
 		{"3", "growth", "1", "1", "8", "weak", "composite", "", "0", "s", "h", "9"}}
 	if got := readCSV(t, b.Bytes()); !slices.EqualFunc(got, want, slices.Equal) {
 		t.Errorf("got %q, want %q", got, want)

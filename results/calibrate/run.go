@@ -71,7 +71,7 @@ func (r *Result) Posterior() []Particle {
 	k := float64(len(r.Model.File.Targets))
 	logw := make([]float64, len(kept))
 	for i, p := range kept {
-		logw[i] = logf(p.Weight) - float64(0.5*k)*float64(p.Distance*p.Distance)
+		logw[i] = logf(p.Weight) - float64(float64(0.5*k)*float64(p.Distance*p.Distance))
 	}
 	top := math.Inf(-1)
 	for _, x := range logw {
