@@ -24,6 +24,7 @@ var mechanisms = []string{
 	"ResourceUpdate", "TeacherDevelopment", "TeacherAttrition", "Hire",
 	"PrincipalSuccession", "ReputationUpdate", "SchoolYear",
 	"MeasureReference", "Measure",
+	"PortableEffectiveness", "TransferUtility", "AcceptOffer", "TeacherTransfer",
 }
 
 func readModelDoc(t *testing.T) string {

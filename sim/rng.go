@@ -16,10 +16,14 @@ const (
 	// points, made once per sweep (replication 0, entity 0).
 	PurposeSweep Purpose = 4
 	PurposeStudy Purpose = 5 // an evaluation's resampling (bootstrap)
+	// PurposeMobility is the year-end round of voluntary teacher
+	// transfers (agents.TeacherTransfer), one stream per year: the entity
+	// is the year (spin-up years are zero or negative).
+	PurposeMobility Purpose = 6
 	// PurposeCalibrate is a calibration's draws (results/calibrate): its
 	// seed is the calibration seed, its replication the generation and
 	// its entity the particle (or 0 for the generation's own draws).
-	PurposeCalibrate Purpose = 6
+	PurposeCalibrate Purpose = 7
 )
 
 // splitmix64 is the finaliser of SplitMix64 (Steele, Lea & Flood 2014), a
