@@ -106,7 +106,7 @@ func TestCalibrateWritesItsFilesAndResumes(t *testing.T) {
 		t.Errorf("manifest: command %q, files %v; want calibrate, its state recorded", m.Command, m.Files)
 	}
 	before := map[string][]byte{}
-	for _, name := range []string{"posterior.csv", "fit.csv", "parameters.csv", "conflicts.csv", "generations/g1/population.csv"} {
+	for _, name := range []string{"posterior.csv", "fit.csv", "parameters.csv", "conflicts.csv", "generations/g0/population.csv"} {
 		before[name] = read(name)
 	}
 	code, stdout, stderr = run(t, "calibrate", file, "--out", out, "--quiet", "--workers", "1")
@@ -194,7 +194,7 @@ func TestCalibrateShardsShareAFolder(t *testing.T) {
 	if ended != 1 {
 		t.Error("shard 2 did not say the calibration ended without it writing the results")
 	}
-	for _, name := range []string{"posterior.csv", "fit.csv", "parameters.csv", "generations/g1/population.csv"} {
+	for _, name := range []string{"posterior.csv", "fit.csv", "parameters.csv", "generations/g0/population.csv"} {
 		a, err := os.ReadFile(filepath.Join(alone, name))
 		if err != nil {
 			t.Fatal(err)
