@@ -49,12 +49,12 @@ func TestCheckRefusesOutOfRange(t *testing.T) {
 	}
 }
 
-// TestPlausibleRanges checks, for every policy key with a plausible range
-// (the published evidence that calibration and sensitivity analyses
-// draw from), that it lies inside the allowed range, holds the kind's
-// default, and says its kind of evidence and its source; and that the
-// keys with published evidence have one.
-func TestPlausibleRanges(t *testing.T) {
+// TestDefaultsPlausible: every policy key whose range gives a plausible
+// range (the published evidence, which calibration and sensitivity
+// analyses draw from) has it inside the allowed range with the default in
+// it, and names the kind of evidence and its source; and the keys with
+// published evidence have one.
+func TestDefaultsPlausible(t *testing.T) {
 	withEvidence := map[string]bool{"funding.per_school": true, "rotation.share": true, "rotation.posting_years": true}
 	for _, kind := range Kinds() {
 		s, _ := NewSpec(kind)
@@ -72,10 +72,10 @@ func TestPlausibleRanges(t *testing.T) {
 			case r.Low > r.High || r.Low < r.Min || r.High > r.Max:
 				t.Errorf("%s: plausible range [%g, %g] is not inside the allowed [%g, %g]", key, r.Low, r.High, r.Min, r.Max)
 			case x < r.Low || x > r.High:
-				t.Errorf("%s: default %g is outside its plausible range [%g, %g]", key, x, r.Low, r.High)
+				t.Errorf("%s: default %g outside its plausible range [%g, %g]", key, x, r.Low, r.High)
 			}
 			if r.Evidence == "" || r.Source == "" {
-				t.Errorf("%s has a plausible range without its kind of evidence and source", key)
+				t.Errorf("%s: a plausible range without its evidence and source", key)
 			}
 		}
 	}
