@@ -23,7 +23,7 @@ var mechanisms = []string{
 	"EffectiveLeadership", "ReformResponse", "ClimateUpdate", "MoraleUpdate",
 	"ResourceUpdate", "TeacherDevelopment", "TeacherAttrition", "Hire",
 	"PrincipalSuccession", "ReputationUpdate", "SchoolYear",
-	"MeasureReference", "Measure",
+	"MeasureReference", "Measure", "IntakeResponse", "TeachingToTheTest",
 }
 
 func readModelDoc(t *testing.T) string {
