@@ -33,9 +33,20 @@ school fixed effects), psm-did (DID on propensity-score matched schools),
 rct (the same scenario with its selection replaced by a lottery: follow-up
 difference and DID). Standard errors are clustered by school.
 
-Writes evaluation.csv, estimates.csv, truth.csv, mediation.csv, balance.csv
-and manifest.json to --out (docs/RESULTS.md). The same scenario and seed
-give byte-identical CSV files for any --workers.`
+Bias sources (docs/EVALUATION.md): besides the selection on the
+principals' latent motivation, a study faces a dip (schools chosen after a
+bad measured year: regression to the mean), measurement error of the test,
+families moving towards the treated schools, and teaching to the exam. The
+scenario's [study] table and [model] keys set their magnitudes (sourced
+defaults); --sources switches them off. Unless --decompose=false, the lab
+also runs the study with every source off and with each on alone, in
+worlds forked from the same twin, and prints and writes (bias.csv) the
+bias each adds to each design.
+
+Writes evaluation.csv, estimates.csv, truth.csv, bias.csv, mediation.csv,
+balance.csv and manifest.json to --out (docs/RESULTS.md). The same
+scenario and seed give byte-identical CSV files for any --workers; with
+--sources none the files are those of the lab before the bias sources.`
 
 func cmdEvaluate(args []string, stdout, stderr io.Writer) int {
 	fs := newFlagSet("evaluate", evaluateSynopsis, stdout, stderr)
@@ -51,6 +62,9 @@ func cmdEvaluate(args []string, stdout, stderr io.Writer) int {
 	bootstrap := fs.Int("bootstrap", 200, "bootstrap replicates of each study's mediation estimate")
 	outcomes := fs.String("outcomes", "maths,chinese", "outcomes to print: maths, chinese, english, science, composite, or all")
 	strength := fs.Float64("strength", -1, "selection strength of every voluntary policy (default: as the scenario says; 0 makes volunteering a lottery)")
+	sources := fs.String("sources", "all", "bias sources left on, as the scenario sets them: all, none, or some of dip, measurement, intake, inflation joined by commas (the others are switched off)")
+	test := fs.String("test", "", "the test the study reads: exam (high-stakes, inflated by teaching to the test) or audit (low-stakes) (default: the scenario's [study] test)")
+	decompose := fs.Bool("decompose", true, "run the bias decomposition: the study with every source off and with each on alone (bias.csv)")
 	pos, err := parseInterspersed(fs, args)
 	if err != nil {
 		return flagStatus(fs, err, stdout)
@@ -78,12 +92,13 @@ func cmdEvaluate(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "schoolnet evaluate:", err)
 		return exitUsage
 	}
-	engines := 3 // a replication, its untreated twin and its lottery
-	if *mediation {
-		engines += len(evaluate.Mediators)
+	if err := applySources(scn, *sources, *test); err != nil {
+		fmt.Fprintln(stderr, "schoolnet evaluate:", err)
+		return exitUsage
 	}
+	opt := evaluate.Options{Grade: *grade, Designs: designs, Mediation: *mediation, Bootstrap: *bootstrap, Decompose: *decompose}
 	if err := o.apply(scn); err == nil {
-		err = checkMemory(scn, o.workers, engines)
+		err = checkMemory(scn, o.workers, evaluate.Engines(scn, opt))
 	}
 	if err != nil {
 		fmt.Fprintln(stderr, "schoolnet evaluate:", err)
@@ -99,14 +114,14 @@ func cmdEvaluate(args []string, stdout, stderr io.Writer) int {
 	if o.out == "" {
 		o.out = filepath.Join("out", "evaluate-"+scn.Name)
 	}
-	opt := evaluate.Options{Grade: *grade, Designs: designs, Mediation: *mediation, Bootstrap: *bootstrap, Workers: o.workers}
+	opt.Workers = o.workers
 	study, err := evaluate.NewStudy(scn, *grade)
 	if err != nil {
 		fmt.Fprintln(stderr, "schoolnet evaluate:", err)
 		return exitUsage
 	}
 
-	folder, err := results.NewFolder(o.out, "evaluation.csv", "estimates.csv", "truth.csv", "mediation.csv", "balance.csv", "manifest.json")
+	folder, err := results.NewFolder(o.out, "evaluation.csv", "estimates.csv", "truth.csv", "bias.csv", "mediation.csv", "balance.csv", "manifest.json")
 	if err != nil {
 		fmt.Fprintln(stderr, "schoolnet evaluate:", err)
 		return exitUsage
@@ -140,6 +155,9 @@ func cmdEvaluate(args []string, stdout, stderr io.Writer) int {
 		{"evaluation.csv", res.WriteEvaluation},
 		{"estimates.csv", res.WriteEstimates},
 		{"truth.csv", res.WriteTruth},
+	}
+	if opt.Decompose {
+		files = append(files, namedWrite{"bias.csv", res.WriteBias})
 	}
 	if opt.Mediation {
 		files = append(files, namedWrite{"mediation.csv", res.WriteMediation})
@@ -199,4 +217,46 @@ func parseOutcomes(s string) ([]int, error) {
 		}
 	}
 	return out, nil
+}
+
+// applySources applies --sources and --test to the scenario: the sources
+// not listed are switched off (evaluate.SwitchOff), and the study reads
+// the test named, if any.
+func applySources(scn *scenarios.Scenario, sources, test string) error {
+	keep := map[string]bool{}
+	switch sources = strings.TrimSpace(sources); sources {
+	case "all":
+		for _, n := range evaluate.SourceNames {
+			keep[n] = true
+		}
+	case "none":
+	default:
+		for _, n := range strings.Split(sources, ",") {
+			n = strings.TrimSpace(n)
+			if !slices.Contains(evaluate.SourceNames, n) {
+				return fmt.Errorf("unknown bias source %q in --sources; all, none, or some of %s", n, strings.Join(evaluate.SourceNames, ", "))
+			}
+			keep[n] = true
+		}
+	}
+	var off []string
+	for _, n := range evaluate.SourceNames {
+		if !keep[n] {
+			off = append(off, n)
+		}
+	}
+	if len(off) > 0 {
+		if err := evaluate.SwitchOff(scn, off...); err != nil {
+			return err
+		}
+	}
+	switch test {
+	case "":
+	case scenarios.TestExam, scenarios.TestAudit:
+		scn.Study = scn.StudyOrDefault()
+		scn.Study.Test = test
+	default:
+		return fmt.Errorf("unknown test %q in --test; exam or audit", test)
+	}
+	return nil
 }

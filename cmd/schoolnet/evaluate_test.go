@@ -34,7 +34,7 @@ func TestEvaluateSameBytesForAnyWorkers(t *testing.T) {
 		if code != 0 {
 			t.Fatalf("workers %s: exit %d: %s", w, code, stderr)
 		}
-		for _, want := range []string{"Maths", "Chinese", "psm-did", "rct-did", "selection bias", "Mediation", "peer_relations", "Balance", "evaluation.csv"} {
+		for _, want := range []string{"Maths", "Chinese", "psm-did", "rct-did", "selection bias", "Bias by source", "+inflation", "Mediation", "peer_relations", "Balance", "evaluation.csv", "bias.csv"} {
 			if !strings.Contains(stdout, want) {
 				t.Errorf("report lacks %q:\n%s", want, stdout)
 			}
@@ -43,6 +43,7 @@ func TestEvaluateSameBytesForAnyWorkers(t *testing.T) {
 	files := map[string][]string{
 		"evaluation.csv": evaluate.EvaluationColumns, "estimates.csv": evaluate.EstimateColumns,
 		"truth.csv": evaluate.TruthColumns, "mediation.csv": evaluate.MediationColumns, "balance.csv": evaluate.BalanceColumns,
+		"bias.csv": evaluate.BiasColumns,
 	}
 	for f, cols := range files {
 		a, err := os.ReadFile(filepath.Join(dirs["1"], f))
@@ -79,6 +80,8 @@ func TestEvaluateBadInput(t *testing.T) {
 		{"unknown outcome", []string{"evaluate", study, "--outcomes", "art"}, `unknown outcome "art"`},
 		{"grade not taught", []string{"evaluate", study, "--grade", "12"}, "grade 12 is not taught"},
 		{"no policies", []string{"evaluate", plain}, "no policies to evaluate"},
+		{"unknown source", []string{"evaluate", study, "--sources", "dip,noise"}, `unknown bias source "noise"`},
+		{"unknown test", []string{"evaluate", study, "--test", "oral"}, `unknown test "oral"`},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			out := filepath.Join(t.TempDir(), "out")
@@ -104,11 +107,43 @@ func TestResultColumnsDocumented(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, cols := range [][]string{results.YearlyColumns, results.SchoolColumns, results.SummaryColumns,
-		evaluate.EvaluationColumns, evaluate.EstimateColumns, evaluate.TruthColumns, evaluate.MediationColumns, evaluate.BalanceColumns} {
+		evaluate.EvaluationColumns, evaluate.EstimateColumns, evaluate.TruthColumns, evaluate.MediationColumns, evaluate.BalanceColumns,
+		evaluate.BiasColumns} {
 		for _, c := range cols {
 			if !bytes.Contains(doc, []byte("`"+c+"`")) {
 				t.Errorf("docs/RESULTS.md does not document column %s", c)
 			}
 		}
+	}
+}
+
+// TestEvaluateSourcesNone: --sources none switches every bias source off,
+// so the study is the lab's without them: with every source off, the
+// decomposition's configurations are all the same study, and bias.csv
+// shows no source adding any bias.
+func TestEvaluateSourcesNone(t *testing.T) {
+	scn := writeScenario(t, studyScenario)
+	out := t.TempDir()
+	code, stdout, stderr := run(t, "evaluate", scn, "--sources", "none", "--mediation=false", "--out", out, "--quiet")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	b, err := os.ReadFile(filepath.Join(out, "bias.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, err := csv.NewReader(bytes.NewReader(b)).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	added := slices.Index(evaluate.BiasColumns, "added_bias")
+	sources := slices.Index(evaluate.BiasColumns, "sources")
+	for _, r := range rows[1:] {
+		if r[sources] != "none" || (r[added] != "0.000000" && r[added] != "-0.000000") {
+			t.Fatalf("--sources none: row %v adds bias or has sources on", r)
+		}
+	}
+	if !strings.Contains(stdout, "Bias by source") {
+		t.Errorf("no bias table in the report:\n%s", stdout)
 	}
 }

@@ -28,14 +28,27 @@ var goldenFiles = []struct {
 // design, mediation and matching, are byte for byte those in
 // testdata/golden. The files were written by the lab before the bias
 // sources of docs/EVALUATION.md existed (go test -run GoldenFiles
-// -update-golden on that version); with every source switched off the lab
-// must reproduce them exactly.
+// -update-golden on that version, commit bcc63a7); with every source
+// switched off (SwitchOff) the lab must reproduce them exactly, with or
+// without the bias decomposition.
 func TestGoldenFiles(t *testing.T) {
 	s := smallWorld(t, 16, 3, "motivation_development = 0.03", 5e6, "rule = \"voluntary\"\nstrength = 1")
-	res, err := Run(context.Background(), s, Options{Mediation: true, Bootstrap: 20, Workers: 2})
-	if err != nil {
+	if err := SwitchOff(s); err != nil {
 		t.Fatal(err)
 	}
+	for _, decompose := range []bool{false, true} {
+		res, err := Run(context.Background(), s, Options{Mediation: true, Bootstrap: 20, Workers: 2, Decompose: decompose})
+		if err != nil {
+			t.Fatal(err)
+		}
+		compareGolden(t, res)
+	}
+}
+
+// compareGolden compares res's files with testdata/golden, or rewrites
+// them with -update-golden.
+func compareGolden(t *testing.T, res *Result) {
+	t.Helper()
 	for _, f := range goldenFiles {
 		var b bytes.Buffer
 		if err := f.write(res)(&b); err != nil {
