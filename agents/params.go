@@ -35,19 +35,21 @@ type Params struct {
 	// 0.10 SD/year per SD: Sacerdote (2011), peer effects of 0.1-0.3.
 	PeerAchievementEffect float64 `toml:"peer_achievement_effect"`
 	// PeerRelationEffect is the extra growth per unit of peer-relationship
-	// quality above the baseline mean. Default 0.80 SD/year per unit (1 SD
-	// of peer relations among students, about 0.21, is worth 0.17 SD a
-	// year): calibrated to the SSP figures (docs/EVALUATION.md), the top of
-	// its plausible range 0.1-0.8, from the modest peer-acceptance
-	// correlations of Wentzel (1998) to the strong cooperation-relationship-
-	// achievement link of Roseth, Johnson & Johnson (2008); rank (largest
-	// mediator) from Wang & Liu (2025).
+	// quality above the baseline mean. Default 0.30 SD/year per unit (1 SD
+	// of peer relations among students, about 0.21, is worth 0.06 SD a
+	// year): the centre of its plausible range 0.1-0.8, provisional pending
+	// calibration (issue 12), from the small-to-moderate friendship-
+	// achievement associations of Wentzel, Jablansky & Scalise (2018) and
+	// Wentzel (1998) to the strong cooperation-relationship-achievement link
+	// of Roseth, Johnson & Johnson (2008); rank (largest mediator) from
+	// Wang & Liu (2025).
 	PeerRelationEffect float64 `toml:"peer_relation_effect"`
 	// EngagementEffect is the extra growth per unit of engagement above the
-	// baseline mean. Default 0.60 SD/year per unit (1 SD of engagement,
-	// about 0.165, is worth 0.10 SD a year): calibrated to the SSP figures,
-	// the top of its plausible range 0.1-0.6, after Fredricks, Blumenfeld &
-	// Paris (2004), engagement-achievement r ≈ 0.3.
+	// baseline mean. Default 0.25 SD/year per unit (1 SD of engagement,
+	// about 0.165, is worth 0.04 SD a year): the centre of its plausible
+	// range 0.1-0.6, provisional pending calibration (issue 12); engagement
+	// and achievement correlate at r ≈ 0.27-0.33 (Lei, Cui & Zhou 2018;
+	// Wong et al. 2024), after Fredricks, Blumenfeld & Paris (2004).
 	EngagementEffect float64 `toml:"engagement_effect"`
 	// ResourceEffect is the extra growth per unit of the school's resource
 	// index above the baseline mean (1 = the average school's stock).
@@ -55,13 +57,14 @@ type Params struct {
 	// returns to school resources.
 	ResourceEffect float64 `toml:"resource_effect"`
 	// ClimateEffect is the extra growth per unit of school climate above the
-	// baseline mean. Default 1.0 SD/year per unit: calibrated to the SSP
-	// figures, the top of its plausible range 0.1-1.0. Leadership acts on
-	// learning through climate and morale, so 1 SD of principals'
-	// leadership within a tier is then worth about 0.06 SD a year, inside
-	// the principal effects reported by Branch, Hanushek & Rivkin (2012)
-	// and summarised by Grissom, Egalite & Lindsay (2021); after Thapa et
-	// al. (2013), climate is consistently associated with achievement.
+	// baseline mean. Default 0.5 SD/year per unit: provisional pending
+	// calibration (issue 12). Leadership acts on learning through climate
+	// and morale, so 1 SD of principals' leadership within a tier is then
+	// worth about 0.03 SD a year, the centre of the principal effects of
+	// 0.01-0.13 SD per SD reported by Bartanen, Husain & Liebowitz (2024),
+	// Branch, Hanushek & Rivkin (2012) and Grissom, Egalite & Lindsay
+	// (2021); after Thapa et al. (2013), climate is consistently
+	// associated with achievement.
 	ClimateEffect float64 `toml:"climate_effect"`
 
 	// LoadEffect is the growth lost per unit share of a teacher's time taken
@@ -84,9 +87,10 @@ type Params struct {
 	// 2.0 per year (half-life about four months): assumption.
 	EngagementRate float64 `toml:"engagement_rate"`
 	// EngagementPeer is the shift of the engagement target per unit of
-	// peer-relationship quality above the baseline mean. Default 0.50:
-	// calibrated to the SSP figures, the top of its plausible range
-	// 0.1-0.5; after Wentzel (1998), peer belonging predicts engagement.
+	// peer-relationship quality above the baseline mean. Default 0.20: the
+	// centre of its plausible range 0.1-0.5, provisional pending
+	// calibration (issue 12); after Wentzel (1998) and Wang & Eccles
+	// (2012), peer support predicts engagement.
 	EngagementPeer float64 `toml:"engagement_peer"`
 	// EngagementClimate is the shift of the engagement target per unit of
 	// climate above the baseline mean. Default 0.30: assumption, after
@@ -137,8 +141,10 @@ type Params struct {
 	TieDropRate float64 `toml:"tie_drop_rate"`
 	// ActivityTieBoost is the rise in the chance of meeting peers per unit
 	// of a school's joint-activity intensity (partner-school activities,
-	// new extracurricular courses). Default 1.0 (full-intensity activities
-	// double meetings): assumption; Roseth, Johnson & Johnson (2008),
+	// new extracurricular courses). Default 0.75 (full-intensity
+	// activities raise meetings by three quarters): the centre of its
+	// plausible range, provisional pending calibration (issue 12);
+	// assumption; Roseth, Johnson & Johnson (2008),
 	// cooperative activities build peer relationships; Wang & Liu (2025)
 	// find peer relationships the largest mediator of SSP. Plausible range
 	// 0.5-1: at 1 full intensity reaches one meeting a week, the most the
@@ -174,9 +180,10 @@ type Params struct {
 	PrincipalTurnover float64 `toml:"principal_turnover"`
 	// MentoringRate is the yearly rate at which a fully mentored, averagely
 	// motivated principal closes the gap to the mentor's leadership (a
-	// share 1 − e^(−1) ≈ 0.63 of it in a year of weekly steps). Default
-	// 1.0 per year: calibrated to the SSP figures, the top of its
-	// plausible range 0.1-1 (assumption); SSP mentoring by principals and
+	// share 1 − e^(−1) ≈ 0.63 of it in a year of weekly steps at rate 1).
+	// Default 0.3 per year (about a quarter of the gap in a year): the
+	// centre of its plausible range 0.1-1 (assumption), provisional
+	// pending calibration (issue 12); SSP mentoring by principals and
 	// experts, Wang & Liu (2025).
 	MentoringRate float64 `toml:"mentoring_rate"`
 	// TrainingRate is the yearly leadership gain of full-time-equivalent
@@ -282,12 +289,13 @@ type Params struct {
 	// decays by a factor e. Default 4 years: Kraft & Papay (2014).
 	TeacherExperienceScale float64 `toml:"teacher_experience_scale"`
 	// TeacherTrainingGain is the yearly effectiveness gain of full-time
-	// equivalent training for an averagely motivated school. Default 0.5
-	// SD/year per year of FTE training: calibrated to the SSP figures, the
-	// top of its plausible range 0.02-0.5; Kraft, Blazar & Hogan (2018)
-	// find coaching that takes a small fraction of a teacher's time raises
-	// achievement by about 0.18 SD; the model makes the gain permanent, so
-	// the range stays well below that ratio.
+	// equivalent training for an averagely motivated school. Default 0.1
+	// SD/year per year of FTE training: the centre of its plausible range
+	// 0.02-0.5, provisional pending calibration (issue 12); Kraft, Blazar &
+	// Hogan (2018) find coaching that takes a small fraction of a
+	// teacher's time raises achievement by about 0.18 SD (0.10 in large
+	// programmes); the model makes the gain permanent, so the range stays
+	// well below that ratio.
 	TeacherTrainingGain float64 `toml:"teacher_training_gain"`
 	// CollaborationGain is the yearly share of the gap to better
 	// collaboration partners' effectiveness that a teacher closes. Default
@@ -362,15 +370,15 @@ func DefaultParams() Params {
 		GrowthNoise:           0.25,
 		StyleEffect:           0.05,
 		PeerAchievementEffect: 0.10,
-		PeerRelationEffect:    0.80,
-		EngagementEffect:      0.60,
+		PeerRelationEffect:    0.30,
+		EngagementEffect:      0.25,
 		ResourceEffect:        0.05,
-		ClimateEffect:         1.0,
+		ClimateEffect:         0.5,
 		LoadEffect:            0.3,
 		TeachingHours:         16,
 
 		EngagementRate:    2.0,
-		EngagementPeer:    0.50,
+		EngagementPeer:    0.20,
 		EngagementClimate: 0.30,
 		EngagementStyle:   0.10,
 
@@ -382,7 +390,7 @@ func DefaultParams() Params {
 		HomophilySES:         0.5,
 		HomophilyMigrant:     1.0,
 		TieDropRate:          0.5,
-		ActivityTieBoost:     1.0,
+		ActivityTieBoost:     0.75,
 		TieStrengthRate:      2.0,
 
 		LeadershipExperienceRate:  0.15,
@@ -390,7 +398,7 @@ func DefaultParams() Params {
 		NoviceGap:                 0.15,
 		PrincipalSD:               0.08,
 		PrincipalTurnover:         0.1,
-		MentoringRate:             1.0,
+		MentoringRate:             0.3,
 		TrainingRate:              0.1,
 		ContextDiscount:           0.3,
 		MotivationResponse:        1.0,
@@ -410,7 +418,7 @@ func DefaultParams() Params {
 
 		TeacherExperienceGain:  0.04,
 		TeacherExperienceScale: 4,
-		TeacherTrainingGain:    0.5,
+		TeacherTrainingGain:    0.1,
 		CollaborationGain:      0.1,
 		StyleDrift:             0.05,
 		AttritionBase:          0.06,
