@@ -27,10 +27,14 @@ var goldenFiles = []struct {
 // TestGoldenFiles: the lab's files for a small voluntary study, every
 // design, mediation and matching, are byte for byte those in
 // testdata/golden. The files were written by the lab before the bias
-// sources of docs/EVALUATION.md existed (go test -run GoldenFiles
-// -update-golden on that version, commit bcc63a7); with every source
-// switched off (SwitchOff) the lab must reproduce them exactly, with or
-// without the bias decomposition.
+// sources of docs/EVALUATION.md existed; with every source switched off
+// (SwitchOff) the lab must reproduce them exactly, with or without the
+// bias decomposition. The files depend on the model's defaults, so a
+// change of defaults elsewhere means writing them again, always with the
+// old lab: export a tree of the defaults without the bias sources (git
+// archive), put this file as of commit bcc63a7 in its results/evaluate,
+// run go test -run GoldenFiles -update-golden there, and copy the files
+// back. They were last written so from main at af6f181.
 func TestGoldenFiles(t *testing.T) {
 	s := smallWorld(t, 16, 3, "motivation_development = 0.03", 5e6, "rule = \"voluntary\"\nstrength = 1")
 	if err := SwitchOff(s); err != nil {
