@@ -34,7 +34,7 @@ func TestEvaluateSameBytesForAnyWorkers(t *testing.T) {
 		if code != 0 {
 			t.Fatalf("workers %s: exit %d: %s", w, code, stderr)
 		}
-		for _, want := range []string{"Maths", "Chinese", "psm-did", "rct-did", "selection bias", "Bias by source", "+inflation", "Mediation", "peer_relations", "Balance", "evaluation.csv", "bias.csv"} {
+		for _, want := range []string{"Maths", "Chinese", "psm-did", "rct-did", "bias (selection and dip+measurement+intake+inflation)", "Bias by source", "+inflation", "Mediation", "peer_relations", "Balance", "evaluation.csv", "bias.csv"} {
 			if !strings.Contains(stdout, want) {
 				t.Errorf("report lacks %q:\n%s", want, stdout)
 			}

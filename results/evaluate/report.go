@@ -459,9 +459,19 @@ func (r *Result) Print(w io.Writer, outcomes []int) error {
 	return nil
 }
 
+// biasName names what the bias of a design on the scenario world is made
+// of: selection alone, or selection and the other sources the scenario
+// has on.
+func (r *Result) biasName() string {
+	if ScenarioSources(r.Scenario) == (Sources{}) {
+		return "selection bias"
+	}
+	return "bias (selection and " + sourcesLabel(ScenarioSources(r.Scenario)) + ")"
+}
+
 // printSelection splits the did and psm-did estimates into the effect a
 // lottery would have found, the extra effect on the schools that were
-// chosen, and selection bias.
+// chosen, and their bias.
 func (r *Result) printSelection(w io.Writer, k int, rows []Row) {
 	find := func(design string) *Row {
 		for i := range rows {
@@ -480,7 +490,7 @@ func (r *Result) printSelection(w io.Writer, k int, rows []Row) {
 		if row == nil || r.Assignment == "lottery" {
 			continue
 		}
-		fmt.Fprintf(w, "  %s = %s: true effect on the %s schools %s + selection bias %s", d, signed(row.Estimate), r.Assignment, signed(row.True), signed(row.Bias))
+		fmt.Fprintf(w, "  %s = %s: true effect on the %s schools %s + %s %s", d, signed(row.Estimate), r.Assignment, signed(row.True), r.biasName(), signed(row.Bias))
 		if lot != nil {
 			fmt.Fprintf(w, "; a lottery would have found %s (%s; true effect on lottery schools %s)", signed(lot.Estimate), lot.Design, signed(lot.True))
 		}
