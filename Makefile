@@ -1,14 +1,15 @@
 # schoolnet: make run | make test | make bench
 GO ?= go
 
-.PHONY: run test bench fuzz build vet clean
+.PHONY: run test test-cluster bench fuzz build vet clean
 
 # The fuzz targets: package and target name. Go runs one target at a time.
 FUZZ_TARGETS = \
 	./scenarios:FuzzParse \
 	./scenarios:FuzzParseUntrusted \
-	./cmd/schoolnet/web:FuzzSettings \
-	./cmd/schoolnet:FuzzMergeShard
+	./scenarios:FuzzReadRoster \
+	./cmd/schoolnet/internal/web:FuzzSettings \
+	./results/sweep:FuzzMergeShard
 FUZZTIME ?= 3s
 
 ## run: compare the baseline with the headline reforms (SSP, funding only,
@@ -16,13 +17,22 @@ FUZZTIME ?= 3s
 run:
 	$(GO) run ./cmd/schoolnet compare
 
-## test: run the whole test suite, each benchmark once (so none rots) and
+## test: run the whole test suite (deploy/k8s, the Kubernetes manifests'
+## check, is a module of its own), each benchmark once (so none rots) and
 ## each fuzz target for a few seconds (FUZZTIME)
 test:
 	$(GO) vet ./...
 	$(GO) test -count=1 ./...
+	cd deploy/k8s && $(GO) vet ./... && $(GO) test -count=1 ./...
 	$(GO) test -count=1 -short -run '^$$' -bench . -benchtime 1x ./... > /dev/null
 	@$(MAKE) --no-print-directory fuzz FUZZTIME=$(FUZZTIME)
+
+## test-cluster: the Slurm job array of docs/CLUSTER.md end to end on a
+## single-node Slurm started from Debian's packages (root only; about a
+## minute): array, a cancelled and resubmitted task, merge, and the same
+## bytes as a one-process sweep
+test-cluster:
+	bash deploy/slurm/test-cluster
 
 ## fuzz: run each fuzz target for FUZZTIME (make fuzz FUZZTIME=10m for a
 ## long run); a failing input is saved under the package's testdata/fuzz

@@ -41,12 +41,14 @@ func TestModelDocCoversParameters(t *testing.T) {
 	doc := readModelDoc(t)
 	keys := ParamKeys()
 	for _, f := range reflect.VisibleFields(reflect.TypeFor[PopulationSpec]()) {
-		if k := f.Tag.Get("toml"); f.Type.Kind() != reflect.Struct {
+		if k := f.Tag.Get("toml"); f.Type.Kind() != reflect.Struct && k != "-" {
 			keys = append(keys, k)
 		}
 	}
 	for _, f := range reflect.VisibleFields(reflect.TypeFor[TierSpec]()) {
-		keys = append(keys, f.Tag.Get("toml"))
+		if f.IsExported() {
+			keys = append(keys, f.Tag.Get("toml"))
+		}
 	}
 	for _, k := range keys {
 		if !strings.Contains(doc, "`"+k+"`") && !strings.Contains(doc, "."+k+"`") {

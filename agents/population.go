@@ -29,6 +29,10 @@ type TierSpec struct {
 	Resources float64 `toml:"resources"`
 	// Digital is the digital infrastructure index in [0,1].
 	Digital float64 `toml:"digital"`
+
+	// teachersPerSubject, when not 0, replaces the staffing rule (one
+	// teacher per subject for every two classes): a roster school's own.
+	teachersPerSubject int
 }
 
 // PopulationSpec describes the synthetic school system.
@@ -57,6 +61,13 @@ type PopulationSpec struct {
 	Strong  TierSpec `toml:"strong"`
 	Average TierSpec `toml:"average"`
 	Weak    TierSpec `toml:"weak"`
+
+	// RosterFile names a roster file that lists the schools one by one
+	// (see [Roster]); Roster is what it holds, read by package scenarios.
+	// With a roster, the schools, districts and positions are the
+	// roster's, and the tier profiles fill what its rows leave out.
+	RosterFile string  `toml:"roster" json:",omitempty"`
+	Roster     *Roster `toml:"-" json:",omitempty"`
 }
 
 // DefaultPopulation returns a district-sized system of 100 junior secondary
@@ -89,7 +100,12 @@ func (ps *PopulationSpec) Tier(t Tier) *TierSpec {
 }
 
 // NumSchools returns the number of schools the spec makes.
-func (ps *PopulationSpec) NumSchools() int { return ps.Districts * ps.SchoolsPerDistrict }
+func (ps *PopulationSpec) NumSchools() int {
+	if ps.Roster != nil {
+		return len(ps.Roster.Schools)
+	}
+	return ps.Districts * ps.SchoolsPerDistrict
+}
 
 // Validate checks every number against [PopulationRanges], that the tier
 // shares sum to 1, and that the system is at most [MaxSchools] schools and
@@ -105,6 +121,8 @@ func (ps *PopulationSpec) Validate() error {
 		sum += ps.Tier(t).Share
 	}
 	switch {
+	case ps.Roster != nil && ps.Districts != len(ps.Roster.Districts):
+		return bad("districts", fmt.Sprintf("the roster has %d districts; districts is set by the roster", len(ps.Roster.Districts)))
 	case math.Abs(sum-1) > 1e-6:
 		return bad("strong.share", fmt.Sprintf("tier shares must sum to 1, got %g", sum))
 	case ps.NumSchools() > MaxSchools:
@@ -119,6 +137,9 @@ func (ps *PopulationSpec) Validate() error {
 // mix of whole schools that [Generate] makes, times classes per grade,
 // grades and class size.
 func (ps *PopulationSpec) PlannedStudents() float64 {
+	if ps.Roster != nil {
+		return ps.Roster.Students(ps)
+	}
 	m := float64(ps.SchoolsPerDistrict)
 	strong := math.Round(ps.Strong.Share * m)
 	weak := math.Round(ps.Weak.Share * m)
@@ -159,8 +180,12 @@ func (p *Population) NumTeachers() int {
 // Generate makes the population the spec describes. rng draws the
 // city-level layout (tiers, district centres); school(i) must return school
 // i's own stream, which Generate stores in the school and uses for
-// everything inside it.
+// everything inside it. With a roster the layout is the roster's and rng
+// is not used.
 func Generate(spec PopulationSpec, par *Params, rng *rand.Rand, school func(i int) *rand.Rand) *Population {
+	if spec.Roster != nil {
+		return generateRoster(spec, par, school)
+	}
 	n := spec.NumSchools()
 	tiers := assignTiers(&spec, rng)
 	pop := &Population{Spec: spec, Schools: make([]School, n)}
@@ -254,6 +279,9 @@ func generateSchool(s *School, tier Tier, spec *PopulationSpec, par *Params) {
 	// Teachers: one per subject for every two classes.
 	classes := ts.ClassesPerGrade * spec.Grades
 	perSubject := (classes + 1) / 2
+	if ts.teachersPerSubject > 0 {
+		perSubject = ts.teachersPerSubject
+	}
 	s.Teachers = make([]Teacher, 0, perSubject*NumSubjects)
 	s.Teaching = make([]int32, classes*NumSubjects)
 	for sub := range Subject(NumSubjects) {
@@ -265,7 +293,7 @@ func generateSchool(s *School, tier Tier, spec *PopulationSpec, par *Params) {
 			s.Teachers = append(s.Teachers, t)
 		}
 		for c := range classes {
-			s.Teaching[c*NumSubjects+int(sub)] = int32(first + c/2)
+			s.Teaching[c*NumSubjects+int(sub)] = int32(first + c*perSubject/classes)
 		}
 	}
 	refillTeacherTies(s)

@@ -69,14 +69,29 @@ func (p *Principal) ReformMotivation() float64 { return float64(p.motivation) }
 func (s *School) newPrincipal(x float64, par *Params) Principal {
 	r := s.rng
 	pot := float64(s.LeadershipMean) + float64(par.PrincipalSD*fmath.NormFloat64(r))
-	gap := float64(par.NoviceGap * fmath.Pow(1+x/par.LeadershipExperienceScale, -par.LeadershipExperienceRate*par.LeadershipExperienceScale))
 	p := Principal{
 		ID:         s.newID(),
 		Potential:  clamp01f(pot),
-		Leadership: clamp01f(pot - gap),
+		Leadership: clamp01f(pot - noviceGap(x, par)),
 		Experience: float32(x),
 		motivation: float32(fmath.NormFloat64(r)),
 	}
 	p.ExperienceByTier[s.Tier] = float32(x)
 	return p
+}
+
+// noviceGap is how far below their potential experience x leaves a
+// principal: NoviceGap·(1 + x/τ_x)^(−λ_x·τ_x).
+func noviceGap(x float64, par *Params) float64 {
+	return float64(par.NoviceGap * fmath.Pow(1+x/par.LeadershipExperienceScale, -par.LeadershipExperienceRate*par.LeadershipExperienceScale))
+}
+
+// setExperience gives a drawn principal x years of experience, all in
+// schools of tier, and the leadership they bring (as newPrincipal does):
+// a roster's principal tenure.
+func (p *Principal) setExperience(x float64, tier Tier, par *Params) {
+	p.Experience = float32(x)
+	p.ExperienceByTier = [NumTiers]float32{}
+	p.ExperienceByTier[tier] = float32(x)
+	p.Leadership = clamp01f(float64(p.Potential) - noviceGap(x, par))
 }

@@ -46,7 +46,14 @@ type Chart struct {
 	Title, YLabel string
 	Names         []string
 	Series        [][]Point
+	// Shade, if not empty, shades spans of the year axis behind the
+	// series (the years policies act), named in the legend by ShadeLabel.
+	Shade      []Span
+	ShadeLabel string
 }
+
+// Span is a stretch of the year axis, From to To.
+type Span struct{ From, To float64 }
 
 // Plot builds the chart.
 func (c *Chart) Plot() (*plot.Plot, error) {
@@ -64,6 +71,9 @@ func (c *Chart) Plot() (*plot.Plot, error) {
 		}
 		return ticks
 	})
+	if err := shade(p, c.Shade, c.ShadeLabel); err != nil {
+		return nil, err
+	}
 	for k, series := range c.Series {
 		col := plotutil.Color(k)
 		band := make(plotter.XYs, 0, 2*len(series))
@@ -98,6 +108,54 @@ func (c *Chart) Plot() (*plot.Plot, error) {
 		p.Legend.Add(c.Names[k], l, pts)
 	}
 	return p, nil
+}
+
+// shade adds a light band over the whole height of the plot for each
+// span, with one legend entry: added first, it lies behind the series.
+func shade(p *plot.Plot, spans []Span, label string) error {
+	if len(spans) == 0 {
+		return nil
+	}
+	// The band's height follows the data: each band spans the y range the
+	// series set, read when the plot is drawn.
+	for _, s := range spans {
+		b := &shadeBand{span: s}
+		p.Add(b)
+		if label != "" {
+			p.Legend.Add(label, b)
+			label = ""
+		}
+	}
+	return nil
+}
+
+// shadeBand draws one span over the plot's whole height.
+type shadeBand struct{ span Span }
+
+var shadeColour = color.NRGBA{R: 120, G: 160, B: 220, A: 55}
+
+// Plot fills the span between the y axis's ends.
+func (b *shadeBand) Plot(c draw.Canvas, p *plot.Plot) {
+	x0, x1 := c.X(p.X.Norm(b.span.From)), c.X(p.X.Norm(b.span.To))
+	var path vg.Path
+	path.Move(vg.Point{X: x0, Y: c.Min.Y})
+	path.Line(vg.Point{X: x1, Y: c.Min.Y})
+	path.Line(vg.Point{X: x1, Y: c.Max.Y})
+	path.Line(vg.Point{X: x0, Y: c.Max.Y})
+	path.Close()
+	c.SetColor(shadeColour)
+	c.Fill(path)
+}
+
+// DataRange makes the x axis cover the span and leaves the y axis to the
+// series.
+func (b *shadeBand) DataRange() (xmin, xmax, ymin, ymax float64) {
+	return b.span.From, b.span.To, math.Inf(1), math.Inf(-1)
+}
+
+// Thumbnail draws the band's legend entry.
+func (b *shadeBand) Thumbnail(c *draw.Canvas) {
+	c.FillPolygon(shadeColour, []vg.Point{{X: c.Min.X, Y: c.Min.Y}, {X: c.Max.X, Y: c.Min.Y}, {X: c.Max.X, Y: c.Max.Y}, {X: c.Min.X, Y: c.Max.Y}})
 }
 
 // Write writes the chart in format "png" or "svg", 8 by 5 inches.

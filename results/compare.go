@@ -1,7 +1,6 @@
 package results
 
 import (
-	"encoding/csv"
 	"fmt"
 	"io"
 	"math"
@@ -99,24 +98,49 @@ func effect(scenario, outcome, unit string, x, d []float64) Effect {
 	return e
 }
 
-// CompareColumns are the columns of compare.csv.
-var CompareColumns = []string{"scenario", "outcome", "unit", "mean", "diff", "diff_ci_low", "diff_ci_high", "replications"}
+// compareRow is one row of compare.csv.
+type compareRow struct {
+	id *RunID
+	e  *Effect
+}
 
-// WriteCompare writes the effects as CSV; undefined values are empty.
-func WriteCompare(w io.Writer, effects []Effect) error {
-	cw := csv.NewWriter(w)
-	cw.Write(CompareColumns)
-	cell := func(x float64) string {
-		if math.IsNaN(x) {
-			return ""
+// compareColumns are the columns of compare.csv.
+var compareColumns = Columns[compareRow]{
+	{Field{"scenario", String, "", "the scenario's name (a repeated name gets `-2`, `-3`, …)"}, func(r *compareRow) Cell { return Str(r.e.Scenario) }},
+	{Field{"outcome", String, "", "an outcome of summary.csv (`weak_maths`, `weak_chinese`, `weak_composite`, `gap_strong_weak`, `gap_migrant_local`, `between_share`, `turnover`, `cost_money`), or `weak_effect_per_million_rmb`: the gain in weak schools' composite over the first scenario per million RMB of extra reform money (empty where no extra money is spent)"}, func(r *compareRow) Cell { return Str(r.e.Outcome) }},
+	{Field{"unit", String, "", "the outcome's unit"}, func(r *compareRow) Cell { return Str(r.e.Unit) }},
+	{Field{"mean", Number, "the outcome's", "the scenario's mean over replications, at the compared year (`--year`, default the last)"}, func(r *compareRow) Cell { return Num(r.e.Mean) }},
+	{Field{"diff", Number, "the outcome's", "the mean over replications of the paired difference from the first scenario, replication by replication"}, func(r *compareRow) Cell { return Num(r.e.Diff) }},
+	{Field{"diff_ci_low", Number, "the outcome's", "lower end of its 95% interval: diff − t(0.975, n−1)·s/√n"}, func(r *compareRow) Cell { return Num(r.e.Lo) }},
+	{Field{"diff_ci_high", Number, "the outcome's", "upper end of its 95% interval: diff + t(0.975, n−1)·s/√n"}, func(r *compareRow) Cell { return Num(r.e.Hi) }},
+	{Field{"replications", Integer, "count", "n"}, func(r *compareRow) Cell { return Int(r.e.N) }},
+	{runFields[1], func(r *compareRow) Cell { return Str(r.id.Hash) }},
+	{runFields[2], func(r *compareRow) Cell { return Int64(r.id.Seed) }},
+}
+
+// CompareSchema describes compare.csv.
+var CompareSchema = compareColumns.Schema("compare", "One row per scenario and outcome.")
+
+// CompareColumns are the columns of compare.csv.
+var CompareColumns = CompareSchema.Names()
+
+// WriteCompare writes the effects as CSV; undefined values are empty. ids
+// identify the scenarios' runs, by name.
+func WriteCompare(w io.Writer, ids []RunID, effects []Effect) error {
+	return compareColumns.Write(w, CSV, func(yield func(*compareRow) bool) {
+		for k := range effects {
+			e := &effects[k]
+			id := &RunID{Scenario: e.Scenario}
+			for j := range ids {
+				if ids[j].Scenario == e.Scenario {
+					id = &ids[j]
+				}
+			}
+			if !yield(&compareRow{id, e}) {
+				return
+			}
 		}
-		return num(x)
-	}
-	for _, e := range effects {
-		cw.Write([]string{e.Scenario, e.Outcome, e.Unit, cell(e.Mean), cell(e.Diff), cell(e.Lo), cell(e.Hi), strconv.Itoa(e.N)})
-	}
-	cw.Flush()
-	return cw.Error()
+	})
 }
 
 // PrintCompare prints one table per outcome: each scenario's mean and its
@@ -189,3 +213,8 @@ func interval(e Effect) string {
 	}
 	return "[" + strings.TrimSpace(signed(e.Lo, e.Unit)) + ", " + strings.TrimSpace(signed(e.Hi, e.Unit)) + "]"
 }
+
+// Decimals returns how many decimals a number of the unit is printed
+// with, in the terminal's tables and the HTML report (SD and shares 3,
+// RMB and hours 0, effects per million RMB 4).
+func Decimals(unit string) int { return decimals(unit) }

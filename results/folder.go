@@ -49,6 +49,7 @@ type staging struct {
 	tmp      string   // the temporary folder; "" until the first file
 	written  []string // paths relative to tmp, in order; a folder ends in "/"
 	sums     map[string]string
+	tables   []table // for datapackage.json
 	done     bool
 }
 

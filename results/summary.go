@@ -1,10 +1,7 @@
 package results
 
 import (
-	"encoding/csv"
 	"io"
-	"math"
-	"strconv"
 
 	"schoolnet/sim"
 )
@@ -55,26 +52,47 @@ var Headlines = []Outcome{
 	}},
 }
 
+// summaryRow is one row of summary.csv: a headline outcome over the
+// replications.
+type summaryRow struct {
+	id       *RunID
+	o        *Outcome
+	mean, lo float64
+	hi       float64
+	n        int
+}
+
+// summaryColumns are the columns of summary.csv.
+var summaryColumns = append(Columns[summaryRow]{
+	{Field{"outcome", String, "", "the outcome's name (below)"}, func(r *summaryRow) Cell { return Str(r.o.Name) }},
+	{Field{"unit", String, "", "its unit"}, func(r *summaryRow) Cell { return Str(r.o.Unit) }},
+	{Field{"mean", Number, "the outcome's", "mean over replications"}, func(r *summaryRow) Cell { return Num(r.mean) }},
+	{Field{"ci_low", Number, "the outcome's", "lower end of the 95% interval of the mean: mean − t(0.975, n−1)·s/√n; empty with one replication"}, func(r *summaryRow) Cell { return Num(r.lo) }},
+	{Field{"ci_high", Number, "the outcome's", "upper end of the 95% interval of the mean: mean + t(0.975, n−1)·s/√n; empty with one replication"}, func(r *summaryRow) Cell { return Num(r.hi) }},
+	{Field{"replications", Integer, "count", "n, the replications"}, func(r *summaryRow) Cell { return Int(r.n) }},
+	{Field{"description", String, "", "what the outcome is"}, func(r *summaryRow) Cell { return Str(r.o.Description) }},
+}, RunColumns(func(r *summaryRow) *RunID { return r.id })...)
+
+// SummarySchema describes summary.csv.
+var SummarySchema = summaryColumns.Schema("summary", "One row per headline outcome, over replications.")
+
 // SummaryColumns are the columns of summary.csv.
-var SummaryColumns = []string{"outcome", "unit", "mean", "ci_low", "ci_high", "replications", "description"}
+var SummaryColumns = SummarySchema.Names()
 
 // WriteSummary writes each headline outcome's mean over replications and
 // its 95% interval (empty with one replication).
-func WriteSummary(w io.Writer, years [][]sim.YearMetrics) error {
-	cw := csv.NewWriter(w)
-	cw.Write(SummaryColumns)
-	xs := make([]float64, len(years))
-	for _, o := range Headlines {
-		for r := range years {
-			xs[r] = o.Get(years[r])
+func WriteSummary(w io.Writer, id RunID, years [][]sim.YearMetrics) error {
+	return summaryColumns.Write(w, CSV, func(yield func(*summaryRow) bool) {
+		xs := make([]float64, len(years))
+		for k := range Headlines {
+			o := &Headlines[k]
+			for r := range years {
+				xs[r] = o.Get(years[r])
+			}
+			m, h := MeanCI(xs)
+			if !yield(&summaryRow{&id, o, m, m - h, m + h, len(xs)}) {
+				return
+			}
 		}
-		m, h := MeanCI(xs)
-		lo, hi := "", ""
-		if !math.IsNaN(h) {
-			lo, hi = num(m-h), num(m+h)
-		}
-		cw.Write([]string{o.Name, o.Unit, num(m), lo, hi, strconv.Itoa(len(xs)), o.Description})
-	}
-	cw.Flush()
-	return cw.Error()
+	})
 }

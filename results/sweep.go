@@ -23,6 +23,9 @@ import (
 type SweepRun struct {
 	Run, Point, Replication int
 	Seed                    int64
+	// Scenario and Hash are the sweep scenario's name and the SHA-256 of
+	// the resolved sweep scenario (the manifest's scenario_hash).
+	Scenario, Hash string
 	// Params are the swept keys' values as written in runs.csv.
 	Params []string
 	// Outcomes holds one value per Headlines outcome, in order.
@@ -31,8 +34,8 @@ type SweepRun struct {
 
 // NewSweepRun computes the headline outcomes of one run from its yearly
 // metrics.
-func NewSweepRun(run, point, rep int, seed int64, params []string, years []sim.YearMetrics) SweepRun {
-	r := SweepRun{Run: run, Point: point, Replication: rep, Seed: seed, Params: params,
+func NewSweepRun(run, point, rep int, id RunID, params []string, years []sim.YearMetrics) SweepRun {
+	r := SweepRun{Run: run, Point: point, Replication: rep, Seed: id.Seed, Scenario: id.Scenario, Hash: id.Hash, Params: params,
 		Outcomes: make([]float64, len(Headlines))}
 	for k, o := range Headlines {
 		r.Outcomes[k] = o.Get(years)
@@ -42,13 +45,11 @@ func NewSweepRun(run, point, rep int, seed int64, params []string, years []sim.Y
 
 // SweepRunColumns are the columns of runs.csv for a sweep of keys: run,
 // point, replication, seed, one column per swept key (named by the key),
-// then every Headlines outcome.
+// then every Headlines outcome, then the sweep's scenario and
+// scenario_hash.
 func SweepRunColumns(keys []string) []string {
-	cols := append([]string{"run", "point", "replication", "seed"}, keys...)
-	for _, o := range Headlines {
-		cols = append(cols, o.Name)
-	}
-	return cols
+	s := SweepRunSchema(keys, make([]Type, len(keys)))
+	return s.Names()
 }
 
 // WriteSweepRuns writes runs as runs.csv rows under a header.
@@ -64,6 +65,7 @@ func WriteSweepRuns(w io.Writer, keys []string, runs []SweepRun) error {
 		for _, x := range r.Outcomes {
 			row = append(row, num(x))
 		}
+		row = append(row, r.Scenario, r.Hash)
 		cw.Write(row)
 	}
 	cw.Flush()
@@ -97,7 +99,8 @@ func ReadSweepRuns(r io.Reader, keys []string) ([]SweepRun, error) {
 			return nil, bad("seed", err)
 		}
 		s.Params = row[4 : 4+len(keys)]
-		for k, cell := range row[4+len(keys):] {
+		s.Scenario, s.Hash = row[len(row)-2], row[len(row)-1]
+		for k, cell := range row[4+len(keys) : len(row)-2] {
 			x, err := strconv.ParseFloat(cell, 64)
 			if err != nil {
 				return nil, bad(Headlines[k].Name, err)
@@ -114,11 +117,8 @@ func ReadSweepRuns(r io.Reader, keys []string) ([]SweepRun, error) {
 // Headlines outcome its mean and 95% interval (NAME, NAME_ci_low,
 // NAME_ci_high).
 func SweepPointColumns(keys []string) []string {
-	cols := append(append([]string{"point"}, keys...), "replications")
-	for _, o := range Headlines {
-		cols = append(cols, o.Name, o.Name+"_ci_low", o.Name+"_ci_high")
-	}
-	return cols
+	s := SweepPointSchema(keys, make([]Type, len(keys)))
+	return s.Names()
 }
 
 // sweepPoints groups runs (in run order) by point.
@@ -154,6 +154,7 @@ func WriteSweepPoints(w io.Writer, keys []string, runs []SweepRun) error {
 			}
 			row = append(row, num(m), lo, hi)
 		}
+		row = append(row, pt[0].Scenario, pt[0].Hash, strconv.FormatInt(pt[0].Seed, 10))
 		cw.Write(row)
 	}
 	cw.Flush()
@@ -279,3 +280,67 @@ func (c *SweepChart) Plot() (*plot.Plot, error) {
 
 // Write writes the chart in format "png" or "svg", 8 by 5 inches.
 func (c *SweepChart) Write(w io.Writer, format string) error { return writePlot(w, format, c.Plot) }
+
+// SweepValueTypes returns the type of each swept key's values as runs
+// write them: integer if every value is an integer, number if every value
+// is a number, else string.
+func SweepValueTypes(keys []string, runs []SweepRun) []Type {
+	types := make([]Type, len(keys))
+	for k := range keys {
+		types[k] = Integer
+		for _, r := range runs {
+			v := r.Params[k]
+			if _, err := strconv.ParseInt(v, 10, 64); err == nil {
+				continue
+			}
+			if _, err := strconv.ParseFloat(v, 64); err == nil && types[k] != String {
+				types[k] = Number
+				continue
+			}
+			types[k] = String
+		}
+	}
+	return types
+}
+
+// sweepKeyFields returns a field per swept key, of the types given.
+func sweepKeyFields(keys []string, types []Type) []Field {
+	out := make([]Field, len(keys))
+	for k, key := range keys {
+		out[k] = Field{key, types[k], "the key's", "the point's value of the swept key " + key}
+	}
+	return out
+}
+
+// SweepRunSchema describes runs.csv of a sweep of keys whose values have
+// the types given (SweepValueTypes).
+func SweepRunSchema(keys []string, types []Type) Schema {
+	fields := []Field{
+		{"run", Integer, "", "the run's number i, from 0"},
+		{"point", Integer, "", "its point, i div R"},
+		{"replication", Integer, "", "its replication, i mod R; it draws the streams of replication r of seed"},
+		runFields[2],
+	}
+	fields = append(fields, sweepKeyFields(keys, types)...)
+	for _, o := range Headlines {
+		fields = append(fields, Field{o.Name, Number, o.Unit, o.Description + ", in this run"})
+	}
+	fields = append(fields, runFields[0], runFields[1])
+	return Schema{Name: "runs", Description: "One row per run of the sweep, in run order.", Fields: fields}
+}
+
+// SweepPointSchema describes points.csv of a sweep of keys whose values
+// have the types given.
+func SweepPointSchema(keys []string, types []Type) Schema {
+	fields := []Field{{"point", Integer, "", "the point's number"}}
+	fields = append(fields, sweepKeyFields(keys, types)...)
+	fields = append(fields, Field{"replications", Integer, "count", "n, the point's runs"})
+	for _, o := range Headlines {
+		fields = append(fields,
+			Field{o.Name, Number, o.Unit, o.Description + ": the mean over the point's replications"},
+			Field{o.Name + "_ci_low", Number, o.Unit, "lower end of its 95% interval, mean − t(0.975, n−1)·s/√n; empty with one replication"},
+			Field{o.Name + "_ci_high", Number, o.Unit, "upper end of its 95% interval"})
+	}
+	fields = append(fields, runFields...)
+	return Schema{Name: "points", Description: "One row per point of the sweep, in point order.", Fields: fields}
+}

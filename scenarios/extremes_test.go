@@ -197,13 +197,16 @@ func runGuarded(s *Scenario) (err error) {
 		metrics = append(metrics, sim.Summarise(y))
 	}
 	var buf bytes.Buffer
-	if err := results.WriteYearly(&buf, [][]sim.YearMetrics{metrics}); err != nil {
+	id := results.RunID{Scenario: "extreme", Hash: "h", Seed: 1}
+	if err := results.WriteYearly(&buf, results.CSV, id, [][]sim.YearMetrics{metrics}); err != nil {
 		return err
 	}
-	if err := results.WriteSchools(&buf, recs); err != nil {
+	if err := results.WriteSchools(&buf, results.CSV, id, recs); err != nil {
 		return err
 	}
-	for _, bad := range []string{"NaN", "Inf"} {
+	// A non-finite number is written as an empty cell (a missing value);
+	// no column of these files is ever legitimately empty.
+	for _, bad := range []string{",,", ",\n", "NaN", "Inf"} {
 		if i := bytes.Index(buf.Bytes(), []byte(bad)); i >= 0 {
 			line := buf.Bytes()[bytes.LastIndexByte(buf.Bytes()[:i], '\n')+1:]
 			line = line[:bytes.IndexByte(line, '\n')]

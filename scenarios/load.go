@@ -96,7 +96,7 @@ func openShipped(name string) (source, error) {
 	if err != nil {
 		return source{}, &Error{File: name, Err: errors.New("not a shipped scenario"), Hint: "one of the names `schoolnet scenarios` lists"}
 	}
-	return source{name: base, data: data, shippedOnly: true}, nil
+	return source{name: base, data: data, shippedOnly: true, embedded: true}, nil
 }
 
 // source is one scenario file's text and where it came from.
@@ -112,6 +112,8 @@ type source struct {
 	// shippedOnly resolves extends among the shipped scenarios only,
 	// never on disk (ParseUntrusted, Shipped, and every shipped file).
 	shippedOnly bool
+	// embedded marks a shipped file: its roster is a shipped one.
+	embedded bool
 }
 
 // MaxFileBytes is the largest scenario file read: the shipped ones are a
@@ -145,7 +147,7 @@ func open(name, dir string, from *Error) (source, error) {
 	if !strings.ContainsRune(name, os.PathSeparator) {
 		base := strings.TrimSuffix(name, ".toml") + ".toml"
 		if embedded, e2 := shipped.ReadFile(base); e2 == nil {
-			return source{name: base, data: embedded, shippedOnly: true}, nil
+			return source{name: base, data: embedded, shippedOnly: true, embedded: true}, nil
 		}
 	}
 	if from != nil {
@@ -166,6 +168,18 @@ func (e *fileError) Error() string { return e.msg }
 // MaxFileBytes: never a device, a pipe or a directory, which could block
 // or never end.
 func readScenarioFile(p string) ([]byte, error) {
+	return readBounded(p, MaxFileBytes, "a scenario is a TOML text file")
+}
+
+// readBounded reads the file at p if it is a regular file of at most
+// limit bytes; what says what the file should be.
+func readBounded(p string, limit int64, what string) ([]byte, error) {
+	kind, _, _ := strings.Cut(strings.TrimPrefix(what, "a "), " is ")
+	// Checked before opening too: opening a FIFO blocks until a writer
+	// comes.
+	if st, err := os.Stat(p); err == nil && !st.Mode().IsRegular() {
+		return nil, &fileError{"not a regular file (" + what + ")"}
+	}
 	f, err := os.Open(p)
 	if err != nil {
 		return nil, err
@@ -177,13 +191,13 @@ func readScenarioFile(p string) ([]byte, error) {
 	}
 	switch {
 	case !st.Mode().IsRegular():
-		return nil, &fileError{"not a regular file (a scenario is a TOML text file)"}
-	case st.Size() > MaxFileBytes:
-		return nil, &fileError{fmt.Sprintf("%d bytes; a scenario file has at most %d", st.Size(), MaxFileBytes)}
+		return nil, &fileError{"not a regular file (" + what + ")"}
+	case st.Size() > limit:
+		return nil, &fileError{fmt.Sprintf("%d bytes; a %s file has at most %d", st.Size(), kind, limit)}
 	}
-	data, err := io.ReadAll(io.LimitReader(f, MaxFileBytes+1))
-	if err == nil && len(data) > MaxFileBytes {
-		return nil, &fileError{fmt.Sprintf("more than %d bytes; a scenario file has at most %d", MaxFileBytes, MaxFileBytes)}
+	data, err := io.ReadAll(io.LimitReader(f, limit+1))
+	if err == nil && int64(len(data)) > limit {
+		return nil, &fileError{fmt.Sprintf("more than %d bytes; a %s file has at most %d", limit, kind, limit)}
 	}
 	return data, err
 }
@@ -305,6 +319,9 @@ func parse(src source, chain []string) (*Scenario, error) {
 		}
 		return nil, e
 	}
+	if err := resolveRoster(&s, src, md); err != nil {
+		return nil, err
+	}
 	if !md.IsDefined("name") {
 		s.Name = safeName(strings.TrimSuffix(src.name, ".toml"))
 	}
@@ -328,6 +345,9 @@ func parse(src source, chain []string) (*Scenario, error) {
 				}
 			}
 		}
+		return nil, err
+	}
+	if err := checkRoster(&s); err != nil {
 		return nil, err
 	}
 	s.src = src

@@ -94,6 +94,27 @@ func (s *Scenario) Config(workers int) sim.Config {
 	}
 }
 
+// PolicyNames returns the names of the scenario's policies (each one's
+// name, or its kind), in order: policy p treats the schools whose bit p
+// of agents.Membership.Treated is set.
+func (s *Scenario) PolicyNames() []string {
+	out := make([]string, len(s.Policies))
+	for i, p := range s.Policies {
+		out[i] = p.Base().Label()
+	}
+	return out
+}
+
+// FirstPopulation returns the school system of the scenario's first
+// replication, as generated before spin-up.
+func (s *Scenario) FirstPopulation() (*agents.Population, error) {
+	e, err := sim.New(s.Config(1))
+	if err != nil {
+		return nil, err
+	}
+	return e.Population(), nil
+}
+
 // Check validates a scenario changed after loading (for example run
 // settings overridden on the command line), as loading would.
 func Check(s *Scenario) error { return s.validate() }
@@ -242,6 +263,9 @@ func (s *Scenario) validatePolicies() error {
 			return at(k, err)
 		}
 		if err := p.Base().Select.ResolveAs(names[:k]); err != nil {
+			return at(k, err)
+		}
+		if err := p.Base().Select.ResolveRoster(pop.Roster, suggest); err != nil {
 			return at(k, err)
 		}
 		if sel := &p.Base().Select; sel.Rule == policy.RuleAs && s.Policies[sel.AsIndex].Base().Start > p.Base().Start {

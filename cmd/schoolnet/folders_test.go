@@ -82,17 +82,18 @@ func TestRunKilledBeforeCommitKeepsTheOldFolder(t *testing.T) {
 		write func(f *results.Folder) error
 	}{
 		{"before the manifest", func(f *results.Folder) error {
+			id := results.RunID{Scenario: scn.Name}
 			return writeFiles(f, []namedWrite{
-				{"yearly.csv", func(w io.Writer) error { return results.WriteYearly(w, metrics) }},
-				{"schools.csv", func(w io.Writer) error { return results.WriteSchools(w, records) }},
-			}, nil)
+				{name: "yearly.csv", write: func(w io.Writer) error { return results.WriteYearly(w, results.CSV, id, metrics) }},
+				{name: "schools.csv", write: func(w io.Writer) error { return results.WriteSchools(w, results.CSV, id, records) }},
+			}, nil, "")
 		}},
 		{"before the commit", func(f *results.Folder) error {
 			m, err := results.NewManifest(scn, scn.Run.Seed, 2)
 			if err != nil {
 				return err
 			}
-			return writeRun(f, records, metrics, &m)
+			return writeRun(f, scn, results.CSV, records, metrics, &m)
 		}},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
@@ -102,7 +103,7 @@ func TestRunKilledBeforeCommitKeepsTheOldFolder(t *testing.T) {
 				t.Fatalf("exit %d: %s", code, stderr)
 			}
 			want := snapshot(t, dir)
-			f, err := results.NewFolder(dir, runFiles...)
+			f, err := results.NewFolder(dir, results.RunFileNames()...)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -152,12 +153,12 @@ func TestCompareReplacesItsFolderWhole(t *testing.T) {
 		t.Fatalf("second compare: exit %d: %s", code, stderr)
 	}
 	// The second comparison's folder, without the first one's other/.
-	if names := dirNames(t, dir); !slices.Equal(names, []string{"compare.csv", "compare.png", "compare.svg", "manifest.json", "small", "small-2"}) {
+	if names := dirNames(t, dir); !slices.Equal(names, []string{"compare.csv", "compare.png", "compare.svg", "datapackage.json", "manifest.json", "small", "small-2"}) {
 		t.Errorf("folder holds %v", names)
 	}
 	m := readManifest(t, dir)
-	if !slices.Equal(m.Files, []string{"small/", "small-2/", "compare.csv", "compare.png", "compare.svg", "manifest.json"}) || m.Command != "compare" || len(m.SHA256) != 11 {
-		t.Errorf("manifest: command %q, files %v, %d checksums; want compare, each subfolder and file, 11", m.Command, m.Files, len(m.SHA256))
+	if !slices.Equal(m.Files, []string{"small/", "small-2/", "compare.csv", "compare.png", "compare.svg", "datapackage.json", "manifest.json"}) || m.Command != "compare" || len(m.SHA256) != 16 {
+		t.Errorf("manifest: command %q, files %v, %d checksums; want compare, each subfolder and file, 16", m.Command, m.Files, len(m.SHA256))
 	}
 	// A file schoolnet did not write stops it before it runs anything.
 	os.WriteFile(filepath.Join(dir, "notes.txt"), []byte("mine"), 0o644)
@@ -175,8 +176,8 @@ func TestCompareReplacesItsFolderWhole(t *testing.T) {
 func shards(t *testing.T, scn, root string) (s1, s2 string) {
 	t.Helper()
 	s1, s2 = filepath.Join(root, "s1"), filepath.Join(root, "s2")
-	sweep(t, scn, "--shard", "1/2", "--out", s1)
-	sweep(t, scn, "--shard", "2/2", "--out", s2)
+	runSweep(t, scn, "--shard", "1/2", "--out", s1)
+	runSweep(t, scn, "--shard", "2/2", "--out", s2)
 	return s1, s2
 }
 
@@ -186,7 +187,7 @@ func shards(t *testing.T, scn, root string) (s1, s2 string) {
 func TestMergeRefusesChangedOrUnrecordedRunFiles(t *testing.T) {
 	scn := writeScenario(t, smallSweep)
 	whole := t.TempDir()
-	sweep(t, scn, "--out", whole)
+	runSweep(t, scn, "--out", whole)
 	for _, tt := range []struct {
 		name  string
 		alter func(t *testing.T, s2 string)
@@ -226,7 +227,7 @@ func TestMergeRefusesChangedOrUnrecordedRunFiles(t *testing.T) {
 				t.Error("the refused merge wrote its output folder")
 			}
 			noTemporaries(t, root)
-			out := sweep(t, scn, "--shard", "2/2", "--out", s2)
+			out := runSweep(t, scn, "--shard", "2/2", "--out", s2)
 			if skip, todo := skips(t, out); todo != tt.rerun || skip != sweepRuns/2-tt.rerun {
 				t.Errorf("repairing sweep: %d skipped, %d run; want %d run", skip, todo, tt.rerun)
 			}
@@ -244,26 +245,26 @@ func TestMergeRefusesChangedOrUnrecordedRunFiles(t *testing.T) {
 func TestSweepCleansUpAfterAKilledWriter(t *testing.T) {
 	scn := writeScenario(t, smallSweep)
 	whole := t.TempDir()
-	sweep(t, scn, "--out", whole)
+	runSweep(t, scn, "--out", whole)
 	root := t.TempDir()
 	dir := filepath.Join(root, "sw")
-	sweep(t, scn, "--shard", "1/2", "--out", dir)
+	runSweep(t, scn, "--shard", "1/2", "--out", dir)
 	os.WriteFile(filepath.Join(dir, "runs", ".p1-r1.csv.123.tmp"), []byte("run,po"), 0o644)
 	os.MkdirAll(filepath.Join(root, ".sw.456.tmp", "runs"), 0o755)
 	os.WriteFile(filepath.Join(root, ".sw.456.tmp", "runs.csv"), []byte("run,"), 0o644)
 	if err := os.Rename(dir, filepath.Join(root, ".sw.old")); err != nil {
 		t.Fatal(err)
 	}
-	out := sweep(t, scn, "--out", dir)
+	out := runSweep(t, scn, "--out", dir)
 	if skip, todo := skips(t, out); skip != sweepRuns/2 || todo != sweepRuns/2 {
 		t.Errorf("%d skipped, %d run; want the first shard's %d skipped", skip, todo, sweepRuns/2)
 	}
 	noTemporaries(t, root)
 	sameResults(t, whole, dir)
 	m := readManifest(t, dir)
-	// A checksum for each run file, runs.csv, points.csv and 4 charts.
-	if m.Interrupted || m.Runs != sweepRuns || m.RunsPlanned != sweepRuns || len(m.SHA256) != sweepRuns+6 || m.SHA256["runs/p5-r1.csv"] == "" {
-		t.Errorf("manifest: interrupted %v, %d of %d runs, %d checksums; want false, %d of %d and %d", m.Interrupted, m.Runs, m.RunsPlanned, len(m.SHA256), sweepRuns, sweepRuns, sweepRuns+6)
+	// A checksum for each run file, runs.csv, points.csv, 4 charts and datapackage.json.
+	if m.Interrupted || m.Runs != sweepRuns || m.RunsPlanned != sweepRuns || len(m.SHA256) != sweepRuns+7 || m.SHA256["runs/p5-r1.csv"] == "" {
+		t.Errorf("manifest: interrupted %v, %d of %d runs, %d checksums; want false, %d of %d and %d", m.Interrupted, m.Runs, m.RunsPlanned, len(m.SHA256), sweepRuns, sweepRuns, sweepRuns+7)
 	}
 }
 

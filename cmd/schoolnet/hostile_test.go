@@ -85,6 +85,11 @@ var hostileInputs = []hostile{
 	{"extends itself", "extends = \"hostile.toml\"\n", "validate FILE", 2, "circular extends"},
 	{"extends a bad base", "extends = \"base.toml\"\n", "validate FILE", 2, "base.toml:3: model.tie_accept: must be in [0,1] (chance), got 3; extended by hostile.toml:1"},
 	{"extends a missing file", "extends = \"nowhere.toml\"\n", "validate FILE", 2, "hostile.toml:1: extends: cannot find \"nowhere.toml\""},
+	// Rosters.
+	{"roster a device", "[population]\nroster = \"/dev/zero\"\n", "validate FILE", 2, "/dev/zero: not a regular file (a roster is a CSV or GeoJSON text file)"},
+	{"roster a directory", "[population]\nroster = \".\"\n", "validate FILE", 2, "not a regular file"},
+	{"roster missing", "[population]\nroster = \"nowhere.csv\"\n", "validate FILE", 2, "hostile.toml:2: population.roster: cannot read roster \"nowhere.csv\""},
+	{"roster flag a device", tiny, "run FILE --roster /dev/zero --out OUT", 2, "not a regular file"},
 	// Malformed TOML and types.
 	{"binary", "\x00\x01\x02\xff\xfe", "validate FILE", 2, "hostile.toml"},
 	{"invalid UTF-8", "name = \"\xff\xfe\"\n", "validate FILE", 2, "hostile.toml"},

@@ -8,6 +8,8 @@
 //	schoolnet merge OUT DIR...         join the shards of a sweep
 //	schoolnet evaluate SCENARIO        evaluation designs against the true effect
 //	schoolnet validate FILE...         check scenario files
+//	schoolnet roster export SCENARIO   write a scenario's schools as a roster
+//	schoolnet report DIR               a shareable HTML report of a result folder
 //	schoolnet scenarios                list the shipped scenarios
 //	schoolnet bench                    measure speed and memory
 //	schoolnet serve                    the teaching lab: a local web page
@@ -50,6 +52,10 @@ Usage:
   schoolnet merge OUT DIR...         join the shard directories of a sweep into OUT
   schoolnet evaluate SCENARIO        test evaluation designs against the true effect
   schoolnet validate FILE...         check scenario files without running them
+  schoolnet roster export SCENARIO   write a scenario's schools as a roster (CSV)
+                                     to edit; roster check FILE checks one
+  schoolnet report DIR               write a self-contained HTML report of the
+                                     result folder of run or compare
   schoolnet scenarios                list the scenarios shipped in the binary
   schoolnet bench [--size S]         measure speed and memory on this machine
   schoolnet serve [--addr A]         the teaching lab: a local web page to try reforms
@@ -96,6 +102,10 @@ func Main(args []string, stdout, stderr io.Writer) (status int) {
 		return cmdBench(rest, stdout, stderr)
 	case "serve":
 		return cmdServe(rest, stdout, stderr)
+	case "roster":
+		return cmdRoster(rest, stdout, stderr)
+	case "report":
+		return cmdReport(rest, stdout, stderr)
 	case "version", "--version":
 		fmt.Fprintln(stdout, "schoolnet", version())
 		return exitOK

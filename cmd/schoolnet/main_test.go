@@ -131,8 +131,8 @@ func TestRunPrintsTableAndWritesDocumentedColumns(t *testing.T) {
 	if err := json.Unmarshal(data, &m); err != nil {
 		t.Fatal(err)
 	}
-	if m.Seed != 42 || m.Replications != 3 || len(m.ScenarioHash) != 64 || m.Scenario.Name != "small" || len(m.Files) != 4 {
-		t.Errorf("manifest %+v: want seed 42, 3 replications, a SHA-256, the scenario and 4 files", m)
+	if m.Seed != 42 || m.Replications != 3 || len(m.ScenarioHash) != 64 || m.Scenario.Name != "small" || len(m.Files) != 6 {
+		t.Errorf("manifest %+v: want seed 42, 3 replications, a SHA-256, the scenario and 6 files", m)
 	}
 	entries, _ := os.ReadDir(dir)
 	for _, e := range entries {
@@ -173,7 +173,7 @@ func TestBadInputExitsTwoAndWritesNothing(t *testing.T) {
 }
 
 func TestHelpOnEveryCommand(t *testing.T) {
-	for _, args := range [][]string{{"help"}, {"--help"}, {"run", "--help"}, {"scenarios", "--help"}, {"validate", "--help"}, {"bench", "--help"}, {"sweep", "--help"}, {"merge", "--help"}, {"compare", "--help"}} {
+	for _, args := range [][]string{{"help"}, {"--help"}, {"run", "--help"}, {"scenarios", "--help"}, {"validate", "--help"}, {"bench", "--help"}, {"sweep", "--help"}, {"merge", "--help"}, {"compare", "--help"}, {"roster", "--help"}, {"roster", "export", "--help"}, {"report", "--help"}} {
 		code, stdout, _ := run(t, args...)
 		if code != 0 || !strings.Contains(stdout, "Usage") {
 			t.Errorf("%v: exit %d, output %q; want 0 and a usage text", args, code, stdout)
@@ -276,5 +276,31 @@ func TestCompareDetectsAReform(t *testing.T) {
 	}
 	if !found {
 		t.Error("no cost row for the reform")
+	}
+}
+
+// TestRunParquetSameBytesForAnyWorkers: --format parquet writes the large
+// tables as Parquet, byte-identical for any --workers, and lists them in
+// datapackage.json and the manifest.
+func TestRunParquetSameBytesForAnyWorkers(t *testing.T) {
+	scn := writeScenario(t, smallScenario)
+	dirs := map[string]string{}
+	for _, w := range []string{"1", "4"} {
+		dirs[w] = t.TempDir()
+		if code, _, stderr := run(t, "run", scn, "--workers", w, "--out", dirs[w], "--quiet", "--format", "parquet"); code != 0 {
+			t.Fatalf("workers %s: exit %d: %s", w, code, stderr)
+		}
+	}
+	for _, f := range []string{"yearly.parquet", "schools.parquet", "treatments.parquet", "summary.csv", "datapackage.json"} {
+		a := readFile(t, filepath.Join(dirs["1"], f))
+		if b := readFile(t, filepath.Join(dirs["4"], f)); !bytes.Equal(a, b) {
+			t.Errorf("%s differs between 1 and 4 workers", f)
+		}
+		if f != "datapackage.json" && !bytes.Contains(readFile(t, filepath.Join(dirs["1"], "datapackage.json")), []byte(`"path": "`+f+`"`)) {
+			t.Errorf("datapackage.json does not list %s", f)
+		}
+	}
+	if code, _, stderr := run(t, "run", scn, "--format", "xlsx", "--out", t.TempDir()); code != exitUsage || !strings.Contains(stderr, "csv, parquet") {
+		t.Errorf("--format xlsx: exit %d, %q; want 2 and the formats", code, stderr)
 	}
 }

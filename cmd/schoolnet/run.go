@@ -34,7 +34,15 @@ type runOptions struct {
 	seed, reps, years, workers int
 	out                        string
 	quiet                      bool
+	format                     string
 	set                        map[string]bool
+	// roster, if not empty, replaces the scenarios' schools (--roster).
+	roster string
+}
+
+// formatFlag adds --format, the format of the large tables.
+func (o *runOptions) formatFlag(fs *flagSet) {
+	fs.StringVar(&o.format, "format", "csv", "format of the yearly, school and treatment tables: csv, or parquet (typed, compressed columns for large panels; docs/RESULTS.md)")
 }
 
 // parsed records which flags fs's command line set, and checks every
@@ -54,12 +62,19 @@ func cmdRun(args []string, stdout, stderr io.Writer) int {
 	fs.IntVar(&o.workers, "workers", runtime.NumCPU(), "goroutines for replications and schools")
 	fs.StringVar(&o.out, "out", "", "directory for the result files (default: out/NAME)")
 	fs.BoolVar(&o.quiet, "quiet", false, "no progress bar")
+	o.formatFlag(fs)
+	fs.StringVar(&o.roster, "roster", "", "a roster file (CSV or GeoJSON) whose schools replace the scenario's (docs/DISTRICT.md)")
 	pos, err := parseInterspersed(fs, args)
 	if err != nil {
 		return flagStatus(fs, err, stdout)
 	}
 	if err := o.parsed(fs); err != nil {
 		fmt.Fprintln(stderr, "schoolnet run:", err)
+		return exitUsage
+	}
+	format, err := results.ParseFormat(o.format)
+	if err != nil {
+		fmt.Fprintln(stderr, "schoolnet run: --format:", err)
 		return exitUsage
 	}
 	if len(pos) > 1 {
@@ -71,6 +86,9 @@ func cmdRun(args []string, stdout, stderr io.Writer) int {
 		name = pos[0]
 	}
 	scn, err := scenarios.Load(name)
+	if err == nil {
+		scn, err = withRoster(scn, o.roster)
+	}
 	if err != nil {
 		fmt.Fprintln(stderr, "schoolnet run:", err)
 		return exitUsage
@@ -88,7 +106,7 @@ func cmdRun(args []string, stdout, stderr io.Writer) int {
 	if o.out == "" {
 		o.out = filepath.Join("out", scn.Name)
 	}
-	folder, err := results.NewFolder(o.out, runFiles...)
+	folder, err := results.NewFolder(o.out, results.RunFileNames()...)
 	if err != nil {
 		fmt.Fprintln(stderr, "schoolnet run:", err)
 		return exitUsage
@@ -100,6 +118,7 @@ func cmdRun(args []string, stdout, stderr io.Writer) int {
 	fmt.Fprintf(stdout, "%s: %s\n%d schools, %d years after %d spin-up, %d weeks a year, %d replications, seed %d, %d workers\n\n",
 		scn.Name, scn.Description, scn.Population.NumSchools(), scn.Run.Years, scn.Run.SpinUpYears,
 		scn.Run.WeeksPerYear, scn.Run.Replications, scn.Run.Seed, o.workers)
+	printFilled(stdout, scn)
 	manifest, err := results.NewManifest(scn, scn.Run.Seed, scn.Run.Replications)
 	if err != nil {
 		fmt.Fprintln(stderr, "schoolnet run:", err)
@@ -127,7 +146,7 @@ func cmdRun(args []string, stdout, stderr io.Writer) int {
 		return exitFailure
 	}
 	manifest.Replications, manifest.End = len(records), time.Now().UTC()
-	if err := writeRun(folder, records, metrics, &manifest); err != nil {
+	if err := writeRun(folder, scn, format, records, metrics, &manifest); err != nil {
 		fmt.Fprintln(stderr, "schoolnet run:", err)
 		return exitFailure
 	}
@@ -181,17 +200,15 @@ func summarise(records [][]sim.YearRecord) [][]sim.YearMetrics {
 	return out
 }
 
-// runFiles are the files of a run's result folder.
-var runFiles = []string{"yearly.csv", "schools.csv", "summary.csv", "manifest.json"}
-
-// writeRun writes the run's result files into f, and the manifest last,
-// listing them; the caller commits f.
-func writeRun(f *results.Folder, records [][]sim.YearRecord, metrics [][]sim.YearMetrics, m *results.Manifest) error {
-	return writeFiles(f, []namedWrite{
-		{"yearly.csv", func(w io.Writer) error { return results.WriteYearly(w, metrics) }},
-		{"schools.csv", func(w io.Writer) error { return results.WriteSchools(w, records) }},
-		{"summary.csv", func(w io.Writer) error { return results.WriteSummary(w, metrics) }},
-	}, m)
+// writeRun writes the run's result files of scenario scn into f, their
+// datapackage.json, and the manifest last, listing them; the caller
+// commits f.
+func writeRun(f *results.Folder, scn *scenarios.Scenario, format results.Format, records [][]sim.YearRecord, metrics [][]sim.YearMetrics, m *results.Manifest) error {
+	files := results.RunFiles{ID: m.RunID(scn.Name), Policies: scn.PolicyNames(), Format: format, Records: records, Metrics: metrics}
+	if err := files.Write(f); err != nil {
+		return err
+	}
+	return f.WriteManifest(m)
 }
 
 // newProgress returns a progress bar on stderr, shown only when stderr is a

@@ -14,7 +14,7 @@ import (
 	"syscall"
 	"time"
 
-	"schoolnet/cmd/schoolnet/web"
+	"schoolnet/cmd/schoolnet/internal/web"
 )
 
 const serveSynopsis = `Usage: schoolnet serve [flags]

@@ -10,7 +10,7 @@ import (
 	"testing"
 	"time"
 
-	"schoolnet/cmd/schoolnet/web"
+	"schoolnet/cmd/schoolnet/internal/web"
 )
 
 func TestServeFlags(t *testing.T) {

@@ -15,6 +15,7 @@ import (
 	"testing"
 
 	"schoolnet/results"
+	"schoolnet/results/sweep"
 	"schoolnet/scenarios"
 )
 
@@ -38,8 +39,8 @@ var sweepKeys = []string{"policy.pairs.mentoring_intensity", "model.growth_per_y
 
 const sweepRuns = 12
 
-// sweep runs schoolnet sweep and fails the test unless it exits 0.
-func sweep(t *testing.T, args ...string) string {
+// runSweep runs schoolnet sweep and fails the test unless it exits 0.
+func runSweep(t *testing.T, args ...string) string {
 	t.Helper()
 	code, stdout, stderr := run(t, append([]string{"sweep", "--quiet"}, args...)...)
 	if code != 0 {
@@ -85,13 +86,13 @@ func skips(t *testing.T, stdout string) (skip, todo int) {
 func TestSweepShardedAndMergedEqualsUnsharded(t *testing.T) {
 	scn := writeScenario(t, smallSweep)
 	whole := t.TempDir()
-	sweep(t, scn, "--out", whole, "--workers", "1")
+	runSweep(t, scn, "--out", whole, "--workers", "1")
 
 	root := t.TempDir()
 	var shards []string
 	for k := 1; k <= 3; k++ {
 		dir := filepath.Join(root, "run-"+strconv.Itoa(k))
-		out := sweep(t, scn, "--shard", strconv.Itoa(k)+"/3", "--out", dir, "--workers", "3")
+		out := runSweep(t, scn, "--shard", strconv.Itoa(k)+"/3", "--out", dir, "--workers", "3")
 		if skip, todo := skips(t, out); skip != 0 || todo != sweepRuns/3 {
 			t.Errorf("shard %d/3: %d skipped, %d to run; want 0 and %d", k, skip, todo, sweepRuns/3)
 		}
@@ -136,24 +137,24 @@ func TestSweepShardedAndMergedEqualsUnsharded(t *testing.T) {
 func TestSweepResumesAndEqualsUninterrupted(t *testing.T) {
 	scn := writeScenario(t, smallSweep)
 	whole := t.TempDir()
-	sweep(t, scn, "--out", whole)
+	runSweep(t, scn, "--out", whole)
 
 	// A sweep stopped part way: half its runs done, one of them lost, and
 	// the temporary file a killed writer leaves behind.
 	dir := t.TempDir()
-	sweep(t, scn, "--shard", "1/2", "--out", dir)
+	runSweep(t, scn, "--shard", "1/2", "--out", dir)
 	if err := os.Remove(filepath.Join(dir, "runs", "p2-r0.csv")); err != nil {
 		t.Fatal(err)
 	}
 	os.WriteFile(filepath.Join(dir, "runs", ".p3-r0.csv.123.tmp"), []byte("run,po"), 0o644)
-	out := sweep(t, scn, "--out", dir, "--workers", "2")
+	out := runSweep(t, scn, "--out", dir, "--workers", "2")
 	if skip, todo := skips(t, out); skip != 5 || todo != 7 {
 		t.Errorf("resumed: %d skipped, %d run; want 5 and 7", skip, todo)
 	}
 	sameResults(t, whole, dir)
 
 	// A finished sweep reruns nothing and rewrites the same files.
-	out = sweep(t, scn, "--out", dir)
+	out = runSweep(t, scn, "--out", dir)
 	if skip, todo := skips(t, out); skip != sweepRuns || todo != 0 {
 		t.Errorf("rerun: %d skipped, %d run; want %d and 0", skip, todo, sweepRuns)
 	}
@@ -165,39 +166,33 @@ func TestSweepResumesAndEqualsUninterrupted(t *testing.T) {
 func TestSweepInterruptedResumes(t *testing.T) {
 	scn := writeScenario(t, smallSweep)
 	whole := t.TempDir()
-	sweep(t, scn, "--out", whole)
+	runSweep(t, scn, "--out", whole)
 
 	s, err := scenarios.Load(scn)
 	if err != nil {
 		t.Fatal(err)
 	}
-	points, err := s.SweepPoints()
-	if err != nil {
-		t.Fatal(err)
-	}
-	plan := newSweepPlan(s, points)
 	dir := t.TempDir()
 	ctx, cancel := context.WithCancel(context.Background())
 	years := 0
-	todo := make([]int, plan.runs())
-	for i := range todo {
-		todo[i] = i
-	}
 	// One worker: runs one after another, two years each; cancel after
 	// the first year of run 2.
-	ran, err := plan.run(ctx, points, todo, dir, 1, func() {
+	res, err := sweep.Run(ctx, s, sweep.Options{Out: dir, Workers: 1, Progress: func() {
 		if years++; years == 5 {
 			cancel()
 		}
-	})
-	if !errors.Is(err, context.Canceled) || ran != 2 {
-		t.Fatalf("interrupted sweep: %d runs, error %v; want 2 and context.Canceled", ran, err)
+	}})
+	if !errors.Is(err, context.Canceled) || res.Ran != 2 || !strings.Contains(err.Error(), "run the same command again to resume") {
+		t.Fatalf("interrupted sweep: %d runs, error %v; want 2 and context.Canceled", res.Ran, err)
+	}
+	if m := readManifest(t, dir); !m.Interrupted || m.Runs != 2 || len(m.SHA256) != 2 {
+		t.Errorf("manifest after the interruption: interrupted %v, %d runs, %d checksums; want true, 2, 2", m.Interrupted, m.Runs, len(m.SHA256))
 	}
 	files, _ := filepath.Glob(filepath.Join(dir, "runs", "*"))
 	if len(files) != 2 {
 		t.Errorf("files after the interruption: %v, want the 2 finished runs", files)
 	}
-	out := sweep(t, scn, "--out", dir)
+	out := runSweep(t, scn, "--out", dir)
 	if skip, todo := skips(t, out); skip != 2 || todo != sweepRuns-2 {
 		t.Errorf("resumed: %d skipped, %d run; want 2 and %d", skip, todo, sweepRuns-2)
 	}
@@ -207,15 +202,16 @@ func TestSweepInterruptedResumes(t *testing.T) {
 func TestSweepWritesDocumentedColumns(t *testing.T) {
 	scn := writeScenario(t, smallSweep)
 	dir := t.TempDir()
-	sweep(t, scn, "--out", dir)
+	runSweep(t, scn, "--out", dir)
 	outcomes := []string{"weak_maths", "weak_chinese", "weak_composite", "strong_composite", "gap_strong_weak",
 		"gap_migrant_local", "between_share", "leadership", "peer_relations", "style", "turnover",
 		"cost_money", "cost_teacher_hours", "cost_travel_hours"}
-	runCols := append(append([]string{"run", "point", "replication", "seed"}, sweepKeys...), outcomes...)
+	runCols := append(append(append([]string{"run", "point", "replication", "seed"}, sweepKeys...), outcomes...), "scenario", "scenario_hash")
 	pointCols := append(append([]string{"point"}, sweepKeys...), "replications")
 	for _, o := range outcomes {
 		pointCols = append(pointCols, o, o+"_ci_low", o+"_ci_high")
 	}
+	pointCols = append(pointCols, "scenario", "scenario_hash", "seed")
 	files := map[string]struct {
 		cols []string
 		rows int
@@ -292,8 +288,8 @@ func TestSweepAndMergeRefuseAnotherSweep(t *testing.T) {
 	b := writeScenario(t, strings.Replace(smallSweep, "[0.3, 0.5, 0.7]", "[0.3, 0.5, 0.9]", 1))
 	root := t.TempDir()
 	dirA, dirB := filepath.Join(root, "a"), filepath.Join(root, "b")
-	sweep(t, a, "--shard", "1/2", "--out", dirA)
-	sweep(t, b, "--shard", "2/2", "--out", dirB)
+	runSweep(t, a, "--shard", "1/2", "--out", dirA)
+	runSweep(t, b, "--shard", "2/2", "--out", dirB)
 
 	merged := filepath.Join(root, "merged")
 	code, _, stderr := run(t, "merge", merged, dirA, dirB)

@@ -74,8 +74,9 @@ func Bootstrap(strata []int, reps int, r *rand.Rand, statistic func(units []int)
 }
 
 // Percentile summarises replicate statistics xs: their standard deviation
-// and their 2.5th and 97.5th percentiles (linear interpolation). With fewer
-// than two values the SE and bounds are NaN. xs is sorted in place.
+// and their 2.5th and 97.5th percentiles by R's default definition (type 7,
+// see fmath.Quantile). With fewer than two values the SE and bounds are NaN.
+// xs is sorted in place.
 func Percentile(xs []float64) Interval {
 	out := Interval{Reps: len(xs), SE: math.NaN(), Lo: math.NaN(), Hi: math.NaN()}
 	if len(xs) < 2 {

@@ -154,6 +154,9 @@ func (p *plan) run(ctx context.Context, rep int) (*Replication, error) {
 			pre := t.measure(obs[k][0], st.Baseline, prep[k][0])
 			post := t.measure(obs[k][last], st.FollowUp, prep[k][last])
 			d := &Data{Pre: pre, Post: post, Schools: st.schools(recs[k][st.Baseline], recs[k][st.FollowUp], pre)}
+			if all && p.opt.Export {
+				out.Data[role] = d
+			}
 			for i := range d.Schools {
 				switch s := &d.Schools[i]; {
 				case s.Treated:

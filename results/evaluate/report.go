@@ -572,7 +572,8 @@ func (r *Result) BiasRows() []BiasRow {
 	return out
 }
 
-// BiasColumns are the columns of bias.csv.
+// BiasColumns are the columns of bias.csv before the run columns
+// (BiasSchema).
 var BiasColumns = []string{"config", "sources", "assignment", "design", "outcome", "year",
 	"true_effect", "estimate", "bias", "bias_ci_low", "bias_ci_high",
 	"added_bias", "added_bias_ci_low", "added_bias_ci_high", "replications"}

@@ -35,6 +35,9 @@ type Options struct {
 	// with each on alone (Configs), in worlds forked from the same twin
 	// (Result.BiasRows, bias.csv).
 	Decompose bool
+	// Export keeps each world's study data in Replication.Data, for
+	// WriteStudy (export.go).
+	Export bool
 }
 
 // The worlds of a replication.
@@ -76,6 +79,9 @@ type Replication struct {
 	// configuration of Result.Configs, in that order. Everything above is
 	// the study under ConfigAll, the scenario as set.
 	Bias []ConfigStudy
+	// Data is what the study observed in each world (nil for a world not
+	// run), kept with Options.Export: ConfigAll's, through its test.
+	Data [numWorlds]*Data
 }
 
 // ConfigStudy is one replication's study under one configuration of the

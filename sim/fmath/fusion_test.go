@@ -29,8 +29,9 @@ var outputPackages = []string{
 
 // notOutput matches the functions of those packages whose arithmetic
 // reaches no CSV file: the charts (PNG and SVG, drawn by gonum/plot, which
-// fuses on arm64 and which no byte-for-byte promise covers).
-var notOutput = regexp.MustCompile(`^schoolnet/results\.(\(\*(Chart|SweepChart)\)\.|Trajectory|writePlot)`)
+// fuses on arm64 and which no byte-for-byte promise covers) and the HTML
+// report (results/report), which quotes the CSV files' numbers.
+var notOutput = regexp.MustCompile(`^schoolnet/results(/report\.|\.(\(\*(Chart|SweepChart|shadeBand)\)\.|Trajectory|writePlot|shade$))`)
 
 // unordered matches the source files of gonum code whose sums run in
 // another order on amd64 (SIMD assembly with several accumulators) than
@@ -216,14 +217,16 @@ func isOutputRoot(name string) bool {
 
 // reachable returns the functions reached from roots through direct calls
 // and jumps, the roots included, in sorted order. Calls into the runtime
-// are not followed.
+// are not followed, nor calls into the charts (notOutput), which an
+// output package may make (results/sweep writes a sweep's charts beside
+// its CSV files).
 func reachable(prog map[string]*function, roots []string) []string {
 	seen := map[string]bool{}
 	stack := slices.Clone(roots)
 	for len(stack) > 0 {
 		name := stack[len(stack)-1]
 		stack = stack[:len(stack)-1]
-		if seen[name] || strings.HasPrefix(name, "runtime.") {
+		if seen[name] || strings.HasPrefix(name, "runtime.") || notOutput.MatchString(name) {
 			continue
 		}
 		fn, ok := prog[name]

@@ -54,15 +54,21 @@ func StdDev(x []float64) float64 {
 	return sd
 }
 
-// Quantile returns the p-quantile of the sorted x by linear interpolation
-// of the empirical distribution function, as gonum's stat.Quantile with
-// stat.LinInterp and no weights does: with i the first index for which
-// i + 1 ≥ p·n and t = i + 1 − p·n,
+// Quantile returns the p-quantile of the sorted values x by R's default
+// definition, type 7 of Hyndman & Fan (1996), which numpy, pandas, Julia
+// and golang.org/x/exp/stats also use: with h = (n − 1)·p,
 //
-//	Quantile = t·x[i−1] + (1 − t)·x[i]   (x[0] for i = 0)
+//	Q(p) = x[⌊h⌋] + (h − ⌊h⌋)·(x[⌊h⌋+1] − x[⌊h⌋])
 //
-// It is NaN if x holds a NaN, and panics if x is empty or not sorted, or p
-// is outside [0, 1].
+// (0-based; x[n−1] when ⌊h⌋ = n − 1). So a researcher who recomputes a
+// percentile interval from the same replicates in R (quantile), numpy
+// (percentile) or pandas gets the same bounds.
+//
+// It computes x/exp/stats.Quantiles' formula with each product rounded
+// before it is added; x/exp/stats itself is fused on arm64 (its last bit
+// differs between machines), and is the reference of the tests. It is
+// NaN if x holds a NaN, and panics if x is empty or not sorted, or p is
+// outside [0, 1].
 func Quantile(p float64, x []float64) float64 {
 	switch {
 	case !(p >= 0 && p <= 1):
@@ -74,11 +80,7 @@ func Quantile(p float64, x []float64) float64 {
 	case !slices.IsSorted(x):
 		panic("fmath: quantile of unsorted data")
 	}
-	pos := float64(p * float64(len(x))) // rounded: no fused multiply-add below
-	i := max(0, int(math.Ceil(pos))-1)
-	if i == 0 {
-		return x[0]
-	}
-	t := float64(i+1) - pos
-	return float64(t*x[i-1]) + float64((1-t)*x[i])
+	h := float64(float64(len(x)-1)*p) + 1 // 1-based, as x/exp/stats; rounded: no fused multiply-add
+	lo, hi := int(math.Floor(h-1)), int(math.Ceil(h-1))
+	return x[lo] + float64((h-math.Floor(h))*(x[hi]-x[lo]))
 }

@@ -19,4 +19,12 @@
 // Each policy charges what it costs to the schools it touches
 // (agents.Costs: money, teacher hours taken from teaching, travel hours);
 // reports add them up.
+//
+// # Adding a kind
+//
+// A program that uses schoolnet as a library adds a kind of its own with
+// [Register]: a Spec type (Common embedded, its keys as toml fields, its
+// ranges from [WithCommon]) and the sim.Policy it makes for each
+// replication. Scenario files then name it like a shipped kind (see the
+// example of Register).
 package policy

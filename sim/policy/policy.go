@@ -2,6 +2,7 @@ package policy
 
 import (
 	"fmt"
+	"regexp"
 	"slices"
 	"sort"
 
@@ -78,6 +79,13 @@ type Selection struct {
 	// scenario is resolved.
 	As      string `toml:"as"`
 	AsIndex int    `toml:"-"`
+	// IDs names the schools of rule list by their roster id, and
+	// DistrictNames restricts eligibility to the roster's districts of
+	// these names (a scenario with a roster only; see ResolveRoster).
+	IDs           []string `toml:"ids" json:",omitempty"`
+	DistrictNames []string `toml:"district_names" json:",omitempty"`
+	// idSchools and nameDistricts are IDs and DistrictNames as indices.
+	idSchools, nameDistricts []int
 	// Results and ResultWeight are set by the evaluation lab on its copy
 	// of a scenario, never by a scenario file: Results[i] is school i's
 	// measured result in the year before selection, standardised among the
@@ -169,8 +177,11 @@ func (c *Common) Validate(years, schools, districts int) error {
 			return fieldErr("select.schools", "school %d is not in [0,%d)", i, schools)
 		}
 	}
-	if s.Rule == RuleList && len(s.Schools) == 0 {
-		return fieldErr("select.schools", "rule list needs at least one school")
+	if s.Rule == RuleList && len(s.Schools) == 0 && len(s.IDs) == 0 {
+		return fieldErr("select.schools", "rule list needs at least one school (select.schools, or select.ids with a roster)")
+	}
+	if s.Rule != RuleList && len(s.IDs) > 0 {
+		return fieldErr("select.ids", "names the schools of rule list; set select.rule = \"list\"")
 	}
 	if (s.Rule == RuleAs) != (s.As != "") {
 		return fieldErr("select.as", "rule as needs the name of an earlier policy in as, and as needs rule as")
@@ -193,12 +204,12 @@ func (s *Selection) Eligible(sc *agents.School) bool {
 	if t, any, _ := parseTier(s.Tier); !any && sc.Tier != t {
 		return false
 	}
-	if len(s.Districts) > 0 && !slices.Contains(s.Districts, int(sc.District)) {
+	if d := s.districts(); len(d) > 0 && !slices.Contains(d, int(sc.District)) {
 		return false
 	}
 	switch s.Rule {
 	case RuleList:
-		return slices.Contains(s.Schools, int(sc.Index))
+		return slices.Contains(s.Schools, int(sc.Index)) || slices.Contains(s.idSchools, int(sc.Index))
 	case RuleAs:
 		return sc.Member.Treated&(1<<uint(s.AsIndex)) != 0
 	}
@@ -280,7 +291,44 @@ const (
 var registry = map[string]func() Spec{}
 
 // register adds a kind; each policy file calls it from init.
-func register(kind string, fresh func() Spec) { registry[kind] = fresh }
+func register(kind string, fresh func() Spec) {
+	if err := Register(kind, fresh); err != nil {
+		panic(err)
+	}
+}
+
+// kindName is what a policy kind may be called: lower-case letters,
+// digits and dashes, starting with a letter.
+var kindName = regexp.MustCompile(`^[a-z][a-z0-9-]{0,63}$`)
+
+// Register adds a policy kind that scenarios can then name in a
+// [[policy]] table (kind = "..."), from a program that uses schoolnet as
+// a library: fresh returns a new Spec of the kind with every default set
+// (NewSpec sets its Common.Kind). The scenario's keys are decoded into
+// the Spec as into the shipped kinds' (toml tags), checked by its Ranges
+// (start them with [WithCommon]) and Validate, and Spec.New gives the
+// sim.Policy of each replication. Call it before loading scenarios, such
+// as from an init function: it is not safe alongside loading. It returns
+// an error if kind is not lower-case letters, digits and dashes starting
+// with a letter, or is already registered.
+func Register(kind string, fresh func() Spec) error {
+	if !kindName.MatchString(kind) {
+		return fmt.Errorf("policy: kind %q: use lower-case letters, digits and dashes, starting with a letter", kind)
+	}
+	if _, ok := registry[kind]; ok {
+		return fmt.Errorf("policy: kind %q is already registered", kind)
+	}
+	if fresh == nil {
+		return fmt.Errorf("policy: kind %q: no constructor", kind)
+	}
+	registry[kind] = fresh
+	return nil
+}
+
+// WithCommon returns the ranges of the keys every policy has (start,
+// end, select.share, select.strength) followed by own, a kind's own: what
+// a Spec's Ranges returns.
+func WithCommon(own ...ranges.Range) ranges.Table { return withCommon(own...) }
 
 // Kinds returns the known policy kinds, sorted.
 func Kinds() []string {
@@ -323,10 +371,10 @@ func Overlap(a, b *Common, years int) bool {
 	if sa.Tier != sb.Tier && sa.Tier != "any" && sb.Tier != "any" {
 		return false
 	}
-	if len(sa.Districts) > 0 && len(sb.Districts) > 0 && !intersect(sa.Districts, sb.Districts) {
+	if da, db := sa.districts(), sb.districts(); len(da) > 0 && len(db) > 0 && !intersect(da, db) {
 		return false
 	}
-	if sa.Rule == RuleList && sb.Rule == RuleList && !intersect(sa.Schools, sb.Schools) {
+	if sa.Rule == RuleList && sb.Rule == RuleList && !intersect(sa.listed(), sb.listed()) {
 		return false
 	}
 	return true

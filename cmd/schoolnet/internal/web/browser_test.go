@@ -208,7 +208,7 @@ func TestBrowserTeachingLab(t *testing.T) {
 	}
 	t.Logf("screenshot %dx%d: %d colours, %.0f%% ink", img.Bounds().Dx(), img.Bounds().Dy(), colours, 100*ink)
 	if os.Getenv("UPDATE_SCREENSHOT") == "1" {
-		out := filepath.Join("..", "..", "..", "docs", "img", "teaching-lab.png")
+		out := filepath.Join("..", "..", "..", "..", "docs", "img", "teaching-lab.png")
 		if err := os.MkdirAll(filepath.Dir(out), 0o755); err != nil {
 			t.Fatal(err)
 		}

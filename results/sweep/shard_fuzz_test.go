@@ -1,9 +1,9 @@
-package main
+package sweep
 
 import (
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"io"
 	"io/fs"
 	"os"
 	"path"
@@ -14,20 +14,15 @@ import (
 	"schoolnet/scenarios"
 )
 
-// FuzzMergeShard feeds readShard, the reader of sweep directories that
+// FuzzMergeShard feeds ReadShard, the reader of sweep directories that
 // merge uses, a manifest.json and one file in runs/, seeded with the
 // files of a shard of a real small sweep. It must never panic, and what
 // it accepts must be sound: each run file recorded in the manifest with
 // its SHA-256, holding the run its name says, of a plan of bounded size.
 func FuzzMergeShard(f *testing.F) {
-	root := f.TempDir()
-	scn := filepath.Join(root, "sweep.toml")
-	if err := os.WriteFile(scn, []byte(smallSweep), 0o644); err != nil {
-		f.Fatal(err)
-	}
-	dir := filepath.Join(root, "shard")
-	if code := Main([]string{"sweep", "--quiet", scn, "--shard", "1/6", "--out", dir}, io.Discard, io.Discard); code != 0 {
-		f.Fatalf("sweep: exit %d", code)
+	dir := filepath.Join(f.TempDir(), "shard")
+	if _, err := Run(context.Background(), smallSweep(f), Options{Out: dir, Shard: 1, Shards: 6}); err != nil {
+		f.Fatalf("sweep: %v", err)
 	}
 	manifest, err := os.ReadFile(filepath.Join(dir, "manifest.json"))
 	if err != nil {
@@ -53,20 +48,20 @@ func FuzzMergeShard(f *testing.F) {
 			return
 		}
 		fsys := fstest.MapFS{"manifest.json": {Data: manifest}, file: {Data: run}}
-		s, err := readShard(fsys, "shard")
+		s, err := ReadShard(fsys, "shard")
 		if err != nil {
 			return
 		}
-		if n := s.plan.runs(); n < 1 || n > scenarios.MaxSweepRuns {
+		if n := s.Plan.Runs(); n < 1 || n > scenarios.MaxSweepRuns {
 			t.Errorf("accepted a plan of %d runs", n)
 		}
-		for i, r := range s.runs {
-			h := sha256.Sum256(r.data)
-			if !r.recorded || s.m.SHA256[file] != hex.EncodeToString(h[:]) {
+		for i, r := range s.Runs {
+			h := sha256.Sum256(r.Data)
+			if !r.Recorded || s.Manifest.SHA256[file] != hex.EncodeToString(h[:]) {
 				t.Errorf("accepted %s, which the manifest does not record with its SHA-256", file)
 			}
-			if r.run.Run != i || s.plan.name(i) != name || r.run.Point != i/s.plan.reps || r.run.Replication != i%s.plan.reps {
-				t.Errorf("accepted %s as run %d, holding run %d (point %d, replication %d)", name, i, r.run.Run, r.run.Point, r.run.Replication)
+			if r.Run.Run != i || s.Plan.Name(i) != name || r.Run.Point != i/s.Plan.Reps || r.Run.Replication != i%s.Plan.Reps {
+				t.Errorf("accepted %s as run %d, holding run %d (point %d, replication %d)", name, i, r.Run.Run, r.Run.Point, r.Run.Replication)
 			}
 		}
 	})

@@ -342,7 +342,7 @@ func TestDownloadsHaveDocumentedColumns(t *testing.T) {
 		}
 	}
 	var want bytes.Buffer
-	results.WriteYearly(&want, mets)
+	results.WriteYearly(&want, results.CSV, m.RunID(scn.Name), mets)
 	if !bytes.Equal(files["yearly.csv"], want.Bytes()) {
 		t.Error("yearly.csv differs from what sim.Replicate gives for the same scenario and seed")
 	}
@@ -356,7 +356,7 @@ func TestDownloadsHaveDocumentedColumns(t *testing.T) {
 	for _, f := range zr.File {
 		names = append(names, f.Name)
 	}
-	if want := []string{"tiny/yearly.csv", "tiny/schools.csv", "tiny/summary.csv", "tiny/manifest.json"}; !slices.Equal(names, want) {
+	if want := []string{"tiny/yearly.csv", "tiny/schools.csv", "tiny/treatments.csv", "tiny/summary.csv", "tiny/datapackage.json", "tiny/manifest.json"}; !slices.Equal(names, want) {
 		t.Errorf("zip holds %v, want %v", names, want)
 	}
 	yearly, _ := fs.ReadFile(zr, "tiny/yearly.csv")

@@ -16,7 +16,7 @@ import (
 // error; settings that decode encode back to themselves; settings Apply
 // accepts leave a scenario that passes the validator and the server's
 // limits check. `go test -run '^$' -fuzz '^FuzzSettings$'
-// ./cmd/schoolnet/web` runs it.
+// ./cmd/schoolnet/internal/web` runs it.
 func FuzzSettings(f *testing.F) {
 	for _, info := range scenarios.Embedded() {
 		scn, err := scenarios.Shipped(info.Name)

@@ -85,7 +85,7 @@ func (o *Options) fill() {
 // and which flag raises it.
 func (o *Options) checkLimits(scn *scenarios.Scenario) error {
 	pop := &scn.Population
-	schools := float64(pop.Districts) * float64(pop.SchoolsPerDistrict)
+	schools := float64(pop.NumSchools())
 	students := pop.PlannedStudents()
 	switch {
 	case schools > float64(o.MaxSchools):

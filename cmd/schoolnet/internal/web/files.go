@@ -16,7 +16,7 @@ import (
 
 // resultFiles are the files a finished run offers, as `schoolnet run`
 // writes them (docs/RESULTS.md).
-var resultFiles = []string{"yearly.csv", "schools.csv", "summary.csv", "manifest.json"}
+var resultFiles = []string{"yearly.csv", "schools.csv", "treatments.csv", "summary.csv", "datapackage.json", "manifest.json"}
 
 // finished returns the records of a run that has ended well, or writes
 // 409 and returns false. The slices are not changed after a run is done.
@@ -32,20 +32,17 @@ func (s *Server) finished(w http.ResponseWriter, rn *run) ([][]sim.YearRecord, [
 
 // writeResult writes one result file of a finished run.
 func (rn *run) writeResult(w io.Writer, file string, records [][]sim.YearRecord, metrics [][]sim.YearMetrics) error {
+	rn.mu.Lock()
+	m := rn.manifest
+	rn.mu.Unlock()
+	files := results.RunFiles{ID: m.RunID(rn.scn.Name), Policies: rn.scn.PolicyNames(), Format: results.CSV, Records: records, Metrics: metrics}
 	switch file {
-	case "yearly.csv":
-		return results.WriteYearly(w, metrics)
-	case "schools.csv":
-		return results.WriteSchools(w, records)
-	case "summary.csv":
-		return results.WriteSummary(w, metrics)
+	case "datapackage.json":
+		return files.DataPackage().Write(w)
 	case "manifest.json":
-		rn.mu.Lock()
-		m := rn.manifest
-		rn.mu.Unlock()
 		return m.Write(w)
 	}
-	panic("web: unknown result file " + file)
+	return files.WriteTo(w, file)
 }
 
 func (s *Server) handleFile(w http.ResponseWriter, r *http.Request) {

@@ -1,0 +1,12 @@
+// Package docs holds schoolnet's documentation, the markdown files of this
+// folder, and embeds the ones the program quotes, so that what it prints
+// about the model (the report's caveats) is the text readers of
+// docs/MODEL.md see, from one source.
+package docs
+
+import _ "embed"
+
+// Model is docs/MODEL.md, the model description (ODD protocol).
+//
+//go:embed MODEL.md
+var Model string
