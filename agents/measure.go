@@ -55,6 +55,9 @@ type SchoolRecord struct {
 	Style, Morale, Effectiveness float64 // teacher means
 	Climate, Resources           float64
 	Leavers                      int
+	// Movers is the number of the school's teachers who moved to another
+	// school for good this year (filled in by the engine).
+	Movers int
 	// Member is the school's place in reform structures and Cost its
 	// reform costs this year.
 	Member Membership

@@ -401,28 +401,35 @@ func TestTeacherAttrition(t *testing.T) {
 	w := newWorld(t, testSpec(1, 1), par, 108)
 	s := &w.pop.Schools[0]
 	env := w.env
-	env.Ref = &Reference{Morale: 0.6}
+	// The teacher is of the reference mean effectiveness unless a case
+	// moves it by eff teacher SDs.
+	env.Ref = &Reference{Morale: 0.6, Effectiveness: float64(s.Teachers[0].Effectiveness)}
 	logit := func(p float64) float64 { return math.Log(p / (1 - p)) }
 	logistic := func(x float64) float64 { return 1 / (1 + math.Exp(-x)) }
 	tests := []struct {
 		name     string
 		morale   float64
 		zSchool  float64
+		eff      float64
 		posted   bool
 		want     float64
 		moreThan []string
 	}{
-		{"average", 0.6, 0, false, par.AttritionBase, nil},
-		{"strong school", 0.6, 1, false, par.AttritionBase, nil},
-		{"high morale", 0.8, 0, false, logistic(logit(par.AttritionBase) - 0.2*par.AttritionMorale), nil},
-		{"low morale", 0.3, 0, false, logistic(logit(par.AttritionBase) + 0.3*par.AttritionMorale),
+		{"average", 0.6, 0, 0, false, par.AttritionBase, nil},
+		{"strong school", 0.6, 1, 0, false, par.AttritionBase, nil},
+		{"high morale", 0.8, 0, 0, false, logistic(logit(par.AttritionBase) - 0.2*par.AttritionMorale), nil},
+		{"low morale", 0.3, 0, 0, false, logistic(logit(par.AttritionBase) + 0.3*par.AttritionMorale),
 			[]string{"average", "high morale"}},
-		{"weak school", 0.6, -1, false, logistic(logit(par.AttritionBase) + par.AttritionWeakness),
+		{"weak school", 0.6, -1, 0, false, logistic(logit(par.AttritionBase) + par.AttritionWeakness),
 			[]string{"average", "strong school"}},
-		{"low morale, weak school", 0.3, -1, false,
+		{"low morale, weak school", 0.3, -1, 0, false,
 			logistic(logit(par.AttritionBase) + 0.3*par.AttritionMorale + par.AttritionWeakness),
 			[]string{"low morale", "weak school"}},
-		{"posted, low morale, weak school", 0.3, -1, true, 0, nil},
+		// Less effective teachers leave more (AttritionEffectiveness).
+		{"effective", 0.6, 0, 2, false, logistic(logit(par.AttritionBase) - 2*par.AttritionEffectiveness), nil},
+		{"ineffective", 0.6, 0, -2, false, logistic(logit(par.AttritionBase) + 2*par.AttritionEffectiveness),
+			[]string{"average", "effective"}},
+		{"posted, low morale, weak school", 0.3, -1, 0, true, 0, nil},
 	}
 	rate := map[string]float64{}
 	for _, tt := range tests {
@@ -430,6 +437,7 @@ func TestTeacherAttrition(t *testing.T) {
 			s.SetRand(stream(108, 1<<41))
 			tch := s.Teachers[0]
 			tch.Morale = float32(tt.morale)
+			tch.Effectiveness = float32(env.Ref.Effectiveness + tt.eff*par.TeacherSD)
 			if tt.posted {
 				tch.PostingEnds = 3
 			}

@@ -23,7 +23,9 @@ var mechanisms = []string{
 	"EffectiveLeadership", "ReformResponse", "ClimateUpdate", "MoraleUpdate",
 	"ResourceUpdate", "TeacherDevelopment", "TeacherAttrition", "Hire",
 	"PrincipalSuccession", "ReputationUpdate", "SchoolYear",
-	"MeasureReference", "Measure", "IntakeResponse", "TeachingToTheTest",
+	"MeasureReference", "Measure",
+	"PortableEffectiveness", "TransferUtility", "AcceptOffer", "TeacherTransfer",
+	"IntakeResponse", "TeachingToTheTest",
 }
 
 func readModelDoc(t *testing.T) string {

@@ -328,13 +328,94 @@ type Params struct {
 	// HireReputation is the rise in a new hire's mean effectiveness per unit
 	// of school reputation (SD of mean achievement). Default 0.08 SD/year:
 	// assumption; strong schools attract stronger candidates (Hanushek,
-	// Kain & Rivkin 2004). With attrition higher in weak schools, the
-	// baseline's strong-weak difference in teacher effectiveness is about
-	// 0.18 SD.
+	// Kain & Rivkin 2004). With attrition higher in weak schools and
+	// movers drifting to strong ones, the baseline's strong-weak
+	// difference in teacher effectiveness is about 0.22 SD (0.19 without
+	// voluntary transfers).
 	HireReputation float64 `toml:"hire_reputation"`
 	// TeacherSD is the SD of effectiveness among teachers and new hires.
 	// Default 0.13 SD/year: Hanushek & Rivkin (2010), 0.11-0.15.
 	TeacherSD float64 `toml:"teacher_sd"`
+
+	// Teachers' context and mobility (PortableEffectiveness,
+	// TransferUtility, TeacherTransfer, AcceptOffer; TeacherAttrition's
+	// effectiveness term). docs/MODEL.md 7.14a-7.14d give the equations.
+
+	// AttritionEffectiveness is the rise in the logit of leaving per SD of
+	// effectiveness (TeacherSD) below the reference mean: less effective
+	// teachers leave more. Default 0.25 (in the baseline leavers then
+	// average about 0.6 teacher SD below stayers, 0.2 without the term):
+	// assumption for the size;
+	// the direction is measured by Boyd, Grossman, Lankford, Loeb &
+	// Wyckoff (2008), Hanushek & Rivkin (2010) and Goldhaber, Gross &
+	// Player (2011); Feng & Sass (2017) find the most effective leave more
+	// too, which a linear term leaves out. 0 switches the term off.
+	AttritionEffectiveness float64 `toml:"attrition_effectiveness"`
+	// ContextShareJunior is the share of a junior secondary teacher's
+	// value added (its deviation from the reference mean) that belongs to
+	// the school where it was built and does not move with the teacher:
+	// the portable share is 1 − ContextShareJunior. Default 0.4 (portable
+	// 0.6), the middle of 0-0.8: Chetty, Friedman & Rockoff (2014) and Xu,
+	// Özek & Corritore (2012) find value added fully portable (grades 3-8
+	// pooled); Glazerman et al. (2013) find top-20% teachers moved to
+	// low-achieving middle schools raised scores not at all. 0 switches
+	// portability off in junior secondary schools.
+	ContextShareJunior float64 `toml:"context_share_junior"`
+	// ContextSharePrimary is the same share for primary schools. Default
+	// 0.15 (portable 0.85), the middle of 0-0.3: Jackson (2013), teacher-
+	// school match explains away a quarter of teacher quality; Glazerman
+	// et al. (2013), transferred teachers raised elementary scores by
+	// 0.10-0.25 SD; Chetty et al. (2014), full portability.
+	ContextSharePrimary float64 `toml:"context_share_primary"`
+	// ContextMismatch is the relative rise of the context share per SD of
+	// difference between the two schools' mean intake SES: a teacher moved
+	// from an advantaged school to a disadvantaged one carries less.
+	// Default 0.2 per SD, the middle of 0-0.4: Xu, Özek & Corritore (2012)
+	// and Sass et al. (2012) find no change across poverty levels (0);
+	// Wang & Liu (2025) report context-specific expertise of staff moved
+	// from strong to weak schools.
+	ContextMismatch float64 `toml:"context_mismatch"`
+	// TransferSearch is the yearly chance that a teacher at the start of a
+	// career looks at the vacancies of other schools; it falls with
+	// experience (TransferExperience). 0 switches voluntary transfers off.
+	// Default 0.65: calibrated so that about 4% of teachers move between
+	// schools in a year in the baseline, inside 2-6.5% (Texas, 6.5% within
+	// districts: Hanushek, Kain & Rivkin 2004; Chinese transfers need the
+	// county bureau's approval and are rarer: assumption); 0.3-1 gives
+	// 2-5.5%.
+	TransferSearch float64 `toml:"transfer_search"`
+	// TransferExperience is the fall, on the log scale, of the chance of
+	// looking per ten years of experience (up to 30 years). Default 0.35:
+	// Hanushek, Kain & Rivkin (2004), school switching falls from 16.8% a
+	// year in the first two years to 8.2% at 11-30 years.
+	TransferExperience float64 `toml:"transfer_experience"`
+	// TransferCost is the cost, in logit units, of moving to an otherwise
+	// identical school (the constant of TransferUtility). Default 1.2:
+	// calibrated so that the Talent Transfer Initiative's offer (a fifth
+	// of a year's pay for two years, to the district's lowest-achieving
+	// schools) is taken up by about 22% (Glazerman et al. 2013).
+	TransferCost float64 `toml:"transfer_cost"`
+	// TransferAdvantage is the value, in logit units, of one SD of a
+	// school's reputation (its lagged mean achievement). Default 0.9:
+	// Hanushek, Kain & Rivkin (2004), schools of disadvantaged, low-
+	// achieving students must pay 20-50% more to hold teachers, which with
+	// TransferPay is 0.5-1.3 per SD across the model's tier gap.
+	TransferAdvantage float64 `toml:"transfer_advantage"`
+	// TransferDistance is the cost, in logit units, of every 10 km between
+	// the two schools (commuting or moving house). Default 0.3:
+	// assumption, after Boyd, Lankford, Loeb & Wyckoff (2005), teachers
+	// strongly prefer jobs near home.
+	TransferDistance float64 `toml:"transfer_distance"`
+	// TransferPay is the value, in logit units, of extra pay worth a
+	// whole year's salary (TeacherSalary). Default 4: Clotfelter, Glennie,
+	// Ladd & Vigdor (2008), a bonus of 4.5% of pay cut teachers' leaving
+	// of hard-to-staff schools by 12-17%.
+	TransferPay float64 `toml:"transfer_pay"`
+	// TeacherSalary is a teacher's yearly pay, which turns incentives in
+	// RMB into a share of pay. Default 110,000 RMB: National Bureau of
+	// Statistics, mean yearly wage of urban non-private units in education,
+	// about 110,000-120,000 RMB in 2021-2022.
+	TeacherSalary float64 `toml:"teacher_salary"`
 
 	// Resources (ResourceUpdate).
 
@@ -427,6 +508,18 @@ func DefaultParams() Params {
 		HireEffectiveness:      -0.05,
 		HireReputation:         0.08,
 		TeacherSD:              0.13,
+
+		AttritionEffectiveness: 0.25,
+		ContextShareJunior:     0.4,
+		ContextSharePrimary:    0.15,
+		ContextMismatch:        0.2,
+		TransferSearch:         0.65,
+		TransferExperience:     0.35,
+		TransferCost:           1.2,
+		TransferAdvantage:      0.9,
+		TransferDistance:       0.3,
+		TransferPay:            4,
+		TeacherSalary:          110000,
 
 		ResourceLagWeeks:     20,
 		FacilityUnitCost:     5e6,

@@ -240,6 +240,7 @@ func generateSchool(s *School, tier Tier, spec *PopulationSpec, par *Params) {
 	ts := spec.Tier(tier)
 	r := s.rng
 	s.Tier = tier
+	s.Level = LevelOf(spec.FirstGrade)
 	s.ClassesPerGrade = int32(ts.ClassesPerGrade)
 	s.ClassSize = int32(spec.ClassSize)
 	enrol := ts.ClassesPerGrade * spec.Grades * spec.ClassSize
@@ -315,7 +316,8 @@ func generateSchool(s *School, tier Tier, spec *PopulationSpec, par *Params) {
 // each year, TeacherAttrition at baseline morale with the school's
 // reputation as its achievement, Hire, and new collaboration ties.
 func staffHistory(s *School, years int, par *Params) {
-	env := &Env{Par: par, Ref: &Reference{Morale: 0.6}}
+	ref := &Reference{Morale: 0.6}
+	env := &Env{Par: par, Ref: ref}
 	before := make([]Teacher, len(s.Teachers))
 	partner := func(_ int32, id int64) (*Teacher, bool) {
 		for k := range before {
@@ -327,6 +329,13 @@ func staffHistory(s *School, years int, par *Params) {
 	}
 	for range years {
 		copy(before, s.Teachers)
+		// The reference mean effectiveness, which TeacherAttrition's
+		// effectiveness term reads, is the school's own staff mean.
+		ref.Effectiveness = 0
+		for k := range s.Teachers {
+			ref.Effectiveness += float64(s.Teachers[k].Effectiveness)
+		}
+		ref.Effectiveness /= float64(max(1, len(s.Teachers)))
 		for i := range s.Teachers {
 			TeacherDevelopment(&s.Teachers[i], 1, 0, partner, par)
 			if TeacherAttrition(s, &s.Teachers[i], float64(s.Reputation), env) {

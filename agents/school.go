@@ -27,6 +27,9 @@ type School struct {
 	// X, Y locate the school in kilometres from the city centre.
 	X, Y float32
 	Tier Tier
+	// Level is the school's level, primary or junior secondary, set from
+	// the population's first grade (PopulationSpec.FirstGrade).
+	Level Level
 	// Capacity is the number of places; ClassesPerGrade and ClassSize give
 	// the planned intake.
 	Capacity        int32
@@ -92,6 +95,10 @@ type School struct {
 	// Leavers and Hires count this year's teacher turnover; CloseYear
 	// resets and fills them.
 	Leavers, Hires int32
+	// Movers counts the school's teachers who moved to another school for
+	// good (TeacherTransfer, transfers by policies) since the engine last
+	// recorded it at a year end.
+	Movers int32
 
 	// Hold, when not nil, pins one mediator to its path in an untreated
 	// twin (mediation twins only; see Hold).

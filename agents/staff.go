@@ -69,10 +69,13 @@ func TeacherDevelopment(t *Teacher, response, motivation float64, partner Collea
 // TeacherAttrition decides at the end of a year whether teacher t leaves:
 //
 //	logit P(leave) = logit(a_0) + a_M·(M̄ − M) + a_W·max(0, −z_school)
+//	               + a_E·(Ē − E)/σ
 //
-// with M̄ the reference morale and z_school the school's mean achievement
-// in SD of the reference grades. Teachers on a rotation posting finish it
-// first and do not leave.
+// with M̄ and Ē the reference morale and effectiveness, z_school the
+// school's mean achievement in SD of the reference grades, a_E
+// AttritionEffectiveness and σ TeacherSD: less effective teachers leave
+// more. Teachers on a rotation posting or a transfer incentive's
+// commitment finish it first and do not leave.
 func TeacherAttrition(s *School, t *Teacher, zSchool float64, env *Env) bool {
 	if t.PostingEnds >= 0 {
 		return false
@@ -81,6 +84,10 @@ func TeacherAttrition(s *School, t *Teacher, zSchool float64, env *Env) bool {
 	logit := fmath.Log(p.AttritionBase/(1-p.AttritionBase)) +
 		float64(p.AttritionMorale*(env.Ref.Morale-float64(t.Morale))) +
 		float64(p.AttritionWeakness*max(0, -zSchool))
+	if p.AttritionEffectiveness != 0 && p.TeacherSD > 0 {
+		z := (env.Ref.Effectiveness - float64(t.Effectiveness)) / p.TeacherSD
+		logit += float64(p.AttritionEffectiveness * z)
+	}
 	return s.rng.Float64() < 1/(1+fmath.Exp(-logit))
 }
 

@@ -55,6 +55,7 @@ var yearlyColumns = slices.Concat(
 		{Field{"cost_money", Number, "RMB", "reform money spent this year, all schools (year-level)"}, func(r *yearlyRow) Cell { return Num(r.y.Cost.Money) }},
 		{Field{"cost_teacher_hours", Number, "hours", "teacher hours taken from teaching by reforms this year (year-level)"}, func(r *yearlyRow) Cell { return Num(r.y.Cost.TeacherHours) }},
 		{Field{"cost_travel_hours", Number, "hours", "travel hours caused by reforms this year (year-level)"}, func(r *yearlyRow) Cell { return Num(r.y.Cost.TravelHours) }},
+		{Field{"movers", Number, "share", "teachers who moved from the group's schools to another school for good this year (voluntary transfers, transfer incentives, rotation transfers with `return_home = false`) over their teachers; not in `turnover`, which counts leavers only"}, func(r *yearlyRow) Cell { return Num(r.g.Movers) }},
 	},
 	RunColumns(func(r *yearlyRow) *RunID { return r.id }),
 )
@@ -126,6 +127,7 @@ var schoolColumns = slices.Concat(
 		{Field{"cost_money", Number, "RMB", "this school's reform money this year"}, func(r *schoolRow) Cell { return Num(r.r.Cost.Money) }},
 		{Field{"cost_teacher_hours", Number, "hours", "this school's teacher hours taken from teaching by reforms this year"}, func(r *schoolRow) Cell { return Num(r.r.Cost.TeacherHours) }},
 		{Field{"cost_travel_hours", Number, "hours", "this school's travel hours caused by reforms this year"}, func(r *schoolRow) Cell { return Num(r.r.Cost.TravelHours) }},
+		{Field{"movers", Integer, "count", "the school's teachers who moved to another school for good this year, beside `leavers` (who left teaching); each mover's slot went to a new hire"}, func(r *schoolRow) Cell { return Int(r.r.Movers) }},
 	},
 	RunColumns(func(r *schoolRow) *RunID { return r.id }),
 )

@@ -32,6 +32,9 @@ type GroupMetrics struct {
 	Effectiveness, Climate, Resources float64
 	// Turnover is the share of the group's schools' teachers who left.
 	Turnover float64
+	// Movers is the share of the group's schools' teachers who moved to
+	// another school for good.
+	Movers float64
 }
 
 // YearMetrics summarise one year of one replication.
@@ -53,7 +56,7 @@ func Summarise(rec YearRecord) YearMetrics {
 	type acc struct {
 		sums                                   agents.StudentSums
 		lead, style, morale, eff, clim, res, w float64
-		leavers, teachers                      int
+		leavers, movers, teachers              int
 	}
 	accs := make([]acc, len(Groups))
 	add := func(g int, r *agents.SchoolRecord, s *agents.StudentSums) {
@@ -70,6 +73,7 @@ func Summarise(rec YearRecord) YearMetrics {
 		a.clim += float64(w * r.Climate)
 		a.res += float64(w * r.Resources)
 		a.leavers += r.Leavers
+		a.movers += r.Movers
 		a.teachers += r.Teachers
 	}
 	var cost agents.Costs
@@ -99,6 +103,7 @@ func Summarise(rec YearRecord) YearMetrics {
 		}
 		if a.teachers > 0 {
 			gm.Turnover = float64(a.leavers) / float64(a.teachers)
+			gm.Movers = float64(a.movers) / float64(a.teachers)
 		}
 		m.Groups[g] = gm
 	}

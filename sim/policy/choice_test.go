@@ -309,11 +309,20 @@ func TestChoiceHukou(t *testing.T) {
 // compete; the other district's schools keep their catchment intakes and
 // are identical to the twin. Selected schools are marked treated, pay no
 // money, and are charged the extra commuting of the students they admitted,
-// as 2 · extra km · 5 days · weeks / speed a year.
+// as 2 · extra km · 5 days · weeks / speed a year. Voluntary teacher
+// transfers, which link the districts' schools through the teacher
+// market, are off in both worlds.
 func TestChoiceSelectionAndCost(t *testing.T) {
 	c := choiceSpec(t, func(c *ChoiceSpec) { c.Select.Districts = []int{0} })
 	extraY1 := map[int32]float64{}
-	_, recs := runChoice(t, 6, c, func(e *sim.Engine, p *Choice, year int) {
+	cfg := testConfig(6)
+	cfg.Params.TransferSearch = 0
+	var p *Choice
+	cfg.Policies = func() []sim.Policy {
+		p = c.New(0).(*Choice)
+		return []sim.Policy{p}
+	}
+	_, recs := run(t, cfg, func(e *sim.Engine, year int) {
 		if year != 1 {
 			return
 		}
@@ -324,7 +333,8 @@ func TestChoiceSelectionAndCost(t *testing.T) {
 			extraY1[pl.School] += max(0, pl.Distance-pl.HomeDistance)
 		}
 	})
-	_, twin := run(t, testConfig(6), nil)
+	cfg.Policies = nil
+	_, twin := run(t, cfg, nil)
 	weeks := float64(testConfig(6).WeeksPerYear)
 	last := len(recs) - 1
 	on := treated(recs[last], 0)
