@@ -437,6 +437,103 @@ type Params struct {
 	// 0.20 per year: assumption, courses need renewing every five years.
 	CourseDepreciation float64 `toml:"course_depreciation"`
 
+	// Money and its responses (ResourceUpdate, ResourceTerm,
+	// TeacherDevelopment, LabelResponse; funding and double-teacher
+	// policies). Each has a value that switches it off (docs/MODEL.md 7.11a).
+
+	// ResourcePupils is the planned enrolment for which the unit costs
+	// hold: a school of n pupils needs n/ResourcePupils times the money for
+	// the same rise in its resource index, so that the index is resources
+	// per pupil (1 = the average school's). 0 switches this off: money
+	// buys the same stock in a school of any size. Default 810 pupils, the
+	// average tier's 6 classes × 3 grades × 45; school-finance effects are
+	// reckoned per pupil (Jackson & Mackevicius 2024).
+	ResourcePupils float64 `toml:"resource_pupils"`
+	// SpendingConcavity θ is the curvature of the returns to what money
+	// buys: the resource term of LearningGrowth has slope
+	// ResourceEffect·(R̄/R)^θ, and training's effect on a teacher has slope
+	// (T_0/(T_0 + T))^θ in this year's training T over the routine T_0
+	// (RoutineTraining), so each unit buys less where there is more
+	// (diminishing returns to money per pupil). 0 switches it off
+	// (linear). Default 0.5: Jackson & Mackevicius (2024) find effects
+	// similar across the US range of baseline spending (θ ≈ 0), while
+	// across countries achievement stops rising with spending above about
+	// USD 35,000 cumulative per pupil from age 6 to 15 (OECD 2012, PISA in
+	// Focus 13; Hanushek & Woessmann 2011: above USD 25,000), a level
+	// Shanghai exceeds (θ ≥ 1); Kraft, Blazar & Hogan (2018) find no larger
+	// effects of coaching programmes with more hours.
+	SpendingConcavity float64 `toml:"spending_concavity"`
+	// RoutineTraining T_0 is the share of a teacher's working year spent in
+	// routine professional development, the level against which extra
+	// training has diminishing returns (SpendingConcavity). 0 switches the
+	// diminishing returns to training off. Default 0.045 (72 hours of
+	// about 1,600): China's Ministry of Education requires at least 360
+	// hours of training per teacher every five years (MOE 2011).
+	RoutineTraining float64 `toml:"routine_training"`
+	// FacilityLagWeeks is the number of weeks between spending money on
+	// facilities (construction, labs) and their use; 0 switches it off
+	// (facilities arrive after ResourceLagWeeks like courses). Default 80
+	// weeks, two school years: Jackson & Mackevicius (2024) find the
+	// benefits of capital spending take about five years to materialise
+	// and are about half those of other spending; Cellini, Ferreira &
+	// Rothstein (2010) and Lafortune & Schönholzer (2022) find effects on
+	// achievement only years after new facilities are funded, Martorell,
+	// Stange & McFarlin (2016) little effect at all.
+	FacilityLagWeeks int `toml:"facility_lag_weeks"`
+	// FundingCrowdOut is the share of targeted money that a school's
+	// regular budget loses while the targeted money is paid (substitution,
+	// crowd-out). 0 switches it off. Default 0.5: Cascio, Gordon & Reber
+	// (2013), Title I raised school spending by 50 cents on the dollar;
+	// Gordon (2004), none at first and almost all of it within three years.
+	FundingCrowdOut float64 `toml:"funding_crowd_out"`
+	// TrainingFadeout is the yearly share of the effectiveness a teacher
+	// gained from training that is lost again (fade-out). 0 switches it
+	// off: training gains are permanent. Default 0.5 a year: Liu & Phelps
+	// (2020) find teachers lose the knowledge gained in professional
+	// development within weeks; Garet et al. (2008, 2011) find effects on
+	// teachers that do not persist into the next year and none on
+	// achievement; practice-based learning in one's own classroom lasts
+	// (Taylor & Tyler 2012), and so does learning beside a remote expert
+	// (RemoteLearning), which does not fade.
+	TrainingFadeout float64 `toml:"training_fadeout"`
+	// LabelAttrition is the rise in the logit of a teacher leaving a school
+	// that carries a public label (School.Label = 1). 0 switches it off.
+	// Default 0.2 (a 6% yearly chance becomes 7.2%): assumption; Bénabou,
+	// Kramarz & Prost (2009) find the French ZEP label discouraged
+	// teachers from staying and had no effect on achievement; Feng, Figlio
+	// & Sass (2018) find an "F" grade raised teacher departures in Florida,
+	// Dizon-Ross (2020) did not in New York.
+	LabelAttrition float64 `toml:"label_attrition"`
+	// LabelStigma is the fall in a labelled school's reputation in the eyes
+	// of applicants (new hires' mean effectiveness falls by
+	// HireReputation·LabelStigma) and of families (School.PerceivedReputation),
+	// in SD of mean achievement. 0 switches it off. Default 0.25:
+	// assumption; Figlio & Lucas (2004): published school grades move
+	// house prices beyond the information in scores; Bénabou, Kramarz &
+	// Prost (2009).
+	LabelStigma float64 `toml:"label_stigma"`
+	// LabelIntakeSES is the fall in the mean SES of a labelled school's
+	// intake drawn from its catchment, in population SD: better-off
+	// families avoid it. 0 switches it off. Default 0.1: assumption;
+	// Davezies & Garrouste (2020): the French RAR label lowered the
+	// chance of attending a labelled school and raised private enrolment,
+	// driven by high-SES pupils; Beffy & Davezies (2013): more blue-collar
+	// children entered labelled schools.
+	LabelIntakeSES float64 `toml:"label_intake_ses"`
+	// RemoteLearning is the yearly share of the gap to a remote expert's
+	// effectiveness that a local teacher closes per unit of remote share
+	// of their lessons (double-teacher lessons: the local teacher teaches
+	// beside the expert). 0 switches it off. Default 0.25 a year: Li, Liu,
+	// Yang & Yu (2023) find a third of the Dual-Teacher programme's +0.98
+	// SD in maths over three years (+0.34) came through the local
+	// teachers' better teaching: a teacher improving linearly by g a year
+	// gives students 4.5·g over three years, so g ≈ 0.076 SD/year a year,
+	// about a quarter of a 0.3 SD gap to the expert; peer learning among
+	// teachers closes about 0.1 of the gap a year (Jackson & Bruegmann
+	// 2009); coaching raises instruction markedly (Kraft, Blazar & Hogan
+	// 2018).
+	RemoteLearning float64 `toml:"remote_learning"`
+
 	// School reputation (ReputationUpdate).
 
 	// ReputationWeight is the weight of this year's mean achievement in the
@@ -526,6 +623,17 @@ func DefaultParams() Params {
 		CourseUnitCost:       2e6,
 		FacilityDepreciation: 0.08,
 		CourseDepreciation:   0.20,
+
+		ResourcePupils:    810,
+		SpendingConcavity: 0.5,
+		RoutineTraining:   0.045,
+		FacilityLagWeeks:  80,
+		FundingCrowdOut:   0.5,
+		TrainingFadeout:   0.5,
+		LabelAttrition:    0.2,
+		LabelStigma:       0.25,
+		LabelIntakeSES:    0.1,
+		RemoteLearning:    0.25,
 
 		ReputationWeight: 0.3,
 	}

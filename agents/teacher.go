@@ -23,6 +23,14 @@ type Teacher struct {
 	// Load is the share of the teacher's time taken from teaching by
 	// collaboration duties, set by policies and cleared every week.
 	Load float32
+	// Trained is the part of Effectiveness that training added and that
+	// has not faded yet (TrainingFadeout); kept only while fade-out is on.
+	Trained float32
+	// RemoteExposure is this year's share of the teacher's lessons given
+	// beside a remote expert (double-teacher lessons), summed week by week
+	// as share/W; RemoteExpert sums share/W times the expert's
+	// effectiveness. Set by policies and reset each year.
+	RemoteExposure, RemoteExpert float32
 	// Subject taught.
 	Subject Subject
 	// Home is the index of the school that employs the teacher.

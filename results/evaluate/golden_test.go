@@ -34,7 +34,7 @@ var goldenFiles = []struct {
 // old lab: export a tree of the defaults without the bias sources (git
 // archive), put this file as of commit bcc63a7 in its results/evaluate,
 // run go test -run GoldenFiles -update-golden there, and copy the files
-// back. They were last written so from main at 63364df.
+// back. They were last written so from main at 6321384.
 func TestGoldenFiles(t *testing.T) {
 	s := smallWorld(t, 16, 3, "motivation_development = 0.03", 5e6, "rule = \"voluntary\"\nstrength = 1")
 	if err := SwitchOff(s); err != nil {
