@@ -48,12 +48,19 @@ func cmdServe(args []string, stdout, stderr io.Writer) int {
 	fs.IntVar(&o.Keep, "keep", def.Keep, "finished runs kept in memory for downloads and comparisons")
 	fs.IntVar(&o.Workers, "workers", def.Workers, "goroutines shared by the running simulations")
 	fs.DurationVar(&o.Grace, "grace", def.Grace, "how long a run waits for its closed page to come back before it is cancelled")
+	cache := fs.String("world-cache", kibString(def.WorldCache), "memory for spun-up worlds that reforms start from (bytes, or with KiB or MiB; 0 keeps none)")
 	pos, err := parseInterspersed(fs, args)
 	if err != nil {
 		return flagStatus(fs, err, stdout)
 	}
 	if len(pos) > 0 {
 		fmt.Fprintf(stderr, "schoolnet serve: takes no arguments, got %v\n", pos)
+		return exitUsage
+	}
+	if strings.TrimSpace(*cache) == "0" {
+		o.WorldCache = -1
+	} else if o.WorldCache, err = parseSize(*cache); err != nil {
+		fmt.Fprintln(stderr, "schoolnet serve: --world-cache:", err)
 		return exitUsage
 	}
 	if o.MaxUpload, err = parseSize(*upload); err != nil {
@@ -92,6 +99,9 @@ func cmdServe(args []string, stdout, stderr io.Writer) int {
 // shuts the server down.
 func serve(ctx context.Context, ln net.Listener, o web.Options, stdout io.Writer) error {
 	lab := web.New(o)
+	// The page opens on the baseline: spin its worlds up now, so that
+	// its first run, and every reform of it, starts at year 0.
+	lab.Warm(web.DefaultScenario)
 	var h http.Handler = lab
 	tcp := ln.Addr().(*net.TCPAddr)
 	host := tcp.IP.String()
@@ -147,6 +157,9 @@ func parseSize(s string) (int64, error) {
 }
 
 func kibString(n int64) string {
+	if n%(1<<20) == 0 {
+		return strconv.FormatInt(n>>20, 10) + "MiB"
+	}
 	if n%(1<<10) == 0 {
 		return strconv.FormatInt(n>>10, 10) + "KiB"
 	}

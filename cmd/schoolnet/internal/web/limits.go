@@ -35,6 +35,11 @@ type Options struct {
 	// it (its event stream) before it is cancelled: a closed page stops
 	// its run, a page that reconnects keeps it.
 	Grace time.Duration
+	// WorldCache is the most memory, in bytes, the spun-up worlds that
+	// runs fork may hold (an LRU cache: each reform of a school system
+	// after the first skips generation and spin-up); below 0, none are
+	// kept.
+	WorldCache int64
 	// Heartbeat is the interval of the comment lines that keep an idle
 	// event stream open and detect a vanished client.
 	Heartbeat time.Duration
@@ -49,7 +54,7 @@ func DefaultOptions() Options {
 	return Options{
 		MaxSchools: 200, MaxStudents: 200_000, MaxReps: 10, MaxYears: 20,
 		MaxRunning: 2, MaxQueued: 16, MaxUpload: 64 << 10, MaxParsing: 4, Keep: 32,
-		Workers: runtime.NumCPU(), Grace: 10 * time.Second, Heartbeat: 15 * time.Second,
+		Workers: runtime.NumCPU(), Grace: 10 * time.Second, Heartbeat: 15 * time.Second, WorldCache: 512 << 20,
 	}
 }
 
@@ -75,6 +80,9 @@ func (o *Options) fill() {
 	}
 	if o.Grace <= 0 {
 		o.Grace = d.Grace
+	}
+	if o.WorldCache == 0 {
+		o.WorldCache = d.WorldCache
 	}
 	if o.Heartbeat <= 0 {
 		o.Heartbeat = d.Heartbeat

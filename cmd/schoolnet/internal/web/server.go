@@ -17,12 +17,17 @@ import (
 	"sync"
 	"time"
 
+	"golang.org/x/sync/errgroup"
+
 	"schoolnet/results"
 	"schoolnet/scenarios"
 )
 
 //go:embed assets
 var assets embed.FS
+
+// DefaultScenario is the shipped scenario the page opens on.
+const DefaultScenario = "baseline"
 
 // Server is the teaching lab: the page, its API and the runs it holds in
 // memory. It is an http.Handler.
@@ -47,6 +52,7 @@ type Server struct {
 	parsing               chan struct{}
 	busyWait, bodyTimeout time.Duration
 	log                   *log.Logger
+	worlds                *worldCache
 
 	// Test hooks. gate, when not nil, holds every simulation until it is
 	// closed (tests use it to keep runs queued or running); holding, when
@@ -63,7 +69,7 @@ func New(opt Options) *Server {
 	opt.fill()
 	s := &Server{opt: opt, mux: http.NewServeMux(), runs: map[string]*run{},
 		parsing: make(chan struct{}, opt.MaxParsing), busyWait: 2 * time.Second, bodyTimeout: 10 * time.Second,
-		log: opt.ErrorLog}
+		log: opt.ErrorLog, worlds: newWorldCache(opt.WorldCache)}
 	if s.log == nil {
 		s.log = log.New(os.Stderr, "", log.LstdFlags)
 	}
@@ -137,6 +143,41 @@ func (s *Server) limited(h http.HandlerFunc) http.HandlerFunc {
 		}
 		h(w, r)
 	}
+}
+
+// Warm spins up, in the background, the worlds of a shipped scenario's
+// replications and keeps them in the spin-up cache, so that the
+// scenario's first run (and every reform of it) starts at year 0. The
+// channel gets the outcome when it is done. It uses all the workers:
+// call it when the server starts, before the runs come.
+func (s *Server) Warm(name string) <-chan error {
+	done := make(chan error, 1)
+	scn, err := scenarios.Shipped(name)
+	if err != nil {
+		done <- err
+		return done
+	}
+	s.wg.Add(1)
+	go func() {
+		defer s.wg.Done()
+		hash, cfg := systemHash(scn), scn.Config(1)
+		g, ctx := errgroup.WithContext(s.base)
+		g.SetLimit(s.opt.Workers)
+		for rep := range scn.Run.Replications {
+			g.Go(func() error {
+				c := cfg
+				c.Replication = rep
+				_, _, err := s.worlds.world(ctx, worldKey{hash, rep}, c, func(int) {})
+				return err
+			})
+		}
+		err := g.Wait()
+		if err != nil && !errors.Is(err, context.Canceled) {
+			s.log.Printf("web: spinning up %s: %v", name, err)
+		}
+		done <- err
+	}()
+	return done
 }
 
 // Close cancels every queued and running run and waits for the
@@ -401,7 +442,7 @@ func (s *Server) handleSubmit(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	rn := newRun(s.base, scn, ReadSettings(scn), notes)
-	rn.crash = s.crash
+	rn.crash, rn.worlds = s.crash, s.worlds
 	if err := s.submit(rn); err != nil {
 		writeError(w, http.StatusServiceUnavailable, "queue", err.Error())
 		return

@@ -378,7 +378,7 @@ type sseEvent struct {
 
 // readEvents reads events from an event stream until it ends or stop
 // says so.
-func readEvents(t *testing.T, body io.Reader, stop func(sseEvent) bool) []sseEvent {
+func readEvents(t testing.TB, body io.Reader, stop func(sseEvent) bool) []sseEvent {
 	t.Helper()
 	var out []sseEvent
 	var ev sseEvent
