@@ -13,7 +13,6 @@ import (
 
 	"golang.org/x/sync/errgroup"
 
-	"schoolnet/agents"
 	"schoolnet/results"
 	"schoolnet/scenarios"
 	"schoolnet/sim"
@@ -44,7 +43,7 @@ var ChartSeries = []Series{
 	{"gap_migrant_local", "Gap: migrant − local students", "SD", func(y *sim.YearMetrics) float64 { return y.GapMigrantLocal }},
 	{"weak_peer_relations", "Weak schools' peer relationships", "index 0–1", func(y *sim.YearMetrics) float64 { return y.Groups[sim.GroupWeak].PeerRelations }},
 	{"weak_leadership", "Weak schools' principal leadership", "index 0–1", func(y *sim.YearMetrics) float64 { return y.Groups[sim.GroupWeak].Leadership }},
-	{"cost_money", "Reform money spent in the year", "million RMB", func(y *sim.YearMetrics) float64 { return y.Cost.Money / 1e6 }},
+	{"cost_money_year", "Reform money spent in the year", "million RMB", func(y *sim.YearMetrics) float64 { return y.Cost.Money / 1e6 }},
 }
 
 // Interval is a mean over replications and its 95% interval; Lo and Hi
@@ -91,21 +90,27 @@ type run struct {
 	cancel   context.CancelFunc
 	crash    func(scn *scenarios.Scenario, rep, year int) // Server.crash
 	worlds   *worldCache                                  // spun-up worlds to fork
+	label    string                                       // what changed: runLabel
+	priority bool                                         // the teacher's: first in the queue
+	member   bool                                         // a class member's (class.go)
+	onEnd    func()                                       // called once it has ended
 	steps    steps
 
-	mu       sync.Mutex
-	state    string
-	reason   string // why it failed or was cancelled
-	position int    // 1-based place in the queue while queued
-	queued   int    // runs waiting when position was set
-	log      []event
-	changed  chan struct{} // closed and replaced when the log grows
-	subs     int           // open event streams
-	idleGen  int           // invalidates older idle timers
-	records  [][]sim.YearRecord
-	metrics  [][]sim.YearMetrics
-	places   []place // replication 0's schools
-	manifest results.Manifest
+	mu        sync.Mutex
+	state     string
+	reason    string // why it failed or was cancelled
+	position  int    // 1-based place in the queue while queued
+	queued    int    // runs waiting when position was set
+	log       []event
+	changed   chan struct{} // closed and replaced when the log grows
+	subs      int           // open event streams
+	idleGen   int           // invalidates older idle timers
+	records   [][]sim.YearRecord
+	metrics   [][]sim.YearMetrics
+	places    [][]place // each replication's schools
+	keep      bool      // a class needs it: never dropped
+	reference bool      // a class's starting point: only the teacher stops it
+	manifest  results.Manifest
 }
 
 // newID returns 128 random bits in hex: a run's only credential.
@@ -186,14 +191,20 @@ func (r *run) yearsDone() []sim.YearMetrics {
 }
 
 // setState changes the state and emits the status; r.mu must not be held.
+// Once the run has ended, onEnd is called.
 func (r *run) setState(state, reason string) {
 	r.mu.Lock()
-	defer r.mu.Unlock()
 	if r.final() {
+		r.mu.Unlock()
 		return
 	}
 	r.state, r.reason = state, reason
 	r.emit("status", r.status())
+	end := r.final()
+	r.mu.Unlock()
+	if end && r.onEnd != nil {
+		r.onEnd()
+	}
 }
 
 // setPosition records the run's place in the queue, emitting a status when
@@ -349,7 +360,7 @@ func (r *run) simulate(workers int) error {
 	if err := g.Wait(); err != nil {
 		return err
 	}
-	r.setPlaces(engines[0].Population())
+	r.setPlaces(engines)
 	mets := make([]sim.YearMetrics, reps)
 	for k := range year0 {
 		mets[k] = sim.Summarise(year0[k])
@@ -439,13 +450,19 @@ type place struct {
 	Tier     string  `json:"tier"`
 }
 
-func (r *run) setPlaces(pop *agents.Population) {
-	places := make([]place, len(pop.Schools))
-	for i := range pop.Schools {
-		s := &pop.Schools[i]
-		places[i] = place{s.X, s.Y, s.District, s.Tier.String()}
+// setPlaces records where each replication's schools are (each
+// replication generates its own city).
+func (r *run) setPlaces(engines []*sim.Engine) {
+	all := make([][]place, len(engines))
+	for k, e := range engines {
+		pop := e.Population()
+		all[k] = make([]place, len(pop.Schools))
+		for i := range pop.Schools {
+			s := &pop.Schools[i]
+			all[k][i] = place{s.X, s.Y, s.District, s.Tier.String()}
+		}
 	}
 	r.mu.Lock()
-	r.places = places
+	r.places = all
 	r.mu.Unlock()
 }
