@@ -40,9 +40,19 @@ type Options struct {
 	// after the first skips generation and spin-up); below 0, none are
 	// kept.
 	WorldCache int64
-	// Heartbeat is the interval of the comment lines that keep an idle
+	// Heartbeat is the interval of the "ping" events that keep an idle
 	// event stream open and detect a vanished client.
 	Heartbeat time.Duration
+	// Class turns class mode on: a teacher holding the teacher token
+	// starts a session, students join it with its code (class.go);
+	// ClassSize is the most students a session takes, JoinURLs the
+	// addresses the teacher's page shows them.
+	Class     bool
+	ClassSize int
+	JoinURLs  []string
+	// Hosts are more host names the serve command lets requests
+	// address beyond loopback (--host).
+	Hosts []string
 	// ErrorLog receives the stack of every panic recovered in a run or a
 	// request; nil means standard error.
 	ErrorLog *log.Logger
@@ -53,8 +63,8 @@ type Options struct {
 func DefaultOptions() Options {
 	return Options{
 		MaxSchools: 200, MaxStudents: 200_000, MaxReps: 10, MaxYears: 20,
-		MaxRunning: 2, MaxQueued: 16, MaxUpload: 64 << 10, MaxParsing: 4, Keep: 32,
-		Workers: runtime.NumCPU(), Grace: 10 * time.Second, Heartbeat: 15 * time.Second, WorldCache: 512 << 20,
+		MaxRunning: 2, MaxQueued: 16, ClassSize: 40, MaxUpload: 64 << 10, MaxParsing: 4, Keep: 32,
+		Workers: runtime.NumCPU(), Grace: 10 * time.Second, Heartbeat: 5 * time.Second, WorldCache: 512 << 20,
 	}
 }
 
@@ -75,6 +85,7 @@ func (o *Options) fill() {
 	set(&o.MaxParsing, d.MaxParsing)
 	set(&o.Keep, d.Keep)
 	set(&o.Workers, d.Workers)
+	set(&o.ClassSize, d.ClassSize)
 	if o.MaxUpload <= 0 {
 		o.MaxUpload = d.MaxUpload
 	}
