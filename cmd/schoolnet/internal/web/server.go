@@ -700,14 +700,14 @@ func (s *Server) cancel(rn *run, reason string) {
 	rn.stop(reason)
 }
 
-// drop forgets the oldest finished runs beyond Keep, but none a class
-// needs (run.keep: its starting point, each member's latest run); s.mu
-// must be held.
+// drop forgets the oldest finished runs beyond Keep; the runs a class
+// needs (run.keep: its starting point, each member's latest run) are
+// neither dropped nor counted. s.mu must be held.
 func (s *Server) drop() {
 	finished := 0
 	for _, rn := range s.order {
 		rn.mu.Lock()
-		if rn.final() {
+		if rn.final() && !rn.keep {
 			finished++
 		}
 		rn.mu.Unlock()
