@@ -234,6 +234,9 @@ type progress struct {
 	// Shared counts the replications whose spun-up world an earlier run
 	// had made (the spin-up cache), so that they started at year 0.
 	Shared int `json:"shared,omitempty"`
+	// Reused says that a run of the same scenario had finished: its
+	// numbers are this run's (Server.sameAs).
+	Reused bool `json:"reused,omitempty"`
 }
 
 // steps counts a run's finished steps for its progress events.
@@ -396,6 +399,33 @@ func (r *run) simulate(workers int) error {
 		}
 		r.addYear(recs, mets)
 		r.progress(progress{Phase: "simulating", Year: y, Of: years})
+	}
+	return nil
+}
+
+// reuse makes the run a copy of src, a finished run of the same
+// scenario: the same years, points and records, published at once (they
+// are not changed once a run is done).
+func (r *run) reuse(src *run) error {
+	src.mu.Lock()
+	records, metrics, places := src.records, src.metrics, src.places
+	src.mu.Unlock()
+	reps, years := r.scn.Run.Replications, r.scn.Run.Years
+	r.steps.mu.Lock()
+	r.steps.total = reps * (1 + r.scn.Run.SpinUpYears + years)
+	r.steps.simulated, r.steps.shared = r.steps.total, reps
+	r.steps.mu.Unlock()
+	r.mu.Lock()
+	r.places = places
+	r.mu.Unlock()
+	for y := range metrics[0] {
+		recs := make([]sim.YearRecord, reps)
+		mets := make([]sim.YearMetrics, reps)
+		for k := range reps {
+			recs[k], mets[k] = records[k][y], metrics[k][y]
+		}
+		r.addYear(recs, mets)
+		r.progress(progress{Phase: "simulating", Year: mets[0].Year, Of: years, Reused: true})
 	}
 	return nil
 }

@@ -674,6 +674,9 @@ func (s *Server) execute(rn *run) {
 		if rn.crash != nil {
 			rn.crash(rn.scn, -1, 0)
 		}
+		if src := s.sameAs(rn, m.ScenarioHash); src != nil {
+			return rn.reuse(src)
+		}
 		return rn.simulate(workers)
 	})
 	rn.finish(err, s.log)
@@ -682,6 +685,27 @@ func (s *Server) execute(rn *run) {
 	s.schedule()
 	s.drop()
 	s.mu.Unlock()
+}
+
+// sameAs returns a run that finished well with the same scenario (its
+// hash covers the settings, seed, replications and years), or nil: the
+// same scenario gives the same numbers, so a class whose students try
+// the same reform runs it once.
+func (s *Server) sameAs(rn *run, hash string) *run {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, o := range slices.Backward(s.order) {
+		if o == rn {
+			continue
+		}
+		o.mu.Lock()
+		same := o.state == stateDone && o.manifest.ScenarioHash == hash
+		o.mu.Unlock()
+		if same {
+			return o
+		}
+	}
+	return nil
 }
 
 // cancel stops a run: a queued run leaves the queue, a running one is

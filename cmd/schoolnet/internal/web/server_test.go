@@ -216,7 +216,7 @@ func TestQueueAndMaxRunning(t *testing.T) {
 	}
 	var q queueStatus
 	lab.get(t, "/api/queue", &q)
-	if q != (queueStatus{Running: 1, Queued: 2, MaxRunning: 1, MaxQueued: 2}) {
+	if q != (queueStatus{Running: 1, Queued: 2, MaxRunning: 1, MaxQueued: 2, ServerID: lab.id}) {
 		t.Errorf("queue = %+v", q)
 	}
 	var e apiError

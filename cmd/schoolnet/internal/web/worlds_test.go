@@ -255,3 +255,48 @@ func TestDeepSizeMeasuresTheHeap(t *testing.T) {
 	}
 	t.Logf("a 16-school engine: deepSize %.1f MB, heap %.1f MB", size/1e6, grown/1e6)
 }
+
+// TestSameScenarioReused runs one scenario twice: the second run takes
+// the first one's numbers (the same files, byte for byte) without
+// simulating or even forking, and says so in its progress.
+func TestSameScenarioReused(t *testing.T) {
+	lab := newLab(t, Options{Grace: time.Minute})
+	st := Settings{FundingPerSchool: ptr(2e5)}
+	a := lab.start(t, upload(tinyScenario, st))
+	lab.wait(t, a, state(stateDone))
+	before := lab.worlds.stats()
+	b := lab.start(t, upload(tinyScenario, st))
+	lab.wait(t, b, state(stateDone))
+	if after := lab.worlds.stats(); after != before {
+		t.Errorf("the cache was used again (%+v, then %+v): the run was simulated", before, after)
+	}
+	for _, f := range []string{"yearly.csv", "schools.csv", "treatments.csv", "summary.csv"} {
+		if !bytes.Equal(lab.download(t, a, f), lab.download(t, b, f)) {
+			t.Errorf("%s of the reused run differs", f)
+		}
+	}
+	res, err := http.Get(lab.ts.URL + "/api/runs/" + b + "/events")
+	if err != nil {
+		t.Fatal(err)
+	}
+	evs := readEvents(t, res.Body, nil)
+	res.Body.Close()
+	years := 0
+	for _, ev := range evs {
+		if ev.name == "year" {
+			years++
+		}
+		if ev.name == "progress" && !bytes.Contains([]byte(ev.data), []byte(`"reused":true`)) {
+			t.Errorf("progress of the reused run: %s", ev.data)
+		}
+	}
+	if years != 4 {
+		t.Errorf("the reused run sent %d year points, want 4", years)
+	}
+	// Another seed is another scenario: simulated.
+	c := lab.start(t, upload(tinyScenario, Settings{FundingPerSchool: ptr(2e5), Seed: ptr(int64(9))}))
+	lab.wait(t, c, state(stateDone))
+	if lab.worlds.stats() == before {
+		t.Error("a run with another seed was not simulated")
+	}
+}

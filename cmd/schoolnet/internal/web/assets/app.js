@@ -457,7 +457,9 @@ function listen(run) {
 function showProgress(p) {
   const pct = p.total ? Math.round(100 * p.done / p.total) : 0;
   let text;
-  if (p.phase === 'preparing') {
+  if (p.reused) {
+    text = 'The same settings ran before on this server: the same numbers, shown at once.';
+  } else if (p.phase === 'preparing') {
     text = `Preparing the school system (generating the schools and their warm-up years): ${pct}%`;
   } else if (p.year === 0) {
     text = p.shared ? 'Year 0, before any reform, is ready (the school system was prepared by an earlier run).' : 'Year 0, before any reform, is ready.';
