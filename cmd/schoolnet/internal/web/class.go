@@ -389,18 +389,23 @@ func (s *Server) handleClassJoin(w http.ResponseWriter, r *http.Request) {
 		host = r.RemoteAddr
 	}
 	now := time.Now()
-	c.mu.Lock()
-	b := c.joins[host]
-	if b == nil {
-		if len(c.joins) >= maxJoinTrack {
-			clear(c.joins) // forget old addresses rather than grow
+	// Guesses are slowed per address; the lab's own machine (the
+	// teacher's, trying the class in several tabs) is not.
+	wait, ok := time.Duration(0), true
+	if !loopback(r) {
+		c.mu.Lock()
+		b := c.joins[host]
+		if b == nil {
+			if len(c.joins) >= maxJoinTrack {
+				clear(c.joins) // forget old addresses rather than grow
+			}
+			nb := newBucket(joinBurst, joinEvery, now)
+			b = &nb
+			c.joins[host] = b
 		}
-		nb := newBucket(joinBurst, joinEvery, now)
-		b = &nb
-		c.joins[host] = b
+		wait, ok = b.take(now)
+		c.mu.Unlock()
 	}
-	wait, ok := b.take(now)
-	c.mu.Unlock()
 	if !ok {
 		writeAPIError(w, &apiErr{http.StatusTooManyRequests, "class", fmt.Sprintf("too many tries to join from this device; wait %d seconds and check the code on the board", int(wait.Seconds())+1)})
 		return
