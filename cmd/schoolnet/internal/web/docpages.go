@@ -5,6 +5,7 @@ import (
 	"html/template"
 	"net/http"
 	"regexp"
+	"strings"
 	"sync"
 
 	"github.com/yuin/goldmark"
@@ -46,6 +47,7 @@ func renderDocs() map[string][]byte {
 		md := goldmark.New(goldmark.WithExtensions(extension.Table))
 		for name, d := range docPages {
 			src := pictures.ReplaceAllString(d.markdown, "*(picture: $1)*")
+			src = strings.NewReplacer("](MODEL.md", "](model.html", "](TEACHING.md", "](teaching.html").Replace(src)
 			var body, page bytes.Buffer
 			if err := md.Convert([]byte(src), &body); err != nil {
 				panic("web: cannot render " + name + ": " + err.Error())
