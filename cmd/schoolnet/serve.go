@@ -119,11 +119,11 @@ func serve(ctx context.Context, ln net.Listener, o web.Options, stdout io.Writer
 	tcp := ln.Addr().(*net.TCPAddr)
 	port := strconv.Itoa(tcp.Port)
 	local := tcp.IP.IsLoopback()
-	// Where the teacher opens the lab: this machine, unless the server
-	// listens on one other address only.
-	host := "localhost"
-	if !local && !tcp.IP.IsUnspecified() {
-		host = tcp.IP.String()
+	// Where the teacher opens the lab: the address it listens on, or
+	// localhost for every address.
+	host := tcp.IP.String()
+	if tcp.IP.IsUnspecified() {
+		host = "localhost"
 	}
 	var allowed []string
 	if !local {
