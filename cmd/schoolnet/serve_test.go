@@ -39,6 +39,32 @@ func TestServeFlags(t *testing.T) {
 	}
 }
 
+// startServe runs serve on ln and returns its printed lines; stop stops
+// it as Ctrl-C would and checks that it stops cleanly.
+func startServe(t *testing.T, ln net.Listener) (lines *bufio.Scanner, stop func()) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	pr, pw := io.Pipe()
+	done := make(chan error, 1)
+	go func() {
+		done <- serve(ctx, ln, web.DefaultOptions(), pw)
+		pw.Close()
+	}()
+	return bufio.NewScanner(pr), func() {
+		t.Helper()
+		cancel()
+		go io.Copy(io.Discard, pr)
+		select {
+		case err := <-done:
+			if err != nil {
+				t.Errorf("serve: %v", err)
+			}
+		case <-time.After(10 * time.Second):
+			t.Fatal("serve did not stop")
+		}
+	}
+}
+
 // TestServeLoopback starts the lab on a random loopback port, loads the
 // page through the printed URL, and stops it as Ctrl-C would.
 func TestServeLoopback(t *testing.T) {
@@ -46,14 +72,7 @@ func TestServeLoopback(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ctx, stop := context.WithCancel(context.Background())
-	pr, pw := io.Pipe()
-	done := make(chan error, 1)
-	go func() {
-		done <- serve(ctx, ln, web.DefaultOptions(), pw)
-		pw.Close()
-	}()
-	lines := bufio.NewScanner(pr)
+	lines, stop := startServe(t, ln)
 	if !lines.Scan() {
 		t.Fatal("serve printed nothing")
 	}
@@ -95,15 +114,6 @@ func TestServeLoopback(t *testing.T) {
 		t.Errorf("cross-origin POST: %d, want 403", res.StatusCode)
 	}
 	stop()
-	go io.Copy(io.Discard, pr)
-	select {
-	case err := <-done:
-		if err != nil {
-			t.Errorf("serve: %v", err)
-		}
-	case <-time.After(10 * time.Second):
-		t.Fatal("serve did not stop")
-	}
 }
 
 // TestServeBeyondLoopback starts the lab on every address, as class mode
@@ -115,19 +125,11 @@ func TestServeBeyondLoopback(t *testing.T) {
 	if err != nil {
 		t.Skipf("cannot listen on every address here: %v", err)
 	}
-	ctx, stop := context.WithCancel(context.Background())
-	pr, pw := io.Pipe()
-	done := make(chan error, 1)
-	go func() {
-		done <- serve(ctx, ln, web.DefaultOptions(), pw)
-		pw.Close()
-	}()
-	lines := bufio.NewScanner(pr)
+	lines, stop := startServe(t, ln)
 	var out []string
 	for len(out) < 4 && lines.Scan() {
 		out = append(out, lines.Text())
 	}
-	go io.Copy(io.Discard, pr)
 	text := strings.Join(out, "\n")
 	i := strings.Index(text, "#teacher=")
 	if i < 0 || !strings.Contains(text, "students open: http://") || !strings.Contains(text, "not only this machine") {
@@ -164,12 +166,4 @@ func TestServeBeyondLoopback(t *testing.T) {
 		t.Errorf("GET /api/class with a made-up token: %d, want 403", code)
 	}
 	stop()
-	select {
-	case err := <-done:
-		if err != nil {
-			t.Errorf("serve: %v", err)
-		}
-	case <-time.After(10 * time.Second):
-		t.Fatal("serve did not stop")
-	}
 }

@@ -157,6 +157,17 @@ func (s *Server) caller(w http.ResponseWriter, r *http.Request) (who, bool) {
 	return who{}, false
 }
 
+// teacherOnly reports whether the request carries the teacher token;
+// otherwise it has answered 403, saying that only the teacher's page
+// can do what it asked ("can end the class session").
+func (s *Server) teacherOnly(w http.ResponseWriter, r *http.Request, what string) bool {
+	who, ok := s.caller(w, r)
+	if ok && !who.teacher {
+		writeError(w, http.StatusForbidden, "class", "only the teacher's page "+what)
+	}
+	return ok && who.teacher
+}
+
 // anonymousAllowed refuses a run from another machine that is not a
 // member's while a session runs: the class's budget is the whole server's.
 func (s *Server) anonymousAllowed(r *http.Request, w who) error {
@@ -271,12 +282,7 @@ func (c *classroom) info(m *member) sessionInfo {
 // run request whose scenario and settings are the starting point; its run
 // is the reference every member's run is compared with.
 func (s *Server) handleClassStart(w http.ResponseWriter, r *http.Request) {
-	who, ok := s.caller(w, r)
-	if !ok {
-		return
-	}
-	if !who.teacher {
-		writeError(w, http.StatusForbidden, "class", "only the teacher's page can start a class session (the link the server printed when it started)")
+	if !s.teacherOnly(w, r, "can start a class session (the link the server printed when it started)") {
 		return
 	}
 	req, scn, ok := s.readRequest(w, r)
@@ -324,12 +330,7 @@ func (s *Server) handleClassStart(w http.ResponseWriter, r *http.Request) {
 // handleClassEnd ends the session (the teacher only): every member run
 // still going is cancelled and the members' tokens stop working.
 func (s *Server) handleClassEnd(w http.ResponseWriter, r *http.Request) {
-	who, ok := s.caller(w, r)
-	if !ok {
-		return
-	}
-	if !who.teacher {
-		writeError(w, http.StatusForbidden, "class", "only the teacher's page can end the class session")
+	if !s.teacherOnly(w, r, "can end the class session") {
 		return
 	}
 	c := s.class
@@ -476,12 +477,7 @@ type removeRequest struct {
 // handleClassRemove removes a member (the teacher only): their token stops
 // working, their run still going is cancelled, and they leave the board.
 func (s *Server) handleClassRemove(w http.ResponseWriter, r *http.Request) {
-	who, ok := s.caller(w, r)
-	if !ok {
-		return
-	}
-	if !who.teacher {
-		writeError(w, http.StatusForbidden, "class", "only the teacher's page can remove a student")
+	if !s.teacherOnly(w, r, "can remove a student") {
 		return
 	}
 	var req removeRequest
@@ -645,12 +641,7 @@ type board struct {
 
 // handleClassBoard answers the teacher with the board.
 func (s *Server) handleClassBoard(w http.ResponseWriter, r *http.Request) {
-	who, ok := s.caller(w, r)
-	if !ok {
-		return
-	}
-	if !who.teacher {
-		writeError(w, http.StatusForbidden, "class", "only the teacher's page shows the class board")
+	if !s.teacherOnly(w, r, "shows the class board") {
 		return
 	}
 	c := s.class
