@@ -23,7 +23,7 @@ func BenchmarkFirstChartPoint(b *testing.B) {
 	for _, warm := range []bool{false, true} {
 		name := map[bool]string{false: "cold", true: "warm"}[warm]
 		b.Run(name, func(b *testing.B) {
-			var progress, point time.Duration
+			var progress, point, cpu time.Duration
 			for b.Loop() {
 				lab := New(Options{Workers: 2, Grace: time.Minute})
 				ts := httptest.NewServer(lab)
@@ -39,7 +39,9 @@ func BenchmarkFirstChartPoint(b *testing.B) {
 						b.Fatal(err)
 					}
 				}
+				cpu0 := cpuTime()
 				p, y := firstPoint(b, ts.URL, req)
+				cpu += cpuTime() - cpu0
 				progress += p
 				point += y
 				ts.Close()
@@ -47,6 +49,7 @@ func BenchmarkFirstChartPoint(b *testing.B) {
 			}
 			b.ReportMetric(progress.Seconds()/float64(b.N), "s-to-progress")
 			b.ReportMetric(point.Seconds()/float64(b.N), "s-to-first-point")
+			b.ReportMetric(cpu.Seconds()/float64(b.N), "cpu-s-to-first-point")
 		})
 	}
 }
