@@ -16,8 +16,8 @@ func (s *School) Clone(r *rand.Rand) School {
 	c.classStart = slices.Clone(s.classStart)
 	c.Teachers = slices.Clone(s.Teachers)
 	c.Teaching = slices.Clone(s.Teaching)
-	c.pipeF = slices.Clone(s.pipeF)
-	c.pipeC = slices.Clone(s.pipeC)
+	c.pipeF = s.pipeF.clone()
+	c.pipeC = s.pipeC.clone()
 	c.Admitted = slices.Clone(s.Admitted)
 	c.scratch = nil
 	if s.Hold != nil {

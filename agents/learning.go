@@ -35,7 +35,7 @@ func newWeek(s *School, env *Env) *week {
 	return &week{
 		par: p, ref: ref,
 		school: p.GrowthPerYear +
-			float64(p.ResourceEffect*(s.Resources()-ref.Resources)) +
+			ResourceTerm(s.Resources(), ref.Resources, p) +
 			float64(p.ClimateEffect*(float64(s.Climate)-ref.Climate)),
 		invW:          1 / w,
 		noise:         p.GrowthNoise / math.Sqrt(w),

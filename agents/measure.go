@@ -16,6 +16,9 @@ type StudentSums struct {
 	Composite, CompositeSq float64
 	PeerRelations          float64
 	Engagement             float64
+	// SES sums the students' socio-economic status (population SD) and
+	// SESSq its square.
+	SES, SESSq float64
 }
 
 // Add adds o into s.
@@ -28,6 +31,8 @@ func (s *StudentSums) Add(o *StudentSums) {
 	s.CompositeSq += o.CompositeSq
 	s.PeerRelations += o.PeerRelations
 	s.Engagement += o.Engagement
+	s.SES += o.SES
+	s.SESSq += o.SESSq
 }
 
 // Mean returns x/N, or 0 for an empty group.
@@ -55,10 +60,18 @@ type SchoolRecord struct {
 	Style, Morale, Effectiveness float64 // teacher means
 	Climate, Resources           float64
 	Leavers                      int
+	// Movers is the number of the school's teachers who moved to another
+	// school for good this year (filled in by the engine).
+	Movers int
 	// Member is the school's place in reform structures and Cost its
 	// reform costs this year.
 	Member Membership
 	Cost   Costs
+	// Exited is School.Exited: the school's catchment children of school
+	// age who left the simulated schools for a school-choice policy's exit
+	// (private) sector. Only N, SES and SESSq are set; their achievement
+	// is not simulated.
+	Exited StudentSums
 }
 
 // All returns the sums over all the school's students.
@@ -76,7 +89,7 @@ func Measure(s *School, env *Env) SchoolRecord {
 		Teachers:   len(s.Teachers),
 		Leadership: s.Leadership(env.Par),
 		Climate:    float64(s.Climate), Resources: s.Resources(),
-		Member: s.Member, Cost: s.Cost,
+		Member: s.Member, Cost: s.Cost, Exited: s.Exited,
 	}
 	for i := range s.Students {
 		st := &s.Students[i]
@@ -99,6 +112,9 @@ func Measure(s *School, env *Env) SchoolRecord {
 		g.CompositeSq += float64(comp * comp)
 		g.PeerRelations += float64(st.PeerRelations)
 		g.Engagement += float64(st.Engagement)
+		ses := float64(st.SES)
+		g.SES += ses
+		g.SESSq += float64(ses * ses)
 	}
 	for i := range s.Teachers {
 		t := &s.Teachers[i]

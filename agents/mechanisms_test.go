@@ -176,25 +176,32 @@ func TestEffectiveLeadershipContext(t *testing.T) {
 
 func TestResourceUpdateLag(t *testing.T) {
 	// A school funded once in week 0 (before that week's step, as policies
-	// act) and its unfunded twin. The money arrives ResourceLagWeeks weeks
-	// later, in the step of week ResourceLagWeeks; until then the two are
-	// identical and both stay at the steady state of routine spending.
-	par := DefaultParams()
-	lag := par.ResourceLagWeeks
+	// act) and its unfunded twin. The money arrives FacilityLag() weeks
+	// later, in the step of that week; until then the two are identical and
+	// both stay at the steady state of routine spending. Per pupil, the
+	// money buys ResourcePupils/n of the stock it buys per school.
+	perSchool := DefaultParams()
+	perSchool.ResourcePupils, perSchool.FacilityLagWeeks = 0, 0
 	tests := []struct {
-		name          string
-		money         float64 // RMB into facilities
-		wantF, wantC  float64 // jump in units of the index
-		facilitiesTol float64
+		name  string
+		par   Params
+		money float64 // RMB into facilities
 	}{
-		{"SSP grant", 1e6, 1e6 / par.FacilityUnitCost, 0, 1e-4},
-		{"large grant", 5e6, 1, 0, 1e-4},
+		{"SSP grant, per school, routine lag", perSchool, 1e6},
+		{"large grant, per school, routine lag", perSchool, 5e6},
+		{"SSP grant, per pupil, construction lag", DefaultParams(), 1e6},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			par := tt.par
+			lag := par.FacilityLag()
 			control := newWorld(t, testSpec(1, 2), par, 104)
 			funded := newWorld(t, testSpec(1, 2), par, 104)
 			c, f := &control.pop.Schools[0], &funded.pop.Schools[0]
+			wantF := tt.money / par.FacilityUnitCost
+			if par.ResourcePupils > 0 {
+				wantF *= par.ResourcePupils / f.plannedPupils(funded.env.Grades)
+			}
 			f0 := float64(c.Facilities)
 			f.Invest(tt.money, 0)
 			for wk := 0; wk <= lag+testWeeks; wk++ {
@@ -208,13 +215,13 @@ func TestResourceUpdateLag(t *testing.T) {
 				var want float64
 				if wk >= lag {
 					// Depreciated since it arrived.
-					want = tt.wantF * math.Pow(1-par.FacilityDepreciation/testWeeks, float64(wk-lag))
+					want = wantF * math.Pow(1-par.FacilityDepreciation/testWeeks, float64(wk-lag))
 				}
-				if math.Abs(dF-want) > tt.facilitiesTol {
+				if math.Abs(dF-want) > 1e-4 {
 					t.Errorf("week %d: funded − unfunded facilities = %.5f, want %.5f", wk, dF, want)
 				}
-				if math.Abs(dC-tt.wantC) > 1e-6 {
-					t.Errorf("week %d: funded − unfunded courses = %.5f, want %.5f", wk, dC, tt.wantC)
+				if dC != 0 {
+					t.Errorf("week %d: funded − unfunded courses = %.5f, want 0", wk, dC)
 				}
 			}
 		})
@@ -242,8 +249,8 @@ func TestResourceUpdateDepreciation(t *testing.T) {
 				s := &w.pop.Schools[i]
 				if !tt.spend {
 					s.FacilitySpending, s.CourseSpending = 0, 0
-					clear(s.pipeF)
-					clear(s.pipeC)
+					s.pipeF.clear()
+					s.pipeC.clear()
 				}
 				f0, c0 := float64(s.Facilities), float64(s.Courses)
 				prevF, prevC := f0, c0
@@ -401,28 +408,35 @@ func TestTeacherAttrition(t *testing.T) {
 	w := newWorld(t, testSpec(1, 1), par, 108)
 	s := &w.pop.Schools[0]
 	env := w.env
-	env.Ref = &Reference{Morale: 0.6}
+	// The teacher is of the reference mean effectiveness unless a case
+	// moves it by eff teacher SDs.
+	env.Ref = &Reference{Morale: 0.6, Effectiveness: float64(s.Teachers[0].Effectiveness)}
 	logit := func(p float64) float64 { return math.Log(p / (1 - p)) }
 	logistic := func(x float64) float64 { return 1 / (1 + math.Exp(-x)) }
 	tests := []struct {
 		name     string
 		morale   float64
 		zSchool  float64
+		eff      float64
 		posted   bool
 		want     float64
 		moreThan []string
 	}{
-		{"average", 0.6, 0, false, par.AttritionBase, nil},
-		{"strong school", 0.6, 1, false, par.AttritionBase, nil},
-		{"high morale", 0.8, 0, false, logistic(logit(par.AttritionBase) - 0.2*par.AttritionMorale), nil},
-		{"low morale", 0.3, 0, false, logistic(logit(par.AttritionBase) + 0.3*par.AttritionMorale),
+		{"average", 0.6, 0, 0, false, par.AttritionBase, nil},
+		{"strong school", 0.6, 1, 0, false, par.AttritionBase, nil},
+		{"high morale", 0.8, 0, 0, false, logistic(logit(par.AttritionBase) - 0.2*par.AttritionMorale), nil},
+		{"low morale", 0.3, 0, 0, false, logistic(logit(par.AttritionBase) + 0.3*par.AttritionMorale),
 			[]string{"average", "high morale"}},
-		{"weak school", 0.6, -1, false, logistic(logit(par.AttritionBase) + par.AttritionWeakness),
+		{"weak school", 0.6, -1, 0, false, logistic(logit(par.AttritionBase) + par.AttritionWeakness),
 			[]string{"average", "strong school"}},
-		{"low morale, weak school", 0.3, -1, false,
+		{"low morale, weak school", 0.3, -1, 0, false,
 			logistic(logit(par.AttritionBase) + 0.3*par.AttritionMorale + par.AttritionWeakness),
 			[]string{"low morale", "weak school"}},
-		{"posted, low morale, weak school", 0.3, -1, true, 0, nil},
+		// Less effective teachers leave more (AttritionEffectiveness).
+		{"effective", 0.6, 0, 2, false, logistic(logit(par.AttritionBase) - 2*par.AttritionEffectiveness), nil},
+		{"ineffective", 0.6, 0, -2, false, logistic(logit(par.AttritionBase) + 2*par.AttritionEffectiveness),
+			[]string{"average", "effective"}},
+		{"posted, low morale, weak school", 0.3, -1, 0, true, 0, nil},
 	}
 	rate := map[string]float64{}
 	for _, tt := range tests {
@@ -430,6 +444,7 @@ func TestTeacherAttrition(t *testing.T) {
 			s.SetRand(stream(108, 1<<41))
 			tch := s.Teachers[0]
 			tch.Morale = float32(tt.morale)
+			tch.Effectiveness = float32(env.Ref.Effectiveness + tt.eff*par.TeacherSD)
 			if tt.posted {
 				tch.PostingEnds = 3
 			}

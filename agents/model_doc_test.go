@@ -21,9 +21,11 @@ import (
 var mechanisms = []string{
 	"LearningGrowth", "EngagementUpdate", "PeerTieUpdate", "LeadershipUpdate",
 	"EffectiveLeadership", "ReformResponse", "ClimateUpdate", "MoraleUpdate",
-	"ResourceUpdate", "TeacherDevelopment", "TeacherAttrition", "Hire",
+	"ResourceUpdate", "ResourceTerm", "TrainingDose", "LabelResponse",
+	"TeacherDevelopment", "TeacherAttrition", "Hire",
 	"PrincipalSuccession", "ReputationUpdate", "SchoolYear",
 	"MeasureReference", "Measure",
+	"PortableEffectiveness", "TransferUtility", "AcceptOffer", "TeacherTransfer",
 }
 
 func readModelDoc(t *testing.T) string {

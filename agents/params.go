@@ -295,13 +295,94 @@ type Params struct {
 	// HireReputation is the rise in a new hire's mean effectiveness per unit
 	// of school reputation (SD of mean achievement). Default 0.08 SD/year:
 	// assumption; strong schools attract stronger candidates (Hanushek,
-	// Kain & Rivkin 2004). With attrition higher in weak schools, the
-	// baseline's strong-weak difference in teacher effectiveness is about
-	// 0.18 SD.
+	// Kain & Rivkin 2004). With attrition higher in weak schools and
+	// movers drifting to strong ones, the baseline's strong-weak
+	// difference in teacher effectiveness is about 0.22 SD (0.19 without
+	// voluntary transfers).
 	HireReputation float64 `toml:"hire_reputation"`
 	// TeacherSD is the SD of effectiveness among teachers and new hires.
 	// Default 0.13 SD/year: Hanushek & Rivkin (2010), 0.11-0.15.
 	TeacherSD float64 `toml:"teacher_sd"`
+
+	// Teachers' context and mobility (PortableEffectiveness,
+	// TransferUtility, TeacherTransfer, AcceptOffer; TeacherAttrition's
+	// effectiveness term). docs/MODEL.md 7.14a-7.14d give the equations.
+
+	// AttritionEffectiveness is the rise in the logit of leaving per SD of
+	// effectiveness (TeacherSD) below the reference mean: less effective
+	// teachers leave more. Default 0.25 (in the baseline leavers then
+	// average about 0.6 teacher SD below stayers, 0.2 without the term):
+	// assumption for the size;
+	// the direction is measured by Boyd, Grossman, Lankford, Loeb &
+	// Wyckoff (2008), Hanushek & Rivkin (2010) and Goldhaber, Gross &
+	// Player (2011); Feng & Sass (2017) find the most effective leave more
+	// too, which a linear term leaves out. 0 switches the term off.
+	AttritionEffectiveness float64 `toml:"attrition_effectiveness"`
+	// ContextShareJunior is the share of a junior secondary teacher's
+	// value added (its deviation from the reference mean) that belongs to
+	// the school where it was built and does not move with the teacher:
+	// the portable share is 1 − ContextShareJunior. Default 0.4 (portable
+	// 0.6), the middle of 0-0.8: Chetty, Friedman & Rockoff (2014) and Xu,
+	// Özek & Corritore (2012) find value added fully portable (grades 3-8
+	// pooled); Glazerman et al. (2013) find top-20% teachers moved to
+	// low-achieving middle schools raised scores not at all. 0 switches
+	// portability off in junior secondary schools.
+	ContextShareJunior float64 `toml:"context_share_junior"`
+	// ContextSharePrimary is the same share for primary schools. Default
+	// 0.15 (portable 0.85), the middle of 0-0.3: Jackson (2013), teacher-
+	// school match explains away a quarter of teacher quality; Glazerman
+	// et al. (2013), transferred teachers raised elementary scores by
+	// 0.10-0.25 SD; Chetty et al. (2014), full portability.
+	ContextSharePrimary float64 `toml:"context_share_primary"`
+	// ContextMismatch is the relative rise of the context share per SD of
+	// difference between the two schools' mean intake SES: a teacher moved
+	// from an advantaged school to a disadvantaged one carries less.
+	// Default 0.2 per SD, the middle of 0-0.4: Xu, Özek & Corritore (2012)
+	// and Sass et al. (2012) find no change across poverty levels (0);
+	// Wang & Liu (2025) report context-specific expertise of staff moved
+	// from strong to weak schools.
+	ContextMismatch float64 `toml:"context_mismatch"`
+	// TransferSearch is the yearly chance that a teacher at the start of a
+	// career looks at the vacancies of other schools; it falls with
+	// experience (TransferExperience). 0 switches voluntary transfers off.
+	// Default 0.65: calibrated so that about 4% of teachers move between
+	// schools in a year in the baseline, inside 2-6.5% (Texas, 6.5% within
+	// districts: Hanushek, Kain & Rivkin 2004; Chinese transfers need the
+	// county bureau's approval and are rarer: assumption); 0.3-1 gives
+	// 2-5.5%.
+	TransferSearch float64 `toml:"transfer_search"`
+	// TransferExperience is the fall, on the log scale, of the chance of
+	// looking per ten years of experience (up to 30 years). Default 0.35:
+	// Hanushek, Kain & Rivkin (2004), school switching falls from 16.8% a
+	// year in the first two years to 8.2% at 11-30 years.
+	TransferExperience float64 `toml:"transfer_experience"`
+	// TransferCost is the cost, in logit units, of moving to an otherwise
+	// identical school (the constant of TransferUtility). Default 1.2:
+	// calibrated so that the Talent Transfer Initiative's offer (a fifth
+	// of a year's pay for two years, to the district's lowest-achieving
+	// schools) is taken up by about 22% (Glazerman et al. 2013).
+	TransferCost float64 `toml:"transfer_cost"`
+	// TransferAdvantage is the value, in logit units, of one SD of a
+	// school's reputation (its lagged mean achievement). Default 0.9:
+	// Hanushek, Kain & Rivkin (2004), schools of disadvantaged, low-
+	// achieving students must pay 20-50% more to hold teachers, which with
+	// TransferPay is 0.5-1.3 per SD across the model's tier gap.
+	TransferAdvantage float64 `toml:"transfer_advantage"`
+	// TransferDistance is the cost, in logit units, of every 10 km between
+	// the two schools (commuting or moving house). Default 0.3:
+	// assumption, after Boyd, Lankford, Loeb & Wyckoff (2005), teachers
+	// strongly prefer jobs near home.
+	TransferDistance float64 `toml:"transfer_distance"`
+	// TransferPay is the value, in logit units, of extra pay worth a
+	// whole year's salary (TeacherSalary). Default 4: Clotfelter, Glennie,
+	// Ladd & Vigdor (2008), a bonus of 4.5% of pay cut teachers' leaving
+	// of hard-to-staff schools by 12-17%.
+	TransferPay float64 `toml:"transfer_pay"`
+	// TeacherSalary is a teacher's yearly pay, which turns incentives in
+	// RMB into a share of pay. Default 110,000 RMB: National Bureau of
+	// Statistics, mean yearly wage of urban non-private units in education,
+	// about 110,000-120,000 RMB in 2021-2022.
+	TeacherSalary float64 `toml:"teacher_salary"`
 
 	// Resources (ResourceUpdate).
 
@@ -322,6 +403,103 @@ type Params struct {
 	// CourseDepreciation is the yearly share of courses that lapse. Default
 	// 0.20 per year: assumption, courses need renewing every five years.
 	CourseDepreciation float64 `toml:"course_depreciation"`
+
+	// Money and its responses (ResourceUpdate, ResourceTerm,
+	// TeacherDevelopment, LabelResponse; funding and double-teacher
+	// policies). Each has a value that switches it off (docs/MODEL.md 7.11a).
+
+	// ResourcePupils is the planned enrolment for which the unit costs
+	// hold: a school of n pupils needs n/ResourcePupils times the money for
+	// the same rise in its resource index, so that the index is resources
+	// per pupil (1 = the average school's). 0 switches this off: money
+	// buys the same stock in a school of any size. Default 810 pupils, the
+	// average tier's 6 classes × 3 grades × 45; school-finance effects are
+	// reckoned per pupil (Jackson & Mackevicius 2024).
+	ResourcePupils float64 `toml:"resource_pupils"`
+	// SpendingConcavity θ is the curvature of the returns to what money
+	// buys: the resource term of LearningGrowth has slope
+	// ResourceEffect·(R̄/R)^θ, and training's effect on a teacher has slope
+	// (T_0/(T_0 + T))^θ in this year's training T over the routine T_0
+	// (RoutineTraining), so each unit buys less where there is more
+	// (diminishing returns to money per pupil). 0 switches it off
+	// (linear). Default 0.5: Jackson & Mackevicius (2024) find effects
+	// similar across the US range of baseline spending (θ ≈ 0), while
+	// across countries achievement stops rising with spending above about
+	// USD 35,000 cumulative per pupil from age 6 to 15 (OECD 2012, PISA in
+	// Focus 13; Hanushek & Woessmann 2011: above USD 25,000), a level
+	// Shanghai exceeds (θ ≥ 1); Kraft, Blazar & Hogan (2018) find no larger
+	// effects of coaching programmes with more hours.
+	SpendingConcavity float64 `toml:"spending_concavity"`
+	// RoutineTraining T_0 is the share of a teacher's working year spent in
+	// routine professional development, the level against which extra
+	// training has diminishing returns (SpendingConcavity). 0 switches the
+	// diminishing returns to training off. Default 0.045 (72 hours of
+	// about 1,600): China's Ministry of Education requires at least 360
+	// hours of training per teacher every five years (MOE 2011).
+	RoutineTraining float64 `toml:"routine_training"`
+	// FacilityLagWeeks is the number of weeks between spending money on
+	// facilities (construction, labs) and their use; 0 switches it off
+	// (facilities arrive after ResourceLagWeeks like courses). Default 80
+	// weeks, two school years: Jackson & Mackevicius (2024) find the
+	// benefits of capital spending take about five years to materialise
+	// and are about half those of other spending; Cellini, Ferreira &
+	// Rothstein (2010) and Lafortune & Schönholzer (2022) find effects on
+	// achievement only years after new facilities are funded, Martorell,
+	// Stange & McFarlin (2016) little effect at all.
+	FacilityLagWeeks int `toml:"facility_lag_weeks"`
+	// FundingCrowdOut is the share of targeted money that a school's
+	// regular budget loses while the targeted money is paid (substitution,
+	// crowd-out). 0 switches it off. Default 0.5: Cascio, Gordon & Reber
+	// (2013), Title I raised school spending by 50 cents on the dollar;
+	// Gordon (2004), none at first and almost all of it within three years.
+	FundingCrowdOut float64 `toml:"funding_crowd_out"`
+	// TrainingFadeout is the yearly share of the effectiveness a teacher
+	// gained from training that is lost again (fade-out). 0 switches it
+	// off: training gains are permanent. Default 0.5 a year: Liu & Phelps
+	// (2020) find teachers lose the knowledge gained in professional
+	// development within weeks; Garet et al. (2008, 2011) find effects on
+	// teachers that do not persist into the next year and none on
+	// achievement; practice-based learning in one's own classroom lasts
+	// (Taylor & Tyler 2012), and so does learning beside a remote expert
+	// (RemoteLearning), which does not fade.
+	TrainingFadeout float64 `toml:"training_fadeout"`
+	// LabelAttrition is the rise in the logit of a teacher leaving a school
+	// that carries a public label (School.Label = 1). 0 switches it off.
+	// Default 0.2 (a 6% yearly chance becomes 7.2%): assumption; Bénabou,
+	// Kramarz & Prost (2009) find the French ZEP label discouraged
+	// teachers from staying and had no effect on achievement; Feng, Figlio
+	// & Sass (2018) find an "F" grade raised teacher departures in Florida,
+	// Dizon-Ross (2020) did not in New York.
+	LabelAttrition float64 `toml:"label_attrition"`
+	// LabelStigma is the fall in a labelled school's reputation in the eyes
+	// of applicants (new hires' mean effectiveness falls by
+	// HireReputation·LabelStigma) and of families (School.PerceivedReputation),
+	// in SD of mean achievement. 0 switches it off. Default 0.25:
+	// assumption; Figlio & Lucas (2004): published school grades move
+	// house prices beyond the information in scores; Bénabou, Kramarz &
+	// Prost (2009).
+	LabelStigma float64 `toml:"label_stigma"`
+	// LabelIntakeSES is the fall in the mean SES of a labelled school's
+	// intake drawn from its catchment, in population SD: better-off
+	// families avoid it. 0 switches it off. Default 0.1: assumption;
+	// Davezies & Garrouste (2020): the French RAR label lowered the
+	// chance of attending a labelled school and raised private enrolment,
+	// driven by high-SES pupils; Beffy & Davezies (2013): more blue-collar
+	// children entered labelled schools.
+	LabelIntakeSES float64 `toml:"label_intake_ses"`
+	// RemoteLearning is the yearly share of the gap to a remote expert's
+	// effectiveness that a local teacher closes per unit of remote share
+	// of their lessons (double-teacher lessons: the local teacher teaches
+	// beside the expert). 0 switches it off. Default 0.25 a year: Li, Liu,
+	// Yang & Yu (2023) find a third of the Dual-Teacher programme's +0.98
+	// SD in maths over three years (+0.34) came through the local
+	// teachers' better teaching: a teacher improving linearly by g a year
+	// gives students 4.5·g over three years, so g ≈ 0.076 SD/year a year,
+	// about a quarter of a 0.3 SD gap to the expert; peer learning among
+	// teachers closes about 0.1 of the gap a year (Jackson & Bruegmann
+	// 2009); coaching raises instruction markedly (Kraft, Blazar & Hogan
+	// 2018).
+	RemoteLearning float64 `toml:"remote_learning"`
 
 	// School reputation (ReputationUpdate).
 
@@ -393,11 +571,34 @@ func DefaultParams() Params {
 		HireReputation:         0.08,
 		TeacherSD:              0.13,
 
+		AttritionEffectiveness: 0.25,
+		ContextShareJunior:     0.4,
+		ContextSharePrimary:    0.15,
+		ContextMismatch:        0.2,
+		TransferSearch:         0.65,
+		TransferExperience:     0.35,
+		TransferCost:           1.2,
+		TransferAdvantage:      0.9,
+		TransferDistance:       0.3,
+		TransferPay:            4,
+		TeacherSalary:          110000,
+
 		ResourceLagWeeks:     20,
 		FacilityUnitCost:     5e6,
 		CourseUnitCost:       2e6,
 		FacilityDepreciation: 0.08,
 		CourseDepreciation:   0.20,
+
+		ResourcePupils:    810,
+		SpendingConcavity: 0.5,
+		RoutineTraining:   0.045,
+		FacilityLagWeeks:  80,
+		FundingCrowdOut:   0.5,
+		TrainingFadeout:   0.5,
+		LabelAttrition:    0.2,
+		LabelStigma:       0.25,
+		LabelIntakeSES:    0.1,
+		RemoteLearning:    0.25,
 
 		ReputationWeight: 0.3,
 	}

@@ -240,6 +240,7 @@ func generateSchool(s *School, tier Tier, spec *PopulationSpec, par *Params) {
 	ts := spec.Tier(tier)
 	r := s.rng
 	s.Tier = tier
+	s.Level = LevelOf(spec.FirstGrade)
 	s.ClassesPerGrade = int32(ts.ClassesPerGrade)
 	s.ClassSize = int32(spec.ClassSize)
 	enrol := ts.ClassesPerGrade * spec.Grades * spec.ClassSize
@@ -304,10 +305,9 @@ func generateSchool(s *School, tier Tier, spec *PopulationSpec, par *Params) {
 
 	// Resources at the steady state of routine spending (see ResourceUpdate).
 	s.Facilities, s.Courses = float32(ts.Resources), float32(ts.Resources)
-	s.FacilitySpending = ts.Resources * par.FacilityUnitCost * par.FacilityDepreciation
-	s.CourseSpending = ts.Resources * par.CourseUnitCost * par.CourseDepreciation
-	s.pipeF = make([]float64, par.ResourceLagWeeks+1)
-	s.pipeC = make([]float64, par.ResourceLagWeeks+1)
+	s.FacilitySpending, s.CourseSpending = routineSpending(ts.Resources, s.plannedPupils(spec.Grades), par)
+	s.pipeF = newPipeline(par.FacilityLag())
+	s.pipeC = newPipeline(par.ResourceLagWeeks)
 }
 
 // staffHistory runs years of the yearly teacher mechanisms on a new
@@ -315,7 +315,8 @@ func generateSchool(s *School, tier Tier, spec *PopulationSpec, par *Params) {
 // each year, TeacherAttrition at baseline morale with the school's
 // reputation as its achievement, Hire, and new collaboration ties.
 func staffHistory(s *School, years int, par *Params) {
-	env := &Env{Par: par, Ref: &Reference{Morale: 0.6}}
+	ref := &Reference{Morale: 0.6}
+	env := &Env{Par: par, Ref: ref}
 	before := make([]Teacher, len(s.Teachers))
 	partner := func(_ int32, id int64) (*Teacher, bool) {
 		for k := range before {
@@ -327,6 +328,13 @@ func staffHistory(s *School, years int, par *Params) {
 	}
 	for range years {
 		copy(before, s.Teachers)
+		// The reference mean effectiveness, which TeacherAttrition's
+		// effectiveness term reads, is the school's own staff mean.
+		ref.Effectiveness = 0
+		for k := range s.Teachers {
+			ref.Effectiveness += float64(s.Teachers[k].Effectiveness)
+		}
+		ref.Effectiveness /= float64(max(1, len(s.Teachers)))
 		for i := range s.Teachers {
 			TeacherDevelopment(&s.Teachers[i], 1, 0, partner, par)
 			if TeacherAttrition(s, &s.Teachers[i], float64(s.Reputation), env) {
@@ -348,7 +356,7 @@ func experienceGain(n float64, par *Params) float64 {
 // newStudent draws a member of the school's intake from its own stream and
 // gives it an ID, grade and class.
 func (s *School) newStudent(grade, class uint8) Student {
-	st := DrawStudent(s, s.rng)
+	st := drawStudent(s, s.rng, 0)
 	st.ID, st.Grade, st.Class = s.newID(), grade, class
 	return st
 }
@@ -357,9 +365,17 @@ func (s *School) newStudent(grade, class uint8) Student {
 // without an ID, grade or class. Achievement in the four subjects shares a
 // common factor (correlation 0.64) and rises 0.3 SD per SD of SES; migrant
 // children have 0.3 SD lower SES.
-func DrawStudent(s *School, r *rand.Rand) Student {
+func DrawStudent(s *School, r *rand.Rand) Student { return drawStudent(s, r, 0) }
+
+// drawStudent is DrawStudent with the mean SES of the draw shifted by
+// sesShift (a labelled school's intake, LabelResponse); achievement follows
+// SES as in DrawStudent.
+func drawStudent(s *School, r *rand.Rand, sesShift float64) Student {
 	migrant := r.Float64() < float64(s.MigrantShare)
 	ses := float64(s.SESMean) + float64(0.8*fmath.NormFloat64(r))
+	if sesShift != 0 {
+		ses += sesShift
+	}
 	if migrant {
 		ses -= 0.3
 	}
@@ -380,13 +396,14 @@ func DrawStudent(s *School, r *rand.Rand) Student {
 
 // newTeacher draws a new hire of subject sub. Mean effectiveness is
 // HireEffectiveness + HireReputation·reputation: stronger schools attract
-// stronger candidates. Style is drawn around the school's HireStyle.
+// stronger candidates. The reputation is the one applicants perceive, less
+// any label's stigma (PerceivedReputation). Style is drawn around the school's HireStyle.
 func (s *School) newTeacher(sub Subject, par *Params) Teacher {
 	r := s.rng
 	return Teacher{
 		ID:      s.newID(),
 		Subject: sub,
-		Effectiveness: float32(par.HireEffectiveness + float64(par.HireReputation*float64(s.Reputation)) +
+		Effectiveness: float32(par.HireEffectiveness + float64(par.HireReputation*s.PerceivedReputation(par)) +
 			float64(par.TeacherSD*fmath.NormFloat64(r))),
 		Style:       clamp01f(float64(s.HireStyle) + float64(0.1*fmath.NormFloat64(r))),
 		Morale:      0.6,

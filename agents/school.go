@@ -27,6 +27,9 @@ type School struct {
 	// X, Y locate the school in kilometres from the city centre.
 	X, Y float32
 	Tier Tier
+	// Level is the school's level, primary or junior secondary, set from
+	// the population's first grade (PopulationSpec.FirstGrade).
+	Level Level
 	// Capacity is the number of places; ClassesPerGrade and ClassSize give
 	// the planned intake.
 	Capacity        int32
@@ -60,13 +63,13 @@ type School struct {
 	Principal Principal
 
 	// Facilities and Courses are resource stocks; 1 is the average school's
-	// baseline stock. FacilitySpending and CourseSpending are the yearly
-	// routine budgets in RMB; pipeF and pipeC hold the money in the lag
-	// pipeline, a ring of ResourceLagWeeks+1 weekly slots.
+	// baseline stock (per pupil when ResourcePupils > 0). FacilitySpending
+	// and CourseSpending are the yearly routine budgets in RMB; pipeF and
+	// pipeC hold the money in the lag pipelines, rings of FacilityLag()+1
+	// and ResourceLagWeeks+1 weekly slots.
 	Facilities, Courses              float32
 	FacilitySpending, CourseSpending float64
-	pipeF, pipeC                     []float64
-	pipeAt                           int
+	pipeF, pipeC                     pipeline
 
 	// Climate in [0,1]; Reputation is a lagged mean of the school's
 	// standardised achievement.
@@ -75,6 +78,12 @@ type School struct {
 	// Digital is digital infrastructure in [0,1]; Autonomy in [0,1].
 	Digital  float32
 	Autonomy float32
+	// Label is the intensity, in [0,1], of a public label such as
+	// "priority" or "weak school" that a policy has put on the school. It
+	// persists until the policy takes it off. Families and teachers respond
+	// to it (LabelResponse): teachers leave more, applicants are fewer and
+	// weaker, and better-off families avoid the school.
+	Label float32
 
 	// Reform is this week's policy inputs; Member the school's place in
 	// reform structures; Cost this year's reform costs.
@@ -84,10 +93,19 @@ type School struct {
 	// Admitted, when not nil, is the next intake chosen by a school-choice
 	// policy; SchoolYear enrols it instead of drawing from the catchment.
 	Admitted []Student
+	// Exited counts the children of this school's catchment who are in a
+	// school-choice policy's exit (private) sector and still of school
+	// age: N, and the sums SES and SESSq of their SES (no other field).
+	// The policy sets it every week; they are not simulated.
+	Exited StudentSums
 
 	// Leavers and Hires count this year's teacher turnover; CloseYear
 	// resets and fills them.
 	Leavers, Hires int32
+	// Movers counts the school's teachers who moved to another school for
+	// good (TeacherTransfer, transfers by policies) since the engine last
+	// recorded it at a year end.
+	Movers int32
 
 	// Hold, when not nil, pins one mediator to its path in an untreated
 	// twin (mediation twins only; see Hold).
@@ -141,16 +159,13 @@ func (s *School) indexClasses(grades int) {
 	}
 }
 
-// Invest puts money (RMB) into the school's resource pipeline, split between
-// facilities and courses; it becomes stock after ResourceLagWeeks.
+// Invest puts money (RMB) into the school's resource pipelines, split
+// between facilities and courses; it becomes stock after the facility lag
+// (Params.FacilityLag) and ResourceLagWeeks. A negative amount takes money
+// out of what is on its way (a cut in the routine budget).
 func (s *School) Invest(facilities, courses float64) {
-	// The ring has ResourceLagWeeks+1 slots; the slot just before pipeAt is
-	// read ResourceLagWeeks steps from now.
-	k := (s.pipeAt + len(s.pipeF) - 1) % len(s.pipeF)
-	// Rounded: callers pass products, which must not fuse into the sum
-	// (see package fmath).
-	s.pipeF[k] += float64(facilities)
-	s.pipeC[k] += float64(courses)
+	s.pipeF.put(facilities)
+	s.pipeC.put(courses)
 }
 
 // newID returns a fresh agent ID: the school index in the high bits and a

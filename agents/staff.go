@@ -29,7 +29,9 @@ type Colleague func(school int32, id int64) (*Teacher, bool)
 
 // TeacherDevelopment runs a teacher's yearly growth:
 //
-//	ΔE = g_x·exp(−X/τ_x) + g_t·T·r + g_m·m + γ·mean_k max(0, E_k − E)
+//	ΔE = g_x·exp(−X/τ_x) + g_t·D(T)·r + g_m·m + γ·mean_k max(0, E_k − E)
+//	     − φ·Q + λ_r·r·max(0, Σ_w u_w·E_w^remote/W − U·E)
+//	Q ← Q − φ·Q + g_t·D(T)·r
 //	ΔS = σ_s·(mean_k S_k − S)
 //	X ← X + 1
 //
@@ -38,7 +40,12 @@ type Colleague func(school int32, id int64) (*Teacher, bool)
 // the caller passes; 0 where there is no principal yet), g_m
 // MotivationDevelopment, and k runs over the teacher's collaboration
 // partners (possibly in other schools), looked up through partner. Ties to
-// partners who have gone are cleared.
+// partners who have gone are cleared. D is TrainingDose, the training
+// worth of T with diminishing returns. Q is the effectiveness training added
+// that has not faded (Trained) and φ TrainingFadeout; U = Σ_w u_w/W is the
+// year's share of lessons given beside a remote expert of effectiveness
+// E_w^remote (RemoteExposure, RemoteExpert) and λ_r RemoteLearning: the
+// local teacher closes a share λ_r·U of the gap to the expert a year.
 func TeacherDevelopment(t *Teacher, response, motivation float64, partner Colleague, p *Params) {
 	var gap, style float64
 	n := 0
@@ -55,12 +62,25 @@ func TeacherDevelopment(t *Teacher, response, motivation float64, partner Collea
 		style += float64(c.Style)
 		n++
 	}
+	trained := float64(p.TeacherTrainingGain * TrainingDose(float64(t.Training), p) * response)
 	de := float64(p.TeacherExperienceGain*fmath.Exp(-float64(t.Experience)/p.TeacherExperienceScale)) +
-		float64(p.TeacherTrainingGain*float64(t.Training)*response) +
+		trained +
 		float64(p.MotivationDevelopment*motivation)
 	if n > 0 {
 		de += p.CollaborationGain * gap / float64(n)
 		t.Style += float32(p.StyleDrift * (style/float64(n) - float64(t.Style)))
+	}
+	// The switched-off mechanisms leave de untouched, so that their keys at
+	// 0 give the bits of the model without them.
+	if p.TrainingFadeout > 0 {
+		lost := float64(p.TrainingFadeout * float64(t.Trained))
+		de -= lost
+		t.Trained = float32(float64(t.Trained) - lost + trained)
+	}
+	if p.RemoteLearning > 0 && t.RemoteExposure > 0 {
+		// float64(x*y) rounds a product before a sum (see fmath).
+		gap := float64(t.RemoteExpert) - float64(float64(t.RemoteExposure)*float64(t.Effectiveness))
+		de += float64(p.RemoteLearning * max(0, gap) * response)
 	}
 	t.Effectiveness += float32(de)
 	t.Experience++
@@ -69,10 +89,13 @@ func TeacherDevelopment(t *Teacher, response, motivation float64, partner Collea
 // TeacherAttrition decides at the end of a year whether teacher t leaves:
 //
 //	logit P(leave) = logit(a_0) + a_M·(M̄ − M) + a_W·max(0, −z_school)
+//	               + a_E·(Ē − E)/σ
 //
-// with M̄ the reference morale and z_school the school's mean achievement
-// in SD of the reference grades. Teachers on a rotation posting finish it
-// first and do not leave.
+// with M̄ and Ē the reference morale and effectiveness, z_school the
+// school's mean achievement in SD of the reference grades, a_E
+// AttritionEffectiveness and σ TeacherSD: less effective teachers leave
+// more. Teachers on a rotation posting or a transfer incentive's
+// commitment finish it first and do not leave.
 func TeacherAttrition(s *School, t *Teacher, zSchool float64, env *Env) bool {
 	if t.PostingEnds >= 0 {
 		return false
@@ -81,7 +104,44 @@ func TeacherAttrition(s *School, t *Teacher, zSchool float64, env *Env) bool {
 	logit := fmath.Log(p.AttritionBase/(1-p.AttritionBase)) +
 		float64(p.AttritionMorale*(env.Ref.Morale-float64(t.Morale))) +
 		float64(p.AttritionWeakness*max(0, -zSchool))
+	if p.AttritionEffectiveness != 0 && p.TeacherSD > 0 {
+		z := (env.Ref.Effectiveness - float64(t.Effectiveness)) / p.TeacherSD
+		logit += float64(p.AttritionEffectiveness * z)
+	}
+	if s.Label > 0 {
+		leave, _, _ := LabelResponse(s, p)
+		logit += leave
+	}
 	return s.rng.Float64() < 1/(1+fmath.Exp(-logit))
+}
+
+// LabelResponse returns how teachers and families respond to the public
+// label a policy has put on school s (School.Label, L in [0,1]):
+//
+//	leave      = a_L·L                   rise in the logit of a teacher leaving
+//	reputation = rep − s_L·L             the reputation applicants and families see
+//	intakeSES  = −e_L·L                  shift of the catchment intake's mean SES
+//
+// with a_L = LabelAttrition, s_L = LabelStigma and e_L = LabelIntakeSES.
+// TeacherAttrition adds leave, Hire draws new teachers against reputation,
+// and SchoolYear draws the intake with its SES shifted by intakeSES. A
+// school-choice or teacher-mobility mechanism should read the same
+// values (PerceivedReputation, LabelResponse).
+func LabelResponse(s *School, p *Params) (leave, reputation, intakeSES float64) {
+	rep := float64(s.Reputation)
+	if s.Label == 0 {
+		return 0, rep, 0
+	}
+	l := float64(s.Label)
+	// float64(x*y) rounds a product before a sum (see fmath).
+	return float64(p.LabelAttrition * l), rep - float64(p.LabelStigma*l), -float64(p.LabelIntakeSES * l)
+}
+
+// PerceivedReputation is the reputation that applicants and families see:
+// the school's reputation less its label's stigma (LabelResponse).
+func (s *School) PerceivedReputation(p *Params) float64 {
+	_, rep, _ := LabelResponse(s, p)
+	return rep
 }
 
 // Hire replaces the teacher in slot i of school s with a new hire of the

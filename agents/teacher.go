@@ -23,13 +23,27 @@ type Teacher struct {
 	// Load is the share of the teacher's time taken from teaching by
 	// collaboration duties, set by policies and cleared every week.
 	Load float32
+	// Trained is the part of Effectiveness that training added and that
+	// has not faded yet (TrainingFadeout); kept only while fade-out is on.
+	Trained float32
+	// RemoteExposure is this year's share of the teacher's lessons given
+	// beside a remote expert (double-teacher lessons), summed week by week
+	// as share/W; RemoteExpert sums share/W times the expert's
+	// effectiveness. Set by policies and reset each year.
+	RemoteExposure, RemoteExpert float32
 	// Subject taught.
 	Subject Subject
 	// Home is the index of the school that employs the teacher.
 	Home int32
 	// PostingEnds is the year in which a rotation posting ends and the
-	// teacher returns home; -1 when not posted.
+	// teacher returns home, or in which a transfer incentive's commitment
+	// ends; -1 when neither. A teacher with PostingEnds ≥ 0 neither
+	// leaves (TeacherAttrition) nor seeks a transfer (TeacherTransfer).
 	PostingEnds int32
+	// HomeShift is the change in Effectiveness that a posting away from
+	// the home school made (PortableEffectiveness); the posting's end
+	// takes it back. 0 when not posted.
+	HomeShift float32
 	// Ties are collaboration partners: the school where each partner teaches
 	// and its ID. A slot with ID 0 is empty. Partners may teach elsewhere.
 	TieSchool [TeacherTies]int32

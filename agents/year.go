@@ -16,7 +16,7 @@ func CloseYear(s *School, zSchool float64, partner Colleague, env *Env) {
 	for i := range s.Teachers {
 		t := &s.Teachers[i]
 		TeacherDevelopment(t, response, motivation, partner, p)
-		t.Training = 0
+		t.Training, t.RemoteExposure, t.RemoteExpert = 0, 0, 0
 		if TeacherAttrition(s, t, zSchool, env) {
 			s.Leavers++
 			Hire(s, i, env)
@@ -44,7 +44,9 @@ func ReputationUpdate(s *School, zSchool float64, p *Params) {
 // moves up a grade with their classmates and ties, and a new intake arrives
 // in the first grade: the students a school-choice policy admitted
 // (Admitted), spread over the classes in turn, or else ClassesPerGrade ×
-// ClassSize children drawn from the catchment. Ties to leavers end. Teachers with free collaboration slots find new partners.
+// ClassSize children drawn from the catchment (their mean SES shifted when
+// the school carries a label, LabelResponse). Ties to leavers end. Teachers
+// with free collaboration slots find new partners.
 // It returns the number of graduates and of new students.
 func SchoolYear(s *School, env *Env) (graduates, intake int) {
 	const K = TiesPerStudent
@@ -97,8 +99,11 @@ func SchoolYear(s *School, env *Env) (graduates, intake int) {
 		}
 		s.Admitted = nil
 	} else {
+		_, _, shift := LabelResponse(s, env.Par)
 		for i := range intake {
-			s.Students[i] = s.newStudent(0, uint8(i/int(s.ClassSize)))
+			st := drawStudent(s, s.rng, shift)
+			st.ID, st.Grade, st.Class = s.newID(), 0, uint8(i/int(s.ClassSize))
+			s.Students[i] = st
 		}
 	}
 	for k := range s.TieTo[:intake*K] {

@@ -55,6 +55,10 @@ var yearlyColumns = slices.Concat(
 		{Field{"cost_money", Number, "RMB", "reform money spent this year, all schools (year-level)"}, func(r *yearlyRow) Cell { return Num(r.y.Cost.Money) }},
 		{Field{"cost_teacher_hours", Number, "hours", "teacher hours taken from teaching by reforms this year (year-level)"}, func(r *yearlyRow) Cell { return Num(r.y.Cost.TeacherHours) }},
 		{Field{"cost_travel_hours", Number, "hours", "travel hours caused by reforms this year (year-level)"}, func(r *yearlyRow) Cell { return Num(r.y.Cost.TravelHours) }},
+		{Field{"movers", Number, "share", "teachers who moved from the group's schools to another school for good this year (voluntary transfers, transfer incentives, rotation transfers with `return_home = false`) over their teachers; not in `turnover`, which counts leavers only"}, func(r *yearlyRow) Cell { return Num(r.g.Movers) }},
+		{Field{"ses_segregation", Number, "share", "SES segregation between the simulated schools: the variance ratio index, the between-school share of the variance of students' SES, Σ_s n_s(S̄_s − S̄)² / Σ_i (S_i − S̄)² (Reardon & Firebaugh 2002; one minus PISA's index of social inclusion, about 0.24 in the median OECD system in PISA 2018, OECD 2019); 0 = every school has the same mean SES, 1 = every school is socially uniform (year-level)"}, func(r *yearlyRow) Cell { return Num(r.y.SESSegregation) }},
+		{Field{"ses_segregation_all", Number, "share", "the same index with the exit (private) sector of a school-choice policy counted as one more school per district: a lower bound on the whole system's segregation, since the real sector has many schools; equals `ses_segregation` when nobody has left (year-level)"}, func(r *yearlyRow) Cell { return Num(r.y.SESSegregationAll) }},
+		{Field{"exit_share", Number, "share", "share of the school-age children (simulated schools plus exit sector) who are in a school-choice policy's exit sector; 0 without one (year-level)"}, func(r *yearlyRow) Cell { return Num(r.y.ExitShare) }},
 	},
 	RunColumns(func(r *yearlyRow) *RunID { return r.id }),
 )
@@ -126,6 +130,9 @@ var schoolColumns = slices.Concat(
 		{Field{"cost_money", Number, "RMB", "this school's reform money this year"}, func(r *schoolRow) Cell { return Num(r.r.Cost.Money) }},
 		{Field{"cost_teacher_hours", Number, "hours", "this school's teacher hours taken from teaching by reforms this year"}, func(r *schoolRow) Cell { return Num(r.r.Cost.TeacherHours) }},
 		{Field{"cost_travel_hours", Number, "hours", "this school's travel hours caused by reforms this year"}, func(r *schoolRow) Cell { return Num(r.r.Cost.TravelHours) }},
+		{Field{"movers", Integer, "count", "the school's teachers who moved to another school for good this year, beside `leavers` (who left teaching); each mover's slot went to a new hire"}, func(r *schoolRow) Cell { return Int(r.r.Movers) }},
+		{Field{"ses", Number, "population SD", "the mean SES of the school's students"}, func(r *schoolRow) Cell { return r.mean(r.all.SES) }},
+		{Field{"exited", Integer, "count", "children of the school's catchment of school age who are in a school-choice policy's exit (private) sector instead"}, func(r *schoolRow) Cell { return Int(r.r.Exited.N) }},
 	},
 	RunColumns(func(r *schoolRow) *RunID { return r.id }),
 )

@@ -50,6 +50,8 @@ var Headlines = []Outcome{
 	{"cost_travel_hours", "hours", "travel hours over the run", func(ys []sim.YearMetrics) float64 {
 		return sumYears(ys, func(y *sim.YearMetrics) float64 { return y.Cost.TravelHours })
 	}},
+	{"ses_segregation", "share", "between-school share of SES variance (variance ratio index) in the final year", func(ys []sim.YearMetrics) float64 { return final(ys).SESSegregation }},
+	{"exit_share", "share", "share of school-age children in a school-choice exit (private) sector in the final year", func(ys []sim.YearMetrics) float64 { return final(ys).ExitShare }},
 }
 
 // summaryRow is one row of summary.csv: a headline outcome over the

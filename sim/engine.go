@@ -217,6 +217,15 @@ func (e *Engine) endYear(y int, emit func(YearRecord)) {
 		all := records[i].All()
 		agents.CloseYear(&schools[i], all.Mean(all.Composite), partner, &e.env)
 		records[i].Leavers = int(schools[i].Leavers)
+	})
+	// Voluntary transfers fill this year's vacancies across schools, in
+	// one sequential round with the year's own stream.
+	if e.cfg.Params.TransferSearch > 0 {
+		agents.TeacherTransfer(schools, &e.env, Stream(e.cfg.Seed, e.cfg.Replication, PurposeMobility, y))
+	}
+	parallelFor(len(schools), e.cfg.Workers, func(i int) {
+		records[i].Movers = int(schools[i].Movers)
+		schools[i].Movers = 0
 		agents.SchoolYear(&schools[i], &e.env)
 	})
 	e.next = y + 1

@@ -32,6 +32,9 @@ type GroupMetrics struct {
 	Effectiveness, Climate, Resources float64
 	// Turnover is the share of the group's schools' teachers who left.
 	Turnover float64
+	// Movers is the share of the group's schools' teachers who moved to
+	// another school for good.
+	Movers float64
 }
 
 // YearMetrics summarise one year of one replication.
@@ -45,6 +48,20 @@ type YearMetrics struct {
 	BetweenShare float64
 	// Cost is the year's reform cost summed over schools.
 	Cost agents.Costs
+
+	// SESSegregation is the variance ratio index of SES over the simulated
+	// schools: the between-school share of the variance of students' SES,
+	// Σ_s n_s(S̄_s − S̄)² / Σ_i (S_i − S̄)² (Reardon & Firebaugh 2002; one
+	// minus PISA's index of social inclusion).
+	SESSegregation float64
+	// SESSegregationAll is the same index with each district's exit
+	// (private) sector of a school-choice policy counted as one more
+	// school: a lower bound on the whole system's segregation, since that
+	// sector has many schools. Equal to SESSegregation without exits.
+	SESSegregationAll float64
+	// ExitShare is the share of school-age children (simulated schools
+	// and exit sector together) who are in an exit sector.
+	ExitShare float64
 }
 
 // Summarise aggregates a year's school records into group metrics. All sums
@@ -53,7 +70,7 @@ func Summarise(rec YearRecord) YearMetrics {
 	type acc struct {
 		sums                                   agents.StudentSums
 		lead, style, morale, eff, clim, res, w float64
-		leavers, teachers                      int
+		leavers, movers, teachers              int
 	}
 	accs := make([]acc, len(Groups))
 	add := func(g int, r *agents.SchoolRecord, s *agents.StudentSums) {
@@ -70,6 +87,7 @@ func Summarise(rec YearRecord) YearMetrics {
 		a.clim += float64(w * r.Climate)
 		a.res += float64(w * r.Resources)
 		a.leavers += r.Leavers
+		a.movers += r.Movers
 		a.teachers += r.Teachers
 	}
 	var cost agents.Costs
@@ -99,23 +117,79 @@ func Summarise(rec YearRecord) YearMetrics {
 		}
 		if a.teachers > 0 {
 			gm.Turnover = float64(a.leavers) / float64(a.teachers)
+			gm.Movers = float64(a.movers) / float64(a.teachers)
 		}
 		m.Groups[g] = gm
 	}
 	m.GapStrongWeak = m.Groups[GroupStrong].Composite - m.Groups[GroupWeak].Composite
 	m.GapMigrantLocal = m.Groups[GroupMigrant].Composite - m.Groups[GroupLocal].Composite
 
-	all := &accs[0].sums
-	mean := all.Mean(all.Composite)
-	total := all.CompositeSq - float64(float64(all.N)*mean*mean)
-	var between float64
+	composite := make([]moments, len(rec.Schools))
+	ses := make([]moments, len(rec.Schools), len(rec.Schools)+4)
+	var exited agents.StudentSums
+	var districts []agents.StudentSums // exit sector by district
 	for i := range rec.Schools {
-		s := rec.Schools[i].All()
-		d := s.Mean(s.Composite) - mean
-		between += float64(float64(s.N) * d * d)
+		r := &rec.Schools[i]
+		all := r.All()
+		composite[i] = moments{all.N, all.Composite, all.CompositeSq}
+		ses[i] = moments{all.N, all.SES, all.SESSq}
+		if r.Exited.N > 0 {
+			exited.Add(&r.Exited)
+			for int(r.District) >= len(districts) {
+				districts = append(districts, agents.StudentSums{})
+			}
+			districts[r.District].Add(&r.Exited)
+		}
 	}
-	if total > 0 {
-		m.BetweenShare = between / total
+	m.BetweenShare = varianceShare(composite)
+	m.SESSegregation = varianceShare(ses)
+	m.SESSegregationAll = m.SESSegregation
+	if exited.N > 0 {
+		for _, d := range districts {
+			ses = append(ses, moments{d.N, d.SES, d.SESSq})
+		}
+		m.SESSegregationAll = varianceShare(ses)
+		m.ExitShare = float64(exited.N) / float64(exited.N+accs[GroupAll].sums.N)
 	}
 	return m
+}
+
+// moments are a unit's count n, sum Σx and sum of squares Σx² of a
+// variable.
+type moments struct {
+	n       int
+	sum, sq float64
+}
+
+// varianceShare returns the between-unit share of the variance of a
+// variable over all units' members, summed in unit order:
+//
+//	Σ_u n_u (x̄_u − x̄)² / Σ_i (x_i − x̄)²
+//
+// or 0 where the variance is not positive. For SES over schools it is the
+// variance ratio index of segregation (Reardon & Firebaugh 2002).
+func varianceShare(units []moments) float64 {
+	var n int
+	var sum, sq float64
+	for _, u := range units {
+		n += u.n
+		sum += u.sum
+		sq += u.sq
+	}
+	if n == 0 {
+		return 0
+	}
+	mean := sum / float64(n)
+	total := sq - float64(float64(n)*mean*mean)
+	var between float64
+	for _, u := range units {
+		if u.n > 0 {
+			d := u.sum/float64(u.n) - mean
+			between += float64(float64(u.n) * d * d)
+		}
+	}
+	if !(total > 0) {
+		return 0
+	}
+	return between / total
 }

@@ -63,3 +63,99 @@ func TestBetweenShareWithinVariance(t *testing.T) {
 		t.Errorf("between share %.6f, want 0", m.BetweenShare)
 	}
 }
+
+// TestSESSegregation: on hand-made schools whose students' SES is listed
+// one by one, the segregation index equals its formula computed from the
+// students directly, Σ_s n_s(S̄_s − S̄)² / Σ_i (S_i − S̄)² (two passes over
+// the students); the index with the exit sector counts each district's
+// exited children as one more school; the exit share is exited over all.
+func TestSESSegregation(t *testing.T) {
+	type unit struct {
+		district int32
+		ses      []float64
+	}
+	sums := func(ses []float64) agents.StudentSums {
+		s := agents.StudentSums{N: len(ses)}
+		for _, x := range ses {
+			s.SES += x
+			s.SESSq += x * x
+		}
+		return s
+	}
+	// formula computes the index from the students of the given units.
+	formula := func(units [][]float64) float64 {
+		var all []float64
+		for _, u := range units {
+			all = append(all, u...)
+		}
+		var mean float64
+		for _, x := range all {
+			mean += x / float64(len(all))
+		}
+		var total, between float64
+		for _, x := range all {
+			total += (x - mean) * (x - mean)
+		}
+		for _, u := range units {
+			var m float64
+			for _, x := range u {
+				m += x / float64(len(u))
+			}
+			between += float64(len(u)) * (m - mean) * (m - mean)
+		}
+		return between / total
+	}
+	schools := []unit{
+		{0, []float64{1.2, 0.4, 2.0, 0.9}},
+		{0, []float64{-0.5, 0.1, -1.3}},
+		{1, []float64{0.3, -0.2, 0.8, -0.6, 0.0}},
+		{1, []float64{-1.5, -0.9}},
+	}
+	exited := [][]float64{{2.5, 1.7}, nil, {1.1}, nil} // by catchment school
+	rec := YearRecord{}
+	for i, u := range schools {
+		r := agents.SchoolRecord{District: u.district}
+		// Split each school's students between local and migrant sums:
+		// the index must not depend on the split.
+		r.Students[agents.Local] = sums(u.ses[:1])
+		r.Students[agents.Migrant] = sums(u.ses[1:])
+		r.Exited = sums(exited[i])
+		rec.Schools = append(rec.Schools, r)
+	}
+	m := Summarise(rec)
+	var plain [][]float64
+	for _, u := range schools {
+		plain = append(plain, u.ses)
+	}
+	withExit := append(append([][]float64{}, plain...),
+		append(append([]float64{}, exited[0]...), exited[1]...), // district 0's exit sector
+		append(append([]float64{}, exited[2]...), exited[3]...)) // district 1's
+	for _, tt := range []struct {
+		name      string
+		got, want float64
+	}{
+		{"ses_segregation", m.SESSegregation, formula(plain)},
+		{"ses_segregation_all", m.SESSegregationAll, formula(withExit)},
+		{"exit_share", m.ExitShare, 3.0 / 17},
+	} {
+		if math.Abs(tt.got-tt.want) > 1e-12 {
+			t.Errorf("%s: got %.12f, want %.12f", tt.name, tt.got, tt.want)
+		}
+	}
+	if !(m.SESSegregationAll > m.SESSegregation) {
+		t.Errorf("the rich exit: the index with the exit sector %.4f should exceed %.4f", m.SESSegregationAll, m.SESSegregation)
+	}
+	// Bounds: equal school means give 0; schools each of one SES give 1.
+	same := Summarise(YearRecord{Schools: []agents.SchoolRecord{
+		{Students: [2]agents.StudentSums{sums([]float64{1, -1}), {}}},
+		{Students: [2]agents.StudentSums{sums([]float64{-2, 2}), {}}},
+	}})
+	apart := Summarise(YearRecord{Schools: []agents.SchoolRecord{
+		{Students: [2]agents.StudentSums{sums([]float64{1, 1}), {}}},
+		{Students: [2]agents.StudentSums{sums([]float64{-2, -2, -2}), {}}},
+	}})
+	if math.Abs(same.SESSegregation) > 1e-12 || math.Abs(apart.SESSegregation-1) > 1e-12 || same.ExitShare != 0 {
+		t.Errorf("equal means: %.6f (want 0); separated: %.6f (want 1); exit share %g (want 0)",
+			same.SESSegregation, apart.SESSegregation, same.ExitShare)
+	}
+}

@@ -29,8 +29,17 @@ func (p *countingPolicy) Act(w *World) error {
 	return nil
 }
 
+// perSchoolMoney makes money buy facilities per school after the routine
+// lag, as before issue 11, so that 5M RMB is a unit of facilities within
+// the run (the per-pupil stocks and the construction lag have their own
+// tests in agents).
+func perSchoolMoney(cfg Config) Config {
+	cfg.Params.ResourcePupils, cfg.Params.FacilityLagWeeks = 0, 0
+	return cfg
+}
+
 func TestPolicyActsEveryWeekAfterSpinUp(t *testing.T) {
-	cfg := smallConfig(4)
+	cfg := perSchoolMoney(smallConfig(4))
 	pol := &countingPolicy{invest: 5e6}
 	cfg.Policies = func() []Policy { return []Policy{pol} }
 	e, err := New(cfg)
@@ -52,7 +61,7 @@ func TestPolicyActsEveryWeekAfterSpinUp(t *testing.T) {
 
 	// The investment reaches school 0 only; the twin without the policy
 	// is identical elsewhere.
-	twin := smallConfig(4)
+	twin := perSchoolMoney(smallConfig(4))
 	e2, _ := New(twin)
 	var base []YearRecord
 	e2.Run(context.Background(), func(y YearRecord) { base = append(base, y) })

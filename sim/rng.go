@@ -16,6 +16,10 @@ const (
 	// points, made once per sweep (replication 0, entity 0).
 	PurposeSweep Purpose = 4
 	PurposeStudy Purpose = 5 // an evaluation's resampling (bootstrap)
+	// PurposeMobility is the year-end round of voluntary teacher
+	// transfers (agents.TeacherTransfer), one stream per year: the entity
+	// is the year (spin-up years are zero or negative).
+	PurposeMobility Purpose = 6
 )
 
 // splitmix64 is the finaliser of SplitMix64 (Steele, Lea & Flood 2014), a

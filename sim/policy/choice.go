@@ -79,7 +79,66 @@ type ChoiceSpec struct {
 	// km/h, used to cost extra travel. Range > 0; default 15 km/h
 	// (assumption: bus and bicycle in city traffic).
 	CommuteSpeed float64 `toml:"commute_speed"`
+
+	// Families and places (ChoiceUtility, the admission round). Each key
+	// below switches its mechanism off at 0 (false), and with all of them
+	// off every family weighs schools alike, considers every school it may
+	// attend, chooses, pays nothing and has no exit, and every place goes
+	// to whoever comes first: the choice before these keys existed. The
+	// sources are in choiceRanges and docs/SCENARIOS.md.
+
+	// SESReputation is the rise, per SD of a family's SES, of its weight
+	// on reputation: ReputationWeight·max(0, 1 + SESReputation·SES).
+	// Default 0.25.
+	SESReputation float64 `toml:"ses_reputation"`
+	// SESDistance is the fall, per SD of SES, of a family's weight on
+	// distance: DistanceWeight·max(0, 1 − SESDistance·SES). Default 0.15.
+	SESDistance float64 `toml:"ses_distance"`
+	// Consider is the number of schools, the nearest it may attend, that a
+	// choosing family of SES 0 weighs, and ConsiderSES the rise of its log
+	// per SD of SES: round(Consider·exp(ConsiderSES·SES)), at least 1.
+	// Consider 0 means every school it may attend. Defaults 4 and 0.3.
+	Consider    float64 `toml:"consider"`
+	ConsiderSES float64 `toml:"consider_ses"`
+	// DefaultShare is the share of families of SES 0 who do not choose
+	// and take the nearest school they may attend, ahead of those who
+	// choose; DefaultSES is the fall of its log-odds per SD of SES:
+	// odds = DefaultShare/(1 − DefaultShare)·exp(−DefaultSES·SES).
+	// Defaults 0.5 and 0.5.
+	DefaultShare float64 `toml:"default_share"`
+	DefaultSES   float64 `toml:"default_ses"`
+	// PeerWeight is the utility of one SD of the mean SES of an option's
+	// students (peer composition). Default 0.5.
+	PeerWeight float64 `toml:"peer_weight"`
+	// ResidentPriority keeps at each selected school a place for every
+	// child of its catchment who may attend it, until that child has
+	// chosen: choice on top of a guaranteed local place, as under China's
+	// rule of enrolment near home. Default true.
+	ResidentPriority bool `toml:"resident_priority"`
+	// ChoiceFee is the yearly fee, in RMB, for a place at a school other
+	// than the child's catchment school (a school-selection fee,
+	// zexiaofei). Default 0. The fee income is not modelled.
+	ChoiceFee float64 `toml:"choice_fee"`
+
+	// The exit (private) sector. ExitShare is its places in each district,
+	// a share of the district's applicants; default 0, none. Children who
+	// take a place leave the simulated schools (School.Exited counts them).
+	ExitShare float64 `toml:"exit_share"`
+	// ExitFee is its yearly fee in RMB; default 20,000.
+	ExitFee float64 `toml:"exit_fee"`
+	// ExitQuality is the reputation, in SD, families see in it; default
+	// 0.7, a strong school's intake.
+	ExitQuality float64 `toml:"exit_quality"`
+	// FeeWeight is the utility of 10,000 RMB a year to a family of SES 0,
+	// and FeeSES the fall of its log per SD of SES (income): a fee of F
+	// RMB a year costs FeeWeight·(F/10,000)·exp(−FeeSES·SES). Defaults 1
+	// and 0.5.
+	FeeWeight float64 `toml:"fee_weight"`
+	FeeSES    float64 `toml:"fee_ses"`
 }
+
+// feeUnit is the sum of money FeeWeight prices, in RMB a year.
+const feeUnit = 10000
 
 func init() {
 	register("school-choice", func() Spec {
@@ -88,6 +147,9 @@ func init() {
 			ReputationWeight: 1, DistanceWeight: 0.3,
 			Hukou: HukouDistrict, Admission: AdmitScore,
 			ResidenceSD: 2, CommuteSpeed: 15,
+			SESReputation: 0.25, SESDistance: 0.15, Consider: 4, ConsiderSES: 0.3,
+			DefaultShare: 0.5, DefaultSES: 0.5, PeerWeight: 0.5, ResidentPriority: true,
+			ExitShare: 0, ExitFee: 20000, ExitQuality: 0.7, FeeWeight: 1, FeeSES: 0.5,
 		}
 	})
 }
@@ -111,6 +173,45 @@ var choiceRanges = withCommon(
 	ranges.Range{Key: "distance_weight", Min: 0, Max: 20, Unit: "utility per km"},
 	ranges.Range{Key: "residence_sd", Min: 0, Max: 100, Unit: "km"},
 	ranges.Range{Key: "commute_speed", Min: 1, Max: 200, Unit: "km/h"},
+	ranges.Range{Key: "ses_reputation", Min: 0, Max: 5, Unit: "rise of the reputation weight per SD of SES",
+		Low: 0.1, High: 0.5, Evidence: ranges.Assumption,
+		Source: "direction: Hastings, Kane & Staiger (2005, 2009), the weight on a school's mean test score rises with income and own ability; Burgess, Greaves, Vignoles & Wilson (2015), more advantaged parents weigh academic performance more, though most of the SES gap in choices comes from the schools within reach. Size assumed: at 0.25 a family at the 90th SES percentile weighs reputation about 1.8 times one at the 10th"},
+	ranges.Range{Key: "ses_distance", Min: 0, Max: 5, Unit: "fall of the distance weight per SD of SES",
+		Low: 0, High: 0.3, Evidence: ranges.Assumption,
+		Source: "direction: Hastings, Kane & Staiger (2005), preferences for academics and for proximity are strongly negatively correlated, and income raises the first. Size assumed: at 0.15 the 90th SES percentile minds distance about 30% less than the 10th"},
+	ranges.Range{Key: "consider", Min: 0, Max: 1000, Unit: "schools a family of SES 0 considers (0: all)",
+		Low: 2, High: 6, Evidence: ranges.Assumption,
+		Source: "families weigh a handful of nearby schools: Hastings, Kane & Staiger (2005) model parents' top three choices and find proximity highly valued; English parents may name three to six preferences and mostly name nearby schools (Burgess et al. 2015). Assumed: 4"},
+	ranges.Range{Key: "consider_ses", Min: 0, Max: 5, Unit: "rise of log(schools considered) per SD of SES",
+		Low: 0, High: 0.5, Evidence: ranges.Assumption,
+		Source: "better-off, better-informed families consider more and farther schools (Hastings & Weinstein 2008; Burgess et al. 2015: the quality of accessible schools explains most of the SES gap in choices). Assumed: at 0.3, 3 schools at SES −1 and 5 at SES +1"},
+	ranges.Range{Key: "default_share", Min: 0, Max: 1, Unit: "share of families of SES 0 who take the nearest school",
+		Low: 0.25, High: 0.75, Evidence: ranges.Assumption,
+		Source: "Hastings & Weinstein (2008): low-income families given a sheet of school test scores chose schools other than their guaranteed neighbourhood school more often, and higher-scoring ones, so many had defaulted to it; Hastings, Kane & Staiger (2005): parents value proximity highly; nearly three-quarters of US children attend their assigned school (NCES, reported by Brookings 2016). Size assumed: half the families of average SES do not choose"},
+	ranges.Range{Key: "default_ses", Min: 0, Max: 5, Unit: "fall of the log-odds of not choosing per SD of SES",
+		Low: 0.25, High: 1, Evidence: ranges.Assumption,
+		Source: "Hastings & Weinstein (2008), Hastings, Kane & Staiger (2005): lower-income families choose less often and with less information. Size assumed: at 0.5 the share not choosing is 62% at SES −1 and 38% at SES +1"},
+	ranges.Range{Key: "peer_weight", Min: 0, Max: 20, Unit: "utility per SD of a school's mean student SES",
+		Low: 0, High: 1, Evidence: ranges.Assumption,
+		Source: "Burgess et al. (2015): parents value a school's socio-economic composition (fewer poor children) besides its results and distance; Hastings, Kane & Staiger (2005): composition (racial match) matters. Size assumed: at 0.5 the strong-weak difference in mean SES (about 1.1 SD) is worth about a third of their difference in reputation"},
+	ranges.Range{Key: "exit_share", Min: 0, Max: 1, Unit: "private places per district, share of its applicants",
+		Low: 0, High: 0.25, Evidence: ranges.Assumption,
+		Source: "off by default: the generated system has no private schools, so an exit sector is a reform of its own. When on: private schools taught about 10% of China's compulsory-education students in 2019 (Ministry of Education, reported by Caixin 2021), and the 2021 policy caps the share at 5% (Beijing: 15% in any district); Chile's 1981 voucher raised private enrolment by 20 points (Hsieh & Urquiola 2006)"},
+	ranges.Range{Key: "exit_fee", Min: 0, Max: 1e7, Unit: "RMB/year",
+		Low: 10000, High: 50000, Evidence: ranges.Assumption,
+		Source: "private junior secondary tuition in Chinese cities; school-selection fees (zexiaofei) of tens of thousands of yuan, about ten times ordinary tuition (China.org.cn 2003)"},
+	ranges.Range{Key: "choice_fee", Min: 0, Max: 1e7, Unit: "RMB/year for a place outside the catchment",
+		Low: 0, High: 50000, Evidence: ranges.Assumption,
+		Source: "off by default. School-selection fees (zexiaofei) for a place at a key school outside the catchment were usually tens of thousands of yuan, about ten times ordinary tuition, the record 120,000 (China.org.cn 2003), when urban incomes were a fifth of 2019's (NBS); banned for compulsory education from 2014"},
+	ranges.Range{Key: "exit_quality", Min: -5, Max: 5, Unit: "SD (reputation families see in the private sector)",
+		Low: 0, High: 1, Evidence: ranges.Assumption,
+		Source: "0.7 is a strong public school's intake; Hsieh & Urquiola (2006): Chile's private schools drew the best public students without raising achievement, so their appeal was largely who attended them"},
+	ranges.Range{Key: "fee_weight", Min: 0, Max: 100, Unit: "utility per 10,000 RMB a year at SES 0",
+		Low: 0.5, High: 2, Evidence: ranges.Assumption,
+		Source: "a fee of 20,000 RMB is about a sixth of a median urban household's disposable income (2019: 42,359 RMB a person, NBS); at 1 it weighs as much as 2 SD of reputation for an average family"},
+	ranges.Range{Key: "fee_ses", Min: 0, Max: 5, Unit: "fall of log(fee weight) per SD of SES",
+		Low: 0.3, High: 0.8, Evidence: ranges.Assumption,
+		Source: "the fee weighs by its share of income: log household income rises about 0.5 per SD of an SES index that correlates about 0.7 with it (assumption)"},
 )
 
 // Exclusive: a school takes part in one school-choice regime at a time.
@@ -131,6 +232,10 @@ type Choice struct {
 	// extraKm[y][i] is the extra one-way distance, in km, summed over the
 	// students admitted to school i in year y's round.
 	extraKm [][]float64
+	// exits[y][i] counts the children of school i's catchment who left
+	// for the exit sector in year y's round (N, SES, SESSq); nil in years
+	// without exits.
+	exits [][]agents.StudentSums
 	// autonomy holds the selected schools' Autonomy before the policy set
 	// it; restored marks that the policy has given it back.
 	autonomy []float32
@@ -140,15 +245,25 @@ type Choice struct {
 // Placement is one applicant of an admission round and where it went.
 type Placement struct {
 	// Home is the applicant's catchment school and School the school that
-	// admitted it (indices into the population).
+	// admitted it (indices into the population), or −1 when the applicant
+	// took the exit (Exit).
 	Home, School int32
 	Migrant      bool
-	// Choice is the position of School in the applicant's ranking (0 =
-	// first choice), or -1 when the applicant was placed by the fallback.
+	// Choice is the position of School (or of the exit) in the
+	// applicant's ranking (0 = first choice), or -1 when the applicant was
+	// placed by the fallback.
 	Choice int
 	// Distance and HomeDistance are the km from the applicant's home to
-	// School and to its catchment school.
+	// School (0 for an exit) and to its catchment school.
 	Distance, HomeDistance float64
+	// HomeChoice is the position of the catchment school in the
+	// applicant's ranking, or -1 when it was not ranked.
+	HomeChoice int
+	// SES is the applicant's socio-economic status and Mean its mean
+	// latent achievement; Exit marks an applicant who left for the exit
+	// (private) sector and Passive one whose family did not choose.
+	SES, Mean     float64
+	Exit, Passive bool
 }
 
 var _ sim.Policy = (*Choice)(nil)
@@ -169,6 +284,7 @@ func (c *Choice) Act(w *sim.World) error {
 		return nil
 	}
 	c.chargeCommutes(w)
+	c.countExits(w)
 	if !cm.Active(y) {
 		c.restoreAutonomy(w)
 		return nil
@@ -210,9 +326,9 @@ func (c *Choice) restoreAutonomy(w *sim.World) {
 //
 // more than to its catchment school.
 func (c *Choice) chargeCommutes(w *sim.World) {
-	y := w.Clock.Year
 	perKm := 2 * commuteDays / c.Spec.CommuteSpeed
-	for a := max(0, y-w.Pop.Spec.Grades); a < y && a < len(c.extraKm); a++ {
+	from, to := enrolled(w, len(c.extraKm))
+	for a := from; a < to; a++ {
 		for i, km := range c.extraKm[a] {
 			if km > 0 {
 				// float64(x*y) rounds a product before a sum, so that no
@@ -220,6 +336,33 @@ func (c *Choice) chargeCommutes(w *sim.World) {
 				w.Pop.Schools[i].Cost.TravelHours += float64(km * perKm)
 			}
 		}
+	}
+}
+
+// enrolled returns the rounds [from, to) whose cohorts are at school this
+// year, of the n rounds recorded: a cohort admitted in year a's round is
+// enrolled in years a+1 … a+grades.
+func enrolled(w *sim.World, n int) (from, to int) {
+	y := w.Clock.Year
+	return max(0, y-w.Pop.Spec.Grades), min(y, n)
+}
+
+// countExits sets each selected school's Exited to the children of its
+// catchment in the exit sector this year: the exits of the rounds whose
+// cohorts are still of school age.
+func (c *Choice) countExits(w *sim.World) {
+	if len(c.exits) == 0 {
+		return
+	}
+	from, to := enrolled(w, len(c.exits))
+	for _, i := range c.chosen {
+		var sum agents.StudentSums
+		for a := from; a < to; a++ {
+			if c.exits[a] != nil {
+				sum.Add(&c.exits[a][i])
+			}
+		}
+		school(w, i).Exited = sum
 	}
 }
 
@@ -232,6 +375,11 @@ type applicant struct {
 	// whole city; nonStrong limits it to the district's non-strong schools.
 	district  int
 	nonStrong bool
+	// passive marks a family that does not choose: it takes the nearest
+	// school it may attend, before those who choose. reserved marks an
+	// applicant whose catchment school keeps a place for it
+	// (ResidentPriority).
+	passive, reserved bool
 }
 
 // admit runs one admission round over the chosen schools and sets each
@@ -239,22 +387,22 @@ type applicant struct {
 //
 // Applicants are every chosen school's planned intake, drawn from its
 // catchment (agents.DrawStudent from w.Rand), living at the school's
-// location plus N(0, ResidenceSD²) km per axis. Applicant a's utility of
-// allowed school j is
-//
-//	U_aj = ReputationWeight·rep_j − DistanceWeight·d_aj + ε_aj,  ε ~ Gumbel(0, 1)
-//
+// location plus N(0, ResidenceSD²) km per axis. Each applicant ranks the
+// schools it may choose, and the exit if there is one, by ChoiceUtility,
 // and applicants, in order of decreasing mean achievement (score) or in
-// random order (lottery), take the best-ranked school with a free place
-// (serial dictatorship). Each school has floor(Capacity / grades) places.
-// Places are reserved for residence: an applicant takes a place only if
-// enough free places remain in that district (and in its non-strong
-// schools) for the applicants still to come who may choose nowhere else.
-// Whenever those applicants fit in their allowed schools at the start (as
-// they do under the default capacity, which has spare places), this keeps
-// every applicant inside its allowed set. An applicant left without a
-// place goes to the nearest chosen school with a free place in its home
-// district, or else in the city; total places always cover the applicants.
+// random order (lottery), take the best-ranked option with a free place
+// (serial dictatorship). Each school has floor(Capacity / grades) places,
+// and the exit sector of each district floor(ExitShare × the district's
+// applicants). Places are reserved for residence: an applicant takes a
+// place only if enough free places remain in that district (and in its
+// non-strong schools) for the applicants still to come who may choose
+// nowhere else. Whenever those applicants fit in their allowed schools at
+// the start (as they do under the default capacity, which has spare
+// places), this keeps every applicant inside its allowed set. An
+// applicant left without a place goes to the nearest chosen school with a
+// free place in its home district, or else in the city; total places
+// always cover the applicants. Applicants who take the exit are admitted
+// nowhere: they leave the simulated schools.
 func (c *Choice) admit(w *sim.World, chosen []int32) error {
 	if len(chosen) == 0 {
 		return nil
@@ -282,10 +430,17 @@ func (c *Choice) admit(w *sim.World, chosen []int32) error {
 		return fmt.Errorf("policy: school choice has %d places for %d applicants", totalFree, planned)
 	}
 
-	// Applicants, school by school, and who may choose where.
+	// Applicants, school by school, who may choose where, and the places
+	// kept for residents: reserved[k] at chosen school k, reservedD[d] in
+	// district d and reservedNS[d] in its non-strong schools. pendD and
+	// pendNS count the applicants yet to choose, without a kept place,
+	// who may choose only in district d and only its non-strong schools.
 	apps := make([]applicant, 0, planned)
 	pendD := make([]int, nd)
 	pendNS := make([]int, nd)
+	reserved := make([]int, len(chosen))
+	reservedD := make([]int, nd)
+	reservedNS := make([]int, nd)
 	for k, i := range chosen {
 		s := school(w, i)
 		d := int(s.District)
@@ -300,13 +455,26 @@ func (c *Choice) admit(w *sim.World, chosen []int32) error {
 			case !sp.CrossDistrict:
 				a.district = d
 			}
-			if a.district >= 0 {
+			if sp.ResidentPriority && !(a.nonStrong && s.Tier == agents.Strong) {
+				a.reserved = true
+				reserved[k]++
+				reservedD[d]++
+				if s.Tier != agents.Strong {
+					reservedNS[d]++
+				}
+			}
+			if a.district >= 0 && !a.reserved {
 				pendD[d]++
 				if a.nonStrong {
 					pendNS[d]++
 				}
 			}
 			apps = append(apps, a)
+		}
+	}
+	if sp.DefaultShare > 0 {
+		for k := range apps {
+			apps[k].passive = w.Rand.Float64() < sp.passive(float64(apps[k].st.SES))
 		}
 	}
 
@@ -325,6 +493,13 @@ func (c *Choice) admit(w *sim.World, chosen []int32) error {
 	case AdmitLottery:
 		w.Rand.Shuffle(len(order), func(a, b int) { order[a], order[b] = order[b], order[a] })
 	}
+	if sp.DefaultShare > 0 {
+		// Residents who do not choose go first: their local school's
+		// place is theirs.
+		slices.SortStableFunc(order, func(a, b int) int {
+			return cmp.Compare(b2i(!apps[a].passive), b2i(!apps[b].passive))
+		})
+	}
 
 	admitted := make([][]agents.Student, len(chosen))
 	for k, i := range chosen {
@@ -333,8 +508,11 @@ func (c *Choice) admit(w *sim.World, chosen []int32) error {
 	}
 	extra := make([]float64, len(w.Pop.Schools))
 	c.Placements = c.Placements[:0]
+	opts := c.options(w, chosen, apps)
+	exitK := len(chosen) // the exit's position among the options
 	var ranking []int
-	utility := make([]float64, len(chosen))
+	utility := make([]float64, len(chosen)+1)
+	km := make([]float64, len(chosen)) // the applicant's distance to each school
 	dist := func(a *applicant, k int) float64 {
 		s := school(w, chosen[k])
 		return fmath.Hypot(a.x-float64(s.X), a.y-float64(s.Y))
@@ -343,13 +521,25 @@ func (c *Choice) admit(w *sim.World, chosen []int32) error {
 	district := func(k int) int { return int(school(w, chosen[k]).District) }
 	for _, ai := range order {
 		a := &apps[ai]
-		if a.district >= 0 {
+		if a.district >= 0 && !a.reserved {
 			pendD[a.district]--
 			if a.nonStrong {
 				pendNS[a.district]--
 			}
 		}
-		// Rank the allowed schools by utility.
+		// The applicant's own place at home, if kept, is now its to take.
+		if a.reserved {
+			reserved[a.home]--
+			reservedD[district(a.home)]--
+			if !strong(a.home) {
+				reservedNS[district(a.home)]--
+			}
+		}
+		// Rank the allowed schools, and the exit, by utility: the nearest
+		// Considered of them, or all. A family that does not choose ranks
+		// its allowed schools by distance.
+		ses := float64(a.st.SES)
+		fam := sp.family(ses)
 		ranking = ranking[:0]
 		for k := range chosen {
 			d := district(k)
@@ -357,25 +547,70 @@ func (c *Choice) admit(w *sim.World, chosen []int32) error {
 				continue
 			}
 			ranking = append(ranking, k)
-			u := max(w.Rand.Float64(), 1e-300)
-			utility[k] = float64(sp.ReputationWeight*float64(school(w, chosen[k]).Reputation)) -
-				float64(sp.DistanceWeight*dist(a, k)) - fmath.Log(-fmath.Log(u))
+			km[k] = dist(a, k)
+		}
+		if n := sp.considered(ses); !a.passive && n > 0 && n < len(ranking) {
+			slices.SortStableFunc(ranking, func(p, q int) int { return cmp.Compare(km[p], km[q]) })
+			ranking = ranking[:n]
+		}
+		for _, k := range ranking {
+			if a.passive {
+				utility[k] = -km[k]
+				continue
+			}
+			utility[k] = fam.utility(w, float64(school(w, chosen[k]).Reputation), km[k], opts.peer[k])
+			if sp.ChoiceFee > 0 && k != a.home {
+				utility[k] -= sp.fee(ses, sp.ChoiceFee)
+			}
+		}
+		home := district(a.home)
+		if opts.exitFree != nil && !a.passive {
+			ranking = append(ranking, exitK)
+			utility[exitK] = fam.utility(w, sp.ExitQuality, 0, opts.exitPeer[home]) - sp.fee(ses, sp.ExitFee)
 		}
 		slices.SortStableFunc(ranking, func(p, q int) int { return cmp.Compare(utility[q], utility[p]) })
-		// The best-ranked school with a place the reserves allow.
+		// The best-ranked option with a place the reserves allow.
 		got, pos := -1, -1
 		for r, k := range ranking {
+			if k == exitK {
+				if opts.exitFree[home] > 0 {
+					got, pos = k, r
+					break
+				}
+				continue
+			}
+			if a.reserved && k == a.home {
+				got, pos = k, r
+				break
+			}
 			d := district(k)
-			if free[k] > 0 && freeD[d]-1 >= pendD[d] && (strong(k) || freeNS[d]-1 >= pendNS[d]) {
+			if free[k]-reserved[k] > 0 && freeD[d]-reservedD[d]-1 >= pendD[d] &&
+				(strong(k) || freeNS[d]-reservedNS[d]-1 >= pendNS[d]) {
 				got, pos = k, r
 				break
 			}
 		}
-		if got < 0 {
-			got = nearestFree(a, free, dist, district, district(a.home))
+		p := Placement{Home: chosen[a.home], School: -1, Migrant: a.st.Migrant, Choice: pos,
+			HomeChoice: slices.Index(ranking, a.home), HomeDistance: dist(a, a.home),
+			SES: ses, Mean: a.st.MeanAchievement(), Exit: got == exitK, Passive: a.passive}
+		if p.Exit {
+			opts.exitFree[home]--
+			e := &c.exitRound(w)[chosen[a.home]]
+			e.N++
+			e.SES += ses
+			e.SESSq += float64(ses * ses)
+			c.Placements = append(c.Placements, p)
+			continue
 		}
 		if got < 0 {
-			got = nearestFree(a, free, dist, district, -1)
+			open := make([]int, len(free))
+			for k := range free {
+				open[k] = free[k] - reserved[k]
+			}
+			got = nearestFree(a, open, dist, district, home)
+			if got < 0 {
+				got = nearestFree(a, open, dist, district, -1)
+			}
 		}
 		d := district(got)
 		free[got]--
@@ -384,8 +619,7 @@ func (c *Choice) admit(w *sim.World, chosen []int32) error {
 			freeNS[d]--
 		}
 		admitted[got] = append(admitted[got], a.st)
-		p := Placement{Home: chosen[a.home], School: chosen[got], Migrant: a.st.Migrant, Choice: pos,
-			Distance: dist(a, got), HomeDistance: dist(a, a.home)}
+		p.School, p.Distance = chosen[got], dist(a, got)
 		extra[chosen[got]] += max(0, p.Distance-p.HomeDistance)
 		c.Placements = append(c.Placements, p)
 	}
@@ -398,6 +632,147 @@ func (c *Choice) admit(w *sim.World, chosen []int32) error {
 	}
 	c.extraKm[y] = extra
 	return nil
+}
+
+// options are what a round's families know of their options besides
+// reputation and distance.
+type options struct {
+	// peer[k] is the mean SES of chosen school k's students (all zero
+	// without PeerWeight).
+	peer []float64
+	// exitFree[d] is the free places of district d's exit sector and
+	// exitPeer[d] the mean SES of the district's children now in it; both
+	// nil without an exit sector.
+	exitFree []int
+	exitPeer []float64
+}
+
+// options returns the peer composition of the chosen schools and the
+// exit sector's places and peers for a round with applicants apps.
+func (c *Choice) options(w *sim.World, chosen []int32, apps []applicant) options {
+	sp := &c.Spec
+	o := options{peer: make([]float64, len(chosen))}
+	if sp.PeerWeight != 0 {
+		for k, i := range chosen {
+			s := school(w, i)
+			var sum float64
+			for j := range s.Students {
+				sum += float64(s.Students[j].SES)
+			}
+			if len(s.Students) > 0 {
+				o.peer[k] = sum / float64(len(s.Students))
+			}
+		}
+	}
+	if sp.ExitShare == 0 {
+		return o
+	}
+	nd := w.Pop.Spec.Districts
+	applicants := make([]int, nd)
+	for k := range apps {
+		applicants[school(w, chosen[apps[k].home]).District]++
+	}
+	in := make([]agents.StudentSums, nd)
+	for _, i := range chosen {
+		s := school(w, i)
+		in[s.District].Add(&s.Exited)
+	}
+	o.exitFree, o.exitPeer = make([]int, nd), make([]float64, nd)
+	for d := range nd {
+		o.exitFree[d] = int(sp.ExitShare * float64(applicants[d]))
+		o.exitPeer[d] = in[d].Mean(in[d].SES)
+	}
+	return o
+}
+
+// exitRound returns this year's exit counts by catchment school, made on
+// first use.
+func (c *Choice) exitRound(w *sim.World) []agents.StudentSums {
+	y := w.Clock.Year
+	if len(c.exits) <= y {
+		c.exits = append(c.exits, make([][]agents.StudentSums, y+1-len(c.exits))...)
+	}
+	if c.exits[y] == nil {
+		c.exits[y] = make([]agents.StudentSums, len(w.Pop.Schools))
+	}
+	return c.exits[y]
+}
+
+// family is what a family of a given SES brings to its choice: its
+// weights on reputation, distance and peer composition.
+type family struct {
+	rep, dist, peer float64
+}
+
+// family returns the preferences of a family of SES ses:
+//
+//	β = ReputationWeight·max(0, 1 + SESReputation·ses)
+//	δ = DistanceWeight·max(0, 1 − SESDistance·ses)
+//
+// With SESReputation and SESDistance 0 every family has ReputationWeight
+// and DistanceWeight exactly.
+func (sp *ChoiceSpec) family(ses float64) family {
+	return family{
+		rep:  float64(sp.ReputationWeight * max(0, 1+float64(sp.SESReputation*ses))),
+		dist: float64(sp.DistanceWeight * max(0, 1-float64(sp.SESDistance*ses))),
+		peer: sp.PeerWeight,
+	}
+}
+
+// passive returns the chance that a family of SES ses does not choose:
+//
+//	odds = DefaultShare/(1 − DefaultShare) · exp(−DefaultSES·ses)
+//	p = odds / (1 + odds)
+func (sp *ChoiceSpec) passive(ses float64) float64 {
+	if sp.DefaultShare >= 1 {
+		return 1
+	}
+	odds := float64(float64(sp.DefaultShare/(1-sp.DefaultShare)) * fmath.Exp(float64(-sp.DefaultSES*ses)))
+	return odds / (1 + odds)
+}
+
+// considered returns the number of schools a choosing family of SES ses
+// considers, round(Consider·exp(ConsiderSES·ses)) and at least 1, or 0
+// (all) when Consider is 0.
+func (sp *ChoiceSpec) considered(ses float64) int {
+	if sp.Consider == 0 {
+		return 0
+	}
+	n := float64(sp.Consider*fmath.Exp(float64(sp.ConsiderSES*ses))) + 0.5
+	return max(1, int(min(n, 1e6)))
+}
+
+// b2i is 1 for true and 0 for false.
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// utility is ChoiceUtility: a family's utility of an option of reputation
+// rep, at km from home, whose students' mean SES is peer:
+//
+//	U = β·rep − δ·km + π·peer + ε,   ε ~ Gumbel(0, 1)
+//
+// drawing ε from w.Rand; the peer term is left out when π = 0, so that
+// with every family key 0 the utility is that of the choice before
+// families differed.
+func (f family) utility(w *sim.World, rep, km, peer float64) float64 {
+	u := max(w.Rand.Float64(), 1e-300)
+	v := float64(f.rep*rep) - float64(f.dist*km)
+	if f.peer != 0 {
+		v += float64(f.peer * peer)
+	}
+	return v - fmath.Log(-fmath.Log(u))
+}
+
+// fee returns the utility cost of a yearly fee of rmb to a family of SES
+// ses: FeeWeight·(rmb/10,000)·exp(−FeeSES·ses).
+func (sp *ChoiceSpec) fee(ses, rmb float64) float64 {
+	// Rounded: a caller subtracts it, and no product may fuse into a sum
+	// (see package fmath).
+	return float64(float64(sp.FeeWeight*rmb/feeUnit) * fmath.Exp(float64(-sp.FeeSES*ses)))
 }
 
 // residenceTries is the number of draws residence makes before it puts

@@ -186,7 +186,8 @@ func TestChoiceStrongFillWeakShrink(t *testing.T) {
 // scarce places, so choice mixes the residentially sorted catchments.
 // (At the default weight 1 the strong schools fill only after about half
 // the applicants have chosen, and score admission skims little; see
-// docs/scenarios-school-choice.md.)
+// docs/SCENARIOS.md.) The test is of the admission rules alone, so every
+// family chooses alike (uniformFamilies).
 func TestChoiceCreamSkimming(t *testing.T) {
 	const seeds = 3
 	for _, tt := range []struct {
@@ -200,7 +201,10 @@ func TestChoiceCreamSkimming(t *testing.T) {
 		{AdmitLottery, math.Inf(-1), -0.2, 0.2, math.Inf(1), math.Inf(-1), -0.05},
 	} {
 		t.Run(tt.admission, func(t *testing.T) {
-			c := choiceSpec(t, func(c *ChoiceSpec) { c.Admission, c.ReputationWeight = tt.admission, 2 })
+			c := choiceSpec(t, func(c *ChoiceSpec) {
+				uniformFamilies(c)
+				c.Admission, c.ReputationWeight = tt.admission, 2
+			})
 			var strong, weak, between float64
 			for seed := uint64(10); seed < 10+seeds; seed++ {
 				var got, twin [agents.NumTiers]float64
@@ -244,19 +248,31 @@ func TestChoiceCreamSkimming(t *testing.T) {
 // crowd into district 0 and the low scorers of district 0 would be pushed
 // out. Without a rule migrants leave their district; under "district" none
 // does (places are reserved for those who may choose nowhere else), and
-// under "local-only" none enters a strong school either.
+// under "local-only" none enters a strong school either. Families choose
+// alike among all the schools they may attend (uniformFamilies), with and
+// without a place kept at home for each resident (resident_priority):
+// the reserves must hold in both.
 func TestChoiceHukou(t *testing.T) {
 	for _, tt := range []struct {
 		rule                        string
+		priority                    bool
 		wantOutside, wantStrongMigr bool // whether some migrants may be placed so
 	}{
-		{HukouOpen, true, true},
-		{HukouDistrict, false, true},
-		{HukouLocalOnly, false, false},
+		{HukouOpen, false, true, true},
+		{HukouDistrict, false, false, true},
+		{HukouLocalOnly, false, false, false},
+		{HukouOpen, true, true, true},
+		{HukouDistrict, true, false, true},
+		{HukouLocalOnly, true, false, false},
 	} {
-		t.Run(tt.rule, func(t *testing.T) {
+		name := tt.rule
+		if tt.priority {
+			name += " resident priority"
+		}
+		t.Run(name, func(t *testing.T) {
 			c := choiceSpec(t, func(c *ChoiceSpec) {
-				c.Hukou, c.CrossDistrict, c.DistanceWeight = tt.rule, true, 0.02
+				uniformFamilies(c)
+				c.Hukou, c.CrossDistrict, c.DistanceWeight, c.ResidentPriority = tt.rule, true, 0.02, tt.priority
 			})
 			outside, strongMigr, localsOutside, migrants, fallback := 0, 0, 0, 0, 0
 			runChoice(t, 5, c, func(e *sim.Engine, p *Choice, year int) {
@@ -309,11 +325,20 @@ func TestChoiceHukou(t *testing.T) {
 // compete; the other district's schools keep their catchment intakes and
 // are identical to the twin. Selected schools are marked treated, pay no
 // money, and are charged the extra commuting of the students they admitted,
-// as 2 · extra km · 5 days · weeks / speed a year.
+// as 2 · extra km · 5 days · weeks / speed a year. Voluntary teacher
+// transfers, which link the districts' schools through the teacher
+// market, are off in both worlds.
 func TestChoiceSelectionAndCost(t *testing.T) {
 	c := choiceSpec(t, func(c *ChoiceSpec) { c.Select.Districts = []int{0} })
 	extraY1 := map[int32]float64{}
-	_, recs := runChoice(t, 6, c, func(e *sim.Engine, p *Choice, year int) {
+	cfg := testConfig(6)
+	cfg.Params.TransferSearch = 0
+	var p *Choice
+	cfg.Policies = func() []sim.Policy {
+		p = c.New(0).(*Choice)
+		return []sim.Policy{p}
+	}
+	_, recs := run(t, cfg, func(e *sim.Engine, year int) {
 		if year != 1 {
 			return
 		}
@@ -324,7 +349,8 @@ func TestChoiceSelectionAndCost(t *testing.T) {
 			extraY1[pl.School] += max(0, pl.Distance-pl.HomeDistance)
 		}
 	})
-	_, twin := run(t, testConfig(6), nil)
+	cfg.Policies = nil
+	_, twin := run(t, cfg, nil)
 	weeks := float64(testConfig(6).WeeksPerYear)
 	last := len(recs) - 1
 	on := treated(recs[last], 0)

@@ -136,7 +136,8 @@ type DoubleTeacher struct {
 	Spec DoubleTeacherSpec
 	treatment
 	subjects []agents.Subject
-	upgraded bool // classrooms have been connected (Connectivity "full")
+	upgraded bool   // classrooms have been connected (Connectivity "full")
+	seen     []bool // expose's scratch: teachers already counted this week
 }
 
 var _ sim.Policy = (*DoubleTeacher)(nil)
@@ -183,14 +184,37 @@ func (d *DoubleTeacher) Act(w *sim.World) error {
 		s.Cost.Money += sp.LicenceCost * float64(classes) * conn / wk
 		for _, sub := range d.subjects {
 			use := conn * d.uptake(s, sub, w.Ref.Morale)
-			d.setRemote(s, sub, float64(sp.RemoteShare*use))
+			u := float64(sp.RemoteShare * use)
+			d.setRemote(s, sub, u)
 			hours := sp.CoordinationHours * use
 			for cl := range classes {
 				takeTeacherTime(w, s, &s.Teachers[s.Teaching[cl*agents.NumSubjects+int(sub)]], hours)
 			}
+			if w.Par.RemoteLearning > 0 && u > 0 {
+				d.expose(s, sub, u, wk)
+			}
 		}
 	}
 	return nil
+}
+
+// expose records a week of remote lessons at share u for every teacher of
+// subject sub who teaches a class of school s: the teacher teaches beside
+// the expert and learns (TeacherDevelopment, RemoteLearning).
+// RemoteExposure adds u/W and RemoteExpert u·E^remote/W.
+func (d *DoubleTeacher) expose(s *agents.School, sub agents.Subject, u, weeks float64) {
+	d.seen = slices.Grow(d.seen[:0], len(s.Teachers))[:len(s.Teachers)]
+	clear(d.seen)
+	for cl := range s.NumClasses() {
+		j := s.Teaching[cl*agents.NumSubjects+int(sub)]
+		if d.seen[j] {
+			continue
+		}
+		d.seen[j] = true
+		t := &s.Teachers[j]
+		t.RemoteExposure += float32(u / weeks)
+		t.RemoteExpert += float32(u * d.Spec.ExpertEffectiveness / weeks)
+	}
 }
 
 // uptake returns the share of connected lessons in subject sub that the

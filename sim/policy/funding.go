@@ -15,9 +15,10 @@ const (
 	AllocEqual       = "equal"       // the same amount to every selected school
 	AllocNeed        = "need"        // more to schools of lower reputation
 	AllocCompetitive = "competitive" // the better half of proposals get double
+	AllocPupils      = "pupils"      // in proportion to enrolment: the same money per pupil
 )
 
-var allocations = []string{AllocEqual, AllocNeed, AllocCompetitive}
+var allocations = []string{AllocEqual, AllocNeed, AllocCompetitive, AllocPupils}
 
 // FundingSpec is a [[policy]] of kind "funding": money for the selected
 // schools, spread evenly over the policy's weeks, that buys facilities and
@@ -42,6 +43,12 @@ type FundingSpec struct {
 	// training. Default 200,000 RMB: assumption, about two years' salary
 	// of a Shanghai teacher's substitute cover and course fees.
 	TrainingCost float64 `toml:"training_cost"`
+	// Labelled says whether the programme publicly labels the schools it
+	// funds ("priority", "weak school"), as France's ZEP and RAR did: a
+	// labelled school carries School.Label = 1 while the programme runs,
+	// and teachers and families respond to it (agents.LabelResponse).
+	// Default false.
+	Labelled bool `toml:"label"`
 }
 
 func init() {
@@ -91,6 +98,8 @@ type Funding struct {
 	treatment
 	// yearly is each chosen school's money per year, in RMB.
 	yearly []float64
+	// unlabelled is set once the programme has taken its label off.
+	unlabelled bool
 }
 
 var _ sim.Policy = (*Funding)(nil)
@@ -100,10 +109,21 @@ func (f *Funding) Name() string { return f.Spec.Label() }
 
 // Act spends this week's money. At the start of the first year it selects
 // the schools and sets each one's yearly amount by the allocation rule;
-// at the start of each year it sets their teachers' training share.
+// at the start of each year it sets their teachers' training share. The
+// district cuts the school's regular budget by FundingCrowdOut of the
+// grant (substitution), so the school's spending rises by only 1 −
+// FundingCrowdOut of it, in every category; the programme still pays, and
+// is charged, the whole grant. A labelling programme marks its schools
+// and takes the label off the first week after it ends.
 func (f *Funding) Act(w *sim.World) error {
 	c := &f.Spec.Common
 	if !c.Active(w.Clock.Year) {
+		if f.Spec.Labelled && f.done && !f.unlabelled && w.Clock.Year > c.End {
+			for _, i := range f.chosen {
+				school(w, i).Label = 0
+			}
+			f.unlabelled = true
+		}
 		return nil
 	}
 	chosen := f.selectOnce(w, c)
@@ -114,10 +134,19 @@ func (f *Funding) Act(w *sim.World) error {
 	for k, i := range chosen {
 		s := school(w, i)
 		week := f.yearly[k] / wk
-		s.Invest(week*f.Spec.Facilities, week*f.Spec.Courses)
+		// net is what the school spends on top of its regular budget:
+		// the district cuts that budget by FundingCrowdOut of the grant.
+		net, yearly := week, f.yearly[k]
+		if crowd := w.Par.FundingCrowdOut; crowd > 0 {
+			net, yearly = week*(1-crowd), yearly*(1-crowd)
+		}
+		s.Invest(net*f.Spec.Facilities, net*f.Spec.Courses)
+		if f.Spec.Labelled {
+			s.Label = 1
+		}
 		s.Cost.Money += week
 		if w.Clock.YearStart() && f.Spec.Training > 0 && len(s.Teachers) > 0 {
-			share := f.yearly[k] * f.Spec.Training / (f.Spec.TrainingCost * float64(len(s.Teachers)))
+			share := yearly * f.Spec.Training / (f.Spec.TrainingCost * float64(len(s.Teachers)))
 			for t := range s.Teachers {
 				s.Teachers[t].Training += float32(share)
 			}
@@ -154,6 +183,10 @@ func (f *Funding) allocate(w *sim.World, chosen []int32) []float64 {
 		slices.SortStableFunc(order, func(a, b int) int { return cmp.Compare(score[b], score[a]) })
 		for _, k := range order[:(len(order)+1)/2] {
 			weights[k] = 1
+		}
+	case AllocPupils:
+		for k, i := range chosen {
+			weights[k] = float64(len(school(w, i).Students))
 		}
 	}
 	var sum float64

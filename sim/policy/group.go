@@ -282,7 +282,7 @@ func (g *Group) exchange(w *sim.World, y int) {
 	for _, gr := range g.groups {
 		for _, m := range gr.members {
 			n := postCount(g.Spec.StaffExchange, len(school(w, m).Teachers))
-			g.posts = append(g.posts, exchangeTeachers(w, m, gr.lead, n, best, y, y, true)...)
+			g.posts = append(g.posts, exchangeTeachers(w, m, gr.lead, n, best, y, y, true, -1)...)
 		}
 	}
 }

@@ -80,3 +80,40 @@ func treated(rec sim.YearRecord, index int) map[int32]bool {
 // check validates a spec whole, as a scenario would, for a run of 6 years
 // of 100 schools in 4 districts.
 func check(s Spec) error { return Check(s, 6, 100, 4) }
+
+// effectByYear runs cfg(seed) and its policy-free twin for each seed and
+// returns, per year 0..Years, the mean over seeds of the treated schools'
+// mean composite (in SD of the reference grade) minus the same schools'
+// in the twin: the policies' true effect on the schools they treat.
+func effectByYear(t *testing.T, seeds int, cfg func(seed uint64) sim.Config) []float64 {
+	t.Helper()
+	var out []float64
+	for seed := range uint64(seeds) {
+		c := cfg(100 + seed)
+		twin := c
+		twin.Policies = nil
+		_, recs := run(t, c, nil)
+		_, base := run(t, twin, nil)
+		if out == nil {
+			out = make([]float64, len(recs))
+		}
+		last := recs[len(recs)-1]
+		for y := range recs {
+			var got, want float64
+			n := 0
+			for i, r := range recs[y].Schools {
+				if last.Schools[i].Member.Treated == 0 {
+					continue
+				}
+				a, b := r.All(), base[y].Schools[i].All()
+				got += a.Composite
+				want += b.Composite
+				n += a.N
+			}
+			if n > 0 {
+				out[y] += (got - want) / float64(n) / float64(seeds)
+			}
+		}
+	}
+	return out
+}

@@ -48,3 +48,24 @@ func TestCheckRefusesOutOfRange(t *testing.T) {
 		}
 	}
 }
+
+// TestDefaultsPlausible: every policy key whose range gives a plausible
+// range (the published evidence) has its default inside it, and names the
+// kind of evidence and its source.
+func TestDefaultsPlausible(t *testing.T) {
+	for _, kind := range Kinds() {
+		s, _ := NewSpec(kind)
+		for _, r := range s.Ranges() {
+			if !r.Plausible() {
+				continue
+			}
+			x, _ := ranges.Get(s, r.Key)
+			if x < r.Low || x > r.High {
+				t.Errorf("%s.%s: default %g outside its plausible range [%g, %g]", kind, r.Key, x, r.Low, r.High)
+			}
+			if r.Evidence == "" || r.Source == "" {
+				t.Errorf("%s.%s: a plausible range without its evidence and source", kind, r.Key)
+			}
+		}
+	}
+}

@@ -85,6 +85,13 @@ type RotationSpec struct {
 	// makes the extra round trip between home and host school. Default 5:
 	// assumption, daily commuting.
 	CommuteDays float64 `toml:"commute_days"`
+	// Volunteers, when true, posts only source teachers who accept the
+	// posting (agents.AcceptOffer, with the allowance as extra pay),
+	// asked in the order the direction gives (most effective first under
+	// strong-to-weak); a subject whose candidates all decline posts
+	// nobody. Default false: China's 2014 rotation assigns teachers
+	// (Liu 2021).
+	Volunteers bool `toml:"volunteers"`
 }
 
 func init() {
@@ -207,7 +214,7 @@ func (r *Rotation) post(w *sim.World, chosen []int32, y int) {
 		}
 		if teachers {
 			n := postCount(sp.Share, len(school(w, a).Teachers))
-			r.posts = append(r.posts, exchangeTeachers(w, a, prefs[0], n, best, y, last, sp.ReturnHome)...)
+			r.posts = append(r.posts, exchangeTeachers(w, a, prefs[0], n, best, y, last, sp.ReturnHome, r.volunteerPay())...)
 		}
 		if principals {
 			r.postPrincipal(w, a, prefs, y, last)
@@ -249,6 +256,16 @@ func (r *Rotation) postPrincipal(w *sim.World, a int32, prefs []int32, y, last i
 		}
 		return
 	}
+}
+
+// volunteerPay is the extra pay a source teacher weighs when asked to
+// volunteer for a posting, or a negative number when postings are
+// assigned.
+func (r *Rotation) volunteerPay() float64 {
+	if r.Spec.Volunteers {
+		return r.Spec.Allowance
+	}
+	return -1
 }
 
 // postCount is the number of teachers of a school of n teachers posted
@@ -358,11 +375,16 @@ type posting struct {
 // untouched). The subjects take turns, from one drawn at random, until n
 // are posted or no subject has candidates left. Candidates are the
 // teachers not on a posting; b sends its most effective of the subject if
-// best, else one at random; a sends one at random. A swapped teacher keeps
-// its Home and has PostingEnds = last when home is true; when home is
-// false it is transferred: Home becomes the new school, PostingEnds −1. It
-// returns the postings made.
-func exchangeTeachers(w *sim.World, a, b int32, n int, best bool, first, last int, home bool) []posting {
+// best, else one at random; a sends one at random. With volunteer ≥ 0 the
+// candidates of b are asked in that order and only those who accept a
+// posting paying volunteer RMB a year more are sent (agents.AcceptOffer).
+// Each swapped teacher's value added becomes what it carries to the other
+// school (agents.PortableEffectiveness). A swapped teacher keeps its Home,
+// has PostingEnds = last and keeps the change in HomeShift when home is
+// true; when home is false it is transferred: Home becomes the new school,
+// PostingEnds −1, and its school counts a mover. It returns the postings
+// made.
+func exchangeTeachers(w *sim.World, a, b int32, n int, best bool, first, last int, home bool, volunteer float64) []posting {
 	if n <= 0 || a == b {
 		return nil
 	}
@@ -380,30 +402,38 @@ func exchangeTeachers(w *sim.World, a, b int32, n int, best bool, first, last in
 		shuffle(w, take[sub])
 	}
 	var out []posting
-	var next [agents.NumSubjects]int
+	var sent [agents.NumSubjects]int
 	start := w.Rand.IntN(agents.NumSubjects)
 	for len(out) < n {
 		progressed := false
 		for k := 0; k < agents.NumSubjects && len(out) < n; k++ {
 			sub := (start + k) % agents.NumSubjects
-			j := next[sub]
+			if volunteer >= 0 && sent[sub] < len(take[sub]) {
+				// Ask b's candidates in turn until one accepts.
+				for sent[sub] < len(give[sub]) && !agents.AcceptOffer(sb, sa, volunteer, w.Par, w.Rand) {
+					give[sub] = slices.Delete(give[sub], sent[sub], sent[sub]+1)
+				}
+			}
+			j := sent[sub]
 			if j >= len(give[sub]) || j >= len(take[sub]) {
 				continue
 			}
-			next[sub]++
+			sent[sub]++
 			i, g := take[sub][j], give[sub][j]
 			out = append(out, posting{a: a, b: b, idA: sa.Teachers[i].ID, idB: sb.Teachers[g].ID,
 				first: first, last: last, home: home})
 			swapTeachers(sa, i, sb, g)
-			for _, t := range []*agents.Teacher{&sa.Teachers[i], &sb.Teachers[g]} {
-				if home {
-					t.PostingEnds = int32(last)
-				} else {
-					t.PostingEnds = -1
-				}
-			}
-			if !home {
-				sa.Teachers[i].Home, sb.Teachers[g].Home = a, b
+			in, away := &sa.Teachers[i], &sb.Teachers[g]
+			inShift := agents.PortableEffectiveness(in, sb, sa, w.Ref, w.Par, w.Rand)
+			awayShift := agents.PortableEffectiveness(away, sa, sb, w.Ref, w.Par, w.Rand)
+			if home {
+				in.PostingEnds, away.PostingEnds = int32(last), int32(last)
+				in.HomeShift, away.HomeShift = inShift, awayShift
+			} else {
+				in.PostingEnds, away.PostingEnds = -1, -1
+				in.Home, away.Home = a, b
+				sa.Movers++
+				sb.Movers++
 			}
 			progressed = true
 		}
@@ -485,12 +515,28 @@ func returnHome(w *sim.World, p posting) {
 	switch {
 	case i >= 0 && j >= 0:
 		swapTeachers(sa, i, sb, j)
-		sa.Teachers[i].PostingEnds, sb.Teachers[j].PostingEnds = -1, -1
+		comeHome(&sa.Teachers[i])
+		comeHome(&sb.Teachers[j])
 	case i >= 0:
-		sa.Teachers[i].PostingEnds, sa.Teachers[i].Home = -1, p.a
+		stay(&sa.Teachers[i], p.a)
+		sb.Movers++
 	case j >= 0:
-		sb.Teachers[j].PostingEnds, sb.Teachers[j].Home = -1, p.b
+		stay(&sb.Teachers[j], p.b)
+		sa.Movers++
 	}
+}
+
+// comeHome ends teacher t's posting at its home school: the value added
+// it had there comes back (HomeShift is taken back).
+func comeHome(t *agents.Teacher) {
+	t.Effectiveness -= t.HomeShift
+	t.PostingEnds, t.HomeShift = -1, 0
+}
+
+// stay ends teacher t's posting by making it staff of school i, where it
+// keeps the value added it has there.
+func stay(t *agents.Teacher, i int32) {
+	t.PostingEnds, t.HomeShift, t.Home = -1, 0, i
 }
 
 // chargePostings charges this week's cost of the postings under way in

@@ -191,9 +191,12 @@ func TestRotationSendsSubjectSpecialists(t *testing.T) {
 			posted++
 			tc := &s.Teachers[k]
 			home := &w.Pop.Schools[tc.Home]
+			// Its value added at home, before the posting changed it
+			// (agents.PortableEffectiveness).
+			eff := tc.Effectiveness - tc.HomeShift
 			for _, j := range unposted(home, tc.Subject) {
-				if e := home.Teachers[j].Effectiveness; e > tc.Effectiveness {
-					t.Errorf("school %d received a %s teacher of effectiveness %.3f; one of %.3f stayed at home", i, tc.Subject, tc.Effectiveness, e)
+				if e := home.Teachers[j].Effectiveness; e > eff {
+					t.Errorf("school %d received a %s teacher of effectiveness %.3f at home; one of %.3f stayed at home", i, tc.Subject, eff, e)
 				}
 			}
 		}
@@ -336,14 +339,20 @@ func TestRotationTransfers(t *testing.T) {
 		r.Start, r.End, r.Share, r.ReturnHome = 1, 1, 0.25, home
 		w := atYearOne(t, testConfig(5))
 		p := r.New(0)
+		before := map[int64]int32{} // teacher → school before the policy
+		for i := range w.Pop.Schools {
+			for _, tc := range w.Pop.Schools[i].Teachers {
+				before[tc.ID] = int32(i)
+			}
+		}
 		act(t, p, w, 1)
 		movers := map[int64]int32{} // teacher → school it moved to
 		for i := range w.Pop.Schools {
 			for k := range w.Pop.Schools[i].Teachers {
 				tc := &w.Pop.Schools[i].Teachers[k]
-				if tc.ID>>32 != int64(i) {
+				if from := before[tc.ID]; from != int32(i) {
 					movers[tc.ID] = int32(i)
-					wantHome, wantEnd := int32(tc.ID>>32), int32(1)
+					wantHome, wantEnd := from, int32(1)
 					if !home {
 						wantHome, wantEnd = int32(i), -1
 					}
@@ -394,4 +403,102 @@ func TestRotationValidate(t *testing.T) {
 			t.Errorf("bad %s: got %v, want a FieldError on %s", tt.key, err, tt.key)
 		}
 	}
+}
+
+// TestRotationCarriesPortableValueAdded: a specialist posted from a strong
+// to a weak school raises its new class's yearly growth by about the
+// portable share of its lead over the mean teacher (agents.PortableShare),
+// less in junior secondary than in primary schools, where more of value
+// added is portable (Glazerman et al. 2013); when the posting ends it has
+// its home value added back.
+func TestRotationCarriesPortableValueAdded(t *testing.T) {
+	ratio := map[string]float64{}
+	for _, lv := range levels {
+		t.Run(lv.name, func(t *testing.T) {
+			var here, home, want float64
+			for seed := range uint64(6) {
+				r := spec(t, "rotation").(*RotationSpec)
+				r.Start, r.End, r.Share = 1, 1, 0.25
+				w := atYearOne(t, lv.config(30+seed))
+				mean := w.Ref.Effectiveness
+				p := r.New(0)
+				act(t, p, w, 1)
+				before := map[int64]float32{}
+				for i := range w.Pop.Schools {
+					s := &w.Pop.Schools[i]
+					for _, k := range guests(s) {
+						tc := &s.Teachers[k]
+						before[tc.ID] = tc.Effectiveness - tc.HomeShift
+						if s.Tier != agents.Weak {
+							continue
+						}
+						lead := float64(before[tc.ID]) - mean
+						here += float64(tc.Effectiveness) - mean
+						home += lead
+						want += agents.PortableShare(&w.Pop.Schools[tc.Home], s, w.Par) * lead
+					}
+				}
+				act(t, p, w, 2) // the postings end
+				for i := range w.Pop.Schools {
+					for _, tc := range w.Pop.Schools[i].Teachers {
+						if e, ok := before[tc.ID]; ok && (tc.Home != int32(i) || tc.HomeShift != 0 || math.Abs(float64(tc.Effectiveness-e)) > 1e-6) {
+							t.Errorf("back home in school %d: teacher %d has Home %d, effectiveness %.4f (had %.4f), HomeShift %g",
+								i, tc.ID, tc.Home, tc.Effectiveness, e, tc.HomeShift)
+						}
+					}
+				}
+			}
+			if home < 1 {
+				t.Fatalf("specialists' lead over the mean sums to %.2f; the test needs more", home)
+			}
+			ratio[lv.name] = here / home
+			t.Logf("specialists keep %.2f of their lead (portable share %.2f)", here/home, want/home)
+			if got, pi := here/home, want/home; math.Abs(got-pi) > 0.15 {
+				t.Errorf("specialists keep %.2f of their lead in the weak schools, want the portable share %.2f", got, pi)
+			}
+		})
+	}
+	if !(ratio["junior secondary"] < ratio["primary"] && ratio["junior secondary"] < 0.8) {
+		t.Errorf("specialists keep %.2f of their lead in junior secondary and %.2f in primary schools; want less in junior secondary", ratio["junior secondary"], ratio["primary"])
+	}
+}
+
+// TestRotationVolunteers: with volunteers = true only source teachers who
+// accept are posted, and more accept the larger the allowance; assigned
+// postings fill every place.
+func TestRotationVolunteers(t *testing.T) {
+	posted := func(volunteers bool, allowance float64) int {
+		r := spec(t, "rotation").(*RotationSpec)
+		r.Share, r.Volunteers, r.Allowance = 0.25, volunteers, allowance
+		w := atYearOne(t, testConfig(12))
+		act(t, r.New(0), w, 1)
+		n := 0
+		for i := range w.Pop.Schools {
+			if w.Pop.Schools[i].Tier == agents.Weak {
+				n += len(guests(&w.Pop.Schools[i]))
+			}
+		}
+		return n
+	}
+	assigned, unpaid, paid := posted(false, 20000), posted(true, 0), posted(true, 200000)
+	if !(unpaid < paid && paid <= assigned) {
+		t.Errorf("posted: %d volunteers unpaid, %d with 200,000 RMB a year, %d assigned; want unpaid < paid ≤ assigned", unpaid, paid, assigned)
+	}
+}
+
+// A level is a school level, as a population's first grade and number of
+// grades set it.
+type level struct {
+	name          string
+	first, grades int
+}
+
+// levels are junior secondary and primary schools.
+var levels = []level{{"junior secondary", 7, 3}, {"primary", 1, 6}}
+
+// config returns testConfig(seed) for schools of the level.
+func (lv level) config(seed uint64) sim.Config {
+	cfg := testConfig(seed)
+	cfg.Population.FirstGrade, cfg.Population.Grades = lv.first, lv.grades
+	return cfg
 }

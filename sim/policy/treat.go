@@ -5,7 +5,6 @@ import (
 
 	"schoolnet/agents"
 	"schoolnet/sim"
-	"schoolnet/sim/fmath"
 )
 
 // treatment is what every policy keeps between weeks: its position in the
@@ -46,9 +45,7 @@ func takeTeacherTime(w *sim.World, s *agents.School, t *agents.Teacher, hours fl
 }
 
 // distance is the straight-line distance between two schools, in km.
-func distance(a, b *agents.School) float64 {
-	return fmath.Hypot(float64(a.X-b.X), float64(a.Y-b.Y))
-}
+func distance(a, b *agents.School) float64 { return agents.Distance(a, b) }
 
 // in01 reports whether x is in [0,1] (false for NaN).
 func in01(x float64) bool { return x >= 0 && x <= 1 }

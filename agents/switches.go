@@ -1,0 +1,44 @@
+package agents
+
+import "schoolnet/sim/ranges"
+
+// Switch is the value of a parameter that switches a mechanism off, so
+// that results from before the mechanism existed can be reproduced.
+type Switch struct {
+	// Mechanism names the mechanism, as docs/MODEL.md does.
+	Mechanism string
+	// Key is the parameter's TOML name and Off its value that switches
+	// the mechanism off.
+	Key string
+	Off float64
+}
+
+// Switches lists every switchable mechanism's switch-off values. With all
+// of them set (Params.SwitchedOff), the model behaves as it did before
+// those mechanisms existed (docs/MODEL.md, "Switching mechanisms off").
+var Switches = []Switch{
+	{"PortableEffectiveness", "context_share_junior", 0},
+	{"PortableEffectiveness", "context_share_primary", 0},
+	{"TeacherTransfer", "transfer_search", 0},
+	{"TeacherAttrition (effectiveness term)", "attrition_effectiveness", 0},
+	{"ResourceTerm (per pupil)", "resource_pupils", 0},
+	{"ResourceTerm (diminishing returns)", "spending_concavity", 0},
+	{"TrainingDose (routine training)", "routine_training", 0},
+	{"ResourceUpdate (facility lag)", "facility_lag_weeks", 0},
+	{"funding (crowd-out)", "funding_crowd_out", 0},
+	{"TeacherDevelopment (training fade-out)", "training_fadeout", 0},
+	{"LabelResponse (teachers)", "label_attrition", 0},
+	{"LabelResponse (applicants)", "label_stigma", 0},
+	{"LabelResponse (families)", "label_intake_ses", 0},
+	{"TeacherDevelopment (remote learning)", "remote_learning", 0},
+}
+
+// SwitchedOff returns p with every mechanism of Switches switched off.
+func (p Params) SwitchedOff() Params {
+	for _, s := range Switches {
+		if !ranges.Set(&p, s.Key, s.Off) {
+			panic("agents: switch of unknown key " + s.Key)
+		}
+	}
+	return p
+}
