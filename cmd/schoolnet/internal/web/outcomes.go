@@ -42,6 +42,8 @@ var outcomeTexts = map[string]outcomeText{
 	"cost_money":         {"Reform money spent", lowerCost, "Money the reforms spent over the run, in RMB."},
 	"cost_teacher_hours": {"Teacher hours taken from teaching", lowerCost, "Hours teachers spent on the reforms (meetings, mentoring) instead of teaching, over the run."},
 	"cost_travel_hours":  {"Travel hours", lowerCost, "Hours spent travelling between schools for the reforms, over the run."},
+	"ses_segregation":    {"How much schools are sorted by family background", lowerBetter, "Share of the differences in students' family background (SES) that lies between schools (0 to 1): lower means richer and poorer children mix more."},
+	"exit_share":         {"Children in private schools", neutral, "Share of school-age children who left the public schools for a private (exit) sector under school choice, in the last year."},
 	results.PerMillion:   {"Gain for weak schools per million RMB", neutral, "Weak schools' gain over the pinned run, in SD, for each million RMB of extra reform money; empty where no extra money is spent."},
 	// The charts' series.
 	"weak_peer_relations": {"Weak schools' peer relationships", higherBetter, "Mean quality of friendships of students in weak schools, an index from 0 to 1."},
