@@ -29,7 +29,7 @@ type Options struct {
 	// finished run is dropped beyond it.
 	Keep int
 	// Workers is the number of goroutines all running simulations share;
-	// each running simulation gets Workers/MaxRunning of them.
+	// each gets Workers divided by the number running when it starts.
 	Workers int
 	// Grace is how long a queued or running run waits for a page to watch
 	// it (its event stream) before it is cancelled: a closed page stops

@@ -639,19 +639,18 @@ func (s *Server) schedule() {
 		s.running++
 		rn.setState(stateRunning, "")
 		s.wg.Add(1)
-		go s.execute(rn)
+		go s.execute(rn, max(1, s.opt.Workers/s.running))
 	}
 	for i, rn := range s.queue {
 		rn.setPosition(i+1, len(s.queue))
 	}
 }
 
-// workersPerRun is each running simulation's share of the workers.
-func (s *Server) workersPerRun() int { return max(1, s.opt.Workers/s.opt.MaxRunning) }
-
-func (s *Server) execute(rn *run) {
+// execute runs a simulation on workers goroutines: its share of the
+// workers among the runs running when it starts, so that a run alone
+// uses them all (its results do not depend on how many).
+func (s *Server) execute(rn *run, workers int) {
 	defer s.wg.Done()
-	workers := s.workersPerRun()
 	err := protect(func() error {
 		m, err := results.NewManifest(rn.scn, rn.scn.Run.Seed, rn.scn.Run.Replications)
 		if err != nil {

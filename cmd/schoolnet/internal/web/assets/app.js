@@ -1545,6 +1545,12 @@ async function init() {
   });
   $('about-open').addEventListener('click', () => openPanel('about', 'about-open'));
   $('about-close').addEventListener('click', () => openPanel('about', 'about-open'));
+  $('about-link').addEventListener('click', (e) => {
+    e.preventDefault();
+    if ($('about').hidden) openPanel('about', 'about-open');
+    else $('about').focus();
+    $('about').scrollIntoView();
+  });
   $('class-open').addEventListener('click', () => openPanel('class-panel', 'class-open'));
   $('join-form').addEventListener('submit', joinClass);
   $('start-form').addEventListener('submit', startSession);
