@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 
+	"schoolnet/results/statistics"
 	"schoolnet/sim"
 )
 
@@ -20,10 +21,22 @@ type RunFiles struct {
 	// and their summaries.
 	Records [][]sim.YearRecord
 	Metrics [][]sim.YearMetrics
+	// Statistics, if not nil, are the replications' statistics
+	// (results/statistics), written to statistics.csv.
+	Statistics []statistics.Replication
 }
 
-// runTables are the tables of a run, in the order they are written.
-var runTables = []*Schema{&YearlySchema, &SchoolSchema, &TreatmentSchema, &SummarySchema}
+// runTables are the tables of a run, in the order they are written;
+// statistics.csv only when the run has its statistics (tables).
+var runTables = []*Schema{&YearlySchema, &SchoolSchema, &TreatmentSchema, &SummarySchema, &StatisticsSchema}
+
+// tables returns the run's tables, in the order they are written.
+func (r *RunFiles) tables() []*Schema {
+	if r.Statistics == nil {
+		return runTables[:len(runTables)-1]
+	}
+	return runTables
+}
 
 // format returns the format of table s.
 func (r *RunFiles) format(s *Schema) Format {
@@ -36,7 +49,7 @@ func (r *RunFiles) format(s *Schema) Format {
 // Names returns the names of the run's table files, in order.
 func (r *RunFiles) Names() []string {
 	var out []string
-	for _, s := range runTables {
+	for _, s := range r.tables() {
 		out = append(out, r.format(s).File(s.Name))
 	}
 	return out
@@ -56,7 +69,7 @@ func RunFileNames() []string {
 
 // WriteTo writes the table file name (one of Names) to w.
 func (r *RunFiles) WriteTo(w io.Writer, name string) error {
-	for _, s := range runTables {
+	for _, s := range r.tables() {
 		if r.format(s).File(s.Name) != name {
 			continue
 		}
@@ -69,6 +82,8 @@ func (r *RunFiles) WriteTo(w io.Writer, name string) error {
 			return WriteTreatments(w, r.Format, r.ID, r.Policies, r.Records)
 		case &SummarySchema:
 			return WriteSummary(w, r.ID, r.Metrics)
+		case &StatisticsSchema:
+			return WriteStatistics(w, r.Format, r.ID, r.Statistics)
 		}
 	}
 	return fmt.Errorf("results: a run has no file %q", name)
@@ -78,7 +93,7 @@ func (r *RunFiles) WriteTo(w io.Writer, name string) error {
 func (r *RunFiles) DataPackage() *DataPackage {
 	p := &DataPackage{Name: "schoolnet-run-" + r.ID.Scenario, Title: "schoolnet run of " + r.ID.Scenario,
 		Description: "A run of the scenario " + r.ID.Scenario + " (seed and scenario hash in every row and in manifest.json); columns documented in docs/RESULTS.md."}
-	for _, s := range runTables {
+	for _, s := range r.tables() {
 		p.Resources = append(p.Resources, Resource{Path: r.format(s).File(s.Name), Format: r.format(s), Schema: s})
 	}
 	return p

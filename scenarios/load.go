@@ -462,13 +462,18 @@ func clone(p policy.Spec) policy.Spec {
 }
 
 // keysOf returns the TOML keys allowed under the table at path of struct
-// type t (embedded structs' keys included), or nil if path is not a table.
+// type t (embedded structs' keys included; an array of tables' keys are
+// its element's), or nil if path is not a table.
 func keysOf(t reflect.Type, path []string) []string {
 	for _, p := range path {
 		found := false
 		for _, f := range reflect.VisibleFields(t) {
-			if f.Tag.Get("toml") == p && f.Type.Kind() == reflect.Struct {
-				t, found = f.Type, true
+			ft := f.Type
+			if ft.Kind() == reflect.Slice {
+				ft = ft.Elem()
+			}
+			if f.Tag.Get("toml") == p && ft.Kind() == reflect.Struct {
+				t, found = ft, true
 				break
 			}
 		}

@@ -24,6 +24,14 @@ type Config struct {
 	Params     agents.Params
 	// Policies returns fresh policies for one replication, or nil for none.
 	Policies func() []Policy
+	// Observe, if not nil, is called at the end of each year from year 0
+	// (the baseline) on, after the year's weeks and before the year is
+	// measured and closed: it sees every school as Measure does, with the
+	// reference the year is measured against, and must only read them.
+	// It is the hook for statistics that need every student and teacher
+	// (results/statistics) without widening every SchoolRecord; it runs
+	// on the replication's own goroutine.
+	Observe func(replication, year int, pop *agents.Population, ref *agents.Reference)
 }
 
 // Validate checks the run settings and the model's inputs.
@@ -206,6 +214,9 @@ func (e *Engine) endYear(y int, emit func(YearRecord)) {
 	schools := e.world.Pop.Schools
 	if y <= 0 {
 		e.ref = agents.MeasureReference(schools, e.cfg.Population.Grades)
+	}
+	if y >= 0 && e.cfg.Observe != nil {
+		e.cfg.Observe(e.cfg.Replication, y, e.world.Pop, &e.ref)
 	}
 	records := make([]agents.SchoolRecord, len(schools))
 	parallelFor(len(schools), e.cfg.Workers, func(i int) {

@@ -20,6 +20,10 @@ const (
 	// transfers (agents.TeacherTransfer), one stream per year: the entity
 	// is the year (spin-up years are zero or negative).
 	PurposeMobility Purpose = 6
+	// PurposeCalibrate is a calibration's draws (results/calibrate): its
+	// seed is the calibration seed, its replication the generation and
+	// its entity the particle (or 0 for the generation's own draws).
+	PurposeCalibrate Purpose = 7
 )
 
 // splitmix64 is the finaliser of SplitMix64 (Steele, Lea & Flood 2014), a

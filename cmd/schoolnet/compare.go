@@ -157,7 +157,9 @@ func cmdCompare(args []string, stdout, stderr io.Writer) int {
 			return exitFailure
 		}
 		manifest.Command, manifest.Workers, manifest.Start = "compare", o.workers, time.Now().UTC()
-		records, err := sim.Replicate(ctx, s.Config(o.workers), s.Run.Replications, o.workers, func() { bar.Add(1) })
+		cfg := s.Config(o.workers)
+		stats := collectStatistics(&cfg, s.Run.Replications)
+		records, err := sim.Replicate(ctx, cfg, s.Run.Replications, o.workers, func() { bar.Add(1) })
 		if err != nil {
 			bar.Finish()
 			if !errors.Is(err, context.Canceled) {
@@ -169,7 +171,7 @@ func cmdCompare(args []string, stdout, stderr io.Writer) int {
 		runs[k] = summarise(records)
 		ids[k] = manifest.RunID(s.Name)
 		manifest.End = time.Now().UTC()
-		if err := writeRun(folder.Sub(s.Name), s, format, records, runs[k], &manifest); err != nil {
+		if err := writeRun(folder.Sub(s.Name), s, format, records, runs[k], &manifest, statisticsOf(stats, records)); err != nil {
 			fmt.Fprintln(stderr, "schoolnet compare:", err)
 			return exitFailure
 		}

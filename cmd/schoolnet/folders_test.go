@@ -93,7 +93,7 @@ func TestRunKilledBeforeCommitKeepsTheOldFolder(t *testing.T) {
 			if err != nil {
 				return err
 			}
-			return writeRun(f, scn, results.CSV, records, metrics, &m)
+			return writeRun(f, scn, results.CSV, records, metrics, &m, nil)
 		}},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
@@ -157,8 +157,8 @@ func TestCompareReplacesItsFolderWhole(t *testing.T) {
 		t.Errorf("folder holds %v", names)
 	}
 	m := readManifest(t, dir)
-	if !slices.Equal(m.Files, []string{"small/", "small-2/", "compare.csv", "compare.png", "compare.svg", "datapackage.json", "manifest.json"}) || m.Command != "compare" || len(m.SHA256) != 16 {
-		t.Errorf("manifest: command %q, files %v, %d checksums; want compare, each subfolder and file, 16", m.Command, m.Files, len(m.SHA256))
+	if !slices.Equal(m.Files, []string{"small/", "small-2/", "compare.csv", "compare.png", "compare.svg", "datapackage.json", "manifest.json"}) || m.Command != "compare" || len(m.SHA256) != 18 {
+		t.Errorf("manifest: command %q, files %v, %d checksums; want compare, each subfolder and file, 18", m.Command, m.Files, len(m.SHA256))
 	}
 	// A file schoolnet did not write stops it before it runs anything.
 	os.WriteFile(filepath.Join(dir, "notes.txt"), []byte("mine"), 0o644)

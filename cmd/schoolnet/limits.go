@@ -15,6 +15,7 @@ import (
 	"schoolnet/scenarios"
 	"schoolnet/sim/policy"
 	"schoolnet/sim/ranges"
+	"schoolnet/targets"
 )
 
 // flagRanges holds the allowed range of every numeric flag, by flag name:
@@ -23,6 +24,12 @@ import (
 var flagRanges = func() ranges.Table {
 	run := func(flag, key string) ranges.Range {
 		r, _ := scenarios.RunRanges.Lookup(key)
+		c := *r
+		c.Key = flag
+		return c
+	}
+	setting := func(flag, key string) ranges.Range { // calibrate's, from its [calibration] table
+		r, _ := targets.SettingsRanges.Lookup(key)
 		c := *r
 		c.Key = flag
 		return c
@@ -36,6 +43,9 @@ var flagRanges = func() ranges.Table {
 		{Key: "grade", Min: 1, Max: 12, Unit: "national grade number"},
 		{Key: "bootstrap", Min: 1, Max: 100_000, Unit: "replicates"},
 		{Key: "strength", Min: 0, Max: 20, Unit: "logit weight of motivation"},
+		setting("particles", "particles"),
+		setting("generations", "max_generations"),
+		setting("replications", "replications"),
 	}
 }()
 

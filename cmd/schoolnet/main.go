@@ -7,6 +7,7 @@
 //	schoolnet sweep [flags] SCENARIO   run a scenario's parameter sweep
 //	schoolnet merge OUT DIR...         join the shards of a sweep
 //	schoolnet evaluate SCENARIO        evaluation designs against the true effect
+//	schoolnet calibrate [TARGETS]      estimate parameters from calibration targets
 //	schoolnet validate FILE...         check scenario files
 //	schoolnet roster export SCENARIO   write a scenario's schools as a roster
 //	schoolnet report DIR               a shareable HTML report of a result folder
@@ -51,6 +52,8 @@ Usage:
                                      table; resumable, and shardable with --shard K/N
   schoolnet merge OUT DIR...         join the shard directories of a sweep into OUT
   schoolnet evaluate SCENARIO        test evaluation designs against the true effect
+  schoolnet calibrate [TARGETS]      estimate parameters from published targets (ABC-SMC);
+                                     resumable, and shardable with --shard K/N
   schoolnet validate FILE...         check scenario files without running them
   schoolnet roster export SCENARIO   write a scenario's schools as a roster (CSV)
                                      to edit; roster check FILE checks one
@@ -98,6 +101,8 @@ func Main(args []string, stdout, stderr io.Writer) (status int) {
 		return cmdMerge(rest, stdout, stderr)
 	case "evaluate":
 		return cmdEvaluate(rest, stdout, stderr)
+	case "calibrate":
+		return cmdCalibrate(rest, stdout, stderr)
 	case "bench":
 		return cmdBench(rest, stdout, stderr)
 	case "serve":

@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"schoolnet/results"
+	"schoolnet/results/statistics"
 	"schoolnet/sim"
 )
 
@@ -96,7 +97,7 @@ func TestRunPrintsTableAndWritesDocumentedColumns(t *testing.T) {
 			t.Errorf("table lacks the row of year %q", strings.TrimSpace(y))
 		}
 	}
-	for f, cols := range map[string][]string{"yearly.csv": results.YearlyColumns, "schools.csv": results.SchoolColumns, "summary.csv": results.SummaryColumns} {
+	for f, cols := range map[string][]string{"yearly.csv": results.YearlyColumns, "schools.csv": results.SchoolColumns, "summary.csv": results.SummaryColumns, "statistics.csv": results.StatisticsSchema.Names()} {
 		data, err := os.ReadFile(filepath.Join(dir, f))
 		if err != nil {
 			t.Fatal(err)
@@ -110,8 +111,16 @@ func TestRunPrintsTableAndWritesDocumentedColumns(t *testing.T) {
 		}
 		perYear := map[string]int{"yearly.csv": len(sim.Groups), "schools.csv": 6}[f]
 		want := 1 + 3*3*perYear // 3 reps × years 0..2
-		if f == "summary.csv" {
+		switch f {
+		case "summary.csv":
 			want = 1 + len(results.Headlines)
+		case "statistics.csv": // every statistic of every replication
+			want = len(rows)
+			for _, s := range statistics.Statistics {
+				if !slices.ContainsFunc(rows, func(r []string) bool { return r[0] == "2" && r[1] == s.Name }) {
+					t.Errorf("statistics.csv has no value of %s in replication 2", s.Name)
+				}
+			}
 		}
 		if len(rows) != want {
 			t.Errorf("%s has %d rows, want %d", f, len(rows), want)
@@ -131,8 +140,8 @@ func TestRunPrintsTableAndWritesDocumentedColumns(t *testing.T) {
 	if err := json.Unmarshal(data, &m); err != nil {
 		t.Fatal(err)
 	}
-	if m.Seed != 42 || m.Replications != 3 || len(m.ScenarioHash) != 64 || m.Scenario.Name != "small" || len(m.Files) != 6 {
-		t.Errorf("manifest %+v: want seed 42, 3 replications, a SHA-256, the scenario and 6 files", m)
+	if m.Seed != 42 || m.Replications != 3 || len(m.ScenarioHash) != 64 || m.Scenario.Name != "small" || len(m.Files) != 7 {
+		t.Errorf("manifest %+v: want seed 42, 3 replications, a SHA-256, the scenario and 7 files", m)
 	}
 	entries, _ := os.ReadDir(dir)
 	for _, e := range entries {
@@ -173,7 +182,7 @@ func TestBadInputExitsTwoAndWritesNothing(t *testing.T) {
 }
 
 func TestHelpOnEveryCommand(t *testing.T) {
-	for _, args := range [][]string{{"help"}, {"--help"}, {"run", "--help"}, {"scenarios", "--help"}, {"validate", "--help"}, {"bench", "--help"}, {"sweep", "--help"}, {"merge", "--help"}, {"compare", "--help"}, {"roster", "--help"}, {"roster", "export", "--help"}, {"report", "--help"}} {
+	for _, args := range [][]string{{"help"}, {"--help"}, {"run", "--help"}, {"scenarios", "--help"}, {"validate", "--help"}, {"bench", "--help"}, {"sweep", "--help"}, {"merge", "--help"}, {"compare", "--help"}, {"roster", "--help"}, {"roster", "export", "--help"}, {"report", "--help"}, {"calibrate", "--help"}} {
 		code, stdout, _ := run(t, args...)
 		if code != 0 || !strings.Contains(stdout, "Usage") {
 			t.Errorf("%v: exit %d, output %q; want 0 and a usage text", args, code, stdout)

@@ -15,7 +15,7 @@ var updateDoc = flag.Bool("update", false, "rewrite docs/RESULTS.md's column tab
 // docSchemas are the result files whose column tables docs/RESULTS.md
 // shows, generated from their schemas.
 var docSchemas = []*results.Schema{
-	&results.YearlySchema, &results.SchoolSchema, &results.TreatmentSchema, &results.SummarySchema,
+	&results.YearlySchema, &results.SchoolSchema, &results.TreatmentSchema, &results.SummarySchema, &results.StatisticsSchema,
 	&results.CompareSchema,
 	&evaluate.EvaluationSchema, &evaluate.EstimateSchema, &evaluate.TruthSchema, &evaluate.MediationSchema,
 	&evaluate.BalanceSchema, &evaluate.StudentPanelSchema, &evaluate.SchoolPanelSchema, &evaluate.BiasSchema,

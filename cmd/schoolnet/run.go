@@ -16,6 +16,7 @@ import (
 	"golang.org/x/term"
 
 	"schoolnet/results"
+	"schoolnet/results/statistics"
 	"schoolnet/scenarios"
 	"schoolnet/sim"
 )
@@ -24,7 +25,8 @@ const runSynopsis = `Usage: schoolnet run [flags] [SCENARIO]
 
 Runs SCENARIO (a TOML file or a shipped scenario's name; default: the
 shipped baseline), prints the yearly table (means over replications with
-95% intervals), and writes yearly.csv and schools.csv to --out.
+95% intervals), and writes yearly.csv, schools.csv, summary.csv and
+statistics.csv (docs/RESULTS.md) to --out.
 The same scenario and seed give byte-identical files for any --workers.`
 
 // runOptions are the flags of schoolnet run, compare and evaluate; set
@@ -126,7 +128,9 @@ func cmdRun(args []string, stdout, stderr io.Writer) int {
 	}
 	manifest.Command, manifest.Workers, manifest.Start = "run", o.workers, time.Now().UTC()
 	bar := newProgress(int64(scn.Run.Replications*scn.Run.Years), "simulating", stderr, o.quiet)
-	records, err := sim.Replicate(ctx, scn.Config(o.workers), scn.Run.Replications, o.workers, func() { bar.Add(1) })
+	cfg := scn.Config(o.workers)
+	stats := collectStatistics(&cfg, scn.Run.Replications)
+	records, err := sim.Replicate(ctx, cfg, scn.Run.Replications, o.workers, func() { bar.Add(1) })
 	bar.Finish()
 	if err != nil {
 		if !errors.Is(err, context.Canceled) {
@@ -146,7 +150,7 @@ func cmdRun(args []string, stdout, stderr io.Writer) int {
 		return exitFailure
 	}
 	manifest.Replications, manifest.End = len(records), time.Now().UTC()
-	if err := writeRun(folder, scn, format, records, metrics, &manifest); err != nil {
+	if err := writeRun(folder, scn, format, records, metrics, &manifest, statisticsOf(stats, records)); err != nil {
 		fmt.Fprintln(stderr, "schoolnet run:", err)
 		return exitFailure
 	}
@@ -200,11 +204,11 @@ func summarise(records [][]sim.YearRecord) [][]sim.YearMetrics {
 	return out
 }
 
-// writeRun writes the run's result files of scenario scn into f, their
-// datapackage.json, and the manifest last, listing them; the caller
-// commits f.
-func writeRun(f *results.Folder, scn *scenarios.Scenario, format results.Format, records [][]sim.YearRecord, metrics [][]sim.YearMetrics, m *results.Manifest) error {
-	files := results.RunFiles{ID: m.RunID(scn.Name), Policies: scn.PolicyNames(), Format: format, Records: records, Metrics: metrics}
+// writeRun writes the run's result files of scenario scn into f (its
+// statistics, results/statistics, among them), their datapackage.json,
+// and the manifest last, listing them; the caller commits f.
+func writeRun(f *results.Folder, scn *scenarios.Scenario, format results.Format, records [][]sim.YearRecord, metrics [][]sim.YearMetrics, m *results.Manifest, stats []statistics.Replication) error {
+	files := results.RunFiles{ID: m.RunID(scn.Name), Policies: scn.PolicyNames(), Format: format, Records: records, Metrics: metrics, Statistics: stats}
 	if err := files.Write(f); err != nil {
 		return err
 	}
@@ -214,6 +218,11 @@ func writeRun(f *results.Folder, scn *scenarios.Scenario, format results.Format,
 // newProgress returns a progress bar on stderr, shown only when stderr is a
 // terminal and quiet is false.
 func newProgress(total int64, what string, stderr io.Writer, quiet bool) *progressbar.ProgressBar {
+	return newProgressOf(total, what, "years", stderr, quiet)
+}
+
+// newProgressOf is newProgress counting units (years, particles).
+func newProgressOf(total int64, what, units string, stderr io.Writer, quiet bool) *progressbar.ProgressBar {
 	visible := false
 	if f, ok := stderr.(*os.File); ok && !quiet {
 		visible = term.IsTerminal(int(f.Fd()))
@@ -225,7 +234,7 @@ func newProgress(total int64, what string, stderr io.Writer, quiet bool) *progre
 		progressbar.OptionShowCount(),
 		progressbar.OptionSetPredictTime(true),
 		progressbar.OptionShowIts(),
-		progressbar.OptionSetItsString("years"),
+		progressbar.OptionSetItsString(units),
 		progressbar.OptionClearOnFinish(),
 	)
 }

@@ -30,8 +30,9 @@ var outputPackages = []string{
 // notOutput matches the functions of those packages whose arithmetic
 // reaches no CSV file: the charts (PNG and SVG, drawn by gonum/plot, which
 // fuses on arm64 and which no byte-for-byte promise covers) and the HTML
-// report (results/report), which quotes the CSV files' numbers.
-var notOutput = regexp.MustCompile(`^schoolnet/results(/report\.|\.(\(\*(Chart|SweepChart|shadeBand)\)\.|Trajectory|writePlot|shade$))`)
+// report (results/report), which quotes the CSV files' numbers, and the
+// calibration's charts (results/calibrate).
+var notOutput = regexp.MustCompile(`^schoolnet/results(/report\.|/calibrate\.\(\*Chart\)\.|\.(\(\*(Chart|SweepChart|shadeBand)\)\.|Trajectory|writePlot|shade$))`)
 
 // unordered matches the source files of gonum code whose sums run in
 // another order on amd64 (SIMD assembly with several accumulators) than

@@ -77,7 +77,9 @@ func (s *FundingSpec) Validate() error {
 func (s *FundingSpec) Ranges() ranges.Table { return fundingRanges }
 
 var fundingRanges = withCommon(
-	ranges.Range{Key: "per_school", Min: 0, Max: 1e9, Unit: "RMB per school"},
+	ranges.Range{Key: "per_school", Min: 0, Max: 1e9, Unit: "RMB per school",
+		Low: 8e5, High: 1.2e6, Evidence: ranges.Measured,
+		Source: "Wang & Liu (2025): about 1,000,000 RMB per participating SSP school over three years; the plausible range is that figure ±20%, for \"about\""},
 	ranges.Range{Key: "facilities", Min: 0, Max: 1, Unit: "share of the money"},
 	ranges.Range{Key: "courses", Min: 0, Max: 1, Unit: "share of the money"},
 	ranges.Range{Key: "training", Min: 0, Max: 1, Unit: "share of the money"},

@@ -50,22 +50,36 @@ func TestCheckRefusesOutOfRange(t *testing.T) {
 }
 
 // TestDefaultsPlausible: every policy key whose range gives a plausible
-// range (the published evidence) has its default inside it, and names the
-// kind of evidence and its source.
+// range (the published evidence, which calibration and sensitivity
+// analyses draw from) has it inside the allowed range with the default in
+// it, and names the kind of evidence and its source; and the keys with
+// published evidence have one.
 func TestDefaultsPlausible(t *testing.T) {
+	withEvidence := map[string]bool{"funding.per_school": true, "rotation.share": true, "rotation.posting_years": true}
 	for _, kind := range Kinds() {
 		s, _ := NewSpec(kind)
 		for _, r := range s.Ranges() {
+			key := kind + "." + r.Key
 			if !r.Plausible() {
+				if withEvidence[key] {
+					t.Errorf("%s has published evidence but no plausible range", key)
+				}
 				continue
 			}
+			delete(withEvidence, key)
 			x, _ := ranges.Get(s, r.Key)
-			if x < r.Low || x > r.High {
-				t.Errorf("%s.%s: default %g outside its plausible range [%g, %g]", kind, r.Key, x, r.Low, r.High)
+			switch {
+			case r.Low > r.High || r.Low < r.Min || r.High > r.Max:
+				t.Errorf("%s: plausible range [%g, %g] is not inside the allowed [%g, %g]", key, r.Low, r.High, r.Min, r.Max)
+			case x < r.Low || x > r.High:
+				t.Errorf("%s: default %g outside its plausible range [%g, %g]", key, x, r.Low, r.High)
 			}
 			if r.Evidence == "" || r.Source == "" {
-				t.Errorf("%s.%s: a plausible range without its evidence and source", kind, r.Key)
+				t.Errorf("%s: a plausible range without its evidence and source", key)
 			}
 		}
+	}
+	for key := range withEvidence {
+		t.Errorf("%s is no policy key", key)
 	}
 }

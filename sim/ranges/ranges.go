@@ -14,7 +14,7 @@ type Evidence string
 // Kinds of evidence, strongest first.
 const (
 	Measured     Evidence = "measured"      // a study measured it directly
-	MetaAnalysis Evidence = "meta-analysis" // pooled over studies
+	MetaAnalysis Evidence = "meta-analysis" // pooled over studies: a meta-analysis, or a review that summarises many studies' estimates
 	Calibrated   Evidence = "calibrated"    // fitted so the model matches targets
 	Assumption   Evidence = "assumption"    // a judgement, with the reasoning given
 )
