@@ -234,6 +234,39 @@ type Params struct {
 	// Rivkin 2010).
 	MotivationDevelopment float64 `toml:"motivation_development"`
 
+	// Responses to a reform that a study can mistake for its effect
+	// (IntakeResponse, TeachingToTheTest). Both act only on schools a
+	// policy treats (see BeforeTreatment).
+
+	// IntakeResponse is the share of a treated school's entering cohort
+	// whose places go, each year, to families who move towards it from
+	// untreated schools of its district and tier: the most advantaged
+	// (SES and prior achievement, with idiosyncratic taste) take the places
+	// of its least advantaged entrants, who go to the schools the movers
+	// left. Default 0.03: assumption, after Hastings, Kane & Staiger
+	// (2005), whose estimated preferences make the families a newly
+	// favoured school attracts richer and higher-scoring than its intake,
+	// and Machin & Vernoit (2011) and Eyles & Machin (2019), who find the
+	// prior attainment of English academies' intakes rose after
+	// conversion. How large the response is for a programme like the
+	// SSP is not measured: at 0.03 a treated weak school's Grade 7 intake
+	// gains about 0.05 SD of prior achievement and its untreated
+	// neighbours of the tier lose as much. 0 switches the response off.
+	IntakeResponse float64 `toml:"intake_response"`
+	// TestInflation is the yearly rise, while a school is treated, of its
+	// students' scores on the high-stakes exam above what they have
+	// learned (teaching to the test), in SD of the baseline grade; it
+	// accumulates for at most TestPrepYears years. Default 0.03 SD a year,
+	// so that after the SSP's three years the gap is 0.09 SD, inside the
+	// 0.04 SD (reading) to 0.10 SD (maths) by which a year of high
+	// accountability pressure raised the state test above a low-stakes
+	// audit test (Jennings & Lauen 2016); Jacob (2005), Klein, Hamilton,
+	// McCaffrey & Stecher (2000) and Koretz & Barron (1998) find gains on
+	// high-stakes tests several times those on low-stakes ones, growing
+	// over the first years. Learning is unchanged: only a study that reads
+	// the exam sees it. 0 switches it off.
+	TestInflation float64 `toml:"test_inflation"`
+
 	// Climate and morale (ClimateUpdate, MoraleUpdate).
 
 	// ClimateRate is how fast school climate relaxes to its target. Default
@@ -574,6 +607,8 @@ func DefaultParams() Params {
 		ContextDiscount:           0.3,
 		MotivationResponse:        1.0,
 		MotivationDevelopment:     0.01,
+		IntakeResponse:            0.03,
+		TestInflation:             0.03,
 
 		ClimateRate:       1.0,
 		ClimateBase:       0.15,

@@ -15,11 +15,11 @@ type Env struct {
 
 // StepSchool advances school s by one week. The mechanisms run in this fixed
 // order: class aggregates; per student EngagementUpdate, LearningGrowth and
-// PeerTieUpdate; then LeadershipUpdate, MoraleUpdate, ClimateUpdate and
-// ResourceUpdate. It touches only s and draws only from s's own stream.
-// In spin-up years (env.Year ≤ 0) it also adds, per grade, what
-// LearningGrowth reads to the sums MeasureReference makes the grade
-// centres from.
+// PeerTieUpdate; then LeadershipUpdate, MoraleUpdate, ClimateUpdate,
+// ResourceUpdate and TeachingToTheTest. It touches only s and draws only
+// from s's own stream. In spin-up years (env.Year ≤ 0) it also adds, per
+// grade, what LearningGrowth reads to the sums MeasureReference makes the
+// grade centres from.
 func StepSchool(s *School, env *Env) {
 	w := float64(env.WeeksPerYear)
 	wk := newWeek(s, env)
@@ -46,6 +46,7 @@ func StepSchool(s *School, env *Env) {
 	MoraleUpdate(s, leff, env, w)
 	ClimateUpdate(s, leff, env, w)
 	ResourceUpdate(s, env)
+	TeachingToTheTest(s, env)
 }
 
 // stepStudentsHeld is StepSchool's student loop with peer relations held:

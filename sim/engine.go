@@ -114,8 +114,9 @@ func (e *Engine) Reference() *agents.Reference { return &e.ref }
 // several worlds that share their spin-up (a scenario and its untreated
 // twin are the same world until a policy first acts). e must have run no
 // simulated year yet (its next year is at most 1), and cfg must have e's
-// seed, replication, calendar, population and parameters. The fork shares
-// no state with e.
+// seed, replication, calendar, population and parameters, except those
+// that act only on schools a policy treats (agents.Params.BeforeTreatment).
+// The fork shares no state with e.
 func (e *Engine) Fork(cfg Config) (_ *Engine, err error) {
 	defer Recover(&err)
 	c := &e.cfg
@@ -123,8 +124,9 @@ func (e *Engine) Fork(cfg Config) (_ *Engine, err error) {
 	case e.next > 1:
 		return nil, fmt.Errorf("sim: Fork after year %d has run; fork before policies act", e.next-1)
 	case cfg.Seed != c.Seed || cfg.Replication != c.Replication || cfg.WeeksPerYear != c.WeeksPerYear ||
-		cfg.SpinUpYears != c.SpinUpYears || cfg.Params != c.Params || !reflect.DeepEqual(cfg.Population, c.Population):
-		return nil, fmt.Errorf("sim: Fork needs the same seed, replication, calendar, population and parameters")
+		cfg.SpinUpYears != c.SpinUpYears || cfg.Params.BeforeTreatment() != c.Params.BeforeTreatment() ||
+		!reflect.DeepEqual(cfg.Population, c.Population):
+		return nil, fmt.Errorf("sim: Fork needs the same seed, replication, calendar, population and parameters (those that act only on treated schools may differ)")
 	}
 	if err := cfg.Validate(); err != nil {
 		return nil, err
@@ -176,7 +178,9 @@ func (e *Engine) RunYear(ctx context.Context, y int, emit func(YearRecord)) (err
 }
 
 // policyPhase sets the clock to week wk of year y and, from year 1 on,
-// clears the weekly reform inputs and lets each policy act.
+// clears the weekly reform inputs and lets each policy act; in the first
+// week of a year, families then respond to the schools the policies
+// treat (agents.IntakeResponse).
 func (e *Engine) policyPhase(y, wk int) error {
 	schools := e.world.Pop.Schools
 	e.env.Year = y
@@ -189,6 +193,9 @@ func (e *Engine) policyPhase(y, wk int) error {
 			if err := p.Act(&e.world); err != nil {
 				return fmt.Errorf("sim: policy %s, year %d week %d: %w", p.Name(), y, wk, err)
 			}
+		}
+		if wk == 0 {
+			agents.IntakeResponse(schools, e.world.Rand, &e.cfg.Params)
 		}
 	}
 	return nil

@@ -18,7 +18,7 @@ var docSchemas = []*results.Schema{
 	&results.YearlySchema, &results.SchoolSchema, &results.TreatmentSchema, &results.SummarySchema, &results.StatisticsSchema,
 	&results.CompareSchema,
 	&evaluate.EvaluationSchema, &evaluate.EstimateSchema, &evaluate.TruthSchema, &evaluate.MediationSchema,
-	&evaluate.BalanceSchema, &evaluate.StudentPanelSchema, &evaluate.SchoolPanelSchema,
+	&evaluate.BalanceSchema, &evaluate.StudentPanelSchema, &evaluate.SchoolPanelSchema, &evaluate.BiasSchema,
 }
 
 // docColumns matches a generated column table of docs/RESULTS.md, between
