@@ -67,7 +67,7 @@ smean() {
 	awk -F, -v f="$2" -v y="$3" -v c="$4" '
 		NR == 1 { for (i = 1; i <= NF; i++) col[$i] = i; next }
 		$col["year"] != y { next }
-		f == "member" && !($col["group"] != -1 && $col["group_lead"] == 0) { next }
+		f == "member" && !($col["group"] != -1 && $col["group_lead"] != "true" && $col["group_lead"] != 1) { next }
 		f == "alliance" && $col["alliance"] == -1 { next }
 		f == "weak" && $col["tier"] != "weak" { next }
 		{ s += $col[c]; n++; reps[$col["replication"]] = 1 }
@@ -204,21 +204,53 @@ if want choice; then
 fi
 
 if want evaluate; then
-	echo "== the evaluation lab (docs/EVALUATION.md; seed 20260101, the scenario's 10 replications)"
+	echo "== the evaluation lab (docs/EVALUATION.md, in the order of 'Reproducing every figure'; seed 20260101, the scenario's 10 replications)"
 	e() {
 		local name=$1
 		shift
 		[[ -f "$OUT/$name/manifest.json" ]] || "$SN" evaluate "$@" --quiet --out "$OUT/$name" >"$OUT/$name.txt"
 		cat "$OUT/$name.txt"
 	}
+	# spread NAME: per design and subject, the mean SE the studies report
+	# beside the real spread of their estimates (sd_estimate) and the
+	# number of the replications whose interval holds their truth.
+	spread() {
+		awk -F, '
+			NR == 1 { for (i = 1; i <= NF; i++) col[$i] = i; next }
+			$col["design"] == "truth" || ($col["outcome"] != "maths" && $col["outcome"] != "chinese") { next }
+			{ printf "  %-8s %-8s SE %s spread %s, interval holds the truth in %d of %d\n", $col["design"], $col["outcome"], $col["se"], $col["sd_estimate"], $col["coverage"] * $col["replications"] + 0.5, $col["replications"] }' "$OUT/$1/evaluation.csv"
+	}
+	# added NAME CONFIG: bias.csv's true effect and added bias (with its
+	# interval) of CONFIG for maths and chinese.
+	added() {
+		awk -F, -v c="$2" '
+			NR == 1 { for (i = 1; i <= NF; i++) col[$i] = i; next }
+			$col["config"] != c || ($col["outcome"] != "maths" && $col["outcome"] != "chinese") { next }
+			{ printf "  %-6s %-8s %-8s true %s added %s [%s, %s] bias %s\n", c, $col["design"], $col["outcome"], $col["true_effect"], $col["added_bias"], $col["added_bias_ci_low"], $col["added_bias_ci_high"], $col["bias"] }' "$OUT/$1/bias.csv"
+	}
+	echo "-- every source on ('Results with the defaults', 'Bias by source', mediation, balance)"
 	e ssp-study shanghai-ssp-study --outcomes maths,chinese,composite
-	for s in 0 1 2 4; do
-		echo "-- select.strength $s"
-		e "ssp-strength$s" shanghai-ssp-study --strength $s --design did,psm-did,rct --mediation=false
+	spread ssp-study
+	for c in none dip measurement intake inflation all; do added ssp-study $c; done
+	echo "-- every source off (--sources none)"
+	e ssp-none shanghai-ssp-study --sources none --decompose=false --outcomes maths,chinese,composite
+	spread ssp-none
+	echo "-- dip and measurement together"
+	e ssp-dipmeas shanghai-ssp-study --sources dip,measurement --mediation=false
+	added ssp-dipmeas all
+	echo "-- every source at the top of its range (docs/ssp-study-biases-high.toml)"
+	e ssp-high docs/ssp-study-biases-high.toml --mediation=false
+	for c in dip measurement intake inflation all; do added ssp-high $c; done
+	echo "-- the same, dip and measurement together"
+	e ssp-high-dipmeas docs/ssp-study-biases-high.toml --sources dip,measurement --mediation=false
+	added ssp-high-dipmeas all
+	for s in 0 2 4; do
+		echo "-- select.strength $s, every source off"
+		e "ssp-strength$s" shanghai-ssp-study --sources none --strength $s --design did,psm-did,rct --mediation=false --decompose=false
 	done
-	echo "-- what it would take (docs/ssp-study-implausible.toml)"
-	e ssp-implausible docs/ssp-study-implausible.toml --reps 6 --design did,psm-did
+	echo "-- what the mechanisms alone would take (docs/ssp-study-implausible.toml)"
+	e ssp-implausible docs/ssp-study-implausible.toml --reps 6 --design did,psm-did --sources none --mediation=false --decompose=false
 	echo "-- the test worlds"
-	go test ./results/evaluate -run 'Lottery|Selection|ChangesNothing' -count=1 -v | grep -E '_test.go|^(ok|FAIL|---)'
+	go test ./results/evaluate -run 'Lottery|Selection|ChangesNothing|Inflation|Dip|IntakeResponse' -count=1 -v | grep -E '_test.go|^(ok|FAIL|---)'
 	echo
 fi
