@@ -96,7 +96,7 @@ pdiff() {
 # modelvariant NAME BASE TABLE KEY=VALUE...: a scenario file extending BASE
 # whose [TABLE] (model, run) has the given keys changed.
 modelvariant() {
-	local name=$1 base=$2 table=$3
+	local name=$1 base=${2%.toml}.toml table=$3
 	shift 3
 	{
 		printf 'extends = "%s"\nname = "%s"\n\n[%s]\n' "$base" "$name" "$table"
@@ -105,9 +105,11 @@ modelvariant() {
 }
 
 # variant NAME BASE POLICY KIND KEY=VALUE...: a scenario file extending
-# BASE whose policy POLICY (of KIND) has the given keys changed.
+# BASE (a shipped scenario's name or a .toml file; extends names it with
+# .toml, so that a result folder of the same name beside the file is not
+# taken for it) whose policy POLICY (of KIND) has the given keys changed.
 variant() {
-	local name=$1 base=$2 policy=$3 kind=$4
+	local name=$1 base=${2%.toml}.toml policy=$3 kind=$4
 	shift 4
 	{
 		printf 'extends = "%s"\nname = "%s"\n\n[[policy]]\nkind = "%s"\nname = "%s"\n' "$base" "$name" "$kind" "$policy"
