@@ -171,7 +171,9 @@ if want loose; then
 	run loose loose-collaboration --reps 2
 	variant loose-attainment loose-collaboration loose-pairing pairing 'focus = "attainment"'
 	run loose-attainment "$OUT/loose-attainment.toml" --reps 2
-	for v in loose loose-attainment; do
+	modelvariant loose-nointake loose-collaboration model 'intake_response = 0'
+	run loose-nointake "$OUT/loose-nointake.toml" --reps 2
+	for v in loose loose-nointake loose-attainment; do
 		printf '%s: paired weak schools vs the same schools in the baseline, years 1-3: %s %s %s; peer relations year 3 %s; strong partners %s %s %s\n' $v \
 			"$(sdiff $v base2 treated_weak 1 composite)" "$(sdiff $v base2 treated_weak 2 composite)" "$(sdiff $v base2 treated_weak 3 composite)" \
 			"$(sdiff $v base2 treated_weak 3 peer_relations)" \
@@ -272,10 +274,17 @@ label_intake_ses = 0'
 		for y in 1 2 3 4 5 6 7 8; do printf ' %s' "$(sdiff $1 $2 treated $y composite)"; done
 		printf '\n'
 	done
+	modelvariant funding8-nointake "$OUT/funding8.toml" model 'intake_response = 0'
+	run funding8-nointake "$OUT/funding8-nointake.toml"
+	printf '%-20s years 1-8:' funding8-nointake
+	for y in 1 2 3 4 5 6 7 8; do printf ' %s' "$(sdiff funding8-nointake base8 treated $y composite)"; done
+	printf '\n'
 	modelvariant priority-noflight priority-education model 'label_intake_ses = 0'
+	modelvariant priority-nointake priority-education model 'intake_response = 0'
+	modelvariant priority-unlabelled-nointake priority-education-unlabelled model 'intake_response = 0'
 	for s in priority-education priority-education-unlabelled; do run $s $s; done
-	run priority-noflight "$OUT/priority-noflight.toml"
-	for s in priority-education-unlabelled priority-education priority-noflight; do
+	for s in priority-noflight priority-nointake priority-unlabelled-nointake; do run $s "$OUT/$s.toml"; done
+	for s in priority-education-unlabelled priority-education priority-noflight priority-unlabelled-nointake priority-nointake; do
 		printf '%-30s years 2 4 5 6 8: %s %s %s %s %s; teacher effectiveness year 4 %s; ses year 4 %s\n' $s \
 			"$(sdiff $s base8 treated 2 composite)" "$(sdiff $s base8 treated 4 composite)" "$(sdiff $s base8 treated 5 composite)" \
 			"$(sdiff $s base8 treated 6 composite)" "$(sdiff $s base8 treated 8 composite)" \
