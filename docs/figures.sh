@@ -229,7 +229,7 @@ if want transfer; then
 	printf 'transfer-incentive: money years 1-3 %s %s %s; movers year 1 %s (baseline %s)\n' \
 		"$(ymean transfer all 1 cost_money)" "$(ymean transfer all 2 cost_money)" "$(ymean transfer all 3 cost_money)" \
 		"$(ymean transfer all 1 movers)" "$(ymean baseline all 1 movers)"
-	go test ./sim/policy -run 'Transfer' -count=1 -v | grep -E 'transfer_test|^(ok|FAIL)'
+	SCHOOLNET_FIGURES=1 go test ./sim/policy -run 'Transfer' -count=1 -v | grep -E 'transfer_(figures_)?test|^(ok|FAIL)'
 	echo
 fi
 
