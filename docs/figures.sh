@@ -275,10 +275,15 @@ label_intake_ses = 0'
 		printf '\n'
 	done
 	modelvariant funding8-nointake "$OUT/funding8.toml" model 'intake_response = 0'
-	run funding8-nointake "$OUT/funding8-nointake.toml"
-	printf '%-20s years 1-8:' funding8-nointake
-	for y in 1 2 3 4 5 6 7 8; do printf ' %s' "$(sdiff funding8-nointake base8 treated $y composite)"; done
-	printf '\n'
+	modelvariant funding8-before-nointake "$OUT/funding8-before.toml" model 'intake_response = 0'
+	modelvariant base8-before-nointake "$OUT/base8-before.toml" model 'intake_response = 0'
+	for s in funding8-nointake funding8-before-nointake base8-before-nointake; do run $s "$OUT/$s.toml"; done
+	for p in "funding8-nointake base8" "funding8-before-nointake base8-before-nointake"; do
+		set -- $p
+		printf '%-24s years 1-8:' $1
+		for y in 1 2 3 4 5 6 7 8; do printf ' %s' "$(sdiff $1 $2 treated $y composite)"; done
+		printf '\n'
+	done
 	modelvariant priority-noflight priority-education model 'label_intake_ses = 0'
 	modelvariant priority-nointake priority-education model 'intake_response = 0'
 	modelvariant priority-unlabelled-nointake priority-education-unlabelled model 'intake_response = 0'
