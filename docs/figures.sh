@@ -283,9 +283,10 @@ label_intake_ses = 0'
 	modelvariant priority-noflight priority-education model 'label_intake_ses = 0'
 	modelvariant priority-nointake priority-education model 'intake_response = 0'
 	modelvariant priority-unlabelled-nointake priority-education-unlabelled model 'intake_response = 0'
+	modelvariant priority-labeltop priority-education model 'label_attrition = 0.5' 'label_stigma = 0.5' 'label_intake_ses = 0.25'
 	for s in priority-education priority-education-unlabelled; do run $s $s; done
-	for s in priority-noflight priority-nointake priority-unlabelled-nointake; do run $s "$OUT/$s.toml"; done
-	for s in priority-education-unlabelled priority-education priority-noflight priority-unlabelled-nointake priority-nointake; do
+	for s in priority-noflight priority-nointake priority-unlabelled-nointake priority-labeltop; do run $s "$OUT/$s.toml"; done
+	for s in priority-education-unlabelled priority-education priority-noflight priority-unlabelled-nointake priority-nointake priority-labeltop; do
 		printf '%-30s years 2 4 5 6 8: %s %s %s %s %s; teacher effectiveness year 4 %s; ses year 4 %s\n' $s \
 			"$(sdiff $s base8 treated 2 composite)" "$(sdiff $s base8 treated 4 composite)" "$(sdiff $s base8 treated 5 composite)" \
 			"$(sdiff $s base8 treated 6 composite)" "$(sdiff $s base8 treated 8 composite)" \
