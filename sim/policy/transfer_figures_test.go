@@ -1,18 +1,17 @@
-package policy_test
+package policy
 
 import (
-	"context"
 	"os"
 	"testing"
 
-	"schoolnet/scenarios"
+	"schoolnet/agents"
 	"schoolnet/sim"
-	"schoolnet/sim/policy"
 )
 
 // TestTransferIncentiveShippedFigures measures the year-1 offers of the
-// shipped transfer-incentive scenario on the full default world, in its
-// four replications, in junior secondary and primary schools: the figures
+// shipped transfer-incentive scenario (the policy's defaults) on the full
+// default world of the shipped scenarios (seed 20260101, 40-week years, 5
+// spin-up years), in four replications, in junior secondary and primary schools: the figures
 // docs/SCENARIOS.md quotes (bash docs/figures.sh transfer runs it). It
 // takes about a minute of CPU, so it runs only with SCHOOLNET_FIGURES=1.
 // It checks what the TTI found and the docs say: take-up is low, every
@@ -22,33 +21,16 @@ func TestTransferIncentiveShippedFigures(t *testing.T) {
 	if os.Getenv("SCHOOLNET_FIGURES") == "" {
 		t.Skip("set SCHOOLNET_FIGURES=1 to measure the shipped scenario (about a minute)")
 	}
-	sc, err := scenarios.Shipped("transfer-incentive")
-	if err != nil {
-		t.Fatal(err)
-	}
+	spec := incentive(t, nil)
 	kept := map[string]float64{}
-	for _, lv := range []struct {
-		name          string
-		first, grades int
-	}{{"junior secondary", 7, 3}, {"primary", 1, 6}} {
+	for _, lv := range levels {
 		var offers, accepted, moved, reps, drep, dist, posts float64
 		var n, home, here, hireGain, fullGain float64
-		for r := range sc.Run.Replications {
-			cfg := sc.Config(2)
-			cfg.Replication = r
-			cfg.Population.FirstGrade, cfg.Population.Grades = lv.first, lv.grades
-			cfg.Policies = nil
-			e, err := sim.New(cfg)
-			if err != nil {
-				t.Fatal(err)
-			}
-			for y := 1 - cfg.SpinUpYears; y <= 0; y++ {
-				if err := e.RunYear(context.Background(), y, nil); err != nil {
-					t.Fatal(err)
-				}
-			}
-			w := e.World()
-			w.Clock = sim.Clock{Year: 1, Week: 0, WeeksPerYear: cfg.WeeksPerYear}
+		for r := range 4 {
+			pop := agents.DefaultPopulation()
+			pop.FirstGrade, pop.Grades = lv.first, lv.grades
+			w := atYearOne(t, sim.Config{Seed: 20260101, Replication: r, Years: 6, WeeksPerYear: 40, SpinUpYears: 5,
+				Workers: 2, Population: pop, Params: agents.DefaultParams()})
 			hires := map[[2]int]float32{}
 			before := map[int64]float32{}
 			rep := make([]float32, len(w.Pop.Schools))
@@ -61,14 +43,12 @@ func TestTransferIncentiveShippedFigures(t *testing.T) {
 					}
 				}
 			}
-			p := sc.Policies[0].New(0).(*policy.Transfer)
-			if err := p.Act(w); err != nil {
-				t.Fatal(err)
-			}
+			p := spec.New(0).(*Transfer)
+			act(t, p, w, 1)
 			reps++
 			for i := range w.Pop.Schools {
 				if w.Pop.Schools[i].Member.Treated != 0 {
-					posts += float64(sc.Policies[0].(*policy.TransferSpec).Posts)
+					posts += float64(spec.Posts)
 				}
 			}
 			for _, o := range p.Offers {
