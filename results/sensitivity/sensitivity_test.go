@@ -134,11 +134,11 @@ func TestSobolIndicesKnownTruth(t *testing.T) {
 	ga := []float64{0, 1, 4.5, 9, 99, 99}
 	gS1, gST := gIndices(ga)
 	for _, tt := range []struct {
-		name    string
-		k, n    int
-		f       func([]float64) float64
-		s1, st  []float64
-		tol     float64
+		name   string
+		k, n   int
+		f      func([]float64) float64
+		s1, st []float64
+		tol    float64
 	}{
 		{"ishigami", 3, 4096, func(u []float64) float64 { return ishigami(u, a, b) }, ishS1, ishST, 0.03},
 		{"g-function", 6, 4096, func(u []float64) float64 { return gFunction(u, ga) }, gS1, gST, 0.03},
