@@ -81,4 +81,3 @@ func TestPBetterAndRanks(t *testing.T) {
 		t.Errorf("ranks %v", ranks)
 	}
 }
-
