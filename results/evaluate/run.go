@@ -34,6 +34,10 @@ type Options struct {
 	// Export keeps each world's study data in Replication.Data, for
 	// WriteStudy (export.go).
 	Export bool
+	// Vary, if not nil, returns the scenario replication rep runs in place
+	// of the scenario (its parameter draw of an ensemble: the same
+	// policies, calendar and population, other model parameters).
+	Vary func(rep int) (*scenarios.Scenario, error)
 }
 
 // The worlds of a replication.
@@ -147,6 +151,16 @@ func Run(ctx context.Context, scn *scenarios.Scenario, opt Options) (*Result, er
 	for rep := range reps {
 		g.Go(func() (err error) {
 			defer sim.Recover(&err) // an estimator's panic fails the run alone
+			base, lottery := &base, lottery
+			if opt.Vary != nil {
+				v, err := opt.Vary(rep)
+				if err != nil {
+					return err
+				}
+				b := *v
+				b.Run.Years = st.FollowUp
+				base, lottery = &b, scenarios.Lottery(&b)
+			}
 			w := &replication{study: &st, opt: &opt, rep: rep}
 			cfg := func(s *scenarios.Scenario, policies bool) sim.Config {
 				c := s.Config(per)
@@ -156,16 +170,16 @@ func Run(ctx context.Context, scn *scenarios.Scenario, opt Options) (*Result, er
 				}
 				return c
 			}
-			w.add(cfg(&base, false), agents.MediatorNone, -1)
+			w.add(cfg(base, false), agents.MediatorNone, -1)
 			if needScenario {
-				w.add(cfg(&base, true), agents.MediatorNone, worldScenario)
+				w.add(cfg(base, true), agents.MediatorNone, worldScenario)
 			}
 			if needLottery {
 				w.add(cfg(lottery, true), agents.MediatorNone, worldLottery)
 			}
 			if opt.Mediation {
 				for _, m := range Mediators {
-					w.add(cfg(&base, true), m, worldScenario)
+					w.add(cfg(base, true), m, worldScenario)
 				}
 			}
 			out, err := w.run(ctx, res)
