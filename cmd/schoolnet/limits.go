@@ -42,6 +42,7 @@ var flagRanges = func() ranges.Table {
 		{Key: "year", Min: 0, Max: policy.MaxYears, Unit: "year"},
 		{Key: "grade", Min: 1, Max: 12, Unit: "national grade number"},
 		{Key: "bootstrap", Min: 1, Max: 100_000, Unit: "replicates"},
+		{Key: "draws", Min: 1, Max: scenarios.MaxReplications, Unit: "parameter draws"},
 		{Key: "strength", Min: 0, Max: 20, Unit: "logit weight of motivation"},
 		setting("particles", "particles"),
 		setting("generations", "max_generations"),
