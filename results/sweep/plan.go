@@ -27,6 +27,9 @@ type Plan struct {
 	Outcome      string
 	// ID is the sweep's name, scenario hash (the manifest's) and seed.
 	ID results.RunID
+	// Design is, for a morris or sobol sweep, what its sensitivity
+	// indices are computed from (nil for the other methods).
+	Design *results.SweepDesign
 	// values holds each point's values as written in runs.csv; nil when
 	// the plan was read from a manifest (merge), where only the run
 	// numbers of the run files are checked.
@@ -43,6 +46,9 @@ func NewPlan(scn *scenarios.Scenario, points []scenarios.SweepPoint) (*Plan, err
 	p := &Plan{Keys: scn.Sweep.Keys(), Method: scn.Sweep.Method, Points: len(points),
 		Reps: scn.Sweep.Replications, Outcome: scn.Sweep.Outcome,
 		ID: results.RunID{Scenario: scn.Name, Hash: hash, Seed: scn.Run.Seed}}
+	if p.Design, err = designOf(&scn.Sweep, scn.Run.Seed); err != nil {
+		return nil, err
+	}
 	for _, pt := range points {
 		vs := make([]string, len(pt.Values))
 		for k, v := range pt.Values {
@@ -51,6 +57,20 @@ func NewPlan(scn *scenarios.Scenario, points []scenarios.SweepPoint) (*Plan, err
 		p.values = append(p.values, vs)
 	}
 	return p, nil
+}
+
+// designOf returns the design of sweep sw's sensitivity indices, nil if
+// it computes none.
+func designOf(sw *scenarios.SweepSpec, runSeed int64) (*results.SweepDesign, error) {
+	if !sw.Sensitivity() {
+		return nil, nil
+	}
+	seed := sw.SweepSeed(runSeed)
+	unit, err := sw.UnitDesign(seed)
+	if err != nil {
+		return nil, err
+	}
+	return &results.SweepDesign{Method: sw.Method, Keys: sw.Keys(), Unit: unit, Reps: sw.Replications, Bootstrap: sw.BootstrapOr(), Seed: seed}, nil
 }
 
 // Runs returns the number of runs of the sweep.
@@ -120,6 +140,9 @@ func (p *Plan) Names() []string {
 	for _, key := range p.Keys {
 		names = append(names, "sweep-"+FileSafe(key)+".png", "sweep-"+FileSafe(key)+".svg")
 	}
+	if p.Design != nil {
+		names = append(names, "indices.csv", results.IndexChartName(p.Outcome, "png"), results.IndexChartName(p.Outcome, "svg"))
+	}
 	return names
 }
 
@@ -138,6 +161,10 @@ func (p *Plan) List(missing []int) string {
 // Print prints each point's values and the sweep outcome's mean with its
 // 95% interval; runs are the sweep's runs in run order.
 func (p *Plan) Print(w io.Writer, runs []results.SweepRun) {
+	if p.Design != nil {
+		results.PrintIndices(w, p.Outcome, results.SweepIndices(p.Design, runs))
+		return
+	}
 	k := 0
 	for j, o := range results.Headlines {
 		if o.Name == p.Outcome {

@@ -270,6 +270,21 @@ func (p *Plan) Stage(f *results.Folder, found map[int]RunFile, link, final bool,
 			files = append(files, name)
 		}
 	}
+	if p.Design != nil {
+		indices := results.SweepIndices(p.Design, runs)
+		if err == nil {
+			err = f.WriteTable("indices.csv", &results.IndicesSchema, results.CSV, func(w io.Writer) error { return results.WriteIndices(w, p.ID, indices) })
+		}
+		files = append(files, "indices.csv")
+		chart := &results.IndexChart{Outcome: p.Outcome, Indices: indices}
+		for _, format := range []string{"png", "svg"} {
+			name := results.IndexChartName(p.Outcome, format)
+			if err == nil {
+				err = f.Write(name, func(w io.Writer) error { return chart.Write(w, format) })
+			}
+			files = append(files, name)
+		}
+	}
 	if err == nil {
 		err = f.WriteDataPackage("schoolnet-sweep-"+p.ID.Scenario, "schoolnet sweep of "+p.ID.Scenario,
 			"The sweep's runs and points (runs/ holds one file per run, as runs.csv's rows); columns documented in docs/RESULTS.md.")

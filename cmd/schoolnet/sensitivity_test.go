@@ -1,0 +1,128 @@
+package main
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// morrisSweep and sobolSweep are smallScenario screened over two model
+// parameters (their plausible ranges) and a policy key.
+const sensitivityBase = smallScenario + `[[policy]]
+kind = "pairing"
+name = "pairs"
+end = 2
+[[sweep.param]]
+key = "model.peer_achievement_effect"
+[[sweep.param]]
+key = "model.peer_relation_effect"
+[[sweep.param]]
+key = "policy.pairs.mentoring_intensity"
+min = 0.0
+max = 1.0
+`
+
+var (
+	morrisSweep = strings.Replace(sensitivityBase, "[[sweep.param]]", "[sweep]\nmethod = \"morris\"\ntrajectories = 3\nreplications = 1\nbootstrap = 50\n[[sweep.param]]", 1)
+	sobolSweep  = strings.Replace(sensitivityBase, "[[sweep.param]]", "[sweep]\nmethod = \"sobol\"\npoints = 3\nreplications = 1\nbootstrap = 50\n[[sweep.param]]", 1)
+)
+
+// sameSweepFiles fails unless dirs a and b hold the same runs.csv,
+// points.csv and indices.csv.
+func sameSweepFiles(t *testing.T, a, b string) {
+	t.Helper()
+	for _, f := range []string{"runs.csv", "points.csv", "indices.csv"} {
+		if !bytes.Equal(readFile(t, filepath.Join(a, f)), readFile(t, filepath.Join(b, f))) {
+			t.Errorf("%s differs between %s and %s", f, a, b)
+		}
+	}
+}
+
+// TestSensitivitySweepsResumeShardAndMerge: a morris and a sobol sweep
+// write indices.csv and its chart; stopped half way (one shard's runs,
+// one run lost) and resumed, or run in shards and merged, or run on more
+// workers, they write the same bytes.
+func TestSensitivitySweepsResumeShardAndMerge(t *testing.T) {
+	for _, tt := range []struct {
+		name, src string
+		runs      int
+		table     string
+	}{
+		{"morris", morrisSweep, 3 * 4, "Morris elementary effects"},
+		{"sobol", sobolSweep, 3 * 5, "Sobol indices"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			scn := writeScenario(t, tt.src)
+			whole := t.TempDir()
+			out := runSweep(t, scn, "--out", whole, "--workers", "1")
+			if !strings.Contains(out, tt.table) || !strings.Contains(out, "model.peer_achievement_effect") {
+				t.Errorf("the sweep prints no indices:\n%s", out)
+			}
+			for _, f := range []string{"indices.csv", "indices-weak_composite.png", "indices-weak_composite.svg"} {
+				if st, err := os.Stat(filepath.Join(whole, f)); err != nil || st.Size() == 0 {
+					t.Errorf("%s missing or empty", f)
+				}
+			}
+			rows := csvRows(t, filepath.Join(whole, "indices.csv"))
+			if len(rows) < 3*10 {
+				t.Errorf("indices.csv has %d rows, want 3 keys × every outcome", len(rows))
+			}
+			for _, r := range rows {
+				if r["method"] != tt.name {
+					t.Errorf("indices.csv row of method %q", r["method"])
+				}
+				if tt.name == "morris" && r["outcome"] == "weak_composite" && r["mu_star"] == "" {
+					t.Errorf("no μ* for %s", r["param"])
+				}
+			}
+
+			dir := t.TempDir()
+			runSweep(t, scn, "--shard", "1/2", "--out", dir)
+			if err := os.Remove(filepath.Join(dir, "runs", "p0-r0.csv")); err != nil {
+				t.Fatal(err)
+			}
+			out = runSweep(t, scn, "--out", dir, "--workers", "3")
+			if skip, todo := skips(t, out); skip != (tt.runs+1)/2-1 || skip+todo != tt.runs {
+				t.Errorf("resumed: %d skipped, %d run", skip, todo)
+			}
+			sameSweepFiles(t, whole, dir)
+
+			s1, s2 := filepath.Join(t.TempDir(), "s1"), filepath.Join(t.TempDir(), "s2")
+			runSweep(t, scn, "--shard", "1/2", "--out", s1)
+			runSweep(t, scn, "--shard", "2/2", "--out", s2)
+			merged := filepath.Join(t.TempDir(), "merged")
+			if code, _, stderr := run(t, "merge", merged, s1, s2); code != 0 {
+				t.Fatalf("merge: exit %d: %s", code, stderr)
+			}
+			sameSweepFiles(t, whole, merged)
+		})
+	}
+}
+
+// TestTableSweepRunsItsDesign: a table sweep runs the design's rows; a bad
+// design is refused with exit status 2, the file and line, and nothing
+// written.
+func TestTableSweepRunsItsDesign(t *testing.T) {
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "design.csv"), []byte("model.peer_relation_effect,policy.pairs.mentoring_intensity\n0.1,0\n0.5,1\n"), 0o644)
+	scn := filepath.Join(dir, "table.toml")
+	os.WriteFile(scn, []byte(smallScenario+"[[policy]]\nkind = \"pairing\"\nname = \"pairs\"\nend = 2\n[sweep]\nmethod = \"table\"\ndesign = \"design.csv\"\nreplications = 1\n"), 0o644)
+	out := filepath.Join(dir, "out")
+	runSweep(t, scn, "--out", out)
+	rows := csvRows(t, filepath.Join(out, "points.csv"))
+	if len(rows) != 2 || rows[1]["model.peer_relation_effect"] != "0.5" || rows[1]["policy.pairs.mentoring_intensity"] != "1" {
+		t.Errorf("points.csv %v", rows)
+	}
+
+	os.WriteFile(filepath.Join(dir, "design.csv"), []byte("model.peer_relation_effect,policy.pairs.mentoring_intensity\n0.1,0\n0.5,lots\n"), 0o644)
+	bad := filepath.Join(dir, "bad")
+	code, _, stderr := run(t, "sweep", scn, "--out", bad, "--quiet")
+	if code != 2 || !strings.Contains(stderr, "design.csv:3: policy.pairs.mentoring_intensity: point 1: \"lots\"") {
+		t.Errorf("exit %d, stderr %q; want 2 and design.csv:3 named", code, stderr)
+	}
+	if _, err := os.Stat(bad); !os.IsNotExist(err) {
+		t.Error("a refused sweep created its directory")
+	}
+}
