@@ -198,3 +198,39 @@ func TestBadEnsembleRefused(t *testing.T) {
 		})
 	}
 }
+
+// TestDiscover: discover reads a compare --ensemble directory and answers
+// in words; without the ensemble's files, or with an unknown scenario, it
+// exits 2 saying what to run.
+func TestDiscover(t *testing.T) {
+	base, reform := writeScenario(t, smallScenario), writeScenario(t, fundedScenario)
+	dir := filepath.Join(t.TempDir(), "cmp")
+	if code, _, stderr := run(t, "compare", base, reform, "--ensemble", "prior:peer_relation_effect,peer_achievement_effect", "--reps", "8", "--draws", "8", "--out", dir, "--quiet"); code != 0 {
+		t.Fatal(stderr)
+	}
+	out := filepath.Join(t.TempDir(), "boxes.csv")
+	code, stdout, stderr := run(t, "discover", dir, "--better", "funded", "--than", "small", "--outcome", "turnover", "--out", out)
+	if code != 0 || !strings.Contains(stdout, "funded beats small on turnover in") {
+		t.Fatalf("exit %d: %s%s", code, stdout, stderr)
+	}
+	if rows := csvRows(t, out); len(rows) == 0 || rows[0]["box"] != "everywhere" || rows[0]["draws"] != "8" {
+		t.Errorf("the peeling trajectory %v", rows)
+	}
+	plain := filepath.Join(t.TempDir(), "plain")
+	if code, _, stderr := run(t, "compare", base, reform, "--out", plain, "--quiet"); code != 0 {
+		t.Fatal(stderr)
+	}
+	for _, tt := range []struct {
+		args []string
+		msg  string
+	}{
+		{[]string{"discover", plain, "--better", "funded", "--than", "small"}, "ensemble.csv: no such file or directory (scenario discovery reads the ensemble.csv and outcomes.csv that schoolnet compare --ensemble writes)"},
+		{[]string{"discover", dir, "--better", "fundd", "--than", "small"}, "did you mean funded?"},
+		{[]string{"discover", dir, "--than", "small"}, "give the question"},
+		{[]string{"discover", dir, "--better", "funded", "--than", "small", "--threshold", "2"}, "--threshold"},
+	} {
+		if code, _, stderr := run(t, tt.args...); code != 2 || !strings.Contains(stderr, tt.msg) {
+			t.Errorf("%v: exit %d, stderr %q; want 2 and %q", tt.args, code, stderr, tt.msg)
+		}
+	}
+}

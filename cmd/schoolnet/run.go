@@ -55,7 +55,7 @@ type runOptions struct {
 
 // ensembleFlags adds --ensemble and --draws.
 func (o *runOptions) ensembleFlags(fs *flagSet) {
-	fs.StringVar(&o.ensemble, "ensemble", "", "draw each replication's parameters: prior (every model parameter uniform on its plausible range) or a posterior.csv of schoolnet calibrate (or its directory); docs/UNCERTAINTY.md")
+	fs.StringVar(&o.ensemble, "ensemble", "", "draw each replication's parameters: prior (every model parameter uniform on its plausible range), prior:KEY,KEY (those model parameters only), or a posterior.csv of schoolnet calibrate (or its directory); docs/UNCERTAINTY.md")
 	fs.IntVar(&o.draws, "draws", 0, "parameter draws of --ensemble: replication r takes draw r mod DRAWS (default: half the replications, so that each draw runs twice and parametric and stochastic uncertainty can be told apart)")
 }
 

@@ -63,12 +63,39 @@ func NewPrior(draws int, seed int64) *Ensemble {
 	return e
 }
 
+// NewPriorOf returns the prior ensemble over the model parameters keys
+// alone ("peer_relation_effect" or "model.peer_relation_effect"), each
+// uniform on its plausible range; the others keep the scenario's values.
+func NewPriorOf(keys []string, draws int, seed int64) (*Ensemble, error) {
+	all := NewPrior(draws, seed)
+	e := &Ensemble{Name: Prior + ":" + strings.Join(keys, ","), Draws: draws, Seed: seed}
+	for _, key := range keys {
+		key = "model." + strings.TrimPrefix(strings.TrimSpace(key), "model.")
+		k := slices.Index(all.Keys, key)
+		if k < 0 {
+			if err := checkKey(key); err != nil {
+				return nil, fmt.Errorf("ensemble: prior:%w", err)
+			}
+			return nil, fmt.Errorf("ensemble: prior: %s has no plausible range to draw from (docs/MODEL.md 7.1)", key)
+		}
+		if slices.Contains(e.Keys, key) {
+			return nil, fmt.Errorf("ensemble: prior: %s is named twice", key)
+		}
+		e.Keys = append(e.Keys, key)
+		e.lo, e.hi, e.integer = append(e.lo, all.lo[k]), append(e.hi, all.hi[k]), append(e.integer, all.integer[k])
+	}
+	return e, nil
+}
+
 // Load returns the ensemble a --ensemble flag names: "prior", a posterior
 // file (posterior.csv of `schoolnet calibrate`), or a calibration's
 // directory holding one.
 func Load(name string, draws int, seed int64) (*Ensemble, error) {
 	if name == Prior {
 		return NewPrior(draws, seed), nil
+	}
+	if keys, ok := strings.CutPrefix(name, Prior+":"); ok {
+		return NewPriorOf(strings.Split(keys, ","), draws, seed)
 	}
 	path := name
 	if st, err := os.Stat(path); err == nil && st.IsDir() {
@@ -235,8 +262,11 @@ func (e *Ensemble) Apply(scn *scenarios.Scenario, theta []float64) (*scenarios.S
 
 // Describe says in words what the ensemble is.
 func (e *Ensemble) Describe() string {
-	if e.rows == nil {
+	if e.rows == nil && e.Name == Prior {
 		return fmt.Sprintf("the prior: %d model parameters uniform on their plausible ranges, %d draws", len(e.Keys), e.Draws)
+	}
+	if e.rows == nil {
+		return fmt.Sprintf("the prior over %s, uniform on their plausible ranges (the other parameters as the scenarios set them), %d draws", strings.Join(e.Keys, ", "), e.Draws)
 	}
 	return fmt.Sprintf("the posterior %s: %d parameters, %d particles, %d draws", e.Name, len(e.Keys), len(e.rows), e.Draws)
 }

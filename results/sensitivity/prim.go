@@ -78,8 +78,8 @@ type PrimOptions struct {
 	// Threshold is the density the chosen box must reach (default 0.8, the
 	// EMA Workbench's).
 	Threshold float64
-	// MinCoverage is the coverage a box must keep to be chosen when no box
-	// reaches Threshold (default 0.5).
+	// MinCoverage is the coverage a box must keep to be chosen (default
+	// 0.5), so that a box of a few lucky points is not reported.
 	MinCoverage float64
 }
 
@@ -102,8 +102,9 @@ func (o *PrimOptions) defaults() {
 type PrimResult struct {
 	Steps []PrimStep
 	// Chosen is the index in Steps of the chosen box: the first whose
-	// density reaches the threshold, or, if none does, the densest with at
-	// least MinCoverage (step 0, the whole space, if none).
+	// density reaches the threshold with at least MinCoverage, or, if none
+	// does, the densest with at least MinCoverage (step 0, the whole
+	// space, if none is denser).
 	Chosen int
 }
 
@@ -220,7 +221,7 @@ func PRIM(x [][]float64, y []bool, opt PrimOptions) PrimResult {
 	}
 	res.Chosen = -1
 	for s, st := range res.Steps {
-		if st.Density >= opt.Threshold {
+		if st.Density >= opt.Threshold && st.Coverage >= opt.MinCoverage {
 			res.Chosen = s
 			break
 		}
