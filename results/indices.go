@@ -34,6 +34,8 @@ type Index struct {
 	sensitivity.MorrisIndex
 	sensitivity.SobolIndex
 	Points, Reps, Bootstrap int
+	// Effect says the outcome is the effect of the scenario's policies.
+	Effect bool
 }
 
 // SweepDesign is what computing a sweep's indices needs beside its runs.
@@ -47,6 +49,8 @@ type SweepDesign struct {
 	Bootstrap int
 	// Seed seeds the bootstrap (the sweep's seed).
 	Seed int64
+	// Effect says the runs' outcomes are their policies' effects.
+	Effect bool
 }
 
 // SweepIndices computes every headline outcome's sensitivity indices to
@@ -73,7 +77,7 @@ func SweepIndices(d *SweepDesign, runs []SweepRun) []Index {
 			out = append(out, Index{Outcome: o.Name, Param: d.Keys[i], Method: d.Method,
 				MorrisIndex: sensitivity.MorrisIndex{Mu: nan, MuStar: nan, MuStarLo: nan, MuStarHi: nan, Sigma: nan},
 				SobolIndex:  sensitivity.SobolIndex{S1: nan, S1Lo: nan, S1Hi: nan, ST: nan, STLo: nan, STHi: nan},
-				Points:      len(pts), Reps: d.Reps, Bootstrap: d.Bootstrap})
+				Points:      len(pts), Reps: d.Reps, Bootstrap: d.Bootstrap, Effect: d.Effect})
 		}
 		got := out[len(out)-k:]
 		switch d.Method {
@@ -113,6 +117,7 @@ var indexColumns = append(Columns[indexRow]{
 	{Field{"points", Integer, "count", "the design's points"}, func(r *indexRow) Cell { return Int(r.x.Points) }},
 	{Field{"replications", Integer, "count", "replications of each point (their mean is the point's output: the model's own randomness adds noise to the indices, most to those of keys that matter little)"}, func(r *indexRow) Cell { return Int(r.x.Reps) }},
 	{Field{"bootstrap", Integer, "count", "bootstrap resamples of the intervals (0: none)"}, func(r *indexRow) Cell { return Int(r.x.Bootstrap) }},
+	{Field{"effect", Boolean, "", "true when the outcome is the effect of the scenario's policies (`sweep.effect`: each run minus its untreated twin), false when it is the outcome itself"}, func(r *indexRow) Cell { return Bool(r.x.Effect) }},
 }, RunColumns(func(r *indexRow) *RunID { return r.id })...)
 
 // IndicesSchema describes indices.csv.
@@ -148,6 +153,9 @@ func PrintIndices(w io.Writer, outcome string, xs []Index) {
 			return "–"
 		}
 		return fmt.Sprintf("[%.3f, %.3f]", lo, hi)
+	}
+	if rows[0].Effect {
+		outcome = "effect of the policies on " + outcome
 	}
 	if rows[0].Method == MethodMorris {
 		fmt.Fprintf(w, "\n%s: Morris elementary effects over %d points × %d replications, most influential first (per the key's whole range)\n", outcome, rows[0].Points, rows[0].Reps)
@@ -247,11 +255,15 @@ func (c *IndexChart) Plot() (*plot.Plot, error) {
 	}
 	p := plot.New()
 	o := headline(c.Outcome)
+	what := c.Outcome
+	if rows[0].Effect {
+		what = "the policies' effect on " + c.Outcome
+	}
 	if morris {
-		p.Title.Text = fmt.Sprintf("Morris screening of %s (%d points × %d replications)", c.Outcome, rows[0].Points, rows[0].Reps)
-		p.X.Label.Text = fmt.Sprintf("effect on %s (%s) across the key's range", c.Outcome, o.Unit)
+		p.Title.Text = fmt.Sprintf("Morris screening of %s (%d points × %d replications)", what, rows[0].Points, rows[0].Reps)
+		p.X.Label.Text = fmt.Sprintf("change in %s (%s) across the key's range", what, o.Unit)
 	} else {
-		p.Title.Text = fmt.Sprintf("Sobol indices of %s (%d points × %d replications)", c.Outcome, rows[0].Points, rows[0].Reps)
+		p.Title.Text = fmt.Sprintf("Sobol indices of %s (%d points × %d replications)", what, rows[0].Points, rows[0].Reps)
 		p.X.Label.Text = "share of the variance"
 	}
 	p.Add(plotter.NewGrid())

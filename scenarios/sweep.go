@@ -64,6 +64,11 @@ type SweepSpec struct {
 	// indices' intervals (morris and sobol): 0 means DefaultBootstrap, −1
 	// none.
 	Bootstrap int `toml:"bootstrap" json:",omitempty"`
+	// Effect makes every outcome of the sweep the effect of the
+	// scenario's policies: each run also runs its untreated twin (the
+	// point's scenario without policies, the same random numbers, the
+	// spin-up shared), and records the run minus the twin.
+	Effect bool `toml:"effect" json:",omitempty"`
 	// Design is a table sweep's CSV file of points, relative to the
 	// scenario file, and Table what it holds.
 	Design string          `toml:"design" json:",omitempty"`
@@ -293,6 +298,8 @@ func (s *Scenario) validateSweep() error {
 		return bad("points", "must be in [1,%d], got %d", MaxSweepRuns, sw.Points)
 	case sw.Seed != nil && (*sw.Seed < 0 || *sw.Seed > MaxSeed):
 		return bad("seed", "must be in [0,%d], got %d", int64(MaxSeed), *sw.Seed)
+	case sw.Effect && len(s.Policies) == 0:
+		return bad("effect", "the scenario has no policies whose effect to sweep")
 	case sw.Method == SweepTable && sw.Table == nil:
 		return bad("design", "method table needs design = \"FILE.csv\", a CSV file of points with a header of swept keys")
 	case len(sw.Params) == 0:

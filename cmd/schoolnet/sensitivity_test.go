@@ -2,8 +2,10 @@ package main
 
 import (
 	"bytes"
+	"math"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -124,5 +126,35 @@ func TestTableSweepRunsItsDesign(t *testing.T) {
 	}
 	if _, err := os.Stat(bad); !os.IsNotExist(err) {
 		t.Error("a refused sweep created its directory")
+	}
+}
+
+// TestSweepEffectIsTheComparison: with sweep.effect every outcome of a
+// run is its policies' effect, the same as compare's paired difference
+// between the scenario and the same scenario without policies.
+func TestSweepEffectIsTheComparison(t *testing.T) {
+	funded := writeScenario(t, fundedScenario+"[sweep]\neffect = true\nreplications = 2\n[[sweep.param]]\nkey = \"model.peer_relation_effect\"\nvalues = [0.3]\n")
+	dir := t.TempDir()
+	runSweep(t, funded, "--out", dir)
+	base := writeScenario(t, smallScenario+"[model]\npeer_relation_effect = 0.3\n")
+	reform := writeScenario(t, fundedScenario+"[model]\npeer_relation_effect = 0.3\n")
+	runs := csvRows(t, filepath.Join(dir, "runs.csv"))
+	plain := filepath.Join(t.TempDir(), "plain")
+	if code, _, stderr := run(t, "compare", base, reform, "--reps", "2", "--out", plain, "--quiet"); code != 0 {
+		t.Fatal(stderr)
+	}
+	for _, r := range csvRows(t, filepath.Join(plain, "compare.csv")) {
+		if r["scenario"] != "funded" || (r["outcome"] != "weak_composite" && r["outcome"] != "cost_money") {
+			continue
+		}
+		var sum float64
+		for _, run := range runs {
+			x, _ := strconv.ParseFloat(run[r["outcome"]], 64)
+			sum += x
+		}
+		want, _ := strconv.ParseFloat(r["diff"], 64)
+		if got := sum / float64(len(runs)); math.Abs(got-want) > 1e-5 || want == 0 {
+			t.Errorf("%s: the sweep's mean effect %v, compare's difference %v", r["outcome"], got, want)
+		}
 	}
 }

@@ -30,6 +30,9 @@ type Plan struct {
 	// Design is, for a morris or sobol sweep, what its sensitivity
 	// indices are computed from (nil for the other methods).
 	Design *results.SweepDesign
+	// Effect says each run's outcomes are its policies' effect: the run
+	// minus its untreated twin (sweep.effect).
+	Effect bool
 	// values holds each point's values as written in runs.csv; nil when
 	// the plan was read from a manifest (merge), where only the run
 	// numbers of the run files are checked.
@@ -44,7 +47,7 @@ func NewPlan(scn *scenarios.Scenario, points []scenarios.SweepPoint) (*Plan, err
 		return nil, err
 	}
 	p := &Plan{Keys: scn.Sweep.Keys(), Method: scn.Sweep.Method, Points: len(points),
-		Reps: scn.Sweep.Replications, Outcome: scn.Sweep.Outcome,
+		Reps: scn.Sweep.Replications, Outcome: scn.Sweep.Outcome, Effect: scn.Sweep.Effect,
 		ID: results.RunID{Scenario: scn.Name, Hash: hash, Seed: scn.Run.Seed}}
 	if p.Design, err = designOf(&scn.Sweep, scn.Run.Seed); err != nil {
 		return nil, err
@@ -70,7 +73,7 @@ func designOf(sw *scenarios.SweepSpec, runSeed int64) (*results.SweepDesign, err
 	if err != nil {
 		return nil, err
 	}
-	return &results.SweepDesign{Method: sw.Method, Keys: sw.Keys(), Unit: unit, Reps: sw.Replications, Bootstrap: sw.BootstrapOr(), Seed: seed}, nil
+	return &results.SweepDesign{Method: sw.Method, Keys: sw.Keys(), Unit: unit, Reps: sw.Replications, Bootstrap: sw.BootstrapOr(), Seed: seed, Effect: sw.Effect}, nil
 }
 
 // Runs returns the number of runs of the sweep.
@@ -87,8 +90,12 @@ func (p *Plan) Shard(k, n int) []int {
 
 // Describe says in one line what the sweep runs.
 func (p *Plan) Describe() string {
-	return fmt.Sprintf("%d points (%s over %s) × %d replications = %d runs, outcome %s",
-		p.Points, p.Method, strings.Join(p.Keys, ", "), p.Reps, p.Runs(), p.Outcome)
+	effect := ""
+	if p.Effect {
+		effect = " (every outcome the effect of the policies: each run minus its untreated twin)"
+	}
+	return fmt.Sprintf("%d points (%s over %s) × %d replications = %d runs, outcome %s%s",
+		p.Points, p.Method, strings.Join(p.Keys, ", "), p.Reps, p.Runs(), p.Outcome, effect)
 }
 
 // Name is the name of run i's file in runs/: p<point>-r<rep>.csv.
@@ -172,7 +179,11 @@ func (p *Plan) Print(w io.Writer, runs []results.SweepRun) {
 		}
 	}
 	o := results.Headlines[k]
-	fmt.Fprintf(w, "\n%s (%s): %s; mean over %d replications and 95%% interval\n", o.Name, o.Unit, o.Description, p.Reps)
+	what := o.Description
+	if p.Effect {
+		what = "the policies' effect (the run minus its untreated twin) on " + what
+	}
+	fmt.Fprintf(w, "\n%s (%s): %s; mean over %d replications and 95%% interval\n", o.Name, o.Unit, what, p.Reps)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintf(tw, "point\t%s\tmean\t95%% interval\t\n", strings.Join(p.Keys, "\t"))
 	xs := make([]float64, p.Reps)

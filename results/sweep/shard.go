@@ -88,7 +88,7 @@ func (m *Manifest) Plan(path string) (*Plan, error) {
 		return nil, refuse("%s: %v", path, err)
 	}
 	return &Plan{Keys: sw.Keys(), Method: sw.Method, Points: sw.NumPoints(), Reps: sw.Replications, Outcome: sw.Outcome,
-		ID: results.RunID{Scenario: scn.Name, Hash: m.ScenarioHash, Seed: m.Seed}, Design: design}, nil
+		ID: results.RunID{Scenario: scn.Name, Hash: m.ScenarioHash, Seed: m.Seed}, Design: design, Effect: sw.Effect}, nil
 }
 
 // ReadRuns reads the run files of the plan in the runs/ folder of the

@@ -261,7 +261,7 @@ func (p *Plan) Stage(f *results.Folder, found map[int]RunFile, link, final bool,
 	}
 	files = []string{"runs.csv", "points.csv"}
 	for k, key := range p.Keys {
-		chart := &results.SweepChart{Key: key, Param: k, Outcome: p.Outcome, Runs: runs}
+		chart := &results.SweepChart{Key: key, Param: k, Outcome: p.Outcome, Runs: runs, Effect: p.Effect}
 		for _, format := range []string{"png", "svg"} {
 			name := "sweep-" + FileSafe(key) + "." + format
 			if err == nil {
