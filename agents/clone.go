@@ -19,6 +19,7 @@ func (s *School) Clone(r *rand.Rand) School {
 	c.pipeF = s.pipeF.clone()
 	c.pipeC = s.pipeC.clone()
 	c.Admitted = slices.Clone(s.Admitted)
+	c.year = slices.Clone(s.year)
 	c.scratch = nil
 	if s.Hold != nil {
 		h := *s.Hold

@@ -55,7 +55,7 @@ func newWorld(t testing.TB, spec PopulationSpec, par Params, seed uint64) *world
 	for i := range w.pop.Schools {
 		FillPipeline(&w.pop.Schools[i], testWeeks)
 	}
-	w.ref = MeasureReference(w.pop.Schools, spec.Grades)
+	w.ref = MeasureReference(w.pop.Schools, spec.Grades, &w.par)
 	w.env = Env{Par: &w.par, Ref: &w.ref, WeeksPerYear: testWeeks, Grades: spec.Grades, Year: 1}
 	return w
 }

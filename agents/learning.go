@@ -18,6 +18,9 @@ type week struct {
 	// growth, climate inclusion and the acceptance bound a·(1 + inclusion)
 	meet, drop, inclusion, accept float64
 	grow                          float32
+	// sums, when not nil (spin-up years), collects per grade what
+	// LearningGrowth reads, for MeasureReference.
+	sums []yearSums
 }
 
 // weekly returns the share of the gap to its target that a quantity
@@ -69,8 +72,12 @@ func LearningGrowth(s *School, i int, wk *week) {
 	p, ref := wk.par, wk.ref
 	st := &s.Students[i]
 	c := s.ClassOf(i)
-	student := float64(p.PeerRelationEffect*(float64(st.PeerRelations)-ref.PeerRelations)) +
-		float64(p.EngagementEffect*(float64(st.Engagement)-ref.Engagement))
+	centre := &ref.Centre[st.Grade]
+	student := float64(p.PeerRelationEffect*(float64(st.PeerRelations)-centre.PeerRelations)) +
+		float64(p.EngagementEffect*(float64(st.Engagement)-centre.Engagement))
+	if wk.sums != nil {
+		wk.sums[st.Grade].add(st)
+	}
 	// The school, teacher and peer-achievement terms are the same for the
 	// whole class; classAggregates computed them.
 	class := s.scratch[c*NumSubjects : (c+1)*NumSubjects]
@@ -96,7 +103,7 @@ func EngagementUpdate(s *School, i int, wk *week) {
 	p, ref := wk.par, wk.ref
 	st := &s.Students[i]
 	target := float64(st.Propensity) +
-		float64(p.EngagementPeer*(float64(st.PeerRelations)-ref.PeerRelations)) +
+		float64(p.EngagementPeer*(float64(st.PeerRelations)-ref.Centre[st.Grade].PeerRelations)) +
 		wk.engageClimate +
 		float64(p.EngagementStyle*(s.classStyle(s.ClassOf(i))-ref.Style))
 	target = min(1, max(0, target))

@@ -53,6 +53,9 @@ type SchoolRecord struct {
 	Teachers int
 	// Students holds the sums for local and migrant students.
 	Students [2]StudentSums
+	// SES holds the same students' sums by SES quartile of the reference
+	// population (Reference.SESQuartile), bottom first.
+	SES [4]StudentSums
 	// Leadership is the leadership acting in the school (School.Leadership):
 	// effective leadership after the context discount, blended with a
 	// federation lead's where shared.
@@ -97,24 +100,30 @@ func Measure(s *School, env *Env) SchoolRecord {
 		if st.Migrant {
 			g = &rec.Students[Migrant]
 		}
+		var z [NumSubjects]float64
 		var comp float64
 		for k, a := range st.Achievement {
-			z := ref.Z(st.Grade, k, a)
-			g.Z[k] += z
-			comp += z
+			z[k] = ref.Z(st.Grade, k, a)
+			comp += z[k]
 		}
 		comp /= NumSubjects
-		g.N++
-		// Rounded: comp/4 is a product to the compiler, and no product may
-		// fuse into a sum (multiply-add), so the bits are the same on every
-		// machine (see package fmath).
-		g.Composite += float64(comp)
-		g.CompositeSq += float64(comp * comp)
-		g.PeerRelations += float64(st.PeerRelations)
-		g.Engagement += float64(st.Engagement)
-		ses := float64(st.SES)
-		g.SES += ses
-		g.SESSq += float64(ses * ses)
+		// The student counts in their hukou group and their SES quartile.
+		for _, g := range [2]*StudentSums{g, &rec.SES[ref.SESQuartile(st.SES)]} {
+			g.N++
+			for k := range z {
+				g.Z[k] += z[k]
+			}
+			// Rounded: comp/4 is a product to the compiler, and no product
+			// may fuse into a sum (multiply-add), so the bits are the same on
+			// every machine (see package fmath).
+			g.Composite += float64(comp)
+			g.CompositeSq += float64(comp * comp)
+			g.PeerRelations += float64(st.PeerRelations)
+			g.Engagement += float64(st.Engagement)
+			ses := float64(st.SES)
+			g.SES += ses
+			g.SESSq += float64(ses * ses)
+		}
 	}
 	for i := range s.Teachers {
 		t := &s.Teachers[i]

@@ -26,6 +26,7 @@ var mechanisms = []string{
 	"PrincipalSuccession", "ReputationUpdate", "SchoolYear",
 	"MeasureReference", "Measure",
 	"PortableEffectiveness", "TransferUtility", "AcceptOffer", "TeacherTransfer",
+	"IntakeResponse", "TeachingToTheTest",
 }
 
 func readModelDoc(t *testing.T) string {

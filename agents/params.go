@@ -31,8 +31,15 @@ type Params struct {
 	// through style, so it is kept small.
 	StyleEffect float64 `toml:"style_effect"`
 	// PeerAchievementEffect is the extra growth per SD of class-mean
-	// achievement above the baseline grade mean (linear in means). Default
-	// 0.10 SD/year per SD: Sacerdote (2011), peer effects of 0.1-0.3.
+	// achievement above the grade's reference centre (linear in means).
+	// Default 0.05 SD/year per SD, the centre of its plausible range 0-0.1:
+	// Sacerdote (2011) reviews peer effects of 0.1-0.3 on levels, which
+	// accumulate over years of exposure; on yearly gains linear-in-means
+	// effects are small to nonexistent (Burke & Sass 2013), and schools
+	// whose peers are about 1 SD stronger add little (Abdulkadiroglu,
+	// Angrist & Pathak 2014; for China, Zhang 2013). Before issue 11 the
+	// default was 0.10, which alone gave strong schools 0.13 SD a year more
+	// growth than weak ones.
 	PeerAchievementEffect float64 `toml:"peer_achievement_effect"`
 	// PeerRelationEffect is the extra growth per unit of peer-relationship
 	// quality above the baseline mean. Default 0.30 SD/year per unit (1 SD
@@ -80,6 +87,20 @@ type Params struct {
 	// hours a week: assumption; Chinese junior secondary teachers teach
 	// about 12-16 lessons a week.
 	TeachingHours float64 `toml:"teaching_hours"`
+
+	// Baseline realism (issue 11: absolute learning).
+
+	// ReferenceGradeWeight sets what LearningGrowth and EngagementUpdate
+	// centre a student's peer relations and engagement, and a class's mean
+	// achievement, on: at 1 (the default) the mean over the weeks of the
+	// reference year of the student's own grade (GradeCentre), so that a
+	// student whose year is the grade's average grows by growth_per_year
+	// plus the school terms; at 0 the whole population's year-end means,
+	// the centring before issue 11, under which newcomers, who start the
+	// year with no peer ties, grew about 0.08 SD a year less than
+	// growth_per_year in their first grade in every school. Values between
+	// blend the two (for sensitivity analysis only).
+	ReferenceGradeWeight float64 `toml:"reference_grade_weight"`
 
 	// Engagement (EngagementUpdate).
 
@@ -213,6 +234,39 @@ type Params struct {
 	// Rivkin 2010).
 	MotivationDevelopment float64 `toml:"motivation_development"`
 
+	// Responses to a reform that a study can mistake for its effect
+	// (IntakeResponse, TeachingToTheTest). Both act only on schools a
+	// policy treats (see BeforeTreatment).
+
+	// IntakeResponse is the share of a treated school's entering cohort
+	// whose places go, each year, to families who move towards it from
+	// untreated schools of its district and tier: the most advantaged
+	// (SES and prior achievement, with idiosyncratic taste) take the places
+	// of its least advantaged entrants, who go to the schools the movers
+	// left. Default 0.03: assumption, after Hastings, Kane & Staiger
+	// (2005), whose estimated preferences make the families a newly
+	// favoured school attracts richer and higher-scoring than its intake,
+	// and Machin & Vernoit (2011) and Eyles & Machin (2019), who find the
+	// prior attainment of English academies' intakes rose after
+	// conversion. How large the response is for a programme like the
+	// SSP is not measured: at 0.03 a treated weak school's Grade 7 intake
+	// gains about 0.05 SD of prior achievement and its untreated
+	// neighbours of the tier lose as much. 0 switches the response off.
+	IntakeResponse float64 `toml:"intake_response"`
+	// TestInflation is the yearly rise, while a school is treated, of its
+	// students' scores on the high-stakes exam above what they have
+	// learned (teaching to the test), in SD of the baseline grade; it
+	// accumulates for at most TestPrepYears years. Default 0.03 SD a year,
+	// so that after the SSP's three years the gap is 0.09 SD, inside the
+	// 0.04 SD (reading) to 0.10 SD (maths) by which a year of high
+	// accountability pressure raised the state test above a low-stakes
+	// audit test (Jennings & Lauen 2016); Jacob (2005), Klein, Hamilton,
+	// McCaffrey & Stecher (2000) and Koretz & Barron (1998) find gains on
+	// high-stakes tests several times those on low-stakes ones, growing
+	// over the first years. Learning is unchanged: only a study that reads
+	// the exam sees it. 0 switches it off.
+	TestInflation float64 `toml:"test_inflation"`
+
 	// Climate and morale (ClimateUpdate, MoraleUpdate).
 
 	// ClimateRate is how fast school climate relaxes to its target. Default
@@ -293,12 +347,16 @@ type Params struct {
 	// experienced teachers.
 	HireEffectiveness float64 `toml:"hire_effectiveness"`
 	// HireReputation is the rise in a new hire's mean effectiveness per unit
-	// of school reputation (SD of mean achievement). Default 0.08 SD/year:
-	// assumption; strong schools attract stronger candidates (Hanushek,
-	// Kain & Rivkin 2004). With attrition higher in weak schools and
-	// movers drifting to strong ones, the baseline's strong-weak
-	// difference in teacher effectiveness is about 0.22 SD (0.19 without
-	// voluntary transfers).
+	// of school reputation (SD of mean achievement). Default 0.02 SD/year,
+	// the centre of its plausible range 0-0.05: strong schools attract
+	// somewhat stronger candidates (Hanushek, Kain & Rivkin 2004), but
+	// disadvantaged students' teachers are only slightly less effective,
+	// by 2-4% of the achievement gap (Isenberg et al. 2014; Max &
+	// Glazerman 2014), and hiring and transfer patterns explain little of
+	// it (Isenberg et al. 2016). Before issue 11 the default was 0.08;
+	// docs/MODEL.md 7.14 gives the strong-weak difference in teacher
+	// effectiveness it leads to, with attrition higher in weak schools and
+	// movers drifting to strong ones.
 	HireReputation float64 `toml:"hire_reputation"`
 	// TeacherSD is the SD of effectiveness among teachers and new hires.
 	// Default 0.13 SD/year: Hanushek & Rivkin (2010), 0.11-0.15.
@@ -514,13 +572,14 @@ func DefaultParams() Params {
 		GrowthPerYear:         0.30,
 		GrowthNoise:           0.25,
 		StyleEffect:           0.05,
-		PeerAchievementEffect: 0.10,
+		PeerAchievementEffect: 0.05,
 		PeerRelationEffect:    0.30,
 		EngagementEffect:      0.25,
 		ResourceEffect:        0.05,
 		ClimateEffect:         0.5,
 		LoadEffect:            0.3,
 		TeachingHours:         16,
+		ReferenceGradeWeight:  1,
 
 		EngagementRate:    2.0,
 		EngagementPeer:    0.20,
@@ -548,6 +607,8 @@ func DefaultParams() Params {
 		ContextDiscount:           0.3,
 		MotivationResponse:        1.0,
 		MotivationDevelopment:     0.01,
+		IntakeResponse:            0.03,
+		TestInflation:             0.03,
 
 		ClimateRate:       1.0,
 		ClimateBase:       0.15,
@@ -568,7 +629,7 @@ func DefaultParams() Params {
 		AttritionMorale:        3.0,
 		AttritionWeakness:      0.8,
 		HireEffectiveness:      -0.05,
-		HireReputation:         0.08,
+		HireReputation:         0.02,
 		TeacherSD:              0.13,
 
 		AttritionEffectiveness: 0.25,

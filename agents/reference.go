@@ -1,6 +1,11 @@
 package agents
 
-import "math"
+import (
+	"math"
+	"slices"
+
+	"schoolnet/sim/fmath"
+)
 
 // Reference holds the baseline population's means, against which the
 // mechanisms measure deviations and reports standardise achievement. The
@@ -9,12 +14,20 @@ import "math"
 // against itself.
 type Reference struct {
 	// GradeMean and GradeSD are the mean and SD of latent achievement per
-	// grade and subject.
+	// grade and subject at the year end: the scale reports use.
 	GradeMean [][NumSubjects]float64
 	GradeSD   [][NumSubjects]float64
-	// Means of the mediators over students (PeerRelations, Engagement),
-	// schools (Climate, Resources) and teachers (Style, Effectiveness,
-	// Morale).
+	// Centre holds, per grade, what LearningGrowth and EngagementUpdate
+	// measure a student's peer relations and engagement, and a class's
+	// mean achievement, against (see GradeCentre).
+	Centre []GradeCentre
+	// SESCuts are the quartiles of the students' SES (25%, 50%, 75%):
+	// SESQuartile groups students by them, so that reports can show
+	// effects by SES quartile of the baseline population.
+	SESCuts [3]float64
+	// Means of the mediators over students (PeerRelations, Engagement, at
+	// the year end), schools (Climate, Resources) and teachers (Style,
+	// Effectiveness, Morale).
 	PeerRelations float64
 	Engagement    float64
 	Climate       float64
@@ -24,22 +37,64 @@ type Reference struct {
 	Morale        float64
 }
 
+// GradeCentre is the baseline of one grade's student terms in
+// LearningGrowth and EngagementUpdate: the mean over the weeks of the
+// reference year of what those mechanisms read for the grade's students
+// (their peer relations and engagement, and their class's mean
+// achievement per subject), so that a student whose path through the year
+// is the grade's average grows by exactly growth_per_year plus the
+// school's terms. ReferenceGradeWeight blends it with the population's
+// year-end means (weight 0 restores that earlier centring).
+type GradeCentre struct {
+	Achievement               [NumSubjects]float64
+	PeerRelations, Engagement float64
+}
+
+// yearSums accumulates, over the weeks of a spin-up year, what one grade's
+// students read in LearningGrowth: student-weeks, peer relations,
+// engagement, and latent achievement per subject (the class-mean term's
+// input). MeasureReference turns them into GradeCentre and clears them.
+type yearSums struct {
+	n, pr, eng float64
+	ach        [NumSubjects]float64
+}
+
+// SESQuartile returns the SES quartile of the reference population that
+// ses falls in: 0 for the bottom quarter (ses ≤ the first cut), up to 3
+// for the top (ses above the third).
+func (r *Reference) SESQuartile(ses float32) int {
+	q := 0
+	for _, c := range r.SESCuts {
+		if float64(ses) > c {
+			q++
+		}
+	}
+	return q
+}
+
 // Z converts latent achievement a in subject sub of a student in grade g to
 // SD units of the reference population of that grade.
 func (r *Reference) Z(g uint8, sub int, a float32) float64 {
 	return (float64(a) - r.GradeMean[g][sub]) / r.GradeSD[g][sub]
 }
 
-// MeasureReference computes the reference from the schools as they are.
-// Sums run in school and agent order, so the result does not depend on how
-// schools were stepped.
-func MeasureReference(schools []School, grades int) Reference {
+// MeasureReference computes the reference from the schools as they are,
+// and the grade centres from the weeks each school accumulated since the
+// last measurement (spin-up years; see StepSchool), which it clears. With
+// no weeks accumulated (at generation) the centres are the present
+// per-grade means. Sums run in school and agent order, so the result does
+// not depend on how schools were stepped.
+func MeasureReference(schools []School, grades int, par *Params) Reference {
 	ref := Reference{
 		GradeMean: make([][NumSubjects]float64, grades),
 		GradeSD:   make([][NumSubjects]float64, grades),
+		Centre:    make([]GradeCentre, grades),
 	}
 	n := make([]float64, grades)
 	sumSq := make([][NumSubjects]float64, grades)
+	now := make([]yearSums, grades)  // per grade, the students as they are
+	year := make([]yearSums, grades) // per grade, the weeks accumulated
+	var ses []float64
 	var students, teachers float64
 	for i := range schools {
 		s := &schools[i]
@@ -54,7 +109,21 @@ func MeasureReference(schools []School, grades int) Reference {
 			}
 			ref.PeerRelations += float64(st.PeerRelations)
 			ref.Engagement += float64(st.Engagement)
+			ses = append(ses, float64(st.SES))
+			g := &now[st.Grade]
+			g.pr += float64(st.PeerRelations)
+			g.eng += float64(st.Engagement)
 		}
+		for g := range min(grades, len(s.year)) {
+			y, w := &year[g], &s.year[g]
+			y.n += w.n
+			y.pr += w.pr
+			y.eng += w.eng
+			for k := range NumSubjects {
+				y.ach[k] += w.ach[k]
+			}
+		}
+		clear(s.year)
 		students += float64(len(s.Students))
 		for j := range s.Teachers {
 			t := &s.Teachers[j]
@@ -73,6 +142,12 @@ func MeasureReference(schools []School, grades int) Reference {
 			ref.GradeSD[g][k] = math.Sqrt(max(1e-12, sumSq[g][k]/max(1, n[g])-float64(m*m)))
 		}
 	}
+	if len(ses) > 0 {
+		slices.Sort(ses)
+		for k := range ref.SESCuts {
+			ref.SESCuts[k] = fmath.Quantile(float64(k+1)/4, ses)
+		}
+	}
 	ref.PeerRelations /= max(1, students)
 	ref.Engagement /= max(1, students)
 	ref.Style /= max(1, teachers)
@@ -80,5 +155,37 @@ func MeasureReference(schools []School, grades int) Reference {
 	ref.Morale /= max(1, teachers)
 	ref.Climate /= float64(max(1, len(schools)))
 	ref.Resources /= float64(max(1, len(schools)))
+
+	w := par.ReferenceGradeWeight
+	// float64(x*y) rounds each product, so that no machine fuses it into
+	// the sum; with w = 0 each blend is exactly the population value.
+	blend := func(population, grade float64) float64 {
+		return float64((1-w)*population) + float64(w*grade)
+	}
+	for g := range grades {
+		c, y := &ref.Centre[g], &year[g]
+		// The weeks accumulated; with none yet (at generation), the grade
+		// as it is now.
+		pr, eng, ach := y.pr/max(1, y.n), y.eng/max(1, y.n), y.ach
+		for k := range ach {
+			ach[k] /= max(1, y.n)
+		}
+		if y.n == 0 {
+			pr, eng, ach = now[g].pr/max(1, n[g]), now[g].eng/max(1, n[g]), ref.GradeMean[g]
+		}
+		c.PeerRelations = blend(ref.PeerRelations, pr)
+		c.Engagement = blend(ref.Engagement, eng)
+		for k := range NumSubjects {
+			c.Achievement[k] = blend(ref.GradeMean[g][k], ach[k])
+		}
+	}
 	return ref
+}
+
+// add adds student st's week, as LearningGrowth reads it, to its grade's
+// sums for the next MeasureReference.
+func (y *yearSums) add(st *Student) {
+	y.n++
+	y.pr += float64(st.PeerRelations)
+	y.eng += float64(st.Engagement)
 }

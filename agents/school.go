@@ -93,6 +93,10 @@ type School struct {
 	// Admitted, when not nil, is the next intake chosen by a school-choice
 	// policy; SchoolYear enrols it instead of drawing from the catchment.
 	Admitted []Student
+	// TestPrep is how far the school's scores on the high-stakes exam
+	// stand above what its students have learned, in SD of the baseline
+	// grade (TeachingToTheTest); 0 in a school no policy treats.
+	TestPrep float32
 	// Exited counts the children of this school's catchment who are in a
 	// school-choice policy's exit (private) sector and still of school
 	// age: N, and the sums SES and SESSq of their SES (no other field).
@@ -114,6 +118,9 @@ type School struct {
 	nextID  int64
 	rng     *rand.Rand
 	scratch []float64 // per-class aggregates of the current step
+	// year holds, per grade, the weekly sums of a spin-up year that
+	// MeasureReference turns into the grade centres (see StepSchool).
+	year []yearSums
 }
 
 // Resources is the school's resource index: the mean of its facilities and

@@ -15,12 +15,21 @@ type Env struct {
 
 // StepSchool advances school s by one week. The mechanisms run in this fixed
 // order: class aggregates; per student EngagementUpdate, LearningGrowth and
-// PeerTieUpdate; then LeadershipUpdate, MoraleUpdate, ClimateUpdate and
-// ResourceUpdate. It touches only s and draws only from s's own stream.
+// PeerTieUpdate; then LeadershipUpdate, MoraleUpdate, ClimateUpdate,
+// ResourceUpdate and TeachingToTheTest. It touches only s and draws only
+// from s's own stream. In spin-up years (env.Year ≤ 0) it also adds, per
+// grade, what LearningGrowth reads to the sums MeasureReference makes the
+// grade centres from.
 func StepSchool(s *School, env *Env) {
 	w := float64(env.WeeksPerYear)
 	wk := newWeek(s, env)
-	classAggregates(s, env, wk.school)
+	if env.Year <= 0 {
+		if len(s.year) != env.Grades {
+			s.year = make([]yearSums, env.Grades)
+		}
+		wk.sums = s.year
+	}
+	classAggregates(s, env, wk)
 	if s.Hold != nil && s.Hold.PeerRelations != nil {
 		stepStudentsHeld(s, wk)
 	} else {
@@ -37,6 +46,7 @@ func StepSchool(s *School, env *Env) {
 	MoraleUpdate(s, leff, env, w)
 	ClimateUpdate(s, leff, env, w)
 	ResourceUpdate(s, env)
+	TeachingToTheTest(s, env)
 }
 
 // stepStudentsHeld is StepSchool's student loop with peer relations held:
@@ -58,8 +68,10 @@ func stepStudentsHeld(s *School, wk *week) {
 // classAggregates fills the school's scratch with, per class and subject,
 // the part of LearningGrowth's yearly growth that is the same for every
 // student of the class (school, teacher and peer-achievement terms), and,
-// per class, the class teachers' mean style. school is the school term.
-func classAggregates(s *School, env *Env, school float64) {
+// per class, the class teachers' mean style. The class-mean term is
+// centred on the grade's reference centre (GradeCentre); when wk.sums is
+// set, each class's achievement is added to its grade's sums.
+func classAggregates(s *School, env *Env, wk *week) {
 	nc := s.NumClasses()
 	need := nc * (NumSubjects + 1)
 	if cap(s.scratch) < need {
@@ -85,13 +97,16 @@ func classAggregates(s *School, env *Env, school float64) {
 			for i := lo; i < hi; i++ {
 				sum += float64(s.Students[i].Achievement[k])
 			}
-			peers := (sum/float64(hi-lo) - ref.GradeMean[g][k]) / ref.GradeSD[g][k]
+			if wk.sums != nil {
+				wk.sums[g].ach[k] += sum
+			}
+			peers := (sum/float64(hi-lo) - ref.Centre[g].Achievement[k]) / ref.GradeSD[g][k]
 			j := s.Teaching[c*NumSubjects+k]
 			t := &s.Teachers[j]
 			u := float64(s.Reform.Remote[k])
 			// float64(x*y) rounds a product before a sum, so that no machine
 			// fuses the two into one multiply-add (see package fmath).
-			growth[k] = school +
+			growth[k] = wk.school +
 				float64((1-u)*float64(t.Effectiveness)) + float64(u*float64(s.Reform.RemoteEffectiveness[k])) - ref.Effectiveness -
 				float64(p.LoadEffect*float64(t.Load)) +
 				float64(p.StyleEffect*(s.teacherStyle(j)-ref.Style)) +

@@ -31,6 +31,9 @@ var Switches = []Switch{
 	{"LabelResponse (applicants)", "label_stigma", 0},
 	{"LabelResponse (families)", "label_intake_ses", 0},
 	{"TeacherDevelopment (remote learning)", "remote_learning", 0},
+	{"MeasureReference (grade centres)", "reference_grade_weight", 0},
+	{"IntakeResponse", "intake_response", 0},
+	{"TeachingToTheTest", "test_inflation", 0},
 }
 
 // SwitchedOff returns p with every mechanism of Switches switched off.

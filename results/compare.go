@@ -49,7 +49,8 @@ const (
 // comparisonOutcomes are the outcomes a comparison reports, by name in
 // Headlines, plus the derived effect per million RMB.
 var comparisonOutcomes = []string{"weak_maths", "weak_chinese", "weak_composite", "gap_strong_weak",
-	"gap_migrant_local", "between_share", "turnover", "cost_money"}
+	"gap_migrant_local", "between_share", "turnover", "cost_money",
+	"ses_q1_composite", "ses_q2_composite", "ses_q3_composite", "ses_q4_composite"}
 
 // PerMillion is the name of the derived outcome: the weak schools'
 // composite effect per million RMB of extra reform money.
@@ -197,7 +198,7 @@ type compareRow struct {
 // compareColumns are the columns of compare.csv.
 var compareColumns = Columns[compareRow]{
 	{Field{"scenario", String, "", "the scenario's name (a repeated name gets `-2`, `-3`, …)"}, func(r *compareRow) Cell { return Str(r.e.Scenario) }},
-	{Field{"outcome", String, "", "an outcome of summary.csv (`weak_maths`, `weak_chinese`, `weak_composite`, `gap_strong_weak`, `gap_migrant_local`, `between_share`, `turnover`, `cost_money`), or `weak_effect_per_million_rmb`: the gain in weak schools' composite over the first scenario per million RMB of extra reform money (empty where no extra money is spent)"}, func(r *compareRow) Cell { return Str(r.e.Outcome) }},
+	{Field{"outcome", String, "", "an outcome of summary.csv (`weak_maths`, `weak_chinese`, `weak_composite`, `gap_strong_weak`, `gap_migrant_local`, `between_share`, `turnover`, `cost_money`, `ses_q1_composite` … `ses_q4_composite`: a reform's effect by SES quartile is each quartile's `diff`), or `weak_effect_per_million_rmb`: the gain in weak schools' composite over the first scenario per million RMB of extra reform money (empty where no extra money is spent)"}, func(r *compareRow) Cell { return Str(r.e.Outcome) }},
 	{Field{"unit", String, "", "the outcome's unit"}, func(r *compareRow) Cell { return Str(r.e.Unit) }},
 	{Field{"mean", Number, "the outcome's", "the scenario's mean over replications, at the compared year (`--year`, default the last)"}, func(r *compareRow) Cell { return Num(r.e.Mean) }},
 	{Field{"diff", Number, "the outcome's", "the mean over replications of the paired difference from the first scenario, replication by replication"}, func(r *compareRow) Cell { return Num(r.e.Diff) }},

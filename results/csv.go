@@ -34,7 +34,7 @@ var yearlyColumns = slices.Concat(
 	Columns[yearlyRow]{
 		{Field{"replication", Integer, "", "replication number, 0 to `replications`−1; replication r of any scenario run with the same seed shares its random streams (common random numbers)"}, func(r *yearlyRow) Cell { return Int(r.y.Replication) }},
 		{Field{"year", Integer, "year", "0 = baseline (end of spin-up), 1… = simulated years"}, func(r *yearlyRow) Cell { return Int(r.y.Year) }},
-		{Field{"group", String, "", "`all`, `strong`, `average`, `weak` (the school's tier), `local`, `migrant` (the student's hukou status), `treated` (students of schools any policy has selected; empty before selection and in scenarios without policies)"}, func(r *yearlyRow) Cell { return Str(r.g.Group) }},
+		{Field{"group", String, "", "`all`, `strong`, `average`, `weak` (the school's tier), `local`, `migrant` (the student's hukou status), `treated` (students of schools any policy has selected; empty before selection and in scenarios without policies), `ses_q1` … `ses_q4` (the student's quartile of SES in the baseline population, `ses_q1` the least advantaged; see \"Groups by SES\")"}, func(r *yearlyRow) Cell { return Str(r.g.Group) }},
 		{Field{"students", Integer, "count", "students in the group"}, func(r *yearlyRow) Cell { return Int(r.g.Students) }},
 	},
 	subjectColumns("the group's mean", func(r *yearlyRow, k int) float64 { return r.g.Z[k] }),
@@ -59,6 +59,8 @@ var yearlyColumns = slices.Concat(
 		{Field{"ses_segregation", Number, "share", "SES segregation between the simulated schools: the variance ratio index, the between-school share of the variance of students' SES, Σ_s n_s(S̄_s − S̄)² / Σ_i (S_i − S̄)² (Reardon & Firebaugh 2002; one minus PISA's index of social inclusion, about 0.24 in the median OECD system in PISA 2018, OECD 2019); 0 = every school has the same mean SES, 1 = every school is socially uniform (year-level)"}, func(r *yearlyRow) Cell { return Num(r.y.SESSegregation) }},
 		{Field{"ses_segregation_all", Number, "share", "the same index with the exit (private) sector of a school-choice policy counted as one more school per district: a lower bound on the whole system's segregation, since the real sector has many schools; equals `ses_segregation` when nobody has left (year-level)"}, func(r *yearlyRow) Cell { return Num(r.y.SESSegregationAll) }},
 		{Field{"exit_share", Number, "share", "share of the school-age children (simulated schools plus exit sector) who are in a school-choice policy's exit sector; 0 without one (year-level)"}, func(r *yearlyRow) Cell { return Num(r.y.ExitShare) }},
+		{Field{"ses", Number, "population SD", "the group's mean socio-economic status"}, func(r *yearlyRow) Cell { return Num(r.g.SES) }},
+		{Field{"gap_ses_q4_q1", Number, "SD", "top minus bottom SES quartile's composite (year-level)"}, func(r *yearlyRow) Cell { return Num(r.y.GapSES()) }},
 	},
 	RunColumns(func(r *yearlyRow) *RunID { return r.id }),
 )

@@ -304,7 +304,7 @@ func (c *IndexChart) Plot() (*plot.Plot, error) {
 	if p.X.Min > 0 {
 		p.X.Min = 0
 	}
-	p.X.Max += 0.08 * (p.X.Max - p.X.Min) // room for the last dot
+	p.X.Max += float64(0.08 * (p.X.Max - p.X.Min)) // room for the last dot
 	p.Legend.Top = false
 	p.Legend.Left = false
 	p.Legend.Padding = vg.Points(2)

@@ -9,8 +9,11 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
+
+	"schoolnet/sim"
 )
 
 func TestMeanCI(t *testing.T) {
@@ -110,5 +113,44 @@ func TestEvaluationNeverReadsMotivation(t *testing.T) {
 	}
 	if scanned < 20 {
 		t.Errorf("only %d files scanned", scanned)
+	}
+}
+
+// TestResultColumnsDocumented checks that every column of yearly.csv and
+// schools.csv, every group and every summary outcome appears, in
+// backticks, in docs/RESULTS.md.
+func TestResultColumnsDocumented(t *testing.T) {
+	b, err := os.ReadFile("../docs/RESULTS.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc := string(b)
+	// A family written `ses_q1` … `ses_q4` documents its members.
+	family := regexp.MustCompile(`^(ses_q)[1-4](.*)$`)
+	documented := func(name string) bool {
+		if strings.Contains(doc, "`"+name+"`") {
+			return true
+		}
+		m := family.FindStringSubmatch(name)
+		return m != nil && strings.Contains(doc, "`"+m[1]+"1"+m[2]+"` … `"+m[1]+"4"+m[2]+"`")
+	}
+	for _, list := range []struct {
+		what  string
+		names []string
+	}{
+		{"yearly.csv column", YearlyColumns},
+		{"schools.csv column", SchoolColumns},
+		{"group", sim.Groups},
+	} {
+		for _, n := range list.names {
+			if !documented(n) {
+				t.Errorf("docs/RESULTS.md does not document the %s %s", list.what, n)
+			}
+		}
+	}
+	for _, o := range Headlines {
+		if !documented(o.Name) {
+			t.Errorf("docs/RESULTS.md does not document the summary outcome %s", o.Name)
+		}
 	}
 }

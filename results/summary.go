@@ -1,6 +1,7 @@
 package results
 
 import (
+	"fmt"
 	"io"
 
 	"schoolnet/sim"
@@ -52,6 +53,16 @@ var Headlines = []Outcome{
 	}},
 	{"ses_segregation", "share", "between-school share of SES variance (variance ratio index) in the final year", func(ys []sim.YearMetrics) float64 { return final(ys).SESSegregation }},
 	{"exit_share", "share", "share of school-age children in a school-choice exit (private) sector in the final year", func(ys []sim.YearMetrics) float64 { return final(ys).ExitShare }},
+	sesQuartile(0), sesQuartile(1), sesQuartile(2), sesQuartile(3),
+	{"gap_ses_q4_q1", "SD", "top minus bottom SES quartile's composite in the final year", func(ys []sim.YearMetrics) float64 { return final(ys).GapSES() }},
+}
+
+// sesQuartile is the headline outcome of SES quartile q (0 = bottom):
+// the quartile's mean composite in the final year.
+func sesQuartile(q int) Outcome {
+	return Outcome{fmt.Sprintf("ses_q%d_composite", q+1), "SD",
+		fmt.Sprintf("SES quartile %d's mean of the four subjects in the final year (1 = least advantaged)", q+1),
+		func(ys []sim.YearMetrics) float64 { return final(ys).Groups[sim.GroupSESQ1+q].Composite }}
 }
 
 // summaryRow is one row of summary.csv: a headline outcome over the

@@ -103,7 +103,7 @@ func Decompose(x []float64, draw []int) Split {
 	if math.IsNaN(ss) {
 		ss = 0
 	}
-	half := fmath.StudentTQuantile(0.975, len(order)-1) * math.Sqrt(sp+ss+sp/d+ss/n)
+	half := float64(fmath.StudentTQuantile(0.975, len(order)-1) * math.Sqrt(sp+ss+sp/d+ss/n)) // rounded: no fused multiply-add
 	s.Lo, s.Hi = s.Mean-half, s.Mean+half
 	return s
 }

@@ -293,6 +293,9 @@ func parse(src source, chain []string) (*Scenario, error) {
 	if mdHead.IsDefined("sweep") && !s.Sweep.Defined() {
 		s.Sweep = DefaultSweep()
 	}
+	if mdHead.IsDefined("study") && !s.Study.Defined() {
+		s.Study = DefaultStudy()
+	}
 	md, err := toml.Decode(string(src.data), &s)
 	if err != nil {
 		return nil, decodeErr(err, src, "", false)

@@ -1,6 +1,7 @@
 package scenarios
 
 import (
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -76,6 +77,10 @@ func TestBrokenScenarios(t *testing.T) {
 		{"shares do not sum", "[population.strong]\nshare = 0.5\n", 2, "population.strong.share", "sum to 1"},
 		{"migrant share", "[population.weak]\nmigrant_share = 2\n", 2, "population.weak.migrant_share", "[0,1]"},
 		{"dotted key", "model.tie_accept = 7\n", 1, "model.tie_accept", "[0,1]"},
+		{"study key misspelt", "[study]\nreliabilty = 0.9\n", 2, "study.reliabilty", "did you mean study.reliability?"},
+		{"study test unknown", "[study]\ntest = \"exams\"\n", 2, "study.test", "unknown test \"exams\""},
+		{"study reliability zero", "[study]\n\nreliability = 0\n", 3, "study.reliability", "must be in [0.1,1]"},
+		{"study dip negative", "[study]\ndip = -1\n", 2, "study.dip", "must be in [0,20]"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			_, err := Parse("broken.toml", []byte(tt.src))
@@ -296,4 +301,82 @@ var updateDoc = flag.Bool("update", false, "rewrite the allowed column of docs/M
 // docs/MODEL.md against RunRanges (-update rewrites it).
 func TestModelDocRunRanges(t *testing.T) {
 	rangestest.AllowedColumn(t, "../docs/MODEL.md", []string{"### Run keys"}, RunRanges, *updateDoc)
+}
+
+// TestStudyTable: a scenario without a [study] table has the zero
+// StudySpec, left out of its JSON, and evaluate reads the defaults; a
+// table sets the keys it names over the defaults (or over the table of
+// the scenario it extends).
+func TestStudyTable(t *testing.T) {
+	s, err := Parse("x.toml", []byte("name = \"x\"\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.Study.Defined() || s.StudyOrDefault() != DefaultStudy() {
+		t.Errorf("no [study]: Study %+v, StudyOrDefault %+v", s.Study, s.StudyOrDefault())
+	}
+	js, _ := json.Marshal(s)
+	if strings.Contains(string(js), "Study") {
+		t.Errorf("a scenario without [study] has it in its JSON: %s", js)
+	}
+	s, err = Parse("x.toml", []byte("[study]\ndip = 0\ntest = \"audit\"\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := DefaultStudy()
+	want.Dip, want.Test = 0, TestAudit
+	if s.Study != want {
+		t.Errorf("[study] dip = 0, test = audit: %+v, want %+v", s.Study, want)
+	}
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "base.toml"), []byte("[study]\nreliability = 0.9\n"), 0o644)
+	os.WriteFile(filepath.Join(dir, "main.toml"), []byte("extends = \"base.toml\"\n[study]\nschool_noise = 0\n"), 0o644)
+	s, err = Load(filepath.Join(dir, "main.toml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want = DefaultStudy()
+	want.Reliability, want.SchoolNoise = 0.9, 0
+	if s.Study != want {
+		t.Errorf("extended [study]: %+v, want %+v", s.Study, want)
+	}
+}
+
+// TestDipped: Dipped gives the voluntary (or ranked) policy the results
+// and their weight, shares nothing the original can see, and leaves a
+// scenario whose policies choose otherwise as it is.
+func TestDipped(t *testing.T) {
+	s, err := Load("shanghai-ssp-study")
+	if err != nil {
+		t.Fatal(err)
+	}
+	results := []float64{1, 2, 3}
+	d := Dipped(s, results, 2)
+	i := Selector(s)
+	if i != 0 {
+		t.Fatalf("Selector(shanghai-ssp-study) = %d, want 0 (the voluntary pairing)", i)
+	}
+	if sel := d.Policies[i].Base().Select; sel.ResultWeight != 2 || len(sel.Results) != 3 {
+		t.Errorf("dipped selection %+v", sel)
+	}
+	if sel := s.Policies[i].Base().Select; sel.Results != nil || sel.ResultWeight != 0 {
+		t.Errorf("Dipped changed the original's selection: %+v", sel)
+	}
+	f, err := Load("funding-only")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if Selector(f) >= 0 && f.Policies[Selector(f)].Base().Select.Rule != policy.RuleVoluntary && f.Policies[Selector(f)].Base().Select.Rule != policy.RuleRank {
+		t.Errorf("Selector chose a policy that neither volunteers nor ranks")
+	}
+	l := Lottery(s)
+	if Selector(l) != -1 || Dipped(l, results, 2) != l {
+		t.Errorf("a lottery has no selection a dip acts on")
+	}
+}
+
+// TestModelDocStudyRanges checks the allowed column of the [study] key
+// table of docs/SCENARIOS.md against StudyRanges (-update rewrites it).
+func TestModelDocStudyRanges(t *testing.T) {
+	rangestest.AllowedColumn(t, "../docs/SCENARIOS.md", []string{"## The study table"}, StudyRanges, *updateDoc)
 }

@@ -34,6 +34,10 @@ type Scenario struct {
 	// ignore it. The zero SweepSpec means the scenario has none, and is
 	// left out of the scenario's JSON (and so of its manifest hash).
 	Sweep SweepSpec `toml:"sweep" json:",omitzero"`
+	// Study is the [study] table `schoolnet evaluate` reads; the zero
+	// StudySpec means the scenario has none (evaluate uses DefaultStudy),
+	// and is left out of the scenario's JSON.
+	Study StudySpec `toml:"study" json:",omitzero"`
 
 	// src is the file the scenario was loaded from: sweep points extend
 	// it.
@@ -156,6 +160,11 @@ func (s *Scenario) validate() error {
 	}
 	if err := s.validatePolicies(); err != nil {
 		return err
+	}
+	if s.Study.Defined() {
+		if err := s.Study.validate(); err != nil {
+			return err
+		}
 	}
 	if s.Sweep.Defined() {
 		return s.validateSweep()

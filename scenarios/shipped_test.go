@@ -2,6 +2,7 @@ package scenarios
 
 import (
 	"context"
+	"path/filepath"
 	"testing"
 
 	"schoolnet/sim"
@@ -37,5 +38,19 @@ func TestShippedScenariosRun(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestDocsScenariosLoad: the scenario files docs/ quotes commands with are
+// valid scenarios.
+func TestDocsScenariosLoad(t *testing.T) {
+	files, _ := filepath.Glob("../docs/*.toml")
+	if len(files) == 0 {
+		t.Fatal("no scenario files in docs/")
+	}
+	for _, f := range files {
+		if _, err := Load(f); err != nil {
+			t.Errorf("%s: %v", f, err)
+		}
 	}
 }

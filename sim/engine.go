@@ -87,7 +87,7 @@ func New(cfg Config) (_ *Engine, err error) {
 	for i := range pop.Schools {
 		agents.FillPipeline(&pop.Schools[i], cfg.WeeksPerYear)
 	}
-	e.ref = agents.MeasureReference(pop.Schools, cfg.Population.Grades)
+	e.ref = agents.MeasureReference(pop.Schools, cfg.Population.Grades, &e.cfg.Params)
 	e.env = agents.Env{Par: par, Ref: &e.ref, WeeksPerYear: cfg.WeeksPerYear, Grades: cfg.Population.Grades}
 	e.world = World{Pop: pop, Par: par, Ref: &e.ref, Years: cfg.Years,
 		Rand: Stream(cfg.Seed, cfg.Replication, PurposePolicy, 0)}
@@ -113,8 +113,9 @@ func (e *Engine) Reference() *agents.Reference { return &e.ref }
 // several worlds that share their spin-up (a scenario and its untreated
 // twin are the same world until a policy first acts). e must have run no
 // simulated year yet (its next year is at most 1), and cfg must have e's
-// seed, replication, calendar, population and parameters. The fork shares
-// no state with e.
+// seed, replication, calendar, population and parameters, except those
+// that act only on schools a policy treats (agents.Params.BeforeTreatment).
+// The fork shares no state with e.
 func (e *Engine) Fork(cfg Config) (_ *Engine, err error) {
 	defer Recover(&err)
 	c := &e.cfg
@@ -122,7 +123,7 @@ func (e *Engine) Fork(cfg Config) (_ *Engine, err error) {
 	case e.next > 1:
 		return nil, fmt.Errorf("sim: Fork after year %d has run; fork before policies act", e.next-1)
 	case !sameWorld(&cfg, c):
-		return nil, fmt.Errorf("sim: Fork needs the same seed, replication, calendar, population and parameters")
+		return nil, fmt.Errorf("sim: Fork needs the same seed, replication, calendar, population and parameters (those that act only on treated schools may differ)")
 	}
 	if err := cfg.Validate(); err != nil {
 		return nil, err
@@ -174,7 +175,9 @@ func (e *Engine) RunYear(ctx context.Context, y int, emit func(YearRecord)) (err
 }
 
 // policyPhase sets the clock to week wk of year y and, from year 1 on,
-// clears the weekly reform inputs and lets each policy act.
+// clears the weekly reform inputs and lets each policy act; in the first
+// week of a year, families then respond to the schools the policies
+// treat (agents.IntakeResponse).
 func (e *Engine) policyPhase(y, wk int) error {
 	schools := e.world.Pop.Schools
 	e.env.Year = y
@@ -187,6 +190,9 @@ func (e *Engine) policyPhase(y, wk int) error {
 			if err := p.Act(&e.world); err != nil {
 				return fmt.Errorf("sim: policy %s, year %d week %d: %w", p.Name(), y, wk, err)
 			}
+		}
+		if wk == 0 {
+			agents.IntakeResponse(schools, e.world.Rand, &e.cfg.Params)
 		}
 	}
 	return nil
@@ -204,7 +210,7 @@ func (e *Engine) schoolPhase() {
 func (e *Engine) endYear(y int, emit func(YearRecord)) {
 	schools := e.world.Pop.Schools
 	if y <= 0 {
-		e.ref = agents.MeasureReference(schools, e.cfg.Population.Grades)
+		e.ref = agents.MeasureReference(schools, e.cfg.Population.Grades, &e.cfg.Params)
 	}
 	if y >= 0 && e.cfg.Observe != nil {
 		e.cfg.Observe(e.cfg.Replication, y, e.world.Pop, &e.ref)

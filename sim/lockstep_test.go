@@ -162,4 +162,15 @@ func TestForkGoesOnAsTheOriginal(t *testing.T) {
 	if _, err := g.Fork(other); err == nil {
 		t.Error("Fork with another seed: no error")
 	}
+	// Parameters that act only on treated schools may differ; others not.
+	responses := treated
+	responses.Params.IntakeResponse, responses.Params.TestInflation = 0.2, 0.2
+	if _, err := g.Fork(responses); err != nil {
+		t.Errorf("Fork with other intake_response and test_inflation: %v", err)
+	}
+	growth := treated
+	growth.Params.GrowthPerYear += 0.01
+	if _, err := g.Fork(growth); err == nil {
+		t.Error("Fork with another growth_per_year: no error")
+	}
 }

@@ -3,8 +3,13 @@ package sim
 import "schoolnet/agents"
 
 // The groups of students that yearly metrics are reported for.
-// "treated" is the students of schools any policy has selected.
-var Groups = []string{"all", "strong", "average", "weak", "local", "migrant", "treated"}
+// "treated" is the students of schools any policy has selected;
+// "ses_q1" … "ses_q4" the students in each quartile of the baseline
+// population's SES (Reference.SESCuts), bottom first. New kinds of group
+// go at the end (a population with several school levels would add its
+// levels here, and their sums in Summarise).
+var Groups = []string{"all", "strong", "average", "weak", "local", "migrant", "treated",
+	"ses_q1", "ses_q2", "ses_q3", "ses_q4"}
 
 // Indices into YearMetrics.Groups.
 const (
@@ -15,6 +20,7 @@ const (
 	GroupLocal
 	GroupMigrant
 	GroupTreated
+	GroupSESQ1 // then GroupSESQ1+1 … GroupSESQ1+3, up the SES quartiles
 )
 
 // GroupMetrics are a group's mean outcomes at the end of one year. School
@@ -25,9 +31,11 @@ type GroupMetrics struct {
 	Students int
 	// Z is mean achievement per subject and Composite over subjects, in SD
 	// of the baseline population of the same grade.
-	Z                                 [agents.NumSubjects]float64
-	Composite                         float64
-	PeerRelations, Engagement         float64
+	Z                         [agents.NumSubjects]float64
+	Composite                 float64
+	PeerRelations, Engagement float64
+	// SES is the group's mean socio-economic status (population SD).
+	SES                               float64
 	Leadership, Style, Morale         float64
 	Effectiveness, Climate, Resources float64
 	// Turnover is the share of the group's schools' teachers who left.
@@ -102,12 +110,15 @@ func Summarise(rec YearRecord) YearMetrics {
 		if r.Member.Treated != 0 {
 			add(GroupTreated, r, &all)
 		}
+		for q := range r.SES {
+			add(GroupSESQ1+q, r, &r.SES[q])
+		}
 	}
 	m := YearMetrics{Replication: rec.Replication, Year: rec.Year, Groups: make([]GroupMetrics, len(Groups)), Cost: cost}
 	for g, a := range accs {
 		s := &a.sums
 		gm := GroupMetrics{Group: Groups[g], Students: s.N, Composite: s.Mean(s.Composite),
-			PeerRelations: s.Mean(s.PeerRelations), Engagement: s.Mean(s.Engagement)}
+			PeerRelations: s.Mean(s.PeerRelations), Engagement: s.Mean(s.Engagement), SES: s.Mean(s.SES)}
 		for k := range gm.Z {
 			gm.Z[k] = s.Mean(s.Z[k])
 		}
@@ -152,6 +163,12 @@ func Summarise(rec YearRecord) YearMetrics {
 		m.ExitShare = float64(exited.N) / float64(exited.N+accs[GroupAll].sums.N)
 	}
 	return m
+}
+
+// GapSES returns the top minus the bottom SES quartile's composite: how far
+// the most advantaged quarter of students is ahead of the least.
+func (m *YearMetrics) GapSES() float64 {
+	return m.Groups[GroupSESQ1+3].Composite - m.Groups[GroupSESQ1].Composite
 }
 
 // moments are a unit's count n, sum Σx and sum of squares Σx² of a

@@ -1,6 +1,8 @@
 package sim
 
 import (
+	"context"
+	"fmt"
 	"math"
 	"testing"
 
@@ -61,6 +63,43 @@ func TestBetweenShareWithinVariance(t *testing.T) {
 	m := Summarise(YearRecord{Schools: []agents.SchoolRecord{a, b}})
 	if math.Abs(m.BetweenShare) > 1e-12 {
 		t.Errorf("between share %.6f, want 0", m.BetweenShare)
+	}
+}
+
+// TestSESQuartileGroups checks the SES groups on a small world: in the
+// baseline year they split the students into four quarters of the
+// population by SES (the cuts are measured on the same students), every
+// student is in exactly one, mean SES and achievement rise from the
+// bottom quartile to the top, and GapSES is the top minus the bottom.
+func TestSESQuartileGroups(t *testing.T) {
+	recs, err := Replicate(context.Background(), smallConfig(5), 1, 2, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := Summarise(recs[0][0]) // year 0, the baseline
+	all := m.Groups[GroupAll].Students
+	var n int
+	for q := range 4 {
+		g := m.Groups[GroupSESQ1+q]
+		if g.Group != fmt.Sprintf("ses_q%d", q+1) {
+			t.Errorf("group %d is %q, want ses_q%d", GroupSESQ1+q, g.Group, q+1)
+		}
+		n += g.Students
+		if share := float64(g.Students) / float64(all); share < 0.24 || share > 0.26 {
+			t.Errorf("%s holds %.3f of the baseline's students, want a quarter", g.Group, share)
+		}
+		if q > 0 {
+			prev := m.Groups[GroupSESQ1+q-1]
+			if g.SES <= prev.SES || g.Composite <= prev.Composite {
+				t.Errorf("%s: SES %.3f, composite %.3f; want both above %s's %.3f, %.3f", g.Group, g.SES, g.Composite, prev.Group, prev.SES, prev.Composite)
+			}
+		}
+	}
+	if n != all {
+		t.Errorf("the SES quartiles hold %d students, want all %d", n, all)
+	}
+	if got, want := m.GapSES(), m.Groups[GroupSESQ1+3].Composite-m.Groups[GroupSESQ1].Composite; got != want || got <= 0 {
+		t.Errorf("GapSES %.4f, want top minus bottom %.4f, > 0", got, want)
 	}
 }
 

@@ -15,7 +15,7 @@ const (
 	// PurposeSweep is the Latin hypercube draw of a parameter sweep's
 	// points, made once per sweep (replication 0, entity 0).
 	PurposeSweep Purpose = 4
-	PurposeStudy Purpose = 5 // an evaluation's resampling (bootstrap)
+	PurposeStudy Purpose = 5 // an evaluation's draws: entity 0 its bootstrap, others its tests' measurement error
 	// PurposeMobility is the year-end round of voluntary teacher
 	// transfers (agents.TeacherTransfer), one stream per year: the entity
 	// is the year (spin-up years are zero or negative).

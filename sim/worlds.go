@@ -9,10 +9,12 @@ import (
 
 // sameWorld reports whether two configurations generate and spin up the
 // same world: the same seed, replication, calendar, population and
-// parameters (their policies, years and workers may differ).
+// parameters, but for those that act only on treated schools
+// (Params.BeforeTreatment); their policies, years and workers may differ.
 func sameWorld(a, b *Config) bool {
 	return a.Seed == b.Seed && a.Replication == b.Replication && a.WeeksPerYear == b.WeeksPerYear &&
-		a.SpinUpYears == b.SpinUpYears && a.Params == b.Params && reflect.DeepEqual(a.Population, b.Population)
+		a.SpinUpYears == b.SpinUpYears && a.Params.BeforeTreatment() == b.Params.BeforeTreatment() &&
+		reflect.DeepEqual(a.Population, b.Population)
 }
 
 // RunWorlds runs one replication of each configuration of cfgs, one after

@@ -55,7 +55,11 @@ func resultDirs(t *testing.T) []string {
 		t.Fatalf("compare: exit %d: %s", code, stderr)
 	}
 	eval := filepath.Join(root, "eval")
-	if code, _, stderr := run(t, "evaluate", reform, "--export-data", "--bootstrap", "10", "--out", eval, "--quiet", "--workers", "2"); code != 0 {
+	// The bias sources off: in a world of six schools, volunteering after
+	// a bad measured year (the dip) leaves no treated school a match, and
+	// a column with no value (balance.csv's smd_after) has no type a
+	// reader can guess.
+	if code, _, stderr := run(t, "evaluate", reform, "--export-data", "--sources", "none", "--bootstrap", "10", "--out", eval, "--quiet", "--workers", "2"); code != 0 {
 		t.Fatalf("evaluate: exit %d: %s", code, stderr)
 	}
 	return []string{cmp, filepath.Join(cmp, "small"), filepath.Join(cmp, "reform"), eval}

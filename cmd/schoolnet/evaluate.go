@@ -33,15 +33,27 @@ school fixed effects), psm-did (DID on propensity-score matched schools),
 rct (the same scenario with its selection replaced by a lottery: follow-up
 difference and DID). Standard errors are clustered by school.
 
-Writes evaluation.csv, estimates.csv, truth.csv, mediation.csv, balance.csv,
-datapackage.json and manifest.json to --out (docs/RESULTS.md). With
---export-data it also writes the panel every study saw, exactly as the
-designs see it, beside the true effect on each school: study_students.csv
-(the tested grade at baseline and follow-up) and study_schools.csv (each
-school's treatment, covariates, mediators and true effect), or .parquet
-with --format parquet; docs/EVALUATION.md shows how to re-estimate the DID
-from them in R and Python. The same scenario and seed give byte-identical
-CSV files for any --workers.
+Bias sources (docs/EVALUATION.md): besides the selection on the
+principals' latent motivation, a study faces a dip (schools chosen after a
+bad measured year: regression to the mean), measurement error of the test,
+families moving towards the treated schools, and teaching to the exam. The
+scenario's [study] table and [model] keys set their magnitudes (sourced
+defaults); --sources switches them off. Unless --decompose=false, the lab
+also runs the study with every source off and with each on alone, in
+worlds forked from the same twin, and prints and writes (bias.csv) the
+bias each adds to each design.
+
+Writes evaluation.csv, estimates.csv, truth.csv, bias.csv, mediation.csv,
+balance.csv, datapackage.json and manifest.json to --out
+(docs/RESULTS.md). With --export-data it also writes the panel every study
+saw, exactly as the designs see it (through the study's test), beside the
+true effect on each school: study_students.csv (the tested grade at
+baseline and follow-up) and study_schools.csv (each school's treatment,
+covariates, mediators and true effect), or .parquet with --format parquet;
+docs/EVALUATION.md shows how to re-estimate the DID from them in R and
+Python. The same scenario and seed give byte-identical CSV files for any
+--workers; with --sources none the tables are those of the lab before the
+bias sources.
 
 With --ensemble prior or --ensemble FILE (a posterior.csv of schoolnet
 calibrate), replication r and its twins run with parameter draw r mod
@@ -66,6 +78,9 @@ func cmdEvaluate(args []string, stdout, stderr io.Writer) int {
 	o.formatFlag(fs)
 	o.ensembleFlags(fs)
 	strength := fs.Float64("strength", -1, "selection strength of every voluntary policy (default: as the scenario says; 0 makes volunteering a lottery)")
+	sources := fs.String("sources", "all", "bias sources left on, as the scenario sets them: all, none, or some of dip, measurement, intake, inflation joined by commas (the others are switched off)")
+	test := fs.String("test", "", "the test the study reads: exam (high-stakes, inflated by teaching to the test) or audit (low-stakes) (default: the scenario's [study] test)")
+	decompose := fs.Bool("decompose", true, "run the bias decomposition: the study with every source off and with each on alone (bias.csv)")
 	pos, err := parseInterspersed(fs, args)
 	if err != nil {
 		return flagStatus(fs, err, stdout)
@@ -98,12 +113,13 @@ func cmdEvaluate(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "schoolnet evaluate:", err)
 		return exitUsage
 	}
-	engines := 3 // a replication, its untreated twin and its lottery
-	if *mediation {
-		engines += len(evaluate.Mediators)
+	if err := applySources(scn, *sources, *test); err != nil {
+		fmt.Fprintln(stderr, "schoolnet evaluate:", err)
+		return exitUsage
 	}
+	opt := evaluate.Options{Grade: *grade, Designs: designs, Mediation: *mediation, Bootstrap: *bootstrap, Decompose: *decompose}
 	if err := o.apply(scn); err == nil {
-		err = checkMemory(scn, o.workers, engines)
+		err = checkMemory(scn, o.workers, evaluate.Engines(scn, opt))
 	}
 	if err != nil {
 		fmt.Fprintln(stderr, "schoolnet evaluate:", err)
@@ -119,7 +135,7 @@ func cmdEvaluate(args []string, stdout, stderr io.Writer) int {
 	if o.out == "" {
 		o.out = filepath.Join("out", "evaluate-"+scn.Name)
 	}
-	opt := evaluate.Options{Grade: *grade, Designs: designs, Mediation: *mediation, Bootstrap: *bootstrap, Workers: o.workers, Export: *export}
+	opt.Workers, opt.Export = o.workers, *export
 	ens, err := o.loadEnsemble(scn.Run.Seed, scn.Run.Replications)
 	var theta [][]float64
 	draw := make([]int, scn.Run.Replications)
@@ -150,7 +166,7 @@ func cmdEvaluate(args []string, stdout, stderr io.Writer) int {
 		return exitUsage
 	}
 
-	declared := []string{"evaluation.csv", "estimates.csv", "truth.csv", "mediation.csv", "balance.csv", "uncertainty.csv", "ensemble.csv", "datapackage.json", "manifest.json"}
+	declared := []string{"evaluation.csv", "estimates.csv", "truth.csv", "bias.csv", "mediation.csv", "balance.csv", "uncertainty.csv", "ensemble.csv", "datapackage.json", "manifest.json"}
 	for _, f := range results.Formats {
 		declared = append(declared, f.File(evaluate.StudentPanelSchema.Name), f.File(evaluate.SchoolPanelSchema.Name))
 	}
@@ -202,6 +218,9 @@ func cmdEvaluate(args []string, stdout, stderr io.Writer) int {
 		table(&evaluate.EvaluationSchema, res.WriteEvaluation),
 		table(&evaluate.EstimateSchema, res.WriteEstimates),
 		table(&evaluate.TruthSchema, res.WriteTruth),
+	}
+	if opt.Decompose {
+		files = append(files, table(&evaluate.BiasSchema, res.WriteBias))
 	}
 	if opt.Mediation {
 		files = append(files, table(&evaluate.MediationSchema, res.WriteMediation))
@@ -274,4 +293,46 @@ func parseOutcomes(s string) ([]int, error) {
 		}
 	}
 	return out, nil
+}
+
+// applySources applies --sources and --test to the scenario: the sources
+// not listed are switched off (evaluate.SwitchOff), and the study reads
+// the test named, if any.
+func applySources(scn *scenarios.Scenario, sources, test string) error {
+	keep := map[string]bool{}
+	switch sources = strings.TrimSpace(sources); sources {
+	case "all":
+		for _, n := range evaluate.SourceNames {
+			keep[n] = true
+		}
+	case "none":
+	default:
+		for _, n := range strings.Split(sources, ",") {
+			n = strings.TrimSpace(n)
+			if !slices.Contains(evaluate.SourceNames, n) {
+				return fmt.Errorf("unknown bias source %q in --sources; all, none, or some of %s", n, strings.Join(evaluate.SourceNames, ", "))
+			}
+			keep[n] = true
+		}
+	}
+	var off []string
+	for _, n := range evaluate.SourceNames {
+		if !keep[n] {
+			off = append(off, n)
+		}
+	}
+	if len(off) > 0 {
+		if err := evaluate.SwitchOff(scn, off...); err != nil {
+			return err
+		}
+	}
+	switch test {
+	case "":
+	case scenarios.TestExam, scenarios.TestAudit:
+		scn.Study = scn.StudyOrDefault()
+		scn.Study.Test = test
+	default:
+		return fmt.Errorf("unknown test %q in --test; exam or audit", test)
+	}
+	return nil
 }

@@ -33,7 +33,7 @@ func TestEvaluateSameBytesForAnyWorkers(t *testing.T) {
 		if code != 0 {
 			t.Fatalf("workers %s: exit %d: %s", w, code, stderr)
 		}
-		for _, want := range []string{"Maths", "Chinese", "psm-did", "rct-did", "selection bias", "Mediation", "peer_relations", "Balance", "evaluation.csv"} {
+		for _, want := range []string{"Maths", "Chinese", "psm-did", "rct-did", "bias (selection and dip+measurement+intake+inflation)", "Bias by source", "+inflation", "Mediation", "peer_relations", "Balance", "evaluation.csv", "bias.csv"} {
 			if !strings.Contains(stdout, want) {
 				t.Errorf("report lacks %q:\n%s", want, stdout)
 			}
@@ -42,6 +42,7 @@ func TestEvaluateSameBytesForAnyWorkers(t *testing.T) {
 	files := map[string][]string{
 		"evaluation.csv": evaluate.EvaluationSchema.Names(), "estimates.csv": evaluate.EstimateSchema.Names(),
 		"truth.csv": evaluate.TruthSchema.Names(), "mediation.csv": evaluate.MediationSchema.Names(), "balance.csv": evaluate.BalanceSchema.Names(),
+		"bias.csv": evaluate.BiasSchema.Names(),
 	}
 	for f, cols := range files {
 		a, err := os.ReadFile(filepath.Join(dirs["1"], f))
@@ -78,6 +79,8 @@ func TestEvaluateBadInput(t *testing.T) {
 		{"unknown outcome", []string{"evaluate", study, "--outcomes", "art"}, `unknown outcome "art"`},
 		{"grade not taught", []string{"evaluate", study, "--grade", "12"}, "grade 12 is not taught"},
 		{"no policies", []string{"evaluate", plain}, "no policies to evaluate"},
+		{"unknown source", []string{"evaluate", study, "--sources", "dip,noise"}, `unknown bias source "noise"`},
+		{"unknown test", []string{"evaluate", study, "--test", "oral"}, `unknown test "oral"`},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			out := filepath.Join(t.TempDir(), "out")
@@ -92,5 +95,36 @@ func TestEvaluateBadInput(t *testing.T) {
 	}
 	if code, stdout, _ := run(t, "evaluate", "--help"); code != 0 || !strings.Contains(stdout, "Usage: schoolnet evaluate") {
 		t.Errorf("evaluate --help: exit %d, output %q", code, stdout)
+	}
+}
+
+// TestEvaluateSourcesNone: --sources none switches every bias source off,
+// so the study is the lab's without them: with every source off, the
+// decomposition's configurations are all the same study, and bias.csv
+// shows no source adding any bias.
+func TestEvaluateSourcesNone(t *testing.T) {
+	scn := writeScenario(t, studyScenario)
+	out := t.TempDir()
+	code, stdout, stderr := run(t, "evaluate", scn, "--sources", "none", "--mediation=false", "--out", out, "--quiet")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	b, err := os.ReadFile(filepath.Join(out, "bias.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, err := csv.NewReader(bytes.NewReader(b)).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	added := slices.Index(evaluate.BiasSchema.Names(), "added_bias")
+	sources := slices.Index(evaluate.BiasSchema.Names(), "sources")
+	for _, r := range rows[1:] {
+		if r[sources] != "none" || (r[added] != "0.000000" && r[added] != "-0.000000") {
+			t.Fatalf("--sources none: row %v adds bias or has sources on", r)
+		}
+	}
+	if !strings.Contains(stdout, "Bias by source") {
+		t.Errorf("no bias table in the report:\n%s", stdout)
 	}
 }

@@ -19,7 +19,7 @@ var docSchemas = []*results.Schema{
 	&results.YearlySchema, &results.SchoolSchema, &results.TreatmentSchema, &results.SummarySchema, &results.StatisticsSchema,
 	&results.CompareSchema, &results.WinsSchema, &results.RankingSchema, &results.OutcomesSchema, &results.UncertaintySchema, &results.IndicesSchema, &ensemble.DiscoverySchema,
 	&evaluate.EvaluationSchema, &evaluate.EstimateSchema, &evaluate.TruthSchema, &evaluate.MediationSchema,
-	&evaluate.BalanceSchema, &evaluate.StudentPanelSchema, &evaluate.SchoolPanelSchema,
+	&evaluate.BalanceSchema, &evaluate.StudentPanelSchema, &evaluate.SchoolPanelSchema, &evaluate.BiasSchema,
 }
 
 // docColumns matches a generated column table of docs/RESULTS.md, between

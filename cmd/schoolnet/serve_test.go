@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"context"
+	"fmt"
 	"io"
 	"net"
 	"net/http"
@@ -38,6 +39,32 @@ func TestServeFlags(t *testing.T) {
 	}
 }
 
+// startServe runs serve on ln and returns its printed lines; stop stops
+// it as Ctrl-C would and checks that it stops cleanly.
+func startServe(t *testing.T, ln net.Listener) (lines *bufio.Scanner, stop func()) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	pr, pw := io.Pipe()
+	done := make(chan error, 1)
+	go func() {
+		done <- serve(ctx, ln, web.DefaultOptions(), pw)
+		pw.Close()
+	}()
+	return bufio.NewScanner(pr), func() {
+		t.Helper()
+		cancel()
+		go io.Copy(io.Discard, pr)
+		select {
+		case err := <-done:
+			if err != nil {
+				t.Errorf("serve: %v", err)
+			}
+		case <-time.After(10 * time.Second):
+			t.Fatal("serve did not stop")
+		}
+	}
+}
+
 // TestServeLoopback starts the lab on a random loopback port, loads the
 // page through the printed URL, and stops it as Ctrl-C would.
 func TestServeLoopback(t *testing.T) {
@@ -45,14 +72,7 @@ func TestServeLoopback(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ctx, stop := context.WithCancel(context.Background())
-	pr, pw := io.Pipe()
-	done := make(chan error, 1)
-	go func() {
-		done <- serve(ctx, ln, web.DefaultOptions(), pw)
-		pw.Close()
-	}()
-	lines := bufio.NewScanner(pr)
+	lines, stop := startServe(t, ln)
 	if !lines.Scan() {
 		t.Fatal("serve printed nothing")
 	}
@@ -94,13 +114,56 @@ func TestServeLoopback(t *testing.T) {
 		t.Errorf("cross-origin POST: %d, want 403", res.StatusCode)
 	}
 	stop()
-	go io.Copy(io.Discard, pr)
-	select {
-	case err := <-done:
-		if err != nil {
-			t.Errorf("serve: %v", err)
-		}
-	case <-time.After(10 * time.Second):
-		t.Fatal("serve did not stop")
+}
+
+// TestServeBeyondLoopback starts the lab on every address, as class mode
+// does: it prints the students' address and the teacher's link, answers
+// at this machine's addresses, and refuses a request addressed to
+// another name (DNS rebinding).
+func TestServeBeyondLoopback(t *testing.T) {
+	ln, err := net.Listen("tcp", "0.0.0.0:0")
+	if err != nil {
+		t.Skipf("cannot listen on every address here: %v", err)
 	}
+	lines, stop := startServe(t, ln)
+	var out []string
+	for len(out) < 4 && lines.Scan() {
+		out = append(out, lines.Text())
+	}
+	text := strings.Join(out, "\n")
+	i := strings.Index(text, "#teacher=")
+	if i < 0 || !strings.Contains(text, "students open: http://") || !strings.Contains(text, "not only this machine") {
+		t.Fatalf("serve printed:\n%s\nwant the students' address and the teacher's link", text)
+	}
+	token := strings.Fields(text[i+len("#teacher="):])[0]
+	port := ln.Addr().(*net.TCPAddr).Port
+	base := fmt.Sprintf("http://127.0.0.1:%d", port)
+	get := func(host, path, tok string) int {
+		req, _ := http.NewRequest("GET", base+path, nil)
+		req.Host = host
+		if tok != "" {
+			req.Header.Set("X-Class-Token", tok)
+		}
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		return res.StatusCode
+	}
+	if code := get(fmt.Sprintf("localhost:%d", port), "/api/config", ""); code != http.StatusOK {
+		t.Errorf("localhost: %d", code)
+	}
+	if code := get(fmt.Sprintf("rebind.attacker.example:%d", port), "/api/config", ""); code != http.StatusMisdirectedRequest {
+		t.Errorf("a foreign name: %d, want 421", code)
+	}
+	// Class mode is on, and the printed token is the teacher's: no
+	// session yet.
+	if code := get(fmt.Sprintf("localhost:%d", port), "/api/class", token); code != http.StatusNotFound {
+		t.Errorf("GET /api/class as the teacher: %d, want 404 (no session yet)", code)
+	}
+	if code := get(fmt.Sprintf("localhost:%d", port), "/api/class", "0123"); code != http.StatusForbidden {
+		t.Errorf("GET /api/class with a made-up token: %d, want 403", code)
+	}
+	stop()
 }

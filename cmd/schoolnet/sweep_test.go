@@ -205,7 +205,8 @@ func TestSweepWritesDocumentedColumns(t *testing.T) {
 	runSweep(t, scn, "--out", dir)
 	outcomes := []string{"weak_maths", "weak_chinese", "weak_composite", "strong_composite", "gap_strong_weak",
 		"gap_migrant_local", "between_share", "leadership", "peer_relations", "style", "turnover",
-		"cost_money", "cost_teacher_hours", "cost_travel_hours", "ses_segregation", "exit_share"}
+		"cost_money", "cost_teacher_hours", "cost_travel_hours", "ses_segregation", "exit_share",
+		"ses_q1_composite", "ses_q2_composite", "ses_q3_composite", "ses_q4_composite", "gap_ses_q4_q1"}
 	runCols := append(append(append([]string{"run", "point", "replication", "seed"}, sweepKeys...), outcomes...), "scenario", "scenario_hash")
 	pointCols := append(append([]string{"point"}, sweepKeys...), "replications")
 	for _, o := range outcomes {

@@ -3,7 +3,6 @@ package evaluate
 import (
 	"context"
 	"fmt"
-	"math"
 	"os"
 	"runtime"
 	"strings"
@@ -11,122 +10,91 @@ import (
 
 	"schoolnet/agents"
 	"schoolnet/scenarios"
+	"schoolnet/sim/ranges"
 )
 
-// The SSP figures the defaults are calibrated towards (Wang & Liu 2025):
-// Grade 9 maths and Chinese, by DID and by PSM-DID, and the mediators'
-// ranking.
-var sspTargets = [NumOutcomes]float64{agents.Maths: 0.67, agents.Chinese: 0.63}
+// The SSP's published Grade 9 estimates (Wang & Liu 2025), DID and
+// PSM-DID on volunteers.
+var sspPublished = [NumOutcomes]float64{agents.Maths: 0.67, agents.Chinese: 0.63}
 
-// sspLoss is the calibration's objective for one evaluation of the SSP
-// study: the squared distances of the DID and PSM-DID estimates of maths
-// and Chinese from the published figures, plus 1 if the estimated
-// mediation does not rank peer relationships above leadership (composite)
-// or puts teaching style's share outside ±0.1.
-func sspLoss(res *Result) (loss float64, report string) {
-	var b strings.Builder
-	for _, row := range res.Rows() {
-		k := -1
-		switch row.Outcome {
-		case "maths":
-			k = int(agents.Maths)
-		case "chinese":
-			k = int(agents.Chinese)
-		}
-		if k < 0 || (row.Design != DID && row.Design != PSMDID) {
-			continue
-		}
-		d := row.Estimate - sspTargets[k]
-		loss += d * d
-		fmt.Fprintf(&b, " %s %s %+.3f (true %+.3f)", row.Design, row.Outcome, row.Estimate, row.True)
-	}
-	for _, m := range res.MediationRows() {
-		if m.Outcome == "composite" {
-			fmt.Fprintf(&b, " | %s est %+.2f model %+.2f", m.Mediator, m.EstShare, m.ModelShare)
-		}
-	}
-	med := res.MediationRows()
-	share := map[string]float64{}
-	for _, m := range med {
-		if m.Outcome == "composite" {
-			share[m.Mediator] = m.EstShare
-		}
-	}
-	if !(share["peer_relations"] > share["leadership"]) || math.Abs(share["teaching_style"]) > 0.1 {
-		loss++
-		b.WriteString(" (ranking missed)")
-	}
-	return loss, b.String()
+// sspPaths are the parameters on the SSP package's paths whose increase
+// raises its estimated effect: until issue 11 the defaults were set at the
+// top of their plausible ranges to chase the published figures; they now
+// sit at the centre of the evidence (docs/MODEL.md, section 1).
+var sspPaths = []string{
+	"peer_relation_effect", "engagement_effect", "engagement_peer", "climate_effect",
+	"mentoring_rate", "teacher_training_gain", "activity_tie_boost", "motivation_development",
 }
 
-// TestCalibrateSSP reproduces the calibration of the defaults against the
-// SSP figures. It is slow (minutes) and runs only when asked:
+// sspEstimates runs the SSP study with DID and PSM-DID and returns, per
+// design and outcome ("did maths"), the mean estimate over replications,
+// and a line for the log.
+func sspEstimates(t *testing.T, base *scenarios.Scenario, set func(p *agents.Params)) (map[string]float64, string) {
+	t.Helper()
+	s := *base
+	set(&s.Model)
+	if err := scenarios.Check(&s); err != nil {
+		t.Fatal(err)
+	}
+	res, err := Run(context.Background(), &s, Options{Designs: []string{DID, PSMDID}, Workers: runtime.NumCPU()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	est := map[string]float64{}
+	var b strings.Builder
+	for _, row := range res.Rows() {
+		if row.Outcome != "maths" && row.Outcome != "chinese" {
+			continue
+		}
+		est[row.Design+" "+row.Outcome] = row.Estimate
+		fmt.Fprintf(&b, " %s %s %+.3f (true %+.3f)", row.Design, row.Outcome, row.Estimate, row.True)
+	}
+	return est, b.String()
+}
+
+// TestSSPOutOfPlausibleReach checks the finding docs/EVALUATION.md reports
+// about the SSP's +0.67 (maths) and +0.63 (Chinese): with every parameter
+// on the SSP's paths at the top of its plausible range (ParamRanges'
+// High), the study's DID and PSM-DID estimates still fall at least 0.1 SD
+// short of the published figures, and at the defaults (the centre of the
+// evidence) they are lower still. It replaces the hand calibration that
+// set the defaults at the top of those ranges (retired by issue 11); the
+// calibration proper, from many targets, is issue 12's. It fails if a
+// change to the mechanisms brings the published figures within reach, so
+// that the docs' finding is revisited. Slow (minutes); runs only when
+// asked:
 //
-//	SCHOOLNET_CALIBRATE=1 go test ./results/evaluate -run CalibrateSSP -v -timeout 2h
-//
-// The parameters whose every plausible increase raises the SSP estimates
-// (docs/MODEL.md, section 7.1, "plausible range") are at the top of their
-// ranges in the defaults; this checks that lowering any of them to the
-// middle of its range moves the estimates away from the figures (or leaves
-// them within the noise), and
-// searches a grid of the two leadership parameters, whose increase also
-// raises the estimated leadership mediation, for the best fit that keeps
-// peer relationships ranked first. It logs each point and fails if the
-// defaults are not the best point found.
-func TestCalibrateSSP(t *testing.T) {
-	if os.Getenv("SCHOOLNET_CALIBRATE") == "" {
-		t.Skip("set SCHOOLNET_CALIBRATE=1 to run the calibration (minutes)")
+//	SCHOOLNET_SSP_REACH=1 go test ./results/evaluate -run SSPOutOfPlausibleReach -v -timeout 1h
+func TestSSPOutOfPlausibleReach(t *testing.T) {
+	if os.Getenv("SCHOOLNET_SSP_REACH") == "" {
+		t.Skip("set SCHOOLNET_SSP_REACH=1 to run the SSP study at the defaults and at the top of the plausible ranges (minutes)")
 	}
 	base, err := scenarios.Load("shanghai-ssp-study")
 	if err != nil {
 		t.Fatal(err)
 	}
-	eval := func(name string, set func(p *agents.Params)) float64 {
-		s := *base
-		set(&s.Model)
-		if err := scenarios.Check(&s); err != nil {
-			t.Fatal(err)
+	centre, line := sspEstimates(t, base, func(*agents.Params) {})
+	t.Logf("%-28s%s", "defaults (centre)", line)
+	top, line := sspEstimates(t, base, func(p *agents.Params) {
+		for _, key := range sspPaths {
+			r, ok := agents.ParamRanges.Lookup(key)
+			if !ok {
+				t.Fatalf("no range for %s", key)
+			}
+			ranges.Set(p, key, r.High)
 		}
-		res, err := Run(context.Background(), &s, Options{Designs: []string{DID, PSMDID}, Mediation: true, Bootstrap: 100, Workers: runtime.NumCPU()})
-		if err != nil {
-			t.Fatal(err)
+	})
+	t.Logf("%-28s%s", "top of the plausible ranges", line)
+	for _, d := range []string{DID, PSMDID} {
+		for _, o := range []agents.Subject{agents.Maths, agents.Chinese} {
+			k := d + " " + o.String()
+			if gap := sspPublished[o] - top[k]; gap < 0.1 {
+				t.Errorf("%s at the top of the ranges is %+.3f, within %.3f of the published %+.2f: the finding that it is out of plausible reach no longer holds (docs/EVALUATION.md)", k, top[k], gap, sspPublished[o])
+			}
+			// Ten replications: an estimate's mean varies by about 0.02.
+			if centre[k] > top[k]+0.02 {
+				t.Errorf("%s at the defaults %+.3f exceeds the top of the ranges %+.3f", k, centre[k], top[k])
+			}
 		}
-		loss, report := sspLoss(res)
-		t.Logf("%-32s loss %.4f:%s", name, loss, report)
-		return loss
-	}
-	// The loss varies by about 0.02 between parameter values whose effect
-	// is too small for ten replications to see.
-	const noise = 0.02
-	def := eval("defaults", func(*agents.Params) {})
-	best := def
-	upper := []struct {
-		key   string
-		mid   float64
-		field func(p *agents.Params) *float64
-	}{
-		{"peer_relation_effect", 0.45, func(p *agents.Params) *float64 { return &p.PeerRelationEffect }},
-		{"engagement_effect", 0.35, func(p *agents.Params) *float64 { return &p.EngagementEffect }},
-		{"engagement_peer", 0.3, func(p *agents.Params) *float64 { return &p.EngagementPeer }},
-		{"activity_tie_boost", 0.75, func(p *agents.Params) *float64 { return &p.ActivityTieBoost }},
-		{"teacher_training_gain", 0.26, func(p *agents.Params) *float64 { return &p.TeacherTrainingGain }},
-		{"motivation_development", 0.0075, func(p *agents.Params) *float64 { return &p.MotivationDevelopment }},
-	}
-	for _, u := range upper {
-		loss := eval(u.key+" at mid-range", func(p *agents.Params) { *u.field(p) = u.mid })
-		if loss < def-noise {
-			t.Errorf("%s at the middle of its range fits better (loss %.4f) than the default (%.4f)", u.key, loss, def)
-		}
-	}
-	for _, ce := range []float64{0.5, 0.75, 1.0} {
-		for _, mr := range []float64{0.5, 0.75, 1.0} {
-			loss := eval(fmt.Sprintf("climate_effect %.2f mentoring %.2f", ce, mr), func(p *agents.Params) {
-				p.ClimateEffect, p.MentoringRate = ce, mr
-			})
-			best = min(best, loss)
-		}
-	}
-	if best < def-noise {
-		t.Errorf("a grid point fits better (loss %.4f) than the defaults (%.4f)", best, def)
 	}
 }

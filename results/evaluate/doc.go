@@ -11,8 +11,9 @@
 //     The engine derives every school's random stream from (seed,
 //     replication, school) alone, so the two worlds are identical until a
 //     policy first acts. The true effect on a student is the difference of
-//     their scores in the two worlds (students are matched by ID); on a
-//     school, the difference of its mean;
+//     their learning in the two worlds (students are matched by ID,
+//     wherever they are in the twin); on a school, the mean of its
+//     students' effects;
 //   - the treated world: the scenario as written;
 //   - with mediation, one treated world per mediator (peer relationships,
 //     principal leadership, teaching style) in which that mediator is held
@@ -20,13 +21,30 @@
 //     carries is the treated world's effect minus the held world's;
 //   - with the rct design, the lottery world: the scenario with its
 //     voluntary or ranked selection replaced by a lottery among the same
-//     eligible schools (scenarios.Lottery).
+//     eligible schools (scenarios.Lottery);
+//   - with the bias decomposition (Options.Decompose), the treated and
+//     lottery worlds of every configuration of bias sources (Configs):
+//     with and without the dip selection and families' intake response.
+//
+// # Bias sources
+//
+// Besides the selection on the principals' latent motivation, a study
+// faces the sources of [SourceNames], as the scenario sets them: a dip
+// (the treated schools chose themselves, or were ranked, on the measured
+// result of the year before: scenarios.Dipped), measurement error of the
+// test (student error and a school-by-year shock: the test type), the
+// families' intake response (agents.IntakeResponse) and teaching to the
+// exam (agents.TeachingToTheTest). The first two are options of the study
+// (the scenario's [study] table); the last two are mechanisms of the
+// world ([model] keys). [SwitchOff] removes them; with every source off
+// the lab's files are those of the lab before they existed, byte for byte.
 //
 // # The study
 //
 // A study sees the tested grade (by default the last, Grade 9) at baseline
 // (the year before the first policy starts) and at follow-up (the last year
-// a policy acts): each student's scores, peer relationships, SES and
+// a policy acts): each student's scores on the study's test (the exam or
+// an audit test, through its measurement error), peer relationships, SES and
 // migrant status, and each school's observed covariates at baseline (prior
 // achievement, SES, migrant share, enrolment, resources, climate, observed
 // leadership) and its observed leadership and teaching style in both

@@ -76,12 +76,16 @@ func biasStats(res *Result, design string) (mean, se float64) {
 	return m, h / 1.96 // the t quantile for n ≥ 200 is 1.97
 }
 
-// TestLotteryDesignsAreUnbiased: when treatment is assigned by lottery,
-// the mean DID and lottery (follow-up difference) estimates over 200
-// replications, each with its own random streams as 200 seeds would have,
-// are within two standard errors of the mean true effect.
+// TestLotteryDesignsAreUnbiased: when treatment is assigned by lottery
+// and the study faces no other source of bias, the mean DID and lottery
+// (follow-up difference) estimates over 200 replications, each with its
+// own random streams as 200 seeds would have, are within two standard
+// errors of the mean true effect.
 func TestLotteryDesignsAreUnbiased(t *testing.T) {
 	s := smallWorld(t, 20, 200, "", 5e6, `rule = "lottery"`)
+	if err := SwitchOff(s); err != nil { // a lottery does not remove them: TestInflationShiftsEveryDesign
+		t.Fatal(err)
+	}
 	res, err := Run(context.Background(), s, Options{Designs: []string{DID, RCT}, Workers: 2})
 	if err != nil {
 		t.Fatal(err)
@@ -113,6 +117,9 @@ func TestPSMDIDBiasGrowsWithSelection(t *testing.T) {
 	var bias, se [3]float64
 	for k, strength := range []float64{0, 1, 8} {
 		s := smallWorld(t, 40, 60, "motivation_development = 0.05", 5e6, fmt.Sprintf("rule = \"voluntary\"\nstrength = %g", strength))
+		if err := SwitchOff(s); err != nil { // the motivation alone
+			t.Fatal(err)
+		}
 		res, err := Run(context.Background(), s, Options{Designs: []string{PSMDID}, Workers: 2})
 		if err != nil {
 			t.Fatal(err)
@@ -132,10 +139,16 @@ func TestPSMDIDBiasGrowsWithSelection(t *testing.T) {
 }
 
 // TestPolicyThatChangesNothingHasZeroEffect: a policy that selects schools
-// but gives them nothing leaves the treated world identical to its twin,
-// so every true effect is exactly zero.
+// but gives them nothing leaves the treated world identical to its twin
+// (when families do not respond to the selection), so every true effect
+// is exactly zero.
 func TestPolicyThatChangesNothingHasZeroEffect(t *testing.T) {
 	s := smallWorld(t, 10, 2, "", 0, `rule = "voluntary"`)
+	// Families moving towards the selected schools would change
+	// something: the children who moved learn elsewhere.
+	if err := SwitchOff(s, SourceIntake); err != nil {
+		t.Fatal(err)
+	}
 	res, err := Run(context.Background(), s, Options{Designs: []string{DID}, Mediation: true, Bootstrap: 5, Workers: 2})
 	if err != nil {
 		t.Fatal(err)
@@ -186,16 +199,17 @@ func TestTruthPerStudentMatchesSchools(t *testing.T) {
 }
 
 // TestRunSameForAnyWorkers: replications run side by side and schools in
-// parallel give the same files as one worker, byte for byte.
+// parallel give the same files as one worker, byte for byte, every bias
+// source and the decomposition included.
 func TestRunSameForAnyWorkers(t *testing.T) {
 	s := smallWorld(t, 12, 3, "", 2e7, `rule = "voluntary"`)
 	files := func(workers int) []string {
-		res, err := Run(context.Background(), s, Options{Mediation: true, Bootstrap: 20, Workers: workers})
+		res, err := Run(context.Background(), s, Options{Mediation: true, Bootstrap: 20, Workers: workers, Decompose: true})
 		if err != nil {
 			t.Fatal(err)
 		}
 		var out []string
-		for _, write := range []func(io.Writer) error{res.WriteEvaluation, res.WriteEstimates, res.WriteTruth, res.WriteMediation, res.WriteBalance} {
+		for _, write := range []func(io.Writer) error{res.WriteEvaluation, res.WriteEstimates, res.WriteTruth, res.WriteMediation, res.WriteBalance, res.WriteBias} {
 			var b bytes.Buffer
 			if err := write(&b); err != nil {
 				t.Fatal(err)

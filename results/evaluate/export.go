@@ -44,7 +44,7 @@ var studentColumns = func() results.Columns[studentRow] {
 		{Field: evalField("eligible", results.Boolean, "", "1 if the school is in the designs' sample: treated, or eligible for the policy and untreated (the comparison schools)"), Get: func(r *studentRow) results.Cell { return results.Bool(r.school.Eligible) }},
 	}
 	for k := range NumOutcomes {
-		cs = append(cs, results.Column[studentRow]{Field: evalField(OutcomeName(k), results.Number, "SD", "the student's "+OutcomeName(k)+" score, in SD of the baseline population of the grade"),
+		cs = append(cs, results.Column[studentRow]{Field: evalField(OutcomeName(k), results.Number, "SD", "the student's "+OutcomeName(k)+" score on the study's test (the exam or an audit test, with its measurement error; docs/EVALUATION.md), in SD of the baseline population of the grade"),
 			Get: func(r *studentRow) results.Cell { return results.Num(r.st.Score[k]) }})
 	}
 	return append(cs, slices.Concat(results.Columns[studentRow]{
@@ -96,7 +96,7 @@ var schoolPanelColumns = func() results.Columns[schoolPanelRow] {
 		}},
 	}...)
 	for k := range NumOutcomes {
-		cs = append(cs, results.Column[schoolPanelRow]{Field: evalField("true_"+OutcomeName(k), results.Number, "SD", "the true effect on the school's tested-grade mean "+OutcomeName(k)+" at the follow-up: treated world minus untreated twin (empty for an untreated school)"),
+		cs = append(cs, results.Column[schoolPanelRow]{Field: evalField("true_"+OutcomeName(k), results.Number, "SD", "the true effect on the learning of the school's tested-grade students in "+OutcomeName(k)+" at the follow-up: treated world minus untreated twin, students matched by ID (empty for an untreated school)"),
 			Get: func(r *schoolPanelRow) results.Cell {
 				if r.truth == nil {
 					return results.Num(math.NaN())

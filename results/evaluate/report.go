@@ -414,6 +414,7 @@ func (r *Result) Print(w io.Writer, outcomes []int) error {
 		r.printSelection(w, k, rows)
 		fmt.Fprintln(w)
 	}
+	r.printBias(w, outcomes)
 	if med := r.MediationRows(); med != nil {
 		fmt.Fprintf(w, "Mediation at the follow-up: the share of the effect each channel carries. Model: the true effect minus the effect with the channel held at its untreated path (mean over replications, 95%% interval). Estimated: product of coefficients a·b in the DID regressions (mean over replications of the estimate and of its school-bootstrap interval, %d replicates).\n", r.Options.Bootstrap)
 		for _, k := range outcomes {
@@ -458,9 +459,19 @@ func (r *Result) Print(w io.Writer, outcomes []int) error {
 	return nil
 }
 
+// biasName names what the bias of a design on the scenario world is made
+// of: selection alone, or selection and the other sources the scenario
+// has on.
+func (r *Result) biasName() string {
+	if ScenarioSources(r.Scenario) == (Sources{}) {
+		return "selection bias"
+	}
+	return "bias (selection and " + sourcesLabel(ScenarioSources(r.Scenario)) + ")"
+}
+
 // printSelection splits the did and psm-did estimates into the effect a
 // lottery would have found, the extra effect on the schools that were
-// chosen, and selection bias.
+// chosen, and their bias.
 func (r *Result) printSelection(w io.Writer, k int, rows []Row) {
 	find := func(design string) *Row {
 		for i := range rows {
@@ -479,10 +490,152 @@ func (r *Result) printSelection(w io.Writer, k int, rows []Row) {
 		if row == nil || r.Assignment == "lottery" {
 			continue
 		}
-		fmt.Fprintf(w, "  %s = %s: true effect on the %s schools %s + selection bias %s", d, signed(row.Estimate), r.Assignment, signed(row.True), signed(row.Bias))
+		fmt.Fprintf(w, "  %s = %s: true effect on the %s schools %s + %s %s", d, signed(row.Estimate), r.Assignment, signed(row.True), r.biasName(), signed(row.Bias))
 		if lot != nil {
 			fmt.Fprintf(w, "; a lottery would have found %s (%s; true effect on lottery schools %s)", signed(lot.Estimate), lot.Design, signed(lot.True))
 		}
 		fmt.Fprintln(w)
 	}
+}
+
+// BiasRow is one design's bias on one outcome under one configuration of
+// the bias decomposition, over the replications.
+type BiasRow struct {
+	// Config is ConfigNone, a source of SourceNames alone, or ConfigAll;
+	// Sources names the sources it switches on, joined by "+" ("none" if
+	// none: a source the scenario switches off leaves its row as none).
+	Config, Sources string
+	// Assignment is how the design's world chose its schools; Design and
+	// Outcome as in Row; Year is the follow-up.
+	Assignment, Design, Outcome string
+	Year                        int
+	// True and Estimate are the means over replications of the true
+	// effect on the world's treated schools and of the design's estimate.
+	True, Estimate float64
+	// Bias is the mean of estimate − true effect, with its 95% interval.
+	Bias, BiasLo, BiasHi float64
+	// Added is the mean over replications of the bias minus the bias of
+	// the same replication's study with every source off (ConfigNone),
+	// with its 95% interval: the bias the configuration adds, measured on
+	// common random numbers and so more precisely than Bias.
+	Added, AddedLo, AddedHi float64
+	Reps                    int
+}
+
+// sourcesLabel names the sources switched on in s.
+func sourcesLabel(s Sources) string {
+	var on []string
+	for _, n := range SourceNames {
+		if s.On(n) {
+			on = append(on, n)
+		}
+	}
+	if on == nil {
+		return ConfigNone
+	}
+	return strings.Join(on, "+")
+}
+
+// BiasRows returns the bias decomposition: per configuration, design
+// applied and outcome, the bias over replications and the bias it adds to
+// the study with every source off; nil without Options.Decompose.
+func (r *Result) BiasRows() []BiasRow {
+	if !r.Options.Decompose || len(r.Reps) == 0 {
+		return nil
+	}
+	var out []BiasRow
+	n := len(r.Reps)
+	for ci, c := range r.Configs {
+		for _, d := range Designs {
+			if !r.Has(d) {
+				continue
+			}
+			w := worldOf(d)
+			for k := range NumOutcomes {
+				truth, est, bias, added := make([]float64, n), make([]float64, n), make([]float64, n), make([]float64, n)
+				for i := range r.Reps {
+					cs, none := &r.Reps[i].Bias[ci], &r.Reps[i].Bias[0]
+					truth[i] = cs.Truth[w][k]
+					est[i] = cs.Estimates[d][k].Value
+					bias[i] = est[i] - truth[i]
+					added[i] = bias[i] - (none.Estimates[d][k].Value - none.Truth[w][k])
+				}
+				row := BiasRow{Config: c.Name, Sources: sourcesLabel(c.Sources), Assignment: r.assignmentOf(w),
+					Design: d, Outcome: OutcomeName(k), Year: r.Study.FollowUp, Reps: n,
+					True: meanOf(truth), Estimate: meanOf(est)}
+				row.Bias, row.BiasLo, row.BiasHi = meanCI(bias)
+				row.Added, row.AddedLo, row.AddedHi = meanCI(added)
+				out = append(out, row)
+			}
+		}
+	}
+	return out
+}
+
+// BiasColumns are the columns of bias.csv before the run columns
+// (BiasSchema).
+var BiasColumns = []string{"config", "sources", "assignment", "design", "outcome", "year",
+	"true_effect", "estimate", "bias", "bias_ci_low", "bias_ci_high",
+	"added_bias", "added_bias_ci_low", "added_bias_ci_high", "replications"}
+
+// WriteBias writes the bias decomposition.
+func (r *Result) WriteBias(w io.Writer) error {
+	cw := csv.NewWriter(w)
+	cw.Write(BiasColumns)
+	for _, b := range r.BiasRows() {
+		cw.Write([]string{b.Config, b.Sources, b.Assignment, b.Design, b.Outcome, strconv.Itoa(b.Year),
+			cell(b.True), cell(b.Estimate), cell(b.Bias), cell(b.BiasLo), cell(b.BiasHi),
+			cell(b.Added), cell(b.AddedLo), cell(b.AddedHi), strconv.Itoa(b.Reps)})
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+// printBias writes the bias decomposition of the printed outcomes: per
+// design, its bias with every source off and what each source, alone and
+// all together, adds to it.
+func (r *Result) printBias(w io.Writer, outcomes []int) {
+	rows := r.BiasRows()
+	if rows == nil {
+		return
+	}
+	sp := &r.Study.Spec
+	par := &r.Scenario.Model
+	fmt.Fprintf(w, "Bias by source: the bias of each design with every source off (none: the motivation alone), and the bias each source adds to it, alone and all together (mean over replications, paired; 95%% intervals in bias.csv). Sources: dip %g (logit per SD of the measured result before the policy), measurement (reliability %g, school shock SD %g), intake response %g, test inflation %g SD a year; the study reads the %s.\n",
+		sp.Dip, sp.Reliability, sp.SchoolNoise, par.IntakeResponse, par.TestInflation, sp.Test)
+	for _, k := range outcomes {
+		name := OutcomeName(k)
+		fmt.Fprintf(w, "%s\n", strings.ToUpper(name[:1])+name[1:])
+		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+		head := "design\ttrue effect (all)\tbias (none)"
+		for _, c := range r.Configs[1:] {
+			head += "\t+" + c.Name
+		}
+		fmt.Fprintln(tw, head+"\tbias (all)\t")
+		for _, d := range Designs {
+			var line []string
+			var none, all *BiasRow
+			for i := range rows {
+				b := &rows[i]
+				if b.Design != d || b.Outcome != name {
+					continue
+				}
+				switch b.Config {
+				case ConfigNone:
+					none = b
+				case ConfigAll:
+					all = b
+				}
+				if b.Config != ConfigNone {
+					line = append(line, signed(b.Added))
+				}
+			}
+			if none == nil || all == nil {
+				continue
+			}
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t\n", d, signed(all.True), signed(none.Bias), strings.Join(line, "\t"), signed(all.Bias))
+		}
+		tw.Flush()
+	}
+	fmt.Fprintln(w)
 }

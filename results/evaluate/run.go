@@ -7,7 +7,6 @@ import (
 
 	"golang.org/x/sync/errgroup"
 
-	"schoolnet/agents"
 	"schoolnet/scenarios"
 	"schoolnet/sim"
 )
@@ -31,6 +30,11 @@ type Options struct {
 	// Progress, if not nil, is called after each simulated year of each
 	// replication (from several goroutines).
 	Progress func()
+	// Decompose adds the bias decomposition: besides the study as the
+	// scenario sets it, the same study with every bias source off and
+	// with each on alone (Configs), in worlds forked from the same twin
+	// (Result.BiasRows, bias.csv).
+	Decompose bool
 	// Export keeps each world's study data in Replication.Data, for
 	// WriteStudy (export.go).
 	Export bool
@@ -75,9 +79,26 @@ type Replication struct {
 	Held [3][NumOutcomes]float64
 	// Mediation is the product-of-coefficients estimate per outcome.
 	Mediation *[NumOutcomes]Mediation
+	// Bias holds, with Options.Decompose, the study under each
+	// configuration of Result.Configs, in that order. Everything above is
+	// the study under ConfigAll, the scenario as set.
+	Bias []ConfigStudy
 	// Data is what the study observed in each world (nil for a world not
-	// run), kept with Options.Export.
+	// run), kept with Options.Export: ConfigAll's, through its test.
 	Data [numWorlds]*Data
+}
+
+// ConfigStudy is one replication's study under one configuration of the
+// bias decomposition: the true effect and the estimates at the follow-up.
+type ConfigStudy struct {
+	Config string
+	// Truth[w] is the true effect on world w's treated schools at the
+	// follow-up; Treated and Comparison count them and the eligible
+	// untreated schools.
+	Truth               [numWorlds][NumOutcomes]float64
+	Treated, Comparison [numWorlds]int
+	// Estimates holds each design's estimate per outcome.
+	Estimates map[string]*[NumOutcomes]Estimate
 }
 
 // SchoolEffect is one treated school's true effect.
@@ -104,7 +125,10 @@ type Result struct {
 	// Assignment names how the scenario world chose its schools (the
 	// first policy's selection rule, such as "voluntary").
 	Assignment string
-	Reps       []Replication
+	// Configs are the configurations of bias sources studied: ConfigAll
+	// alone, or with Options.Decompose the whole decomposition.
+	Configs []Config
+	Reps    []Replication
 }
 
 // Has reports whether the evaluation applied design.
@@ -113,11 +137,12 @@ func (r *Result) Has(design string) bool {
 }
 
 // Run evaluates scenario scn over its replications: each replication runs
-// the scenario in lockstep with its untreated twin (and the mediation and
-// lottery worlds the options ask for), draws the study's data and applies
-// the designs. It returns the results indexed by replication, whatever
-// order they finished in, so the same scenario and seed give the same
-// result for any number of workers.
+// the scenario in lockstep with its untreated twin (and the mediation,
+// lottery and bias-decomposition worlds the options ask for), draws the
+// study's data through the study's test and applies the designs. It
+// returns the results indexed by replication, whatever order they
+// finished in, so the same scenario and seed give the same result for any
+// number of workers.
 func Run(ctx context.Context, scn *scenarios.Scenario, opt Options) (*Result, error) {
 	for _, d := range opt.Designs {
 		if !slices.Contains(Designs, d) {
@@ -131,58 +156,31 @@ func Run(ctx context.Context, scn *scenarios.Scenario, opt Options) (*Result, er
 	if opt.Bootstrap <= 0 {
 		opt.Bootstrap = 200
 	}
-	res := &Result{Scenario: scn, Study: st, Options: opt, Assignment: st.assignment(scn)}
-	needScenario := opt.Mediation
-	for _, d := range []string{Naive, DID, PSMDID} {
-		needScenario = needScenario || res.Has(d)
-	}
-	needLottery := res.Has(RCT) || res.Has(RCTDID)
-
+	res := &Result{Scenario: scn, Study: st, Options: opt, Assignment: st.assignment(scn), Configs: Configs(scn, opt.Decompose)}
 	base := *scn
 	base.Run.Years = st.FollowUp
-	lottery := scenarios.Lottery(&base)
 	reps := scn.Run.Replications
 	workers := max(1, opt.Workers)
 	side := min(reps, workers)
 	per := max(1, workers/side)
+	plan := res.plan(&base, per)
 	res.Reps = make([]Replication, reps)
 	g, ctx := errgroup.WithContext(ctx)
 	g.SetLimit(side)
 	for rep := range reps {
 		g.Go(func() (err error) {
 			defer sim.Recover(&err) // an estimator's panic fails the run alone
-			base, lottery := &base, lottery
-			if opt.Vary != nil {
+			p := plan
+			if opt.Vary != nil { // the replication's draw of an ensemble
 				v, err := opt.Vary(rep)
 				if err != nil {
 					return err
 				}
 				b := *v
 				b.Run.Years = st.FollowUp
-				base, lottery = &b, scenarios.Lottery(&b)
+				p = res.plan(&b, per)
 			}
-			w := &replication{study: &st, opt: &opt, rep: rep}
-			cfg := func(s *scenarios.Scenario, policies bool) sim.Config {
-				c := s.Config(per)
-				c.Replication = rep
-				if !policies {
-					c.Policies = nil
-				}
-				return c
-			}
-			w.add(cfg(base, false), agents.MediatorNone, -1)
-			if needScenario {
-				w.add(cfg(base, true), agents.MediatorNone, worldScenario)
-			}
-			if needLottery {
-				w.add(cfg(lottery, true), agents.MediatorNone, worldLottery)
-			}
-			if opt.Mediation {
-				for _, m := range Mediators {
-					w.add(cfg(base, true), m, worldScenario)
-				}
-			}
-			out, err := w.run(ctx, res)
+			out, err := p.run(ctx, rep)
 			if err != nil {
 				return err
 			}
@@ -194,6 +192,14 @@ func Run(ctx context.Context, scn *scenarios.Scenario, opt Options) (*Result, er
 		return nil, err
 	}
 	return res, nil
+}
+
+// Engines returns the number of worlds each replication of an evaluation
+// of scn with options opt runs side by side: the twin, the treated worlds
+// the designs and the bias decomposition read, and the mediation worlds.
+func Engines(scn *scenarios.Scenario, opt Options) int {
+	r := &Result{Scenario: scn, Options: opt, Configs: Configs(scn, opt.Decompose)}
+	return r.plan(scn, 1).engines()
 }
 
 // assignment names the scenario's selection rule.

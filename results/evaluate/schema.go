@@ -86,7 +86,7 @@ var TruthSchema = results.Schema{Name: "truth",
 		evalField("year", results.Integer, "year", "the follow-up year"),
 		evalField("school", results.Integer, "", "the school's number"),
 		evalField("students", results.Integer, "count", "the school's tested-grade students"),
-	}, subjectFields("the school's mean in the treated world minus its mean in the twin:"))...)}
+	}, subjectFields("the mean learning of the school's tested-grade students in the treated world minus the same students' mean in the twin (matched by ID wherever they are there):"))...)}
 
 // MediationSchema describes mediation.csv.
 var MediationSchema = results.Schema{Name: "mediation",
@@ -119,4 +119,25 @@ var BalanceSchema = results.Schema{Name: "balance",
 		evalField("smd_before", results.Number, "SD", "mean over replications of the standardised mean difference between treated and eligible untreated schools; empty when the covariate does not vary among them (it is then left out of the model)"),
 		evalField("smd_after", results.Number, "SD", "the same after matching, with the matched comparison schools weighted by the times they were used"),
 		evalField("replications", results.Integer, "count", "replications with a matching"),
+	)}
+
+// BiasSchema describes bias.csv.
+var BiasSchema = results.Schema{Name: "bias",
+	Description: "One row per configuration of bias sources, design and outcome, at the follow-up: the bias decomposition.",
+	Fields: withRun(
+		evalField("config", results.String, "", "`none` (every source off: the selection on the latent motivation alone), `dip`, `measurement`, `intake` or `inflation` (that source alone), `all` (every source as the scenario sets it: the study of the other files)"),
+		evalField("sources", results.String, "", "the sources the configuration switches on, joined by `+`, or `none`; a source the scenario switches off (magnitude 0, inflation with `test = \"audit\"`, a dip with a selection that neither volunteers nor ranks) leaves its row equal to `none`"),
+		assignmentField,
+		evalField("design", results.String, "", "as in evaluation.csv"),
+		outcomeField,
+		evalField("year", results.Integer, "year", "the follow-up year"),
+		evalField("true_effect", results.Number, "SD", "mean over replications of the true effect on the treated schools of the design's world under this configuration (the dip and the intake response change the world)"),
+		evalField("estimate", results.Number, "SD", "mean over replications of the design's estimate"),
+		evalField("bias", results.Number, "SD", "mean of estimate − true effect"),
+		evalField("bias_ci_low", results.Number, "SD", "lower end of its 95% interval over replications"),
+		evalField("bias_ci_high", results.Number, "SD", "upper end of that interval"),
+		evalField("added_bias", results.Number, "SD", "mean over replications of this configuration's bias minus the same replication's bias under `none`: the bias the sources add"),
+		evalField("added_bias_ci_low", results.Number, "SD", "lower end of its 95% interval over replications (paired, so narrower than the bias's)"),
+		evalField("added_bias_ci_high", results.Number, "SD", "upper end of that interval"),
+		repsField,
 	)}

@@ -44,6 +44,10 @@ type Study struct {
 	// itself. Treated schools are compared with eligible schools that were
 	// not treated.
 	Eligible policy.Selection
+	// Spec is how the study measures the schools and came by its treated
+	// schools: the scenario's [study] table or its defaults
+	// (scenarios.StudySpec, docs/EVALUATION.md).
+	Spec scenarios.StudySpec
 }
 
 // NewStudy returns the study of scenario s that tests grade (the national
@@ -61,7 +65,7 @@ func NewStudy(s *scenarios.Scenario, grade int) (Study, error) {
 	if g < 0 || g >= pop.Grades {
 		return Study{}, fmt.Errorf("evaluate: grade %d is not taught; schools teach grades %d-%d", grade, pop.FirstGrade, pop.FirstGrade+pop.Grades-1)
 	}
-	st := Study{Grade: g, Baseline: s.Run.Years, FollowUp: 0}
+	st := Study{Grade: g, Baseline: s.Run.Years, FollowUp: 0, Spec: s.StudyOrDefault()}
 	for _, p := range s.Policies {
 		c := p.Base()
 		end := c.End

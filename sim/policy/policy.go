@@ -86,6 +86,17 @@ type Selection struct {
 	DistrictNames []string `toml:"district_names" json:",omitempty"`
 	// idSchools and nameDistricts are IDs and DistrictNames as indices.
 	idSchools, nameDistricts []int
+	// Results and ResultWeight are set by the evaluation lab on its copy
+	// of a scenario, never by a scenario file: Results[i] is school i's
+	// measured result in the year before selection, standardised among the
+	// eligible schools. Voluntary selection then adds
+	// −ResultWeight·Results[i] to a school's propensity to volunteer (a
+	// bad year makes schools volunteer: the Ashenfelter dip), and rank
+	// selection ranks on Results instead of reputation (as Chile's P-900
+	// ranked schools on one year's mean score; Chay, McEwan & Urquiola
+	// 2005). Nil Results leaves selection as the rule says.
+	Results      []float64 `toml:"-" json:"-"`
+	ResultWeight float64   `toml:"-" json:"-"`
 }
 
 // DefaultSelection is a voluntary half of the weak schools with selection
@@ -206,8 +217,9 @@ func (s *Selection) Eligible(sc *agents.School) bool {
 }
 
 // Choose returns the indices of the selected schools, in index order. It
-// draws from w.Rand (lottery, voluntary) and reads reputations (rank) and,
-// for voluntary selection only, the principals' latent motivation.
+// draws from w.Rand (lottery, voluntary) and reads reputations (rank, or
+// Results where the lab set them) and, for voluntary selection only, the
+// principals' latent motivation (and Results, weighted by ResultWeight).
 func (s *Selection) Choose(w *sim.World) []int32 {
 	var eligible []int32
 	for i := range w.Pop.Schools {
@@ -225,14 +237,20 @@ func (s *Selection) Choose(w *sim.World) []int32 {
 	for _, i := range eligible {
 		sc := &w.Pop.Schools[i]
 		switch s.Rule {
-		case RuleRank: // lowest reputation first
+		case RuleRank: // lowest reputation (or measured result) first
 			score[i] = float64(sc.Reputation)
+			if s.Results != nil {
+				score[i] = s.Results[i]
+			}
 		case RuleLottery:
 			score[i] = w.Rand.Float64()
 		case RuleVoluntary: // most motivated first, with logistic noise
 			u := w.Rand.Float64()
 			noise := logit(min(max(u, 1e-12), 1-1e-12))
 			score[i] = -(float64(s.Strength*sc.Principal.ReformMotivation()) + noise)
+			if s.Results != nil {
+				score[i] += float64(s.ResultWeight * s.Results[i])
+			}
 		}
 	}
 	sort.SliceStable(eligible, func(a, b int) bool { return score[eligible[a]] < score[eligible[b]] })

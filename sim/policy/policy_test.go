@@ -1,7 +1,9 @@
 package policy
 
 import (
+	"cmp"
 	"math"
+	"slices"
 	"testing"
 
 	"schoolnet/sim"
@@ -98,5 +100,50 @@ func TestVoluntarySelectsOnMotivation(t *testing.T) {
 	}
 	if !(g1 > 0.3 && g3 > g1+0.3) {
 		t.Errorf("motivation gap %.3f at strength 1 and %.3f at 3; want positive and growing", g1, g3)
+	}
+}
+
+// TestSelectionReadsResults: where the evaluation lab gives a selection the
+// schools' measured results of the year before, rank takes the lowest
+// results instead of the lowest reputations, and voluntary selection with
+// a large weight on a bad year takes the schools of the worst results;
+// with weight 0 it chooses as without results.
+func TestSelectionReadsResults(t *testing.T) {
+	w := world(t, 4)
+	n := len(w.Pop.Schools)
+	results := make([]float64, n)
+	for i := range results {
+		results[i] = float64((i*7)%n) - float64(n)/2 // an order unrelated to reputation
+	}
+	worst := func(k int) map[int32]bool {
+		idx := make([]int32, n)
+		for i := range idx {
+			idx[i] = int32(i)
+		}
+		slices.SortFunc(idx, func(a, b int32) int { return cmp.Compare(results[a], results[b]) })
+		out := map[int32]bool{}
+		for _, i := range idx[:k] {
+			out[i] = true
+		}
+		return out
+	}
+	for _, sel := range []Selection{
+		{Rule: RuleRank, Tier: "any", Share: 0.25, Results: results, ResultWeight: 1},
+		{Rule: RuleVoluntary, Tier: "any", Share: 0.25, Strength: 1, Results: results, ResultWeight: 1000},
+	} {
+		got := sel.Choose(w)
+		want := worst(len(got))
+		for _, i := range got {
+			if !want[i] {
+				t.Errorf("%s with results: chose school %d of result %g, not among the %d worst", sel.Rule, i, results[i], len(got))
+			}
+		}
+	}
+	// Weight 0: the results change nothing (same draws, same schools).
+	a := Selection{Rule: RuleVoluntary, Tier: "any", Share: 0.5, Strength: 1}
+	b := a
+	b.Results = results
+	if got, want := b.Choose(world(t, 5)), a.Choose(world(t, 5)); !slices.Equal(got, want) {
+		t.Errorf("voluntary with results of weight 0 chose %v, without results %v", got, want)
 	}
 }

@@ -160,7 +160,11 @@ func TestRotationPostsAndReturns(t *testing.T) {
 				gain[rec.Tier] += rec.Effectiveness - brecs[1].Schools[i].Effectiveness
 				n[rec.Tier]++
 			}
-			if g := gain[agents.Weak] / n[agents.Weak]; g <= 0.005 {
+			// The rise is the posted specialists' portable lead over the
+			// weak schools' own teachers: about +0.004 at the defaults of
+			// issue 11, when strong and weak schools' teachers differ by
+			// 0.135 SD a year (0.22 with hire_reputation 0.08).
+			if g := gain[agents.Weak] / n[agents.Weak]; g <= 0.002 {
 				t.Errorf("weak schools' teacher effectiveness %+.4f vs twin, want a rise", g)
 			}
 			if g := gain[agents.Strong] / n[agents.Strong]; g >= 0 {

@@ -44,8 +44,14 @@ var switchOffCases = []struct {
 
 // moneyKeysOff switches off every mechanism that issue 11 added to funding
 // and double-teacher lessons, and every other switchable mechanism
-// (agents.Switches), which the golden files predate too.
-func moneyKeysOff(p *agents.Params, s Spec) { *p = p.SwitchedOff() }
+// (agents.Switches), which the golden files predate too; and it sets the
+// two defaults issue 11's absolute learning moved (hire_reputation,
+// peer_achievement_effect), which have no switch, to the values the golden
+// files were made with.
+func moneyKeysOff(p *agents.Params, s Spec) {
+	*p = p.SwitchedOff()
+	p.HireReputation, p.PeerAchievementEffect = 0.08, 0.10
+}
 
 // goldenRecords writes the records of years 0..Years, one school a line,
 // with every number at full precision.

@@ -21,7 +21,23 @@
 //     network by year and the result files of docs/RESULTS.md;
 //   - GET /api/compare?a=ID&b=ID: paired differences of two runs
 //     (results.Compare, common random numbers);
-//   - POST /api/runs/{id}/cancel, GET /api/queue.
+//   - POST /api/runs/{id}/cancel, GET /api/queue;
+//   - class mode (class.go): POST /api/class (the teacher starts a
+//     session), GET /api/class, POST /api/class/join (a student joins
+//     with the code), GET /api/class/board, POST /api/class/remove and
+//     POST /api/class/end, with the teacher's or a student's token in
+//     the X-Class-Token header;
+//   - GET /docs/{name}: docs/MODEL.md and docs/TEACHING.md as pages.
+//
+// # Speed
+//
+// Each replication's world at the end of year 0 depends only on the
+// school system, the model's parameters, the seed and the calendar, not
+// on the reforms, which act from year 1. The server keeps those worlds in
+// an LRU cache within Options.WorldCache bytes (worlds.go) and every run
+// forks them (sim.Engine.Fork), so that a reform's first chart point
+// comes at once and its files are byte for byte those of sim.Replicate. A
+// run of a scenario that has finished before takes its numbers.
 //
 // # Safety
 //
@@ -48,6 +64,13 @@
 // its body. A panic in a run fails that run alone, with "internal error,
 // please report it" and the scenario's hash; one in a request answers it
 // with an internal error; the server goes on either way.
+//
+// In class mode the teacher's actions need the teacher token (printed by
+// the serve command, never served), a student's runs the student's token;
+// students run only the session's scenario, years, replications and
+// seed, one run at a time within a budget; join attempts are rate limited
+// per address; and [AllowHosts] keeps a lab served beyond loopback to its
+// own addresses (DNS rebinding).
 //
 // docs/TEACHING.md describes the page, its controls and these limits.
 package web

@@ -51,7 +51,8 @@ func (r *run) unsubscribe(grace time.Duration, onIdle func()) {
 
 // handleEvents streams the run's events (server-sent events): the whole
 // log so far, or from after the Last-Event-ID a reconnecting page sends,
-// then each new event as it comes, with a comment line every Heartbeat.
+// then each new event as it comes, with a "ping" event every Heartbeat
+// (the page reports a lost connection when they stop).
 // Event names are "status" (state and queue place; done carries the
 // summary), "progress" and "year" (a chart point per series). Once the
 // run has ended and the page has every event, the stream answers 204, so
@@ -108,7 +109,13 @@ func (s *Server) handleEvents(w http.ResponseWriter, req *http.Request) {
 		case <-s.base.Done():
 			return
 		case <-beat.C:
-			if _, err := fmt.Fprint(w, ": ping\n\n"); err != nil {
+			// A named event, so that the page sees it and knows the
+			// connection is alive; without an id, it leaves the
+			// stream's place alone.
+			if _, err := fmt.Fprint(w, "event: ping\ndata: {}\n\n"); err != nil {
+				return
+			}
+			if err := rc.Flush(); err != nil {
 				return
 			}
 		}

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"path"
 	"slices"
+	"strconv"
 	"strings"
 
 	"schoolnet/results"
@@ -21,13 +22,14 @@ var resultFiles = []string{"yearly.csv", "schools.csv", "treatments.csv", "summa
 // finished returns the records of a run that has ended well, or writes
 // 409 and returns false. The slices are not changed after a run is done.
 func (s *Server) finished(w http.ResponseWriter, rn *run) ([][]sim.YearRecord, [][]sim.YearMetrics, bool) {
-	rn.mu.Lock()
-	defer rn.mu.Unlock()
-	if rn.state != stateDone {
-		writeError(w, http.StatusConflict, "run", fmt.Sprintf("the run is %s: result files exist once it has finished", rn.state))
+	metrics, err := rn.done()
+	if err != nil {
+		writeError(w, err.status, "run", err.msg)
 		return nil, nil, false
 	}
-	return rn.records, rn.metrics, true
+	rn.mu.Lock()
+	defer rn.mu.Unlock()
+	return rn.records, metrics, true
 }
 
 // writeResult writes one result file of a finished run.
@@ -112,12 +114,14 @@ func safeName(name string) string {
 	return s
 }
 
-// network is the network view of replication 0: where the schools are,
-// and per year their enrolment, achievement and ties.
+// network is the network view of one replication: where the schools
+// are, and per year their enrolment, achievement and ties.
 type network struct {
-	Replication int       `json:"replication"`
-	Schools     []place   `json:"schools"`
-	Years       []netYear `json:"years"`
+	// Replication is 0-based, of Replications.
+	Replication  int       `json:"replication"`
+	Replications int       `json:"replications"`
+	Schools      []place   `json:"schools"`
+	Years        []netYear `json:"years"`
 }
 
 // netYear holds, per school (by index), its enrolment, mean composite
@@ -135,18 +139,28 @@ type netYear struct {
 	Alliance  []int32   `json:"alliance"`
 }
 
-// handleNetwork sends the network of the years finished so far.
+// handleNetwork sends the network of the years finished so far, of the
+// replication ?rep= names (0-based; default 0).
 func (s *Server) handleNetwork(w http.ResponseWriter, r *http.Request) {
 	rn := s.lookup(w, r)
 	if rn == nil {
 		return
 	}
+	rep := 0
+	if q := r.URL.Query().Get("rep"); q != "" {
+		var err error
+		if rep, err = strconv.Atoi(q); err != nil || rep < 0 || rep >= rn.scn.Run.Replications {
+			writeError(w, http.StatusBadRequest, "run", fmt.Sprintf("rep must be a replication from 0 to %d, got %q", rn.scn.Run.Replications-1, q))
+			return
+		}
+	}
 	rn.mu.Lock()
 	var years []sim.YearRecord
-	if len(rn.records) > 0 {
-		years = rn.records[0]
+	var places []place
+	if rep < len(rn.records) && rep < len(rn.places) {
+		years, places = rn.records[rep], rn.places[rep]
 	}
-	net := network{Schools: rn.places, Years: make([]netYear, 0, len(years))}
+	net := network{Replication: rep, Replications: rn.scn.Run.Replications, Schools: places, Years: make([]netYear, 0, len(years))}
 	rn.mu.Unlock()
 	for _, y := range years {
 		ny := netYear{Year: y.Year}
@@ -185,15 +199,22 @@ type side struct {
 	Settings Settings `json:"settings"`
 }
 
+// compareRow is one outcome: its name, its plain label and which way is
+// better (outcomeTexts), both runs' means, the paired difference with its
+// 95% interval, and the verdict on it (better, worse, unclear, changed).
 type compareRow struct {
 	Outcome     string   `json:"outcome"`
 	Unit        string   `json:"unit"`
 	Description string   `json:"description"`
+	Label       string   `json:"label"`
+	Explain     string   `json:"explain"`
+	Better      string   `json:"better"`
 	A           *float64 `json:"a"`
 	B           *float64 `json:"b"`
 	Diff        *float64 `json:"diff"`
 	Lo          *float64 `json:"lo"`
 	Hi          *float64 `json:"hi"`
+	Verdict     string   `json:"verdict"`
 }
 
 func num(x float64) *float64 {
@@ -203,36 +224,35 @@ func num(x float64) *float64 {
 	return &x
 }
 
-// handleCompare compares two finished runs, both named by their IDs, with
-// results.Compare: the same seed makes replication r of both the same
-// school system with the same shocks (common random numbers), so the
-// differences are paired by replication. Runs of different lengths are
-// compared at the last year both reached, on the replications both have.
-func (s *Server) handleCompare(w http.ResponseWriter, r *http.Request) {
-	q := r.URL.Query()
-	s.mu.Lock()
-	a, b := s.runs[q.Get("a")], s.runs[q.Get("b")]
-	s.mu.Unlock()
-	if a == nil || b == nil {
-		writeError(w, http.StatusNotFound, "run", "no such run: give the IDs of two runs of this page (a pinned run may have been dropped to make room)")
-		return
+// compareError is why two runs cannot be compared, with the HTTP status.
+type compareError struct {
+	status int
+	msg    string
+}
+
+func (e *compareError) Error() string { return e.msg }
+
+// compareRuns compares two finished runs with results.Compare: the same
+// seed makes replication r of both the same school system with the same
+// shocks (common random numbers), so the differences are paired by
+// replication. Runs of different lengths are compared at the last year
+// both reached, on the replications both have.
+func compareRuns(a, b *run) (*comparison, *compareError) {
+	ma, err := a.done()
+	if err != nil {
+		return nil, err
 	}
-	_, ma, ok := s.finished(w, a)
-	if !ok {
-		return
-	}
-	_, mb, ok := s.finished(w, b)
-	if !ok {
-		return
+	mb, err := b.done()
+	if err != nil {
+		return nil, err
 	}
 	if sa, sb := a.scn.Run.Seed, b.scn.Run.Seed; sa != sb {
-		writeError(w, http.StatusBadRequest, "run", fmt.Sprintf("the runs have different seeds (%d and %d), so their replications are not paired; run both with the same seed", sa, sb))
-		return
+		return nil, &compareError{http.StatusBadRequest, fmt.Sprintf("the runs have different seeds (%d and %d), so their replications are not paired; run both with the same seed", sa, sb)}
 	}
 	reps := min(len(ma), len(mb))
 	year := min(a.scn.Run.Years, b.scn.Run.Years)
 	effects := results.Compare([]string{"a", "b"}, [][][]sim.YearMetrics{ma[:reps], mb[:reps]}, year)
-	c := comparison{Year: year, Replications: reps, Seed: a.scn.Run.Seed,
+	c := &comparison{Year: year, Replications: reps, Seed: a.scn.Run.Seed,
 		Sides: map[string]side{"a": {a.scn.Name, a.settings}, "b": {b.scn.Name, b.settings}}}
 	desc := map[string]string{results.PerMillion: "gain in weak schools' composite per million RMB of extra reform money (over the pinned run)"}
 	for _, o := range results.Headlines {
@@ -240,12 +260,44 @@ func (s *Server) handleCompare(w http.ResponseWriter, r *http.Request) {
 	}
 	for i := 0; i+1 < len(effects); i += 2 {
 		ea, eb := effects[i], effects[i+1]
-		row := compareRow{Outcome: ea.Outcome, Unit: ea.Unit, Description: desc[ea.Outcome],
+		t := plain(ea.Outcome, desc[ea.Outcome])
+		row := compareRow{Outcome: ea.Outcome, Unit: ea.Unit, Description: desc[ea.Outcome], Label: t.Label, Explain: t.Explain, Better: t.Better,
 			A: num(ea.Mean), B: num(eb.Mean), Diff: num(eb.Diff), Lo: num(eb.Lo), Hi: num(eb.Hi)}
 		if ea.Outcome == results.PerMillion {
 			row.A = nil // per million over the pinned run itself: undefined
 		}
+		row.Verdict = verdict(t.Better, row.A, row.Diff, row.Lo, row.Hi)
 		c.Rows = append(c.Rows, row)
+	}
+	return c, nil
+}
+
+// done returns the yearly metrics of a run that has ended well; they are
+// not changed after a run is done.
+func (r *run) done() ([][]sim.YearMetrics, *compareError) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.state != stateDone {
+		return nil, &compareError{http.StatusConflict, fmt.Sprintf("the run is %s: result files exist once it has finished", r.state)}
+	}
+	return r.metrics, nil
+}
+
+// handleCompare compares two finished runs, both named by their IDs (see
+// compareRuns).
+func (s *Server) handleCompare(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	s.mu.Lock()
+	a, b := s.runs[q.Get("a")], s.runs[q.Get("b")]
+	s.mu.Unlock()
+	if a == nil || b == nil {
+		writeError(w, http.StatusNotFound, "run", "no such run: give the IDs of two runs of this page (a pinned run may have been dropped to make room, or the server restarted)")
+		return
+	}
+	c, err := compareRuns(a, b)
+	if err != nil {
+		writeError(w, err.status, "run", err.msg)
+		return
 	}
 	writeJSON(w, http.StatusOK, c)
 }

@@ -51,6 +51,19 @@ func (tt *hostile) send(t *testing.T, lab *testLab) (int, apiError, string) {
 	return res.StatusCode, e, string(raw)
 }
 
+// check sends the request in a subtest and checks the answer.
+func (tt hostile) check(t *testing.T, lab *testLab) {
+	t.Run(tt.name, func(t *testing.T) {
+		code, e, raw := tt.send(t, lab)
+		if code != tt.code || e.Kind != tt.kind || !strings.Contains(e.Error, tt.want) {
+			if len(raw) > 300 {
+				raw = raw[:300] + "..."
+			}
+			t.Errorf("got %d %s\n%s\nwant %d %s %q", code, e.Kind, raw, tt.code, tt.kind, tt.want)
+		}
+	})
+}
+
 // runBody is a run request for the baseline with JSON settings.
 func runBody(settings string) string {
 	return `{"scenario": "baseline", "settings": ` + settings + `}`
@@ -140,15 +153,7 @@ func TestHostileRequests(t *testing.T) {
 		{"the page's cancel beacon (no body)", "POST", "/api/runs/" + strings.Repeat("0", 32) + "/cancel", hdr("Origin", "OWN", "Sec-Fetch-Site", "same-origin", "Content-Type", ""), "", 404, "run", "no such run"},
 		{"a cross-origin GET reads only the config", "GET", "/api/config", hdr("Origin", "http://evil.example", "Sec-Fetch-Site", "cross-site"), "", 200, "", ""},
 	} {
-		t.Run(tt.name, func(t *testing.T) {
-			code, e, raw := tt.send(t, lab)
-			if code != tt.code || e.Kind != tt.kind || !strings.Contains(e.Error, tt.want) {
-				if len(raw) > 300 {
-					raw = raw[:300] + "..."
-				}
-				t.Errorf("got %d %s\n%s\nwant %d %s %q", code, e.Kind, raw, tt.code, tt.kind, tt.want)
-			}
-		})
+		tt.check(t, lab)
 	}
 	// Nothing was queued or run by any of them.
 	var q queueStatus

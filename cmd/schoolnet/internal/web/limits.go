@@ -29,15 +29,30 @@ type Options struct {
 	// finished run is dropped beyond it.
 	Keep int
 	// Workers is the number of goroutines all running simulations share;
-	// each running simulation gets Workers/MaxRunning of them.
+	// each gets Workers divided by the number running when it starts.
 	Workers int
 	// Grace is how long a queued or running run waits for a page to watch
 	// it (its event stream) before it is cancelled: a closed page stops
 	// its run, a page that reconnects keeps it.
 	Grace time.Duration
-	// Heartbeat is the interval of the comment lines that keep an idle
+	// WorldCache is the most memory, in bytes, the spun-up worlds that
+	// runs fork may hold (an LRU cache: each reform of a school system
+	// after the first skips generation and spin-up); below 0, none are
+	// kept.
+	WorldCache int64
+	// Heartbeat is the interval of the "ping" events that keep an idle
 	// event stream open and detect a vanished client.
 	Heartbeat time.Duration
+	// Class turns class mode on: a teacher holding the teacher token
+	// starts a session, students join it with its code (class.go);
+	// ClassSize is the most students a session takes, JoinURLs the
+	// addresses the teacher's page shows them.
+	Class     bool
+	ClassSize int
+	JoinURLs  []string
+	// Hosts are more host names the serve command lets requests
+	// address beyond loopback (--host).
+	Hosts []string
 	// ErrorLog receives the stack of every panic recovered in a run or a
 	// request; nil means standard error.
 	ErrorLog *log.Logger
@@ -48,8 +63,8 @@ type Options struct {
 func DefaultOptions() Options {
 	return Options{
 		MaxSchools: 200, MaxStudents: 200_000, MaxReps: 10, MaxYears: 20,
-		MaxRunning: 2, MaxQueued: 16, MaxUpload: 64 << 10, MaxParsing: 4, Keep: 32,
-		Workers: runtime.NumCPU(), Grace: 10 * time.Second, Heartbeat: 15 * time.Second,
+		MaxRunning: 2, MaxQueued: 16, ClassSize: 40, MaxUpload: 64 << 10, MaxParsing: 4, Keep: 32,
+		Workers: runtime.NumCPU(), Grace: 10 * time.Second, Heartbeat: 5 * time.Second, WorldCache: 512 << 20,
 	}
 }
 
@@ -70,11 +85,15 @@ func (o *Options) fill() {
 	set(&o.MaxParsing, d.MaxParsing)
 	set(&o.Keep, d.Keep)
 	set(&o.Workers, d.Workers)
+	set(&o.ClassSize, d.ClassSize)
 	if o.MaxUpload <= 0 {
 		o.MaxUpload = d.MaxUpload
 	}
 	if o.Grace <= 0 {
 		o.Grace = d.Grace
+	}
+	if o.WorldCache == 0 {
+		o.WorldCache = d.WorldCache
 	}
 	if o.Heartbeat <= 0 {
 		o.Heartbeat = d.Heartbeat

@@ -13,7 +13,6 @@ import (
 
 	"golang.org/x/sync/errgroup"
 
-	"schoolnet/agents"
 	"schoolnet/results"
 	"schoolnet/scenarios"
 	"schoolnet/sim"
@@ -44,7 +43,7 @@ var ChartSeries = []Series{
 	{"gap_migrant_local", "Gap: migrant − local students", "SD", func(y *sim.YearMetrics) float64 { return y.GapMigrantLocal }},
 	{"weak_peer_relations", "Weak schools' peer relationships", "index 0–1", func(y *sim.YearMetrics) float64 { return y.Groups[sim.GroupWeak].PeerRelations }},
 	{"weak_leadership", "Weak schools' principal leadership", "index 0–1", func(y *sim.YearMetrics) float64 { return y.Groups[sim.GroupWeak].Leadership }},
-	{"cost_money", "Reform money spent in the year", "million RMB", func(y *sim.YearMetrics) float64 { return y.Cost.Money / 1e6 }},
+	{"cost_money_year", "Reform money spent in the year", "million RMB", func(y *sim.YearMetrics) float64 { return y.Cost.Money / 1e6 }},
 }
 
 // Interval is a mean over replications and its 95% interval; Lo and Hi
@@ -90,20 +89,28 @@ type run struct {
 	ctx      context.Context
 	cancel   context.CancelFunc
 	crash    func(scn *scenarios.Scenario, rep, year int) // Server.crash
+	worlds   *worldCache                                  // spun-up worlds to fork
+	label    string                                       // what changed: runLabel
+	priority bool                                         // the teacher's: first in the queue
+	member   bool                                         // a class member's (class.go)
+	onEnd    func()                                       // called once it has ended
+	steps    steps
 
-	mu       sync.Mutex
-	state    string
-	reason   string // why it failed or was cancelled
-	position int    // 1-based place in the queue while queued
-	queued   int    // runs waiting when position was set
-	log      []event
-	changed  chan struct{} // closed and replaced when the log grows
-	subs     int           // open event streams
-	idleGen  int           // invalidates older idle timers
-	records  [][]sim.YearRecord
-	metrics  [][]sim.YearMetrics
-	places   []place // replication 0's schools
-	manifest results.Manifest
+	mu        sync.Mutex
+	state     string
+	reason    string // why it failed or was cancelled
+	position  int    // 1-based place in the queue while queued
+	queued    int    // runs waiting when position was set
+	log       []event
+	changed   chan struct{} // closed and replaced when the log grows
+	subs      int           // open event streams
+	idleGen   int           // invalidates older idle timers
+	records   [][]sim.YearRecord
+	metrics   [][]sim.YearMetrics
+	places    [][]place // each replication's schools
+	keep      bool      // a class needs it: never dropped
+	reference bool      // a class's starting point: only the teacher stops it
+	manifest  results.Manifest
 }
 
 // newID returns 128 random bits in hex: a run's only credential.
@@ -184,14 +191,20 @@ func (r *run) yearsDone() []sim.YearMetrics {
 }
 
 // setState changes the state and emits the status; r.mu must not be held.
+// Once the run has ended, onEnd is called.
 func (r *run) setState(state, reason string) {
 	r.mu.Lock()
-	defer r.mu.Unlock()
 	if r.final() {
+		r.mu.Unlock()
 		return
 	}
 	r.state, r.reason = state, reason
 	r.emit("status", r.status())
+	end := r.final()
+	r.mu.Unlock()
+	if end && r.onEnd != nil {
+		r.onEnd()
+	}
 }
 
 // setPosition records the run's place in the queue, emitting a status when
@@ -206,17 +219,58 @@ func (r *run) setPosition(pos, queued int) {
 	r.emit("status", r.status())
 }
 
-// progress is the "progress" event: what the run is doing now.
+// progress is the "progress" event: what the run is doing now, and how
+// far it has come: Done of Total steps, where a replication's generation,
+// each of its spin-up years and each of its simulated years is a step.
 type progress struct {
-	Phase string `json:"phase"` // "generating", "spin-up", "simulating"
+	// Phase is "preparing" (generating the schools and running the
+	// spin-up years) or "simulating"; Year of Of is the simulated year
+	// all replications have finished.
+	Phase string `json:"phase"`
 	Year  int    `json:"year"`
 	Of    int    `json:"of"`
+	Done  int    `json:"done"`
+	Total int    `json:"total"`
+	// Shared counts the replications whose spun-up world an earlier run
+	// had made (the spin-up cache), so that they started at year 0.
+	Shared int `json:"shared,omitempty"`
+	// Reused says that a run of the same scenario had finished: its
+	// numbers are this run's (Server.sameAs).
+	Reused bool `json:"reused,omitempty"`
 }
 
+// steps counts a run's finished steps for its progress events.
+type steps struct {
+	mu        sync.Mutex
+	prepared  []int // spin-up steps of each replication
+	simulated int
+	shared    int
+	total     int
+}
+
+// progress emits the run's progress; p.Done and p.Total are filled in.
 func (r *run) progress(p progress) {
+	r.steps.mu.Lock()
+	p.Done, p.Total, p.Shared = r.steps.simulated, r.steps.total, r.steps.shared
+	for _, n := range r.steps.prepared {
+		p.Done += n
+	}
+	r.steps.mu.Unlock()
 	r.mu.Lock()
 	r.emit("progress", p)
 	r.mu.Unlock()
+}
+
+// prepared records that replication rep has finished step k of its
+// spin-up (1 is generation); a step heard twice counts once.
+func (r *run) prepared(rep, k int) {
+	r.steps.mu.Lock()
+	more := k > r.steps.prepared[rep]
+	r.steps.prepared[rep] = max(r.steps.prepared[rep], k)
+	r.steps.mu.Unlock()
+	if more {
+		r.progress(progress{Phase: "preparing", Of: r.scn.Run.Years})
+	}
 }
 
 // yearPoint is the "year" event: the year's mean and 95% interval over
@@ -253,29 +307,55 @@ func (r *run) addYear(recs []sim.YearRecord, mets []sim.YearMetrics) {
 // simulate runs the replications in lock step, year by year, on workers
 // goroutines: each year, every replication simulates that year (at most
 // workers at a time), and the year is published once all have finished
-// it, so that the page's charts fill in as the run goes. Each replication
-// is an engine with its own random streams, exactly as sim.Replicate runs
-// it, so the numbers are the same as `schoolnet run` gives for the same
-// scenario and seed.
+// it, so that the page's charts fill in as the run goes. Each
+// replication's world at the end of year 0 comes from the spin-up cache
+// (worlds), or is spun up and kept there, and the run goes on from a fork
+// of it with its own policies: the same state, with the same random
+// streams, that sim.Replicate reaches at year 0, since no policy acts
+// before year 1. So the numbers are the same as `schoolnet run` gives
+// for the same scenario and seed, and every reform of a school system
+// after the first starts at year 0.
 func (r *run) simulate(workers int) error {
 	scn := r.scn
-	reps := scn.Run.Replications
+	reps, spin, years := scn.Run.Replications, scn.Run.SpinUpYears, scn.Run.Years
 	side := min(reps, max(1, workers))
 	cfg := scn.Config(max(1, workers/side))
-	r.progress(progress{Phase: "generating", Of: reps})
+	hash := systemHash(scn)
+	r.steps.mu.Lock()
+	r.steps.prepared = make([]int, reps)
+	r.steps.total = reps * (1 + spin + years)
+	r.steps.mu.Unlock()
+	r.progress(progress{Phase: "preparing", Of: years})
+
 	engines := make([]*sim.Engine, reps)
+	year0 := make([]sim.YearRecord, reps)
 	g, ctx := errgroup.WithContext(r.ctx)
 	g.SetLimit(side)
 	for rep := range reps {
 		g.Go(func() error {
 			return protect(func() error {
-				if err := ctx.Err(); err != nil {
-					return err
-				}
 				c := cfg
 				c.Replication = rep
-				e, err := sim.New(c)
-				engines[rep] = e
+				w, kept, err := r.worlds.world(ctx, worldKey{hash, rep}, c, func(k int) { r.prepared(rep, k) })
+				if err != nil {
+					return err
+				}
+				if kept {
+					r.steps.mu.Lock()
+					r.steps.shared++
+					r.steps.mu.Unlock()
+				}
+				r.prepared(rep, 1+spin)
+				e, err := w.engine.Fork(c)
+				if err != nil {
+					// Not the world asked for (sim.Fork compares every
+					// field; the cache's key is a hash): spin up here.
+					if w, err = spinUp(ctx, c, func(int) {}); err != nil {
+						return err
+					}
+					e, err = w.engine.Fork(c)
+				}
+				engines[rep], year0[rep] = e, w.year0
 				return err
 			})
 		})
@@ -283,9 +363,14 @@ func (r *run) simulate(workers int) error {
 	if err := g.Wait(); err != nil {
 		return err
 	}
-	r.setPlaces(engines[0].Population())
-	spin, years := scn.Run.SpinUpYears, scn.Run.Years
-	for y := 1 - spin; y <= years; y++ {
+	r.setPlaces(engines)
+	mets := make([]sim.YearMetrics, reps)
+	for k := range year0 {
+		mets[k] = sim.Summarise(year0[k])
+	}
+	r.addYear(year0, mets)
+	r.progress(progress{Phase: "simulating", Year: 0, Of: years})
+	for y := 1; y <= years; y++ {
 		recs := make([]sim.YearRecord, reps)
 		g, ctx := errgroup.WithContext(r.ctx)
 		g.SetLimit(side)
@@ -295,16 +380,18 @@ func (r *run) simulate(workers int) error {
 					if r.crash != nil {
 						r.crash(scn, rep, y)
 					}
-					return engines[rep].RunYear(ctx, y, func(rec sim.YearRecord) { recs[rep] = rec })
+					if err := engines[rep].RunYear(ctx, y, func(rec sim.YearRecord) { recs[rep] = rec }); err != nil {
+						return err
+					}
+					r.steps.mu.Lock()
+					r.steps.simulated++
+					r.steps.mu.Unlock()
+					return nil
 				})
 			})
 		}
 		if err := g.Wait(); err != nil {
 			return err
-		}
-		if y < 0 {
-			r.progress(progress{Phase: "spin-up", Year: y + spin, Of: spin})
-			continue
 		}
 		mets := make([]sim.YearMetrics, reps)
 		for k := range recs {
@@ -312,6 +399,33 @@ func (r *run) simulate(workers int) error {
 		}
 		r.addYear(recs, mets)
 		r.progress(progress{Phase: "simulating", Year: y, Of: years})
+	}
+	return nil
+}
+
+// reuse makes the run a copy of src, a finished run of the same
+// scenario: the same years, points and records, published at once (they
+// are not changed once a run is done).
+func (r *run) reuse(src *run) error {
+	src.mu.Lock()
+	records, metrics, places := src.records, src.metrics, src.places
+	src.mu.Unlock()
+	reps, years := r.scn.Run.Replications, r.scn.Run.Years
+	r.steps.mu.Lock()
+	r.steps.total = reps * (1 + r.scn.Run.SpinUpYears + years)
+	r.steps.simulated, r.steps.shared = r.steps.total, reps
+	r.steps.mu.Unlock()
+	r.mu.Lock()
+	r.places = places
+	r.mu.Unlock()
+	for y := range metrics[0] {
+		recs := make([]sim.YearRecord, reps)
+		mets := make([]sim.YearMetrics, reps)
+		for k := range reps {
+			recs[k], mets[k] = records[k][y], metrics[k][y]
+		}
+		r.addYear(recs, mets)
+		r.progress(progress{Phase: "simulating", Year: mets[0].Year, Of: years, Reused: true})
 	}
 	return nil
 }
@@ -366,13 +480,19 @@ type place struct {
 	Tier     string  `json:"tier"`
 }
 
-func (r *run) setPlaces(pop *agents.Population) {
-	places := make([]place, len(pop.Schools))
-	for i := range pop.Schools {
-		s := &pop.Schools[i]
-		places[i] = place{s.X, s.Y, s.District, s.Tier.String()}
+// setPlaces records where each replication's schools are (each
+// replication generates its own city).
+func (r *run) setPlaces(engines []*sim.Engine) {
+	all := make([][]place, len(engines))
+	for k, e := range engines {
+		pop := e.Population()
+		all[k] = make([]place, len(pop.Schools))
+		for i := range pop.Schools {
+			s := &pop.Schools[i]
+			all[k][i] = place{s.X, s.Y, s.District, s.Tier.String()}
+		}
 	}
 	r.mu.Lock()
-	r.places = places
+	r.places = all
 	r.mu.Unlock()
 }

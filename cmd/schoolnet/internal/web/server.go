@@ -17,12 +17,17 @@ import (
 	"sync"
 	"time"
 
+	"golang.org/x/sync/errgroup"
+
 	"schoolnet/results"
 	"schoolnet/scenarios"
 )
 
 //go:embed assets
 var assets embed.FS
+
+// DefaultScenario is the shipped scenario the page opens on.
+const DefaultScenario = "baseline"
 
 // Server is the teaching lab: the page, its API and the runs it holds in
 // memory. It is an http.Handler.
@@ -47,6 +52,9 @@ type Server struct {
 	parsing               chan struct{}
 	busyWait, bodyTimeout time.Duration
 	log                   *log.Logger
+	worlds                *worldCache
+	id                    string // new at each start: see config.ServerID
+	class                 *classroom
 
 	// Test hooks. gate, when not nil, holds every simulation until it is
 	// closed (tests use it to keep runs queued or running); holding, when
@@ -63,16 +71,19 @@ func New(opt Options) *Server {
 	opt.fill()
 	s := &Server{opt: opt, mux: http.NewServeMux(), runs: map[string]*run{},
 		parsing: make(chan struct{}, opt.MaxParsing), busyWait: 2 * time.Second, bodyTimeout: 10 * time.Second,
-		log: opt.ErrorLog}
+		log: opt.ErrorLog, worlds: newWorldCache(opt.WorldCache), id: newID()[:16]}
 	if s.log == nil {
 		s.log = log.New(os.Stderr, "", log.LstdFlags)
 	}
 	s.base, s.stop = context.WithCancel(context.Background())
+	s.class = newClassroom(s)
 	static, err := fs.Sub(assets, "assets")
 	if err != nil {
 		panic(err)
 	}
 	s.mux.Handle("GET /", http.FileServerFS(static))
+	s.mux.HandleFunc("GET /favicon.ico", s.handleFavicon)
+	s.mux.HandleFunc("GET /docs/{name}", s.handleDoc)
 	s.mux.HandleFunc("GET /api/config", s.handleConfig)
 	s.mux.HandleFunc("GET /api/scenarios", s.handleScenarios)
 	s.mux.HandleFunc("GET /api/scenarios/{name}", s.handleShipped)
@@ -86,6 +97,12 @@ func New(opt Options) *Server {
 	s.mux.HandleFunc("GET /api/runs/{id}/files/{file}", s.handleFile)
 	s.mux.HandleFunc("GET /api/runs/{id}/results.zip", s.handleZip)
 	s.mux.HandleFunc("GET /api/compare", s.handleCompare)
+	s.mux.HandleFunc("POST /api/class", s.limited(s.handleClassStart))
+	s.mux.HandleFunc("GET /api/class", s.handleClassMe)
+	s.mux.HandleFunc("POST /api/class/end", s.handleClassEnd)
+	s.mux.HandleFunc("POST /api/class/join", s.handleClassJoin)
+	s.mux.HandleFunc("POST /api/class/remove", s.handleClassRemove)
+	s.mux.HandleFunc("GET /api/class/board", s.handleClassBoard)
 	return s
 }
 
@@ -139,6 +156,41 @@ func (s *Server) limited(h http.HandlerFunc) http.HandlerFunc {
 	}
 }
 
+// Warm spins up, in the background, the worlds of a shipped scenario's
+// replications and keeps them in the spin-up cache, so that the
+// scenario's first run (and every reform of it) starts at year 0. The
+// channel gets the outcome when it is done. It uses all the workers:
+// call it when the server starts, before the runs come.
+func (s *Server) Warm(name string) <-chan error {
+	done := make(chan error, 1)
+	scn, err := scenarios.Shipped(name)
+	if err != nil {
+		done <- err
+		return done
+	}
+	s.wg.Add(1)
+	go func() {
+		defer s.wg.Done()
+		hash, cfg := systemHash(scn), scn.Config(1)
+		g, ctx := errgroup.WithContext(s.base)
+		g.SetLimit(s.opt.Workers)
+		for rep := range scn.Run.Replications {
+			g.Go(func() error {
+				c := cfg
+				c.Replication = rep
+				_, _, err := s.worlds.world(ctx, worldKey{hash, rep}, c, func(int) {})
+				return err
+			})
+		}
+		err := g.Wait()
+		if err != nil && !errors.Is(err, context.Canceled) {
+			s.log.Printf("web: spinning up %s: %v", name, err)
+		}
+		done <- err
+	}()
+	return done
+}
+
 // Close cancels every queued and running run and waits for the
 // simulations to stop.
 func (s *Server) Close() {
@@ -158,15 +210,32 @@ func (s *Server) Close() {
 // loopback host name or address (localhost, 127.0.0.1, [::1]): a page
 // elsewhere cannot reach a lab bound to loopback by pointing a DNS name
 // at 127.0.0.1.
-func LoopbackHosts(h http.Handler) http.Handler {
+func LoopbackHosts(h http.Handler) http.Handler { return AllowHosts(h, true, nil) }
+
+// AllowHosts wraps h so that it answers only requests addressed to one of
+// hosts (names or addresses, without the port), or with loopback also to
+// a loopback name or address: a lab served beyond loopback answers only
+// to the addresses it listens on, so that a page of another site cannot
+// reach it through a DNS name of its own that points at this machine
+// (DNS rebinding). Others get 421.
+func AllowHosts(h http.Handler, loopback bool, hosts []string) http.Handler {
+	allowed := map[string]bool{}
+	for _, n := range hosts {
+		allowed[strings.ToLower(strings.Trim(n, "[]"))] = true
+	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		host := r.Host
 		if hh, _, err := net.SplitHostPort(host); err == nil {
 			host = hh
 		}
-		host = strings.Trim(host, "[]")
-		if ip := net.ParseIP(host); !(host == "localhost" || ip != nil && ip.IsLoopback()) {
-			http.Error(w, "schoolnet serve: this lab answers only on localhost", http.StatusMisdirectedRequest)
+		host = strings.ToLower(strings.Trim(host, "[]"))
+		ip := net.ParseIP(host)
+		ok := allowed[host] || ip != nil && allowed[ip.String()]
+		if loopback && (host == "localhost" || ip != nil && ip.IsLoopback()) {
+			ok = true
+		}
+		if !ok {
+			http.Error(w, "schoolnet serve: this lab answers only at the addresses it was started on (a request for "+r.Host+" may come from a page of another site)", http.StatusMisdirectedRequest)
 			return
 		}
 		h.ServeHTTP(w, r)
@@ -193,6 +262,32 @@ func writeError(w http.ResponseWriter, status int, kind, msg string) {
 	writeJSON(w, status, apiError{Error: msg, Kind: kind})
 }
 
+// apiErr is an error with the status and kind the API answers it with.
+type apiErr struct {
+	status    int
+	kind, msg string
+}
+
+func (e *apiErr) Error() string { return e.msg }
+
+// writeAPIError answers err: an *apiErr with its status and kind, a
+// scenario's error as kind "scenario", anything else as "settings".
+func writeAPIError(w http.ResponseWriter, err error) {
+	var ae *apiErr
+	var se *scenarios.Error
+	switch {
+	case errors.As(err, &ae):
+		if ae.status == http.StatusTooManyRequests || ae.status == http.StatusServiceUnavailable {
+			w.Header().Set("Retry-After", "5")
+		}
+		writeError(w, ae.status, ae.kind, ae.msg)
+	case errors.As(err, &se):
+		writeError(w, http.StatusBadRequest, "scenario", err.Error())
+	default:
+		writeError(w, http.StatusBadRequest, "settings", err.Error())
+	}
+}
+
 // lookup returns the run whose ID the request presents, or writes 404.
 func (s *Server) lookup(w http.ResponseWriter, r *http.Request) *run {
 	s.mu.Lock()
@@ -217,12 +312,25 @@ type config struct {
 	} `json:"limits"`
 	// Controls gives each numeric control's allowed range, from the
 	// keys it sets (the same tables validate them).
-	Controls       map[string]controlRange `json:"controls"`
-	GraceSeconds   float64                 `json:"grace_seconds"`
-	Series         []Series                `json:"series"`
-	SelectionRules []string                `json:"selection_rules"`
-	Alliance       []string                `json:"alliance"`
-	Files          []string                `json:"files"`
+	Controls     map[string]controlRange `json:"controls"`
+	GraceSeconds float64                 `json:"grace_seconds"`
+	// HeartbeatSeconds is how often an event stream pings: the page
+	// reports a lost connection when pings stop.
+	HeartbeatSeconds float64 `json:"heartbeat_seconds"`
+	// ServerID is new each time the server starts: a page that sees it
+	// change knows the server restarted and its runs are gone.
+	ServerID string `json:"server_id"`
+	// DefaultScenario is the scenario the page opens on.
+	DefaultScenario string `json:"default_scenario"`
+	// Outcomes are the result files' outcomes and the charts' series in
+	// plain words, with the way each is better.
+	Outcomes map[string]outcomeText `json:"outcomes"`
+	// Class says whether class mode is on (Options.Class).
+	Class          bool     `json:"class"`
+	Series         []Series `json:"series"`
+	SelectionRules []string `json:"selection_rules"`
+	Alliance       []string `json:"alliance"`
+	Files          []string `json:"files"`
 }
 
 // controlRange is a control's allowed range as the page reads it.
@@ -237,7 +345,8 @@ func (s *Server) handleConfig(w http.ResponseWriter, r *http.Request) {
 	o := &s.opt
 	c.Limits.MaxSchools, c.Limits.MaxStudents, c.Limits.MaxReps, c.Limits.MaxYears = o.MaxSchools, o.MaxStudents, o.MaxReps, o.MaxYears
 	c.Limits.MaxRunning, c.Limits.MaxQueued, c.Limits.MaxUpload = o.MaxRunning, o.MaxQueued, o.MaxUpload
-	c.GraceSeconds = o.Grace.Seconds()
+	c.GraceSeconds, c.HeartbeatSeconds = o.Grace.Seconds(), o.Heartbeat.Seconds()
+	c.ServerID, c.DefaultScenario, c.Outcomes, c.Class = s.id, DefaultScenario, outcomeTexts, o.Class
 	c.Controls = map[string]controlRange{}
 	for name, r := range controlRanges {
 		c.Controls[name] = controlRange{Min: r.Min, Max: r.Max, Unit: r.Unit}
@@ -250,6 +359,29 @@ func (s *Server) handleScenarios(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, scenarios.Embedded())
 }
 
+// span is the years a policy acts in, for the charts' shading.
+type span struct {
+	Name  string `json:"name"`
+	Kind  string `json:"kind"`
+	Start int    `json:"start"`
+	End   int    `json:"end"`
+}
+
+// spans returns the years each of the scenario's policies acts in, an
+// open end made the run's last year.
+func spans(scn *scenarios.Scenario) []span {
+	out := []span{}
+	for _, p := range scn.Policies {
+		c := p.Base()
+		end := c.End
+		if end == 0 || end > scn.Run.Years {
+			end = scn.Run.Years
+		}
+		out = append(out, span{name(p), c.Kind, c.Start, end})
+	}
+	return out
+}
+
 // scenarioInfo describes a scenario and the control values that
 // reproduce it.
 type scenarioInfo struct {
@@ -259,6 +391,7 @@ type scenarioInfo struct {
 	Students    float64  `json:"students"`
 	SpinUpYears int      `json:"spin_up_years"`
 	Policies    []string `json:"policies"`
+	Spans       []span   `json:"policy_years"`
 	Settings    Settings `json:"settings"`
 	Limit       string   `json:"limit,omitempty"` // why it cannot run here as it stands
 }
@@ -266,7 +399,7 @@ type scenarioInfo struct {
 func describe(scn *scenarios.Scenario, o *Options) scenarioInfo {
 	info := scenarioInfo{Name: scn.Name, Description: scn.Description,
 		Schools: scn.Population.NumSchools(), Students: scn.Population.PlannedStudents(),
-		SpinUpYears: scn.Run.SpinUpYears, Settings: ReadSettings(scn)}
+		SpinUpYears: scn.Run.SpinUpYears, Settings: ReadSettings(scn), Spans: spans(scn)}
 	for _, p := range scn.Policies {
 		info.Policies = append(info.Policies, fmt.Sprintf("%s (%s)", name(p), p.Base().Kind))
 	}
@@ -303,6 +436,21 @@ const maxName = 255
 // readRequest decodes the body, refusing uploads over the limit, and
 // loads the scenario. On failure it has written the error.
 func (s *Server) readRequest(w http.ResponseWriter, r *http.Request) (*runRequest, *scenarios.Scenario, bool) {
+	req, ok := s.decodeRequest(w, r)
+	if !ok {
+		return nil, nil, false
+	}
+	scn, err := req.load()
+	if err != nil {
+		writeError(w, http.StatusBadRequest, "scenario", err.Error())
+		return nil, nil, false
+	}
+	return req, scn, true
+}
+
+// decodeRequest decodes and checks the body of a run or inspection
+// request. On failure it has written the error.
+func (s *Server) decodeRequest(w http.ResponseWriter, r *http.Request) (*runRequest, bool) {
 	limit := s.opt.MaxUpload
 	// JSON may escape a byte as \u00XX: room for that and the settings.
 	r.Body = http.MaxBytesReader(w, r.Body, 6*limit+64<<10)
@@ -325,34 +473,32 @@ func (s *Server) readRequest(w http.ResponseWriter, r *http.Request) (*runReques
 		default:
 			writeError(w, http.StatusBadRequest, "upload", "cannot read the request: "+err.Error())
 		}
-		return nil, nil, false
+		return nil, false
 	}
 	for _, f := range []struct{ key, v string }{{"file", req.File}, {"scenario", req.Scenario}} {
 		if len(f.v) > maxName {
 			writeError(w, http.StatusBadRequest, "upload", fmt.Sprintf("the %s name is %d bytes long; at most %d", f.key, len(f.v), maxName))
-			return nil, nil, false
+			return nil, false
 		}
 	}
 	if int64(len(req.TOML)) > limit {
 		writeError(w, http.StatusRequestEntityTooLarge, "upload", fmt.Sprintf("the scenario file is %s; this server accepts scenario files up to %s (schoolnet serve --max-upload)", kib(int64(len(req.TOML))), kib(limit)))
-		return nil, nil, false
+		return nil, false
 	}
-	var scn *scenarios.Scenario
-	var err error
+	return &req, true
+}
+
+// load reads the request's scenario: the uploaded file (never anything
+// on the server's disk), or the shipped scenario it names.
+func (req *runRequest) load() (*scenarios.Scenario, error) {
 	if req.TOML != "" {
 		file := req.File
 		if file == "" {
 			file = "upload.toml"
 		}
-		scn, err = scenarios.ParseUntrusted(file, []byte(req.TOML))
-	} else {
-		scn, err = scenarios.Shipped(req.Scenario)
+		return scenarios.ParseUntrusted(file, []byte(req.TOML))
 	}
-	if err != nil {
-		writeError(w, http.StatusBadRequest, "scenario", err.Error())
-		return nil, nil, false
-	}
-	return &req, scn, true
+	return scenarios.Shipped(req.Scenario)
 }
 
 func kib(n int64) string {
@@ -372,18 +518,45 @@ func (s *Server) handleInspect(w http.ResponseWriter, r *http.Request) {
 
 // submitted is the answer to POST /api/runs.
 type submitted struct {
-	ID       string      `json:"id"`
-	Scenario string      `json:"scenario"`
+	ID       string `json:"id"`
+	Scenario string `json:"scenario"`
+	// Label names the run by what changed from the scenario as written
+	// (for a class member's run: from the class's starting point).
+	Label    string      `json:"label"`
 	Notes    []string    `json:"notes"`
 	Settings Settings    `json:"settings"`
 	Schools  int         `json:"schools"`
 	Students float64     `json:"students"`
+	Spans    []span      `json:"policy_years"`
 	Status   statusEvent `json:"status"`
 }
 
 func (s *Server) handleSubmit(w http.ResponseWriter, r *http.Request) {
-	req, scn, ok := s.readRequest(w, r)
+	who, ok := s.caller(w, r)
 	if !ok {
+		return
+	}
+	req, ok := s.decodeRequest(w, r)
+	if !ok {
+		return
+	}
+	var (
+		scn  *scenarios.Scenario
+		from Settings // what the run's label counts changes from
+		err  error
+	)
+	if who.student != nil {
+		scn, from, req.Settings, err = s.class.studentScenario(req)
+	} else {
+		if err = s.anonymousAllowed(r, who); err == nil {
+			scn, err = req.load()
+		}
+		if scn != nil {
+			from = ReadSettings(scn)
+		}
+	}
+	if err != nil {
+		writeAPIError(w, err)
 		return
 	}
 	notes, err := req.Settings.Apply(scn)
@@ -401,31 +574,55 @@ func (s *Server) handleSubmit(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	rn := newRun(s.base, scn, ReadSettings(scn), notes)
-	rn.crash = s.crash
-	if err := s.submit(rn); err != nil {
-		writeError(w, http.StatusServiceUnavailable, "queue", err.Error())
+	rn.crash, rn.worlds = s.crash, s.worlds
+	rn.label = runLabel(scn.Name, from, rn.settings)
+	if who.student != nil {
+		err = s.class.submit(who.student, rn)
+	} else {
+		err = s.submit(rn, who.teacher)
+	}
+	if err != nil {
+		writeAPIError(w, err)
 		return
 	}
 	rn.mu.Lock()
 	st := rn.status()
 	rn.mu.Unlock()
-	writeJSON(w, http.StatusAccepted, submitted{ID: rn.id, Scenario: scn.Name, Notes: notes, Settings: rn.settings,
-		Schools: scn.Population.NumSchools(), Students: scn.Population.PlannedStudents(), Status: st})
+	writeJSON(w, http.StatusAccepted, submitted{ID: rn.id, Scenario: scn.Name, Label: rn.label, Notes: notes, Settings: rn.settings,
+		Schools: scn.Population.NumSchools(), Students: scn.Population.PlannedStudents(), Spans: spans(scn), Status: st})
 }
 
-// submit queues a run, or refuses it when the queue is full.
-func (s *Server) submit(rn *run) error {
+// submit queues a run, or refuses it when the queue is full. A priority
+// run (the teacher's) goes before every other waiting run; a class
+// member's run (priority false, s.class.submit) does not count against
+// MaxQueued, since each member has at most one waiting.
+func (s *Server) submit(rn *run, priority bool) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.closed {
-		return errors.New("the server is shutting down")
+		return &apiErr{http.StatusServiceUnavailable, "queue", "the server is shutting down"}
 	}
-	if len(s.queue) >= s.opt.MaxQueued && s.running >= s.opt.MaxRunning {
-		return fmt.Errorf("%d runs are waiting already, the most this server queues (schoolnet serve --max-queued); try again when one has finished", len(s.queue))
+	waiting := 0
+	for _, q := range s.queue {
+		if !q.member {
+			waiting++
+		}
+	}
+	if !rn.member && waiting >= s.opt.MaxQueued && s.running >= s.opt.MaxRunning {
+		return &apiErr{http.StatusServiceUnavailable, "queue", fmt.Sprintf("%d runs are waiting already, the most this server queues (schoolnet serve --max-queued); try again when one has finished", waiting)}
 	}
 	s.runs[rn.id] = rn
 	s.order = append(s.order, rn)
-	s.queue = append(s.queue, rn)
+	if priority {
+		rn.priority = true
+		i := 0
+		for i < len(s.queue) && s.queue[i].priority {
+			i++
+		}
+		s.queue = slices.Insert(s.queue, i, rn)
+	} else {
+		s.queue = append(s.queue, rn)
+	}
 	s.schedule()
 	s.drop()
 	// A run nobody watches is cancelled after the grace period.
@@ -442,19 +639,18 @@ func (s *Server) schedule() {
 		s.running++
 		rn.setState(stateRunning, "")
 		s.wg.Add(1)
-		go s.execute(rn)
+		go s.execute(rn, max(1, s.opt.Workers/s.running))
 	}
 	for i, rn := range s.queue {
 		rn.setPosition(i+1, len(s.queue))
 	}
 }
 
-// workersPerRun is each running simulation's share of the workers.
-func (s *Server) workersPerRun() int { return max(1, s.opt.Workers/s.opt.MaxRunning) }
-
-func (s *Server) execute(rn *run) {
+// execute runs a simulation on workers goroutines: its share of the
+// workers among the runs running when it starts, so that a run alone
+// uses them all (its results do not depend on how many).
+func (s *Server) execute(rn *run, workers int) {
 	defer s.wg.Done()
-	workers := s.workersPerRun()
 	err := protect(func() error {
 		m, err := results.NewManifest(rn.scn, rn.scn.Run.Seed, rn.scn.Run.Replications)
 		if err != nil {
@@ -477,6 +673,9 @@ func (s *Server) execute(rn *run) {
 		if rn.crash != nil {
 			rn.crash(rn.scn, -1, 0)
 		}
+		if src := s.sameAs(rn, m.ScenarioHash); src != nil {
+			return rn.reuse(src)
+		}
 		return rn.simulate(workers)
 	})
 	rn.finish(err, s.log)
@@ -485,6 +684,27 @@ func (s *Server) execute(rn *run) {
 	s.schedule()
 	s.drop()
 	s.mu.Unlock()
+}
+
+// sameAs returns a run that finished well with the same scenario (its
+// hash covers the settings, seed, replications and years), or nil: the
+// same scenario gives the same numbers, so a class whose students try
+// the same reform runs it once.
+func (s *Server) sameAs(rn *run, hash string) *run {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, o := range slices.Backward(s.order) {
+		if o == rn {
+			continue
+		}
+		o.mu.Lock()
+		same := o.state == stateDone && o.manifest.ScenarioHash == hash
+		o.mu.Unlock()
+		if same {
+			return o
+		}
+	}
+	return nil
 }
 
 // cancel stops a run: a queued run leaves the queue, a running one is
@@ -503,12 +723,14 @@ func (s *Server) cancel(rn *run, reason string) {
 	rn.stop(reason)
 }
 
-// drop forgets the oldest finished runs beyond Keep; s.mu must be held.
+// drop forgets the oldest finished runs beyond Keep; the runs a class
+// needs (run.keep: its starting point, each member's latest run) are
+// neither dropped nor counted. s.mu must be held.
 func (s *Server) drop() {
 	finished := 0
 	for _, rn := range s.order {
 		rn.mu.Lock()
-		if rn.final() {
+		if rn.final() && !rn.keep {
 			finished++
 		}
 		rn.mu.Unlock()
@@ -516,7 +738,7 @@ func (s *Server) drop() {
 	for i := 0; i < len(s.order) && finished > s.opt.Keep; {
 		rn := s.order[i]
 		rn.mu.Lock()
-		f := rn.final()
+		f := rn.final() && !rn.keep
 		rn.mu.Unlock()
 		if !f {
 			i++
@@ -535,13 +757,19 @@ type queueStatus struct {
 	Queued     int `json:"queued"`
 	MaxRunning int `json:"max_running"`
 	MaxQueued  int `json:"max_queued"`
+	// ServerID is config.ServerID: the page polls the queue and learns
+	// so that the server restarted.
+	ServerID string `json:"server_id"`
+}
+
+func (s *Server) queueStatus() queueStatus {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return queueStatus{s.running, len(s.queue), s.opt.MaxRunning, s.opt.MaxQueued, s.id}
 }
 
 func (s *Server) handleQueue(w http.ResponseWriter, r *http.Request) {
-	s.mu.Lock()
-	q := queueStatus{s.running, len(s.queue), s.opt.MaxRunning, s.opt.MaxQueued}
-	s.mu.Unlock()
-	writeJSON(w, http.StatusOK, q)
+	writeJSON(w, http.StatusOK, s.queueStatus())
 }
 
 func (s *Server) handleStatus(w http.ResponseWriter, r *http.Request) {
@@ -556,8 +784,16 @@ func (s *Server) handleStatus(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) handleCancel(w http.ResponseWriter, r *http.Request) {
+	who, ok := s.caller(w, r)
+	if !ok {
+		return
+	}
 	rn := s.lookup(w, r)
 	if rn == nil {
+		return
+	}
+	if rn.reference && !who.teacher {
+		writeError(w, http.StatusForbidden, "class", "this is the class's starting point: only the teacher can stop it")
 		return
 	}
 	s.cancel(rn, "stopped from the page")

@@ -19,7 +19,6 @@ import (
 	"time"
 
 	"schoolnet/results"
-	"schoolnet/scenarios"
 	"schoolnet/sim"
 )
 
@@ -216,7 +215,7 @@ func TestQueueAndMaxRunning(t *testing.T) {
 	}
 	var q queueStatus
 	lab.get(t, "/api/queue", &q)
-	if q != (queueStatus{Running: 1, Queued: 2, MaxRunning: 1, MaxQueued: 2}) {
+	if q != (queueStatus{Running: 1, Queued: 2, MaxRunning: 1, MaxQueued: 2, ServerID: lab.id}) {
 		t.Errorf("queue = %+v", q)
 	}
 	var e apiError
@@ -327,23 +326,7 @@ func TestDownloadsHaveDocumentedColumns(t *testing.T) {
 	}
 
 	// The same numbers as `schoolnet run`: replications run by sim.Replicate.
-	scn, err := scenarios.ParseUntrusted("tiny.toml", []byte(tinyScenario))
-	if err != nil {
-		t.Fatal(err)
-	}
-	recs, err := sim.Replicate(context.Background(), scn.Config(1), scn.Run.Replications, 1, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	mets := make([][]sim.YearMetrics, len(recs))
-	for r := range recs {
-		for _, y := range recs[r] {
-			mets[r] = append(mets[r], sim.Summarise(y))
-		}
-	}
-	var want bytes.Buffer
-	results.WriteYearly(&want, results.CSV, m.RunID(scn.Name), mets)
-	if !bytes.Equal(files["yearly.csv"], want.Bytes()) {
+	if want := replicated(t, Settings{}, m.RunID("tiny"))["yearly.csv"]; !bytes.Equal(files["yearly.csv"], want) {
 		t.Error("yearly.csv differs from what sim.Replicate gives for the same scenario and seed")
 	}
 
@@ -378,7 +361,7 @@ type sseEvent struct {
 
 // readEvents reads events from an event stream until it ends or stop
 // says so.
-func readEvents(t *testing.T, body io.Reader, stop func(sseEvent) bool) []sseEvent {
+func readEvents(t testing.TB, body io.Reader, stop func(sseEvent) bool) []sseEvent {
 	t.Helper()
 	var out []sseEvent
 	var ev sseEvent
@@ -535,7 +518,8 @@ func TestCompareRuns(t *testing.T) {
 	if code := lab.get(t, fmt.Sprintf("/api/compare?a=%s&b=%s", a, b), &cmp); code != http.StatusOK {
 		t.Fatalf("compare: %d", code)
 	}
-	if cmp.Replications != 3 || cmp.Year != 3 || cmp.Seed != 7 || len(cmp.Rows) != 9 {
+	// 12 outcomes (8 headline ones, 4 SES quartiles) and the effect per million RMB.
+	if cmp.Replications != 3 || cmp.Year != 3 || cmp.Seed != 7 || len(cmp.Rows) != 13 {
 		t.Errorf("comparison: %d replications, year %d, seed %d, %d rows", cmp.Replications, cmp.Year, cmp.Seed, len(cmp.Rows))
 	}
 	for _, r := range cmp.Rows {
@@ -604,11 +588,16 @@ func TestSafeName(t *testing.T) {
 }
 
 func TestLoopbackHosts(t *testing.T) {
-	h := LoopbackHosts(New(Options{}))
-	for host, want := range map[string]int{
+	checkHosts(t, LoopbackHosts(New(Options{})), map[string]int{
 		"127.0.0.1:8080": 200, "localhost:8080": 200, "[::1]:8080": 200, "localhost": 200,
 		"evil.example:8080": http.StatusMisdirectedRequest, "192.168.1.5:8080": http.StatusMisdirectedRequest,
-	} {
+	})
+}
+
+// checkHosts sends h a request for each Host and checks the status.
+func checkHosts(t *testing.T, h http.Handler, want map[string]int) {
+	t.Helper()
+	for host, want := range want {
 		req := httptest.NewRequest("GET", "/api/config", nil)
 		req.Host = host
 		rec := httptest.NewRecorder()

@@ -3,8 +3,11 @@ package web
 import (
 	"bytes"
 	"fmt"
+	"math"
 	"reflect"
 	"slices"
+	"strconv"
+	"strings"
 
 	"schoolnet/scenarios"
 	"schoolnet/sim/policy"
@@ -359,4 +362,95 @@ func describeSelection(c *policy.Common) string {
 		return "all " + s.Tier + " schools"
 	}
 	return fmt.Sprintf("%s selection among %s schools", s.Rule, s.Tier)
+}
+
+// over returns st with every field it leaves nil taken from base.
+func (st Settings) over(base Settings) Settings {
+	out := base
+	dst, src := reflect.ValueOf(&out).Elem(), reflect.ValueOf(st)
+	for i := range src.NumField() {
+		if f := src.Field(i); !f.IsNil() {
+			dst.Field(i).Set(f)
+		}
+	}
+	return out
+}
+
+// allianceWords says each alliance choice in words.
+var allianceWords = map[string]string{"none": "no curriculum alliance", "loose": "a loose curriculum alliance", "review": "a curriculum alliance with review"}
+
+// changes says in plain words what the settings to change from the
+// settings from, control by control, in the page's order: how a run is
+// named ("funding 1,000,000 RMB per school, rotation 10%") and how the
+// class board says what a student tried. Controls either leaves nil are
+// not compared.
+func changes(from, to Settings) []string {
+	var out []string
+	num := func(a, b *float64, say func(float64) string) {
+		if a != nil && b != nil && *a != *b {
+			out = append(out, say(*b))
+		}
+	}
+	whole := func(a, b *int, say func(int) string) {
+		if a != nil && b != nil && *a != *b {
+			out = append(out, say(*b))
+		}
+	}
+	percent := func(x float64) string { return ranges.Format(math.Round(x*1000)/10) + "%" }
+	num(from.FundingPerSchool, to.FundingPerSchool, func(x float64) string {
+		if x == 0 {
+			return "no funding"
+		}
+		return "funding " + thousands(x) + " RMB per school"
+	})
+	num(from.RotationShare, to.RotationShare, func(x float64) string {
+		if x == 0 {
+			return "no rotation"
+		}
+		return "rotation " + percent(x)
+	})
+	num(from.PairingShare, to.PairingShare, func(x float64) string {
+		if x == 0 {
+			return "no pairing"
+		}
+		return "pairing " + percent(x) + " of weak schools"
+	})
+	num(from.MentoringIntensity, to.MentoringIntensity, func(x float64) string { return "mentoring " + ranges.Format(x) })
+	if a, b := from.Alliance, to.Alliance; a != nil && b != nil && *a != *b {
+		out = append(out, allianceWords[*b])
+	}
+	if a, b := from.SelectionRule, to.SelectionRule; a != nil && b != nil && *a != *b {
+		out = append(out, "schools chosen by "+*b)
+	}
+	whole(from.Years, to.Years, func(n int) string { return fmt.Sprintf("%d years", n) })
+	whole(from.Replications, to.Replications, func(n int) string { return fmt.Sprintf("%d repeats", n) })
+	if a, b := from.Seed, to.Seed; a != nil && b != nil && *a != *b {
+		out = append(out, fmt.Sprintf("seed %d", *b))
+	}
+	return out
+}
+
+// thousands writes a whole amount with thousands separators: 1,000,000.
+func thousands(x float64) string {
+	s := strconv.FormatFloat(math.Round(x), 'f', 0, 64)
+	neg := strings.HasPrefix(s, "-")
+	s = strings.TrimPrefix(s, "-")
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	if neg {
+		s = "-" + s
+	}
+	return s
+}
+
+// runLabel names a run by what changed from the scenario as written: its
+// name, then the changes ("baseline + funding 1,000,000 RMB per school"),
+// or "as written" where nothing did.
+func runLabel(scenario string, from, to Settings) string {
+	c := changes(from, to)
+	if len(c) == 0 {
+		return scenario + " (as written)"
+	}
+	return scenario + " + " + strings.Join(c, ", ")
 }
