@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"path/filepath"
 	"reflect"
 	"slices"
 	"strconv"
@@ -211,23 +210,9 @@ func (s *Scenario) readSweepDesign(src source) error {
 		at.Err = errors.New("method table takes its keys from the design's header: leave out [[sweep.param]]")
 		return at
 	}
-	p := name
-	if !filepath.IsAbs(p) {
-		dir := "."
-		if src.path != "" {
-			dir = filepath.Dir(src.path)
-		}
-		p = filepath.Join(dir, name)
-	}
-	data, err := readBounded(p, MaxSweepDesignBytes, "a design is a CSV text file")
+	data, err := readBeside(name, src, MaxSweepDesignBytes, "a design is a CSV text file", "design", at)
 	if err != nil {
-		var fe *fileError
-		if errors.As(err, &fe) {
-			return &Error{File: name, Err: errors.New(fe.msg)}
-		}
-		at.Err = fmt.Errorf("cannot read design %q: %w", name, unwrapPath(err))
-		at.Hint = "the path is relative to the scenario file"
-		return at
+		return err
 	}
 	t, err := parseDesign(name, data)
 	if err != nil {

@@ -219,10 +219,14 @@ func readTable(path string) ([]string, [][]string, []int, error) {
 	if err != nil {
 		return nil, nil, nil, fmt.Errorf("%w (scenario discovery reads the ensemble.csv and outcomes.csv that schoolnet compare --ensemble writes)", unwrapPath(err))
 	}
+	return parseTable(path, data)
+}
+
+// parseTable reads a CSV file's text (file names it in errors, a
+// *ParseError): its header, its rows, each as long as the header, and
+// each row's line.
+func parseTable(file string, data []byte) (head []string, rows [][]string, lines []int, err error) {
 	r := csv.NewReader(bytes.NewReader(data))
-	var head []string
-	var rows [][]string
-	var lines []int
 	for {
 		row, err := r.Read()
 		if err == io.EOF {
@@ -230,7 +234,7 @@ func readTable(path string) ([]string, [][]string, []int, error) {
 		}
 		line, _ := r.FieldPos(0)
 		if err != nil {
-			return nil, nil, nil, fmt.Errorf("%s:%d: %v", path, line, err)
+			return nil, nil, nil, &ParseError{File: file, Line: line, Err: err}
 		}
 		if head == nil {
 			head = row
@@ -239,7 +243,7 @@ func readTable(path string) ([]string, [][]string, []int, error) {
 		rows, lines = append(rows, row), append(lines, line)
 	}
 	if head == nil {
-		return nil, nil, nil, fmt.Errorf("%s:1: empty file", path)
+		return nil, nil, nil, &ParseError{File: file, Line: 1, Err: errors.New("empty file")}
 	}
 	return head, rows, lines, nil
 }

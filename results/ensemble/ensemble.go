@@ -1,13 +1,10 @@
 package ensemble
 
 import (
-	"bytes"
 	"crypto/sha256"
-	"encoding/csv"
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"io"
 	"math"
 	"os"
 	"path/filepath"
@@ -147,10 +144,9 @@ func (e *ParseError) Unwrap() error { return e.Err }
 func ParsePosterior(file string, data []byte) (*Ensemble, error) {
 	sum := sha256.Sum256(data)
 	e := &Ensemble{Name: file, SHA256: hex.EncodeToString(sum[:])}
-	r := csv.NewReader(bytes.NewReader(data))
-	head, err := r.Read()
+	head, rows, lines, err := parseTable(file, data)
 	if err != nil {
-		return nil, &ParseError{File: file, Line: 1, Err: fmt.Errorf("not a posterior file: %v", err)}
+		return nil, err
 	}
 	if len(head) <= len(posteriorHead) || !slices.Equal(head[:len(posteriorHead)], posteriorHead) {
 		return nil, &ParseError{File: file, Line: 1, Err: fmt.Errorf("not a posterior file: the header must start %s and name at least one parameter (docs/RESULTS.md, \"posterior.csv\")", strings.Join(posteriorHead, ","))}
@@ -164,15 +160,8 @@ func ParsePosterior(file string, data []byte) (*Ensemble, error) {
 		}
 		e.Keys = append(e.Keys, key)
 	}
-	for {
-		row, err := r.Read()
-		if err == io.EOF {
-			break
-		}
-		line, _ := r.FieldPos(0)
-		if err != nil {
-			return nil, &ParseError{File: file, Line: line, Err: err}
-		}
+	for i, row := range rows {
+		line := lines[i]
 		w, err := strconv.ParseFloat(row[2], 64)
 		if err != nil || w < 0 || math.IsInf(w, 0) || math.IsNaN(w) {
 			return nil, &ParseError{File: file, Line: line, Column: 3, Err: fmt.Errorf("weight %q must be a finite number at least 0", row[2])}
