@@ -300,12 +300,12 @@ func (c *IndexChart) Plot() (*plot.Plot, error) {
 		}
 	}
 	p.NominalY(names...)
-	p.Y.Min, p.Y.Max = -0.6, float64(len(rows))-0.4
+	p.Y.Min, p.Y.Max = -0.6, float64(len(rows))+0.4 // room at the top for the legend
 	if p.X.Min > 0 {
 		p.X.Min = 0
 	}
 	p.X.Max += float64(0.08 * (p.X.Max - p.X.Min)) // room for the last dot
-	p.Legend.Top = false
+	p.Legend.Top = true
 	p.Legend.Left = false
 	p.Legend.Padding = vg.Points(2)
 	p.X.Tick.Color = color.Gray{Y: 100}
