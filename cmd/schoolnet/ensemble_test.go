@@ -103,6 +103,14 @@ func TestCompareEnsemble(t *testing.T) {
 	if m := readManifest(t, dir); m.Ensemble == nil || m.Ensemble.Name != "prior" || m.Ensemble.Draws != 2 {
 		t.Errorf("the manifest's ensemble is %+v", m.Ensemble)
 	}
+	// The report says the comparison ran over parameter draws.
+	page := filepath.Join(t.TempDir(), "report.html")
+	if code, _, stderr := run(t, "report", dir, "--out", page); code != 0 {
+		t.Fatal(stderr)
+	}
+	if !strings.Contains(string(readFile(t, page)), "ran with an ensemble of parameter draws") {
+		t.Error("the report does not say the comparison ran over parameter draws")
+	}
 	// Without --ensemble the files say their intervals are stochastic.
 	plain := filepath.Join(t.TempDir(), "cmp")
 	if code, _, stderr := run(t, "compare", base, reform, "--reps", "4", "--out", plain, "--quiet"); code != 0 {
