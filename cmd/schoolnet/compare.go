@@ -204,7 +204,7 @@ func cmdCompare(args []string, stdout, stderr io.Writer) int {
 	}
 	title := "Weak schools' achievement, mean and 95% band over replications"
 	if ens != nil {
-		title = fmt.Sprintf("Weak schools' achievement, mean and 95%% band over %d runs of %d parameter draws (parametric + stochastic)", first.Replications, ens.Draws)
+		title = fmt.Sprintf("Weak schools' achievement over %d runs of %d parameter draws: mean, 95%% band of the mean (parameters and chance vary)", first.Replications, ens.Draws)
 	}
 	chart := results.Chart{
 		Title:  title,
