@@ -2,7 +2,10 @@
 // ensemble of parameter sets: the prior (every model parameter uniform on
 // its plausible range, agents.ParamRanges) or a posterior that `schoolnet
 // calibrate` wrote (posterior.csv: weighted parameter draws). It is what
-// `--ensemble prior|FILE` of run and compare does.
+// `--ensemble prior|prior:KEYS|FILE` of run, compare and evaluate does:
+// [Load] reads the ensemble, [Simulate] runs the scenarios of a
+// comparison with it, and [Discover] answers a scenario-discovery
+// question on a comparison's files ("when does A beat B?") with PRIM.
 //
 // # Draws and replications
 //
@@ -27,4 +30,12 @@
 // which holds both uncertainties; the parametric share is σ²_p/(σ²_p +
 // σ²_s). results.PBetter is the share of draws in which one scenario's mean
 // over the draw's replications beats another's.
+//
+// # Scenario discovery
+//
+// [Discover] reads a comparison's ensemble.csv and outcomes.csv, marks the
+// draws in which one scenario's mean beats another's on an outcome, and
+// runs the patient rule induction method (results/sensitivity.PRIM) on the
+// draws' parameters: its boxes read as conditions ("when
+// peer_relation_effect ≤ 0.3 and …").
 package ensemble
