@@ -1,11 +1,8 @@
 package scenarios
 
 import (
-	"bytes"
-	"encoding/csv"
 	"errors"
 	"fmt"
-	"io"
 	"math"
 	"reflect"
 	"slices"
@@ -15,6 +12,7 @@ import (
 	"github.com/BurntSushi/toml"
 
 	"schoolnet/agents"
+	"schoolnet/results"
 	"schoolnet/results/sensitivity"
 	"schoolnet/sim"
 	"schoolnet/sim/ranges"
@@ -230,42 +228,27 @@ func (s *Scenario) readSweepDesign(src source) error {
 // per point, every row as long as the header; lines starting with # are
 // comments.
 func parseDesign(name string, data []byte) (*SweepTableData, error) {
-	r := csv.NewReader(bytes.NewReader(data))
-	r.Comment = '#'
-	r.TrimLeadingSpace = true
-	t := &SweepTableData{File: name}
-	for {
-		row, err := r.Read()
-		if err == io.EOF {
-			break
-		}
-		line, _ := r.FieldPos(0)
-		if err != nil {
-			var pe *csv.ParseError
-			if errors.As(err, &pe) {
-				return nil, &Error{File: name, Line: pe.Line, Err: pe.Err}
+	c, err := results.ReadCSVTable(data, '#', true, MaxSweepRuns)
+	if err != nil {
+		var ce *results.CSVError
+		if errors.As(err, &ce) {
+			if ce.Line == 1 && len(data) == 0 {
+				ce.Err = errors.New("no header: the first line names the swept keys, such as model.peer_relation_effect,policy.pairs.mentoring_intensity")
 			}
-			return nil, &Error{File: name, Line: line, Err: err}
+			return nil, &Error{File: name, Line: ce.Line, Err: ce.Err}
 		}
-		if t.Header == nil {
-			for c, key := range row {
-				key = strings.TrimSpace(key)
-				if key == "" {
-					return nil, &Error{File: name, Line: line, Key: fmt.Sprintf("column %d", c+1), Err: errors.New("empty key in the header")}
-				}
-				for _, k := range t.Header {
-					if k == key {
-						return nil, &Error{File: name, Line: line, Key: key, Err: errors.New("named twice in the header")}
-					}
-				}
-				t.Header = append(t.Header, key)
-			}
-			continue
+		return nil, err
+	}
+	t := &SweepTableData{File: name, Rows: c.Rows, lines: c.Lines}
+	for i, key := range c.Header {
+		key = strings.TrimSpace(key)
+		if key == "" {
+			return nil, &Error{File: name, Line: 1, Key: fmt.Sprintf("column %d", i+1), Err: errors.New("empty key in the header")}
 		}
-		if len(t.Rows) >= MaxSweepRuns {
-			return nil, &Error{File: name, Line: line, Err: fmt.Errorf("more than %d points", MaxSweepRuns)}
+		if slices.Contains(t.Header, key) {
+			return nil, &Error{File: name, Line: 1, Key: key, Err: errors.New("named twice in the header")}
 		}
-		t.Rows, t.lines = append(t.Rows, row), append(t.lines, line)
+		t.Header = append(t.Header, key)
 	}
 	if len(t.Header) == 0 {
 		return nil, &Error{File: name, Line: 1, Err: errors.New("no header: the first line names the swept keys, such as model.peer_relation_effect,policy.pairs.mentoring_intensity")}

@@ -1,9 +1,7 @@
 package ensemble
 
 import (
-	"bytes"
 	"cmp"
-	"encoding/csv"
 	"errors"
 	"fmt"
 	"io"
@@ -226,26 +224,15 @@ func readTable(path string) ([]string, [][]string, []int, error) {
 // *ParseError): its header, its rows, each as long as the header, and
 // each row's line.
 func parseTable(file string, data []byte) (head []string, rows [][]string, lines []int, err error) {
-	r := csv.NewReader(bytes.NewReader(data))
-	for {
-		row, err := r.Read()
-		if err == io.EOF {
-			break
+	t, err := results.ReadCSVTable(data, 0, false, math.MaxInt)
+	if err != nil {
+		var ce *results.CSVError
+		if errors.As(err, &ce) {
+			return nil, nil, nil, &ParseError{File: file, Line: ce.Line, Err: ce.Err}
 		}
-		line, _ := r.FieldPos(0)
-		if err != nil {
-			return nil, nil, nil, &ParseError{File: file, Line: line, Err: err}
-		}
-		if head == nil {
-			head = row
-			continue
-		}
-		rows, lines = append(rows, row), append(lines, line)
+		return nil, nil, nil, err
 	}
-	if head == nil {
-		return nil, nil, nil, &ParseError{File: file, Line: 1, Err: errors.New("empty file")}
-	}
-	return head, rows, lines, nil
+	return t.Header, t.Rows, t.Lines, nil
 }
 
 // Share returns the share of draws in which the condition holds.
