@@ -158,3 +158,35 @@ func TestSweepEffectIsTheComparison(t *testing.T) {
 		}
 	}
 }
+
+// TestSensitivityOfAnInertKeyIsZero: money alone does not mentor, so with
+// common random numbers mentoring_rate changes no number of a funding
+// sweep's runs: its Morris μ* and its Sobol total index of the funding's
+// effect are exactly 0, while resource_effect, which money acts through,
+// has positive ones.
+func TestSensitivityOfAnInertKeyIsZero(t *testing.T) {
+	params := "[[sweep.param]]\nkey = \"model.mentoring_rate\"\n[[sweep.param]]\nkey = \"model.resource_effect\"\nmin = 0.0\nmax = 0.5\n"
+	for _, method := range []string{"method = \"morris\"\ntrajectories = 2", "method = \"sobol\"\npoints = 4"} {
+		scn := writeScenario(t, fundedScenario+"[sweep]\n"+method+"\neffect = true\nreplications = 1\nbootstrap = -1\n"+params)
+		dir := t.TempDir()
+		runSweep(t, scn, "--out", dir)
+		for _, r := range csvRows(t, filepath.Join(dir, "indices.csv")) {
+			if r["outcome"] != "weak_composite" {
+				continue
+			}
+			col := "mu_star"
+			if r["method"] == "sobol" {
+				col = "st"
+			}
+			x, err := strconv.ParseFloat(r[col], 64)
+			switch {
+			case err != nil:
+				t.Errorf("%s %s of %s: %q", r["method"], col, r["param"], r[col])
+			case r["param"] == "model.mentoring_rate" && x != 0:
+				t.Errorf("%s: %s of the inert mentoring_rate is %v, want 0", r["method"], col, x)
+			case r["param"] == "model.resource_effect" && !(x > 0):
+				t.Errorf("%s: %s of resource_effect is %v, want above 0", r["method"], col, x)
+			}
+		}
+	}
+}
