@@ -165,9 +165,13 @@ if want teachers; then
 fi
 
 if want makerun; then
-	echo "== make run (README 'What make run shows'): schoolnet compare, the headline reforms"
+	echo "== the headline reforms at the defaults (README 'What make run shows'): schoolnet compare"
 	[[ -f "$OUT/compare/manifest.json" ]] || "$SN" compare --quiet --out "$OUT/compare" >"$OUT/compare.txt"
 	cat "$OUT/compare.txt"
+	echo "== make run (docs/UNCERTAINTY.md 'make run'): the same over four parameter draws"
+	[[ -f "$OUT/compare-ensemble/manifest.json" ]] ||
+		"$SN" compare --ensemble prior --reps 8 --draws 4 --quiet --out "$OUT/compare-ensemble" >"$OUT/compare-ensemble.txt"
+	cat "$OUT/compare-ensemble.txt"
 	echo
 fi
 
