@@ -22,14 +22,18 @@ run:
 	$(GO) run ./cmd/schoolnet compare --ensemble prior --reps 8 --draws 4
 
 ## study: the shipped sensitivity study of docs/UNCERTAINTY.md (Morris
-## screenings of the SSP's and funding's effects over ten mechanisms, an
+## screenings of the SSP's and funding's effects over ten mechanisms, a
+## Sobol analysis of the SSP's in two merged shards, an
 ## ensemble comparison of the headline reforms and a scenario discovery)
-## into out/study; about 15 minutes on 2 cores
+## into out/study; about 25 minutes on 2 cores
 STUDY_KEYS = peer_relation_effect,peer_achievement_effect,resource_effect,funding_crowd_out,spending_concavity,mentoring_rate,collaboration_gain,activity_tie_boost,load_effect,teacher_sd
 study:
 	$(GO) build -o out/schoolnet ./cmd/schoolnet
 	out/schoolnet sweep sweep-ssp-morris --out out/study/ssp-morris --quiet
 	out/schoolnet sweep sweep-funding-morris --out out/study/funding-morris --quiet
+	out/schoolnet sweep sweep-ssp-sobol --shard 1/2 --out out/study/ssp-sobol-shards/1 --quiet & shard=$$!; \
+		out/schoolnet sweep sweep-ssp-sobol --shard 2/2 --out out/study/ssp-sobol-shards/2 --quiet && wait $$shard
+	out/schoolnet merge out/study/ssp-sobol out/study/ssp-sobol-shards/1 out/study/ssp-sobol-shards/2
 	out/schoolnet compare --ensemble prior:$(STUDY_KEYS) --reps 16 --draws 8 --out out/study/ensemble --quiet
 	out/schoolnet discover out/study/ensemble --better funding-only --than shanghai-ssp --out out/study/discover-funding-ssp.csv
 	out/schoolnet discover out/study/ensemble --better rotation-only --than funding-only --out out/study/discover-rotation-funding.csv
