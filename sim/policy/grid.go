@@ -1,0 +1,221 @@
+package policy
+
+import (
+	"cmp"
+	"math"
+	"slices"
+
+	"schoolnet/sim/fmath"
+)
+
+// grid is a spatial index of points (schools, in km): square cells, each
+// listing its points in increasing index, of a side that puts about two
+// points in each occupied cell however unevenly the points spread (a
+// ring of districts, a roster's towns). It answers the questions the
+// policies used to answer by scanning every school (is any school nearer
+// than d, which n are nearest) in time that grows with the points near
+// the query, not with all of them, and with the same answers, ties
+// included: every distance it compares is the same fmath.Hypot of the
+// same differences, and a cell is left out only if all of its points are
+// certainly farther than the radius asked for.
+type grid struct {
+	x, y       []float64
+	minX, minY float64
+	cell       float64          // side of a cell, km
+	maxC, maxR int              // the last column and row
+	keys       []uint64         // the occupied cells, in increasing key
+	slot       map[uint64]int32 // a cell's position in keys
+	start      []int32          // cell keys[c]'s points are pts[start[c]:start[c+1]]
+	pts        []int32
+}
+
+// newGrid indexes the n points (x(i), y(i)).
+func newGrid(n int, at func(i int) (x, y float64)) *grid {
+	g := &grid{x: make([]float64, n), y: make([]float64, n), cell: 1}
+	g.minX, g.minY = math.Inf(1), math.Inf(1)
+	maxX, maxY := math.Inf(-1), math.Inf(-1)
+	for i := range n {
+		g.x[i], g.y[i] = at(i)
+		g.minX, g.minY = min(g.minX, g.x[i]), min(g.minY, g.y[i])
+		maxX, maxY = max(maxX, g.x[i]), max(maxY, g.y[i])
+	}
+	g.pts = make([]int32, n)
+	for i := range g.pts {
+		g.pts[i] = int32(i)
+	}
+	key := make([]uint64, n)
+	// Halve the side, from the whole bounding box on, until about half
+	// as many cells as points are occupied (or the side is a millionth of
+	// the box).
+	span := max(maxX-g.minX, maxY-g.minY)
+	if n > 0 && span > 0 && !math.IsInf(span, 0) {
+		g.cell = span
+		for {
+			g.index(key)
+			if 2*len(g.keys) >= n || g.cell < span/(1<<20) {
+				break
+			}
+			g.cell /= 2
+		}
+	}
+	g.index(key)
+	g.slot = make(map[uint64]int32, len(g.keys))
+	for c, k := range g.keys {
+		g.slot[k] = int32(c)
+	}
+	g.maxC, g.maxR = g.col(maxX), g.row(maxY)
+	return g
+}
+
+// index sorts the points by cell (then index) at the present side and
+// records the occupied cells; key is scratch.
+func (g *grid) index(key []uint64) {
+	for i := range key {
+		key[i] = g.key(g.col(g.x[i]), g.row(g.y[i]))
+	}
+	slices.SortFunc(g.pts, func(p, q int32) int { return cmp.Or(cmp.Compare(key[p], key[q]), cmp.Compare(p, q)) })
+	g.keys, g.start = g.keys[:0], g.start[:0]
+	for j, i := range g.pts {
+		if j == 0 || key[i] != g.keys[len(g.keys)-1] {
+			g.keys = append(g.keys, key[i])
+			g.start = append(g.start, int32(j))
+		}
+	}
+	g.start = append(g.start, int32(len(g.pts)))
+}
+
+// col and row return the column and row of coordinates x and y (at least
+// 0); both are non-decreasing in their argument.
+func (g *grid) col(x float64) int { return cellOf((x - g.minX) / g.cell) }
+
+func (g *grid) row(y float64) int { return cellOf((y - g.minY) / g.cell) }
+
+// cellOf returns floor(v) within [0, 2³⁰] (NaN gives 0).
+func cellOf(v float64) int {
+	if !(v > 0) {
+		return 0
+	}
+	return int(math.Floor(min(v, 1<<30)))
+}
+
+func (g *grid) key(col, row int) uint64 { return uint64(col)<<32 | uint64(row) }
+
+// dist is the distance from (x, y) to point i, as the policies compute it.
+func (g *grid) dist(x, y float64, i int32) float64 {
+	return fmath.Hypot(x-g.x[i], y-g.y[i])
+}
+
+// near appends to out every point within r of (x, y), and possibly others
+// farther away: the points of every cell that meets the square of side
+// 2r (a little more, for rounding) around it. It reports whether that
+// square covers the whole grid, so that out holds every point.
+func (g *grid) near(x, y, r float64, out []int32) ([]int32, bool) {
+	// fmath.Hypot(dx, dy) ≥ max(|dx|, |dy|), so a point within r lies in
+	// the square; the margin covers the rounding of x − r.
+	r = float64(r*(1+1e-9)) + 1e-9
+	if len(g.pts) == 0 {
+		return out, true
+	}
+	c0, c1 := g.col(x-r), min(g.maxC, g.col(x+r))
+	r0, r1 := g.row(y-r), min(g.maxR, g.row(y+r))
+	all := c0 == 0 && r0 == 0 && c1 == g.maxC && r1 == g.maxR
+	if c0 > c1 || r0 > r1 {
+		return out, all
+	}
+	if (c1-c0+1)*(r1-r0+1) > len(g.keys) {
+		// A large square: walk the occupied cells instead.
+		for c, k := range g.keys {
+			if col, row := int(k>>32), int(uint32(k)); col >= c0 && col <= c1 && row >= r0 && row <= r1 {
+				out = append(out, g.pts[g.start[c]:g.start[c+1]]...)
+			}
+		}
+		return out, all
+	}
+	for col := c0; col <= c1; col++ {
+		for row := r0; row <= r1; row++ {
+			if c, ok := g.slot[g.key(col, row)]; ok {
+				out = append(out, g.pts[g.start[c]:g.start[c+1]]...)
+			}
+		}
+	}
+	return out, all
+}
+
+// anyNearer reports whether a point other than skip is strictly nearer
+// to (x, y) than d.
+func (g *grid) anyNearer(x, y, d float64, skip int32, buf []int32) (bool, []int32) {
+	buf, _ = g.near(x, y, d, buf[:0])
+	for _, j := range buf {
+		if j != skip && g.dist(x, y, j) < d {
+			return true, buf
+		}
+	}
+	return false, buf
+}
+
+// nearest is a search outward from (x, y): it returns the points in order
+// of increasing distance (ties by index), as far out as the caller needs.
+type nearest struct {
+	g    *grid
+	x, y float64
+	r    float64
+	cand []int32   // points found so far, sorted by (distance, index)
+	km   []float64 // km[i] is point i's distance, for the points of cand
+	sure int       // cand[:sure] are the nearest points, in order
+	all  bool      // cand holds every point
+}
+
+// reset starts a search from (x, y); km must have a place per point.
+func (s *nearest) reset(g *grid, x, y float64, km []float64) {
+	s.g, s.x, s.y, s.km = g, x, y, km
+	s.r = g.cell / 2
+	s.cand, s.sure, s.all = s.cand[:0], 0, false
+}
+
+// at returns the j-th nearest point (from 0), or false when there are no
+// more than j points; km holds the distance of each point returned.
+func (s *nearest) at(j int) (int32, bool) {
+	for j >= s.sure {
+		if s.all {
+			return 0, false
+		}
+		s.widen()
+	}
+	return s.cand[j], true
+}
+
+// index returns the rank of point i by distance (ties by index).
+func (s *nearest) index(i int32) int {
+	for j := 0; ; j++ {
+		k, ok := s.at(j)
+		if !ok {
+			return -1
+		}
+		if k == i {
+			return j
+		}
+	}
+}
+
+// widen searches the square of side 2r, then doubles r: afterwards every
+// point within the old r is in cand, and sure counts them.
+func (s *nearest) widen() {
+	s.cand, s.all = s.g.near(s.x, s.y, s.r, s.cand[:0])
+	for _, i := range s.cand {
+		s.km[i] = s.g.dist(s.x, s.y, i)
+	}
+	slices.SortFunc(s.cand, func(p, q int32) int {
+		return cmp.Or(cmp.Compare(s.km[p], s.km[q]), cmp.Compare(p, q))
+	})
+	if s.all {
+		s.sure = len(s.cand)
+	} else {
+		s.sure, _ = slices.BinarySearchFunc(s.cand, s.r, func(i int32, r float64) int {
+			if s.km[i] <= r {
+				return -1
+			}
+			return 1
+		})
+	}
+	s.r *= 2
+}

@@ -1,0 +1,72 @@
+package policy
+
+import (
+	"cmp"
+	"math/rand/v2"
+	"slices"
+	"testing"
+)
+
+// TestGridAgreesWithScan checks the spatial index against the scans it
+// replaced, on point sets with exact ties (lattices, repeated points, a
+// line, one point): anyNearer gives the scan's answer, and the nearest
+// search lists the points in the order of a stable sort by distance.
+func TestGridAgreesWithScan(t *testing.T) {
+	r := rand.New(rand.NewPCG(1, 2))
+	sets := map[string][][2]float64{"one": {{3, 4}}}
+	var lattice, line, dup, cloud [][2]float64
+	for i := range 15 {
+		for j := range 15 {
+			lattice = append(lattice, [2]float64{float64(i), float64(j)})
+		}
+	}
+	for i := range 50 {
+		line = append(line, [2]float64{float64(i) / 3, 7})
+		dup = append(dup, [2]float64{float64(i % 5), float64(i % 3)})
+	}
+	for range 300 {
+		cloud = append(cloud, [2]float64{r.NormFloat64() * 5, r.NormFloat64() * 2})
+	}
+	sets["lattice"], sets["line"], sets["duplicates"], sets["cloud"] = lattice, line, dup, cloud
+	for name, pts := range sets {
+		g := newGrid(len(pts), func(i int) (float64, float64) { return pts[i][0], pts[i][1] })
+		var near nearest
+		var buf []int32
+		km := make([]float64, len(pts))
+		for q := range 200 {
+			x, y := r.NormFloat64()*6, r.NormFloat64()*6
+			if q%2 == 0 { // on a point: distance 0 and exact ties
+				p := pts[r.IntN(len(pts))]
+				x, y = p[0], p[1]
+			}
+			want := make([]int32, len(pts))
+			for i := range want {
+				want[i] = int32(i)
+				km[i] = g.dist(x, y, int32(i))
+			}
+			slices.SortStableFunc(want, func(a, b int32) int { return cmp.Compare(km[a], km[b]) })
+			near.reset(g, x, y, make([]float64, len(pts)))
+			for j, i := range want {
+				got, ok := near.at(j)
+				if !ok || got != i {
+					t.Fatalf("%s: query (%g, %g): point %d of the order is %d (%v), want %d", name, x, y, j, got, ok, i)
+				}
+			}
+			if _, ok := near.at(len(pts)); ok {
+				t.Fatalf("%s: the search returned more points than there are", name)
+			}
+			skip := int32(r.IntN(len(pts)))
+			d := km[r.IntN(len(pts))]
+			scan := false
+			for i := range pts {
+				if int32(i) != skip && km[i] < d {
+					scan = true
+				}
+			}
+			var got bool
+			if got, buf = g.anyNearer(x, y, d, skip, buf); got != scan {
+				t.Fatalf("%s: anyNearer(%g, %g, %g) = %v, the scan says %v", name, x, y, d, got, scan)
+			}
+		}
+	}
+}
