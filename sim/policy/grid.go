@@ -2,9 +2,11 @@ package policy
 
 import (
 	"cmp"
+	"iter"
 	"math"
 	"slices"
 
+	"schoolnet/sim"
 	"schoolnet/sim/fmath"
 )
 
@@ -27,6 +29,9 @@ type grid struct {
 	slot       map[uint64]int32 // a cell's position in keys
 	start      []int32          // cell keys[c]'s points are pts[start[c]:start[c+1]]
 	pts        []int32
+	// f32 measures as agents.Distance does: the differences of float32
+	// coordinates rounded to float32, for schools against schools.
+	f32 bool
 }
 
 // newGrid indexes the n points (x(i), y(i)).
@@ -102,6 +107,9 @@ func (g *grid) key(col, row int) uint64 { return uint64(col)<<32 | uint64(row) }
 
 // dist is the distance from (x, y) to point i, as the policies compute it.
 func (g *grid) dist(x, y float64, i int32) float64 {
+	if g.f32 {
+		return fmath.Hypot(float64(float32(x)-float32(g.x[i])), float64(float32(y)-float32(g.y[i])))
+	}
 	return fmath.Hypot(x-g.x[i], y-g.y[i])
 }
 
@@ -111,8 +119,9 @@ func (g *grid) dist(x, y float64, i int32) float64 {
 // square covers the whole grid, so that out holds every point.
 func (g *grid) near(x, y, r float64, out []int32) ([]int32, bool) {
 	// fmath.Hypot(dx, dy) ≥ max(|dx|, |dy|), so a point within r lies in
-	// the square; the margin covers the rounding of x − r.
-	r = float64(r*(1+1e-9)) + 1e-9
+	// the square; the margin covers the rounding of the differences (to
+	// float32 with f32) and of x − r.
+	r = float64(r*(1+1e-6)) + 1e-6
 	if len(g.pts) == 0 {
 		return out, true
 	}
@@ -218,4 +227,76 @@ func (s *nearest) widen() {
 		})
 	}
 	s.r *= 2
+}
+
+// nearFirst lists candidate schools in the order of nearestFirst, for any
+// school, as far as the caller reads: those of the school's district by
+// distance, then the others by distance (agents.Distance; ties by
+// position among the candidates). It keeps O(candidates) memory, where
+// lists for every school would keep O(schools × candidates).
+type nearFirst struct {
+	w        *sim.World
+	cand     []int32   // candidate schools
+	district [][]int32 // district[d]: positions in cand of district d's candidates
+	g        *grid
+	search   nearest
+	km       []float64
+	own      []int32
+}
+
+// newNearFirst indexes the candidates, given in increasing index.
+func newNearFirst(w *sim.World, cand []int32) *nearFirst {
+	n := &nearFirst{w: w, cand: cand, km: make([]float64, len(cand))}
+	for k, b := range cand {
+		d := int(school(w, b).District)
+		if d >= len(n.district) {
+			n.district = append(n.district, make([][]int32, d+1-len(n.district))...)
+		}
+		n.district[d] = append(n.district[d], int32(k))
+	}
+	n.g = newGrid(len(cand), func(k int) (float64, float64) {
+		s := school(w, cand[k])
+		return float64(s.X), float64(s.Y)
+	})
+	n.g.f32 = true
+	return n
+}
+
+// from returns the candidates other than a in nearestFirst's order.
+func (n *nearFirst) from(a int32) iter.Seq[int32] {
+	return func(yield func(int32) bool) { n.each(a, yield) }
+}
+
+// each calls yield with the candidates other than a, in nearestFirst(w,
+// a, candidates)'s order, until yield returns false.
+func (n *nearFirst) each(a int32, yield func(b int32) bool) {
+	sa := school(n.w, a)
+	d := int(sa.District)
+	n.own = n.own[:0]
+	if d < len(n.district) {
+		for _, k := range n.district[d] {
+			if b := n.cand[k]; b != a {
+				n.own = append(n.own, b)
+			}
+		}
+	}
+	own := n.own
+	slices.SortStableFunc(own, func(x, y int32) int {
+		return cmp.Compare(distance(sa, school(n.w, x)), distance(sa, school(n.w, y)))
+	})
+	for _, b := range own {
+		if !yield(b) {
+			return
+		}
+	}
+	n.search.reset(n.g, float64(sa.X), float64(sa.Y), n.km)
+	for j := 0; ; j++ {
+		k, ok := n.search.at(j)
+		if !ok {
+			return
+		}
+		if b := n.cand[k]; int(school(n.w, b).District) != d && !yield(b) {
+			return
+		}
+	}
 }

@@ -5,6 +5,9 @@ import (
 	"math/rand/v2"
 	"slices"
 	"testing"
+
+	"schoolnet/agents"
+	"schoolnet/sim"
 )
 
 // TestGridAgreesWithScan checks the spatial index against the scans it
@@ -67,6 +70,60 @@ func TestGridAgreesWithScan(t *testing.T) {
 			if got, buf = g.anyNearer(x, y, d, skip, buf); got != scan {
 				t.Fatalf("%s: anyNearer(%g, %g, %g) = %v, the scan says %v", name, x, y, d, got, scan)
 			}
+		}
+	}
+}
+
+// nearestFirstScan is the order nearFirst gives, by the sort of every
+// candidate that it replaced: the candidates other than a, those of a's
+// district first, each group by rising distance from a (ties by
+// position).
+func nearestFirstScan(w *sim.World, a int32, candidates []int32) []int32 {
+	sa := school(w, a)
+	var list []int32
+	for _, b := range candidates {
+		if b != a {
+			list = append(list, b)
+		}
+	}
+	other := func(b int32) int {
+		if school(w, b).District == sa.District {
+			return 0
+		}
+		return 1
+	}
+	slices.SortStableFunc(list, func(x, y int32) int {
+		return cmp.Or(cmp.Compare(other(x), other(y)),
+			cmp.Compare(distance(sa, school(w, x)), distance(sa, school(w, y))))
+	})
+	return list
+}
+
+// TestNearFirstAgreesWithSort checks the rotation's and the groups'
+// preference order (nearFirst) against the full sort, on schools with
+// repeated positions, for candidates of every second school.
+func TestNearFirstAgreesWithSort(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	pop := &agents.Population{Schools: make([]agents.School, 400)}
+	for i := range pop.Schools {
+		s := &pop.Schools[i]
+		s.Index, s.District = int32(i), int32(i/25)
+		s.X, s.Y = float32(r.IntN(30))/3, float32(r.NormFloat64()*4)
+		if i%7 == 0 {
+			s.X, s.Y = 1, 1
+		}
+	}
+	w := &sim.World{Pop: pop}
+	var cand []int32
+	for i := 0; i < len(pop.Schools); i += 2 {
+		cand = append(cand, int32(i))
+	}
+	near := newNearFirst(w, cand)
+	for a := range int32(len(pop.Schools)) {
+		want := nearestFirstScan(w, a, cand)
+		got := slices.Collect(near.from(a))
+		if !slices.Equal(got, want) {
+			t.Fatalf("school %d: order %v, the sort gives %v", a, got, want)
 		}
 	}
 }
