@@ -229,24 +229,27 @@ func (s *nearest) widen() {
 	s.r *= 2
 }
 
-// nearFirst lists candidate schools in the order of nearestFirst, for any
-// school, as far as the caller reads: those of the school's district by
-// distance, then the others by distance (agents.Distance; ties by
-// position among the candidates). It keeps O(candidates) memory, where
-// lists for every school would keep O(schools × candidates).
+// nearFirst lists candidate schools by distance from any school, as far
+// as the caller reads: by agents.Distance, ties by position among the
+// candidates, and with byDistrict those of the school's own district
+// first (the order of the rotation's and the groups' preferences). It
+// keeps O(candidates) memory, where sorted lists for every school would
+// keep O(schools × candidates), and reads O(log) of the index per
+// candidate it yields.
 type nearFirst struct {
-	w        *sim.World
-	cand     []int32   // candidate schools
-	district [][]int32 // district[d]: positions in cand of district d's candidates
-	g        *grid
-	search   nearest
-	km       []float64
-	own      []int32
+	w          *sim.World
+	cand       []int32 // candidate schools
+	byDistrict bool
+	district   [][]int32 // district[d]: positions in cand of district d's candidates
+	g          *grid
+	search     nearest
+	km         []float64
+	own        []int32
 }
 
 // newNearFirst indexes the candidates, given in increasing index.
-func newNearFirst(w *sim.World, cand []int32) *nearFirst {
-	n := &nearFirst{w: w, cand: cand, km: make([]float64, len(cand))}
+func newNearFirst(w *sim.World, cand []int32, byDistrict bool) *nearFirst {
+	n := &nearFirst{w: w, cand: cand, byDistrict: byDistrict, km: make([]float64, len(cand))}
 	for k, b := range cand {
 		d := int(school(w, b).District)
 		if d >= len(n.district) {
@@ -262,31 +265,34 @@ func newNearFirst(w *sim.World, cand []int32) *nearFirst {
 	return n
 }
 
-// from returns the candidates other than a in nearestFirst's order.
+// from returns the candidates other than a in order.
 func (n *nearFirst) from(a int32) iter.Seq[int32] {
 	return func(yield func(int32) bool) { n.each(a, yield) }
 }
 
-// each calls yield with the candidates other than a, in nearestFirst(w,
-// a, candidates)'s order, until yield returns false.
+// each calls yield with the candidates other than a in order, until yield
+// returns false.
 func (n *nearFirst) each(a int32, yield func(b int32) bool) {
 	sa := school(n.w, a)
-	d := int(sa.District)
-	n.own = n.own[:0]
-	if d < len(n.district) {
-		for _, k := range n.district[d] {
-			if b := n.cand[k]; b != a {
-				n.own = append(n.own, b)
+	d := -1
+	if n.byDistrict {
+		d = int(sa.District)
+		n.own = n.own[:0]
+		if d < len(n.district) {
+			for _, k := range n.district[d] {
+				if b := n.cand[k]; b != a {
+					n.own = append(n.own, b)
+				}
 			}
 		}
-	}
-	own := n.own
-	slices.SortStableFunc(own, func(x, y int32) int {
-		return cmp.Compare(distance(sa, school(n.w, x)), distance(sa, school(n.w, y)))
-	})
-	for _, b := range own {
-		if !yield(b) {
-			return
+		own := n.own
+		slices.SortStableFunc(own, func(x, y int32) int {
+			return cmp.Compare(distance(sa, school(n.w, x)), distance(sa, school(n.w, y)))
+		})
+		for _, b := range own {
+			if !yield(b) {
+				return
+			}
 		}
 	}
 	n.search.reset(n.g, float64(sa.X), float64(sa.Y), n.km)
@@ -295,7 +301,7 @@ func (n *nearFirst) each(a int32, yield func(b int32) bool) {
 		if !ok {
 			return
 		}
-		if b := n.cand[k]; int(school(n.w, b).District) != d && !yield(b) {
+		if b := n.cand[k]; b != a && (d < 0 || int(school(n.w, b).District) != d) && !yield(b) {
 			return
 		}
 	}

@@ -118,7 +118,7 @@ func TestNearFirstAgreesWithSort(t *testing.T) {
 	for i := 0; i < len(pop.Schools); i += 2 {
 		cand = append(cand, int32(i))
 	}
-	near := newNearFirst(w, cand)
+	near := newNearFirst(w, cand, true)
 	for a := range int32(len(pop.Schools)) {
 		want := nearestFirstScan(w, a, cand)
 		got := slices.Collect(near.from(a))

@@ -231,7 +231,7 @@ func (g *Group) form(w *sim.World, chosen []int32) {
 	// own district, then those left over with any lead.
 	byLead := map[int32][]int32{}
 	placed := map[int32]bool{}
-	near := newNearFirst(w, leads)
+	near := newNearFirst(w, leads, true)
 	for _, anyDistrict := range []bool{false, true} {
 		for _, m := range members {
 			if placed[m] {

@@ -320,7 +320,7 @@ func newSources(w *sim.World, chosen []int32, rule string) *sources {
 	src := &sources{rule: rule}
 	switch rule {
 	case SourceNearest:
-		src.near = newNearFirst(w, strong)
+		src.near = newNearFirst(w, strong, true)
 	case SourceRank:
 		// Receivers by rising reputation meet sources by falling
 		// reputation, in turn; the other strong schools follow, strongest
