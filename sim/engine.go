@@ -81,13 +81,12 @@ func New(cfg Config) (_ *Engine, err error) {
 	par := &e.cfg.Params
 	city := Stream(cfg.Seed, cfg.Replication, PurposeCity, 0)
 	e.src = make([]*rand.PCG, cfg.Population.NumSchools())
-	pop := agents.Generate(cfg.Population, par, city, func(i int) *rand.Rand {
+	// Each school is generated from its own stream, on the workers.
+	pop := agents.GenerateEach(cfg.Population, par, city, func(i int) *rand.Rand {
 		e.src[i] = source(cfg.Seed, cfg.Replication, PurposeSchool, i)
 		return rand.New(e.src[i])
-	})
-	for i := range pop.Schools {
-		agents.FillPipeline(&pop.Schools[i], cfg.WeeksPerYear)
-	}
+	}, func(n int, fn func(i int)) { parallelFor(n, cfg.Workers, fn) })
+	parallelFor(len(pop.Schools), cfg.Workers, func(i int) { agents.FillPipeline(&pop.Schools[i], cfg.WeeksPerYear) })
 	e.ref = agents.MeasureReference(pop.Schools, cfg.Population.Grades, &e.cfg.Params)
 	e.env = agents.Env{Par: par, Ref: &e.ref, WeeksPerYear: cfg.WeeksPerYear, Grades: cfg.Population.Grades}
 	e.world = World{Pop: pop, Par: par, Ref: &e.ref, Years: cfg.Years,
