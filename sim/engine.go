@@ -86,7 +86,10 @@ func New(cfg Config) (_ *Engine, err error) {
 		e.src[i] = source(cfg.Seed, cfg.Replication, PurposeSchool, i)
 		return rand.New(e.src[i])
 	}, func(n int, fn func(i int)) { parallelFor(n, cfg.Workers, fn) })
-	parallelFor(len(pop.Schools), cfg.Workers, func(i int) { agents.FillPipeline(&pop.Schools[i], cfg.WeeksPerYear) })
+	parallelFor(len(pop.Schools), cfg.Workers, func(i int) {
+		agents.FillPipeline(&pop.Schools[i], cfg.WeeksPerYear)
+		pop.Schools[i].SetSource(e.src[i])
+	})
 	e.ref = agents.MeasureReference(pop.Schools, cfg.Population.Grades, &e.cfg.Params)
 	e.env = agents.Env{Par: par, Ref: &e.ref, WeeksPerYear: cfg.WeeksPerYear, Grades: cfg.Population.Grades}
 	e.world = World{Pop: pop, Par: par, Ref: &e.ref, Years: cfg.Years,
@@ -136,6 +139,9 @@ func (e *Engine) Fork(cfg Config) (_ *Engine, err error) {
 		f.src[i] = &g
 		return rand.New(f.src[i])
 	})
+	for i := range pop.Schools {
+		pop.Schools[i].SetSource(f.src[i])
+	}
 	par := &f.cfg.Params
 	f.env = agents.Env{Par: par, Ref: &f.ref, WeeksPerYear: cfg.WeeksPerYear, Grades: cfg.Population.Grades, Year: e.env.Year}
 	f.world = World{Pop: pop, Par: par, Ref: &f.ref, Years: cfg.Years, Clock: e.world.Clock,
