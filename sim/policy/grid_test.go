@@ -8,6 +8,7 @@ import (
 
 	"schoolnet/agents"
 	"schoolnet/sim"
+	"schoolnet/sim/fmath"
 )
 
 // TestGridAgreesWithScan checks the spatial index against the scans it
@@ -124,6 +125,93 @@ func TestNearFirstAgreesWithSort(t *testing.T) {
 		got := slices.Collect(near.from(a))
 		if !slices.Equal(got, want) {
 			t.Fatalf("school %d: order %v, the sort gives %v", a, got, want)
+		}
+	}
+}
+
+// allianceScan is the greedy clustering of Alliance.form by the sorts it
+// used before the spatial index: the farthest school from the centroid
+// seeds, and takes its nearest unassigned schools.
+func allianceScan(w *sim.World, chosen []int32, size int) [][]int {
+	n := len(chosen)
+	var cx, cy float64
+	for _, i := range chosen {
+		s := school(w, i)
+		cx += float64(s.X) / float64(n)
+		cy += float64(s.Y) / float64(n)
+	}
+	pos := func(k int) (float64, float64) { s := school(w, chosen[k]); return float64(s.X), float64(s.Y) }
+	dist := func(k, l int) float64 {
+		xk, yk := pos(k)
+		xl, yl := pos(l)
+		return fmath.Hypot(xk-xl, yk-yl)
+	}
+	of := make([]int, n)
+	var out [][]int
+	left := make([]int, n)
+	for k := range left {
+		left[k] = k
+	}
+	for len(left) > 0 {
+		if len(left) == 1 && len(out) > 0 {
+			k, near := left[0], -1
+			for l := range n {
+				if l != k && (near < 0 || dist(k, l) < dist(k, near)) {
+					near = l
+				}
+			}
+			out[of[near]] = append(out[of[near]], k)
+			slices.Sort(out[of[near]])
+			break
+		}
+		seed := left[0]
+		for _, k := range left[1:] {
+			xk, yk := pos(k)
+			xs, ys := pos(seed)
+			if fmath.Hypot(xk-cx, yk-cy) > fmath.Hypot(xs-cx, ys-cy) {
+				seed = k
+			}
+		}
+		slices.SortStableFunc(left, func(k, l int) int {
+			return cmp.Or(cmp.Compare(dist(seed, k), dist(seed, l)), cmp.Compare(k, l))
+		})
+		m := min(size, len(left))
+		members := slices.Clone(left[:m])
+		slices.Sort(members)
+		left = slices.Delete(left, 0, m)
+		slices.Sort(left)
+		for _, k := range members {
+			of[k] = len(out)
+		}
+		out = append(out, members)
+	}
+	return out
+}
+
+// TestAllianceFormAgreesWithSort checks the alliances Alliance.form makes
+// from the spatial index against the clustering by full sorts, for
+// remainders of one and more, on positions with ties.
+func TestAllianceFormAgreesWithSort(t *testing.T) {
+	r := rand.New(rand.NewPCG(7, 8))
+	par := agents.DefaultParams()
+	for _, n := range []int{1, 2, 5, 7, 31, 100, 301} {
+		for _, size := range []int{2, 3, 4, 6} {
+			pop := &agents.Population{Schools: make([]agents.School, n)}
+			chosen := make([]int32, n)
+			for i := range pop.Schools {
+				s := &pop.Schools[i]
+				s.Index = int32(i)
+				s.X, s.Y = float32(r.IntN(12)), float32(r.IntN(12))/2
+				chosen[i] = int32(i)
+			}
+			w := &sim.World{Pop: pop, Par: &par}
+			sp, _ := NewSpec("curriculum-alliance")
+			a := sp.New(0).(*Alliance)
+			a.Spec.MembersPerAlliance = size
+			a.form(w, chosen)
+			if want := allianceScan(w, chosen, size); !slices.EqualFunc(a.alliances, want, slices.Equal) {
+				t.Fatalf("%d schools, alliances of %d: %v, the sorts give %v", n, size, a.alliances, want)
+			}
 		}
 	}
 }
