@@ -220,25 +220,29 @@ func (a *Alliance) form(w *sim.World, chosen []int32) {
 		seed := byFar[0]
 		near.reset(g, g.x[seed], g.y[seed], km)
 		if left == 1 && len(a.alliances) > 0 {
-			// The last school joins the alliance of its nearest member.
-			for r := 0; ; r++ {
-				if l, _ := near.at(r); int(l) != seed {
-					al := a.of[l]
-					a.alliances[al] = append(a.alliances[al], seed)
-					slices.Sort(a.alliances[al])
-					a.of[seed] = al
-					break
+			// The last school joins the alliance of its nearest member
+			// (the first of the nearest, by position).
+			nearest := -1
+			for l := range n {
+				if l != seed && (nearest < 0 || g.dist(g.x[seed], g.y[seed], int32(l)) < g.dist(g.x[seed], g.y[seed], int32(nearest))) {
+					nearest = l
 				}
 			}
+			al := a.of[nearest]
+			a.alliances[al] = append(a.alliances[al], seed)
+			slices.Sort(a.alliances[al])
+			a.of[seed] = al
 			break
 		}
 		size := min(a.Spec.MembersPerAlliance, left)
 		members := make([]int, 0, size)
 		for r := 0; len(members) < size; r++ {
-			if l, _ := near.at(r); !assigned[l] {
-				members = append(members, int(l))
-				assigned[l] = true
-			}
+			l, _ := near.at(r)
+			members = append(members, int(l))
+			assigned[l] = true
+		}
+		for _, l := range members {
+			g.remove(int32(l)) // assigned: later searches pass it by
 		}
 		left -= size
 		slices.Sort(members)

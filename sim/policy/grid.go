@@ -27,7 +27,8 @@ type grid struct {
 	maxC, maxR int              // the last column and row
 	keys       []uint64         // the occupied cells, in increasing key
 	slot       map[uint64]int32 // a cell's position in keys
-	start      []int32          // cell keys[c]'s points are pts[start[c]:start[c+1]]
+	start      []int32          // cell keys[c]'s points are pts[start[c]:end[c]]
+	end        []int32
 	pts        []int32
 	// f32 measures as agents.Distance does: the differences of float32
 	// coordinates rounded to float32, for schools against schools.
@@ -68,8 +69,19 @@ func newGrid(n int, at func(i int) (x, y float64)) *grid {
 	for c, k := range g.keys {
 		g.slot[k] = int32(c)
 	}
+	g.end = slices.Clone(g.start[1:])
 	g.maxC, g.maxR = g.col(maxX), g.row(maxY)
 	return g
+}
+
+// remove takes point i out of the index: searches no longer find it.
+func (g *grid) remove(i int32) {
+	c := g.slot[g.key(g.col(g.x[i]), g.row(g.y[i]))]
+	cell := g.pts[g.start[c]:g.end[c]]
+	if k := slices.Index(cell, i); k >= 0 {
+		cell[k] = cell[len(cell)-1]
+		g.end[c]--
+	}
 }
 
 // index sorts the points by cell (then index) at the present side and
@@ -113,7 +125,8 @@ func (g *grid) dist(x, y float64, i int32) float64 {
 	return fmath.Hypot(x-g.x[i], y-g.y[i])
 }
 
-// near appends to out every point within r of (x, y), and possibly others
+// near appends to out every point within r of (x, y) (of those not
+// removed), and possibly others
 // farther away: the points of every cell that meets the square of side
 // 2r (a little more, for rounding) around it. It reports whether that
 // square covers the whole grid, so that out holds every point.
@@ -135,7 +148,7 @@ func (g *grid) near(x, y, r float64, out []int32) ([]int32, bool) {
 		// A large square: walk the occupied cells instead.
 		for c, k := range g.keys {
 			if col, row := int(k>>32), int(uint32(k)); col >= c0 && col <= c1 && row >= r0 && row <= r1 {
-				out = append(out, g.pts[g.start[c]:g.start[c+1]]...)
+				out = append(out, g.pts[g.start[c]:g.end[c]]...)
 			}
 		}
 		return out, all
@@ -143,7 +156,7 @@ func (g *grid) near(x, y, r float64, out []int32) ([]int32, bool) {
 	for col := c0; col <= c1; col++ {
 		for row := r0; row <= r1; row++ {
 			if c, ok := g.slot[g.key(col, row)]; ok {
-				out = append(out, g.pts[g.start[c]:g.start[c+1]]...)
+				out = append(out, g.pts[g.start[c]:g.end[c]]...)
 			}
 		}
 	}
@@ -263,6 +276,13 @@ func newNearFirst(w *sim.World, cand []int32, byDistrict bool) *nearFirst {
 	})
 	n.g.f32 = true
 	return n
+}
+
+// remove takes candidate school b out of the order.
+func (n *nearFirst) remove(b int32) {
+	if k, ok := slices.BinarySearch(n.cand, b); ok {
+		n.g.remove(int32(k))
+	}
 }
 
 // from returns the candidates other than a in order.

@@ -244,6 +244,9 @@ func (g *Group) form(w *sim.World, chosen []int32) {
 				if len(byLead[l]) < g.Spec.MembersPerGroup {
 					byLead[l] = append(byLead[l], m)
 					placed[m] = true
+					if len(byLead[l]) == g.Spec.MembersPerGroup {
+						near.remove(l) // full: no later search need pass it
+					}
 					break
 				}
 			}

@@ -315,7 +315,10 @@ func (p *Pairing) match(w *sim.World, targets []int32) {
 		if taken[si]++; taken[si] >= sp.MaxPartners {
 			gone[si] = true
 			left--
-			if sp.PartnerRule == PartnerRandom {
+			switch sp.PartnerRule {
+			case PartnerNearest:
+				near.remove(si)
+			case PartnerRandom:
 				k := slices.Index(free, si)
 				free = slices.Delete(free, k, k+1)
 			}
