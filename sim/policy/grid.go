@@ -164,8 +164,27 @@ func (g *grid) near(x, y, r float64, out []int32) ([]int32, bool) {
 }
 
 // anyNearer reports whether a point other than skip is strictly nearer
-// to (x, y) than d.
+// to (x, y) than d. It looks in the cells next to (x, y) first, where a
+// nearer point usually is, and in the whole square of side 2d only if
+// none is there.
 func (g *grid) anyNearer(x, y, d float64, skip int32, buf []int32) (bool, []int32) {
+	if len(g.pts) == 0 {
+		return false, buf
+	}
+	c, r := g.col(x), g.row(y)
+	buf = buf[:0]
+	for col := max(0, c-1); col <= min(g.maxC, c+1); col++ {
+		for row := max(0, r-1); row <= min(g.maxR, r+1); row++ {
+			if k, ok := g.slot[g.key(col, row)]; ok {
+				buf = append(buf, g.pts[g.start[k]:g.end[k]]...)
+			}
+		}
+	}
+	for _, j := range buf {
+		if j != skip && g.dist(x, y, j) < d {
+			return true, buf
+		}
+	}
 	buf, _ = g.near(x, y, d, buf[:0])
 	for _, j := range buf {
 		if j != skip && g.dist(x, y, j) < d {
