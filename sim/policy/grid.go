@@ -26,7 +26,8 @@ type grid struct {
 	cell       float64          // side of a cell, km
 	maxC, maxR int              // the last column and row
 	keys       []uint64         // the occupied cells, in increasing key
-	slot       map[uint64]int32 // a cell's position in keys
+	slot       map[uint64]int32 // a cell's position in keys (sparse boxes)
+	table      []int32          // or by row·(maxC+1)+col, −1 if empty
 	start      []int32          // cell keys[c]'s points are pts[start[c]:end[c]]
 	end        []int32
 	pts        []int32
@@ -65,18 +66,41 @@ func newGrid(n int, at func(i int) (x, y float64)) *grid {
 		}
 	}
 	g.index(key)
-	g.slot = make(map[uint64]int32, len(g.keys))
-	for c, k := range g.keys {
-		g.slot[k] = int32(c)
-	}
 	g.end = slices.Clone(g.start[1:])
 	g.maxC, g.maxR = g.col(maxX), g.row(maxY)
+	// A table of every cell of the box when it is not much larger than
+	// the points, else a map of the occupied ones.
+	if cells := (g.maxC + 1) * (g.maxR + 1); cells <= 16*n+1024 {
+		g.table = make([]int32, cells)
+		for c := range g.table {
+			g.table[c] = -1
+		}
+		for c, k := range g.keys {
+			g.table[int(k&(1<<32-1))*(g.maxC+1)+int(k>>32)] = int32(c)
+		}
+	} else {
+		g.slot = make(map[uint64]int32, len(g.keys))
+		for c, k := range g.keys {
+			g.slot[k] = int32(c)
+		}
+	}
 	return g
+}
+
+// cellAt returns the position in keys of the cell at col and row (within
+// the box), or false if no point lies in it.
+func (g *grid) cellAt(col, row int) (int32, bool) {
+	if g.table != nil {
+		c := g.table[row*(g.maxC+1)+col]
+		return c, c >= 0
+	}
+	c, ok := g.slot[g.key(col, row)]
+	return c, ok
 }
 
 // remove takes point i out of the index: searches no longer find it.
 func (g *grid) remove(i int32) {
-	c := g.slot[g.key(g.col(g.x[i]), g.row(g.y[i]))]
+	c, _ := g.cellAt(g.col(g.x[i]), g.row(g.y[i]))
 	cell := g.pts[g.start[c]:g.end[c]]
 	if k := slices.Index(cell, i); k >= 0 {
 		cell[k] = cell[len(cell)-1]
@@ -155,7 +179,7 @@ func (g *grid) near(x, y, r float64, out []int32) ([]int32, bool) {
 	}
 	for col := c0; col <= c1; col++ {
 		for row := r0; row <= r1; row++ {
-			if c, ok := g.slot[g.key(col, row)]; ok {
+			if c, ok := g.cellAt(col, row); ok {
 				out = append(out, g.pts[g.start[c]:g.end[c]]...)
 			}
 		}
@@ -175,7 +199,7 @@ func (g *grid) anyNearer(x, y, d float64, skip int32, buf []int32) (bool, []int3
 	buf = buf[:0]
 	for col := max(0, c-1); col <= min(g.maxC, c+1); col++ {
 		for row := max(0, r-1); row <= min(g.maxR, r+1); row++ {
-			if k, ok := g.slot[g.key(col, row)]; ok {
+			if k, ok := g.cellAt(col, row); ok {
 				buf = append(buf, g.pts[g.start[k]:g.end[k]]...)
 			}
 		}

@@ -2,6 +2,7 @@ package policy
 
 import (
 	"cmp"
+	"math"
 	"math/rand/v2"
 	"slices"
 	"testing"
@@ -31,14 +32,25 @@ func TestGridAgreesWithScan(t *testing.T) {
 	for range 300 {
 		cloud = append(cloud, [2]float64{r.NormFloat64() * 5, r.NormFloat64() * 2})
 	}
-	sets["lattice"], sets["line"], sets["duplicates"], sets["cloud"] = lattice, line, dup, cloud
+	var ring [][2]float64 // a sparse box: the index keeps a map of cells
+	for i := range 1600 {
+		a := float64(i%1500) / 1500 * 2 * math.Pi
+		ring = append(ring, [2]float64{float64(int(1000 * math.Cos(a))), float64(int(1000 * math.Sin(a)))})
+	}
+	sets["lattice"], sets["line"], sets["duplicates"], sets["cloud"], sets["ring"] = lattice, line, dup, cloud, ring
 	for name, pts := range sets {
 		g := newGrid(len(pts), func(i int) (float64, float64) { return pts[i][0], pts[i][1] })
+		if name == "ring" && g.table != nil {
+			t.Fatalf("ring: the index made a table of %d cells for %d points", len(g.table), len(pts))
+		}
 		var near nearest
 		var buf []int32
 		km := make([]float64, len(pts))
 		for q := range 200 {
 			x, y := r.NormFloat64()*6, r.NormFloat64()*6
+			if name == "ring" {
+				x, y = r.NormFloat64()*800, r.NormFloat64()*800
+			}
 			if q%2 == 0 { // on a point: distance 0 and exact ties
 				p := pts[r.IntN(len(pts))]
 				x, y = p[0], p[1]
