@@ -1,7 +1,7 @@
 # schoolnet: make run | make test | make bench
 GO ?= go
 
-.PHONY: run test test-cluster bench fuzz build vet clean
+.PHONY: run study test test-cluster bench fuzz build vet clean
 
 # The fuzz targets: package and target name. Go runs one target at a time.
 FUZZ_TARGETS = \
@@ -13,9 +13,26 @@ FUZZ_TARGETS = \
 FUZZTIME ?= 3s
 
 ## run: compare the baseline with the headline reforms (SSP, funding only,
-## rotation only, loose collaboration): a table per outcome and a chart
+## rotation only, loose collaboration): a table per outcome and a chart,
+## each replication with its own draw of the model's parameters (a small
+## ensemble: 8 replications of 4 draws from the parameters' plausible
+## ranges), so the intervals hold parametric as well as stochastic
+## uncertainty, with the probability that each reform beats each other
 run:
-	$(GO) run ./cmd/schoolnet compare
+	$(GO) run ./cmd/schoolnet compare --ensemble prior --reps 8 --draws 4
+
+## study: the shipped sensitivity study of docs/UNCERTAINTY.md (Morris
+## screenings of the SSP's and funding's effects over ten mechanisms, an
+## ensemble comparison of the headline reforms and a scenario discovery)
+## into out/study; about 15 minutes on 2 cores
+STUDY_KEYS = peer_relation_effect,peer_achievement_effect,resource_effect,funding_crowd_out,spending_concavity,mentoring_rate,collaboration_gain,activity_tie_boost,load_effect,teacher_sd
+study:
+	$(GO) build -o out/schoolnet ./cmd/schoolnet
+	out/schoolnet sweep sweep-ssp-morris --out out/study/ssp-morris --quiet
+	out/schoolnet sweep sweep-funding-morris --out out/study/funding-morris --quiet
+	out/schoolnet compare --ensemble prior:$(STUDY_KEYS) --reps 16 --draws 8 --out out/study/ensemble --quiet
+	out/schoolnet discover out/study/ensemble --better funding-only --than shanghai-ssp --out out/study/discover-funding-ssp.csv
+	out/schoolnet discover out/study/ensemble --better rotation-only --than funding-only --out out/study/discover-rotation-funding.csv
 
 ## test: run the whole test suite (deploy/k8s, the Kubernetes manifests'
 ## check, is a module of its own), each benchmark once (so none rots) and

@@ -22,7 +22,29 @@ type Effect struct {
 	// 95% interval; NaN where undefined.
 	Diff, Lo, Hi float64
 	N            int
+	// Uncertainty says which uncertainty PILo and PIHi hold: Stochastic,
+	// or ParametricStochastic with an ensemble of parameter draws.
+	Uncertainty string
+	// Draws counts the parameter draws (1 without an ensemble).
+	Draws int
+	// PILo and PIHi bound the 95% prediction interval of the difference
+	// in one more world (Decompose): with an ensemble, parametric and
+	// stochastic uncertainty together.
+	PILo, PIHi float64
+	// Share is the parametric share of the difference's variance (0
+	// without an ensemble; NaN when it cannot be told).
+	Share float64
+	// PBetter is the probability that the scenario beats the first one on
+	// the outcome: the share of draws (of replications, without an
+	// ensemble) in which its mean is better (NaN for the first).
+	PBetter float64
 }
+
+// The uncertainties a comparison's intervals can hold.
+const (
+	Stochastic           = "stochastic"
+	ParametricStochastic = "parametric+stochastic"
+)
 
 // comparisonOutcomes are the outcomes a comparison reports, by name in
 // Headlines, plus the derived effect per million RMB.
@@ -50,6 +72,41 @@ func headline(name string) Outcome {
 // (their "final year"; costs and turnover over years 1..year); year < 0
 // means the last year run.
 func Compare(names []string, runs [][][]sim.YearMetrics, year int) []Effect {
+	draw := make([]int, len(runs[0]))
+	for r := range draw {
+		draw[r] = r
+	}
+	return CompareDraws(names, runs, year, draw, false)
+}
+
+// Score orients an outcome of a comparison so that more is better: the
+// outcome itself where more is better (achievement, effect per million
+// RMB), minus it where less is (between-school share, turnover, cost),
+// and minus its size for a gap (strong–weak, migrant–local: a gap closer
+// to zero is better, whichever its sign).
+func Score(outcome string, x float64) float64 {
+	switch outcome {
+	case "gap_strong_weak", "gap_migrant_local":
+		return -math.Abs(x)
+	case "between_share", "turnover", "cost_money":
+		return -x
+	}
+	return x
+}
+
+// scores returns Score of every value of xs.
+func scores(outcome string, xs []float64) []float64 {
+	out := make([]float64, len(xs))
+	for i, x := range xs {
+		out[i] = Score(outcome, x)
+	}
+	return out
+}
+
+// comparedValues returns, for every outcome of a comparison (the
+// comparison outcomes, then PerMillion), its name, unit and every
+// scenario's value replication by replication (runs cut at year).
+func comparedValues(runs [][][]sim.YearMetrics, year int) (names, units []string, values [][][]float64) {
 	if year >= 0 {
 		cut := make([][][]sim.YearMetrics, len(runs))
 		for k := range runs {
@@ -60,32 +117,65 @@ func Compare(names []string, runs [][][]sim.YearMetrics, year int) []Effect {
 		}
 		runs = cut
 	}
-	var out []Effect
 	reps := len(runs[0])
-	x := make([]float64, reps)
-	d := make([]float64, reps)
 	for _, name := range comparisonOutcomes {
 		o := headline(name)
+		v := make([][]float64, len(runs))
 		for k := range runs {
+			v[k] = make([]float64, reps)
 			for r := range reps {
-				x[r] = o.Get(runs[k][r])
-				d[r] = x[r] - o.Get(runs[0][r])
+				v[k][r] = o.Get(runs[k][r])
 			}
-			out = append(out, effect(names[k], o.Name, o.Unit, x, d))
 		}
+		names, units, values = append(names, o.Name), append(units, o.Unit), append(values, v)
 	}
 	weak, cost := headline("weak_composite"), headline("cost_money")
+	v := make([][]float64, len(runs))
 	for k := range runs {
+		v[k] = make([]float64, reps)
 		for r := range reps {
 			extra := cost.Get(runs[k][r]) - cost.Get(runs[0][r])
 			gain := weak.Get(runs[k][r]) - weak.Get(runs[0][r])
-			x[r], d[r] = math.NaN(), math.NaN()
+			v[k][r] = math.NaN()
 			if extra > 0 {
-				x[r] = gain / (extra / 1e6)
-				d[r] = x[r]
+				v[k][r] = gain / (extra / 1e6)
 			}
 		}
-		out = append(out, effect(names[k], PerMillion, "SD per 1M RMB", x, d))
+	}
+	names, units, values = append(names, PerMillion), append(units, "SD per 1M RMB"), append(values, v)
+	return names, units, values
+}
+
+// CompareDraws is Compare for runs whose replication r has parameter draw
+// draw[r]; ensemble says the draws are an ensemble's (Uncertainty
+// ParametricStochastic), not each replication's own randomness alone.
+func CompareDraws(names []string, runs [][][]sim.YearMetrics, year int, draw []int, ensemble bool) []Effect {
+	outcomes, units, values := comparedValues(runs, year)
+	var out []Effect
+	reps := len(runs[0])
+	d := make([]float64, reps)
+	for j, name := range outcomes {
+		v := values[j]
+		for k := range runs {
+			for r := range reps {
+				d[r] = v[k][r] - v[0][r]
+				if name == PerMillion {
+					d[r] = v[k][r] // the effect per million is already a difference
+				}
+			}
+			e := effect(names[k], name, units[j], v[k], d)
+			split := Decompose(d, draw)
+			e.Uncertainty, e.Draws, e.Share = Stochastic, 1, 0
+			if ensemble {
+				e.Uncertainty, e.Draws, e.Share = ParametricStochastic, split.Draws, split.Share()
+			}
+			e.PILo, e.PIHi = split.Lo, split.Hi
+			e.PBetter = math.NaN()
+			if k > 0 {
+				e.PBetter = PBetter(scores(name, v[k]), scores(name, v[0]), draw, 1)
+			}
+			out = append(out, e)
+		}
 	}
 	return out
 }
@@ -115,6 +205,12 @@ var compareColumns = Columns[compareRow]{
 	{Field{"diff_ci_low", Number, "the outcome's", "lower end of its 95% interval: diff − t(0.975, n−1)·s/√n"}, func(r *compareRow) Cell { return Num(r.e.Lo) }},
 	{Field{"diff_ci_high", Number, "the outcome's", "upper end of its 95% interval: diff + t(0.975, n−1)·s/√n"}, func(r *compareRow) Cell { return Num(r.e.Hi) }},
 	{Field{"replications", Integer, "count", "n"}, func(r *compareRow) Cell { return Int(r.e.N) }},
+	{Field{"uncertainty", String, "", "which uncertainty `pi_low` and `pi_high` hold: `stochastic` (the model's own randomness), or `parametric+stochastic` with `--ensemble` (also what we do not know about the mechanisms)"}, func(r *compareRow) Cell { return Str(r.e.Uncertainty) }},
+	{Field{"draws", Integer, "count", "the parameter draws of the ensemble (1 without `--ensemble`: the scenarios' own parameters)"}, func(r *compareRow) Cell { return Int(r.e.Draws) }},
+	{Field{"pi_low", Number, "the outcome's", "lower end of the 95% prediction interval of the difference in one more world drawn with its own random numbers (and, with `--ensemble`, its own parameters): diff − t(0.975, D−1)·√(σ²_p + σ²_s + σ²_p/D + σ²_s/n), σ²_p and σ²_s the parametric and stochastic variance (docs/UNCERTAINTY.md)"}, func(r *compareRow) Cell { return Num(r.e.PILo) }},
+	{Field{"pi_high", Number, "the outcome's", "upper end of that interval"}, func(r *compareRow) Cell { return Num(r.e.PIHi) }},
+	{Field{"parametric_share", Number, "share", "σ²_p/(σ²_p + σ²_s): the share of the difference's variance that comes from the parameters (0 without `--ensemble`; empty when it cannot be told, with one replication a draw or no variance)"}, func(r *compareRow) Cell { return Num(r.e.Share) }},
+	{Field{"p_better", Number, "probability", "the share of parameter draws (of replications, without `--ensemble`) in which the scenario's mean beats the first scenario's (higher is better; lower for between_share, turnover and cost_money; closer to zero for the gaps; a tie counts half); empty for the first scenario"}, func(r *compareRow) Cell { return Num(r.e.PBetter) }},
 	{runFields[1], func(r *compareRow) Cell { return Str(r.id.Hash) }},
 	{runFields[2], func(r *compareRow) Cell { return Int64(r.id.Seed) }},
 }
@@ -161,12 +257,30 @@ func PrintCompare(w io.Writer, effects []Effect) error {
 			outcome = e.Outcome
 			fmt.Fprintf(w, "%s (%s): %s\n", e.Outcome, e.Unit, describe(e.Outcome))
 			tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-			fmt.Fprintf(tw, "scenario\tmean\tdifference from %s\t95%% interval\t\n", effects[i].Scenario)
+			if e.Uncertainty == ParametricStochastic {
+				fmt.Fprintf(tw, "scenario\tmean\tdifference from %s\t95%% interval (parametric + stochastic)\tparametric share\tP(better than %s)\t\n", effects[i].Scenario, effects[i].Scenario)
+			} else {
+				fmt.Fprintf(tw, "scenario\tmean\tdifference from %s\t95%% interval\t\n", effects[i].Scenario)
+			}
+		}
+		if e.Uncertainty == ParametricStochastic {
+			pi := e
+			pi.Lo, pi.Hi = e.PILo, e.PIHi
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t\n", e.Scenario, format(e.Mean, e.Unit), signed(e.Diff, e.Unit), interval(pi), percent(e.Share), percent(e.PBetter))
+			continue
 		}
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t\n", e.Scenario, format(e.Mean, e.Unit), signed(e.Diff, e.Unit), interval(e))
 	}
 	flush()
 	return nil
+}
+
+// percent writes a share as a whole percentage, "–" when undefined.
+func percent(x float64) string {
+	if math.IsNaN(x) {
+		return "–"
+	}
+	return strconv.FormatFloat(100*x, 'f', 0, 64) + "%"
 }
 
 func describe(outcome string) string {

@@ -73,6 +73,19 @@ type Manifest struct {
 	// Year is, for compare, the year whose outcomes compare.csv holds
 	// (--year, by default the last year run).
 	Year *int `json:"year,omitempty"`
+	// Ensemble, for run and compare with --ensemble, is the ensemble of
+	// parameter draws the replications took (results/ensemble).
+	Ensemble *EnsembleInfo `json:"ensemble,omitempty"`
+}
+
+// EnsembleInfo records an ensemble of parameter draws: its name ("prior"
+// or the posterior file's path), the file's SHA-256, the parameters drawn
+// and the number of draws (replication r takes draw r mod Draws).
+type EnsembleInfo struct {
+	Name   string   `json:"name"`
+	SHA256 string   `json:"sha256,omitempty"`
+	Keys   []string `json:"keys"`
+	Draws  int      `json:"draws"`
 }
 
 // ScenarioHash returns the SHA-256 of the scenario's JSON, in hex: the

@@ -175,6 +175,8 @@ type SweepChart struct {
 	Outcome string
 	// Runs are the sweep's runs in run order.
 	Runs []SweepRun
+	// Effect says the outcomes are the policies' effects (sweep.effect).
+	Effect bool
 }
 
 // Plot builds the chart.
@@ -238,6 +240,10 @@ func (c *SweepChart) Plot() (*plot.Plot, error) {
 	p.Title.Text = fmt.Sprintf("%s against %s", o.Name, c.Key)
 	p.X.Label.Text = c.Key
 	p.Y.Label.Text = fmt.Sprintf("%s (%s)", o.Name, o.Unit)
+	if c.Effect {
+		p.Title.Text = fmt.Sprintf("The policies' effect on %s against %s", o.Name, c.Key)
+		p.Y.Label.Text = fmt.Sprintf("effect on %s (%s): run minus untreated twin", o.Name, o.Unit)
+	}
 	p.Legend.Top = true
 	p.Legend.Left = true
 	p.Add(plotter.NewGrid())

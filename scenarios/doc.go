@@ -14,10 +14,14 @@
 // # Sweeps
 //
 // A [sweep] table ([SweepSpec]) names model, population or policy keys to
-// vary over a grid of values or a Latin hypercube of ranges. Loading
-// checks the table's structure; [Scenario.SweepPoints] expands it into
-// points and loads each as an override file that extends the sweep
-// scenario, so every point is validated like a hand-written scenario.
+// vary over a grid of values, a Latin hypercube of ranges, the design of
+// a global sensitivity analysis (Morris trajectories or Saltelli's design
+// for Sobol indices, [SweepSpec.UnitDesign]; a key without a range takes
+// its plausible range) or the rows of a CSV design file
+// ([SweepTableData]). Loading checks the table's structure;
+// [Scenario.SweepPoints] expands it into points and loads each as an
+// override file that extends the sweep scenario, so every point is
+// validated like a hand-written scenario.
 //
 // # Untrusted input
 //

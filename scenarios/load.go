@@ -308,6 +308,14 @@ func parse(src source, chain []string) (*Scenario, error) {
 			}
 		}
 	}
+	if err := checkSweepMethodKeys(&s.Sweep, src, md); err != nil {
+		return nil, err
+	}
+	if md.IsDefined("sweep", "design") {
+		if err := s.readSweepDesign(src); err != nil {
+			return nil, err
+		}
+	}
 	for _, key := range md.Undecoded() {
 		if key[0] == "policy" {
 			continue // decoded per policy below
@@ -349,6 +357,11 @@ func parse(src source, chain []string) (*Scenario, error) {
 	}
 	if err := checkRoster(&s); err != nil {
 		return nil, err
+	}
+	if md.IsDefined("sweep", "design") {
+		if err := s.checkDesign(); err != nil {
+			return nil, err
+		}
 	}
 	s.src = src
 	return &s, nil

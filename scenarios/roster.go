@@ -599,6 +599,17 @@ func openRoster(name string, src source, at *Error) (*agents.Roster, error) {
 		at.Hint = "run a roster on your own machine: schoolnet run or compare with the scenario file"
 		return nil, at
 	}
+	data, err := readBeside(name, src, MaxRosterBytes, "a roster is a CSV or GeoJSON text file", "roster", at)
+	if err != nil {
+		return nil, err
+	}
+	return ReadRoster(name, data)
+}
+
+// readBeside reads a file a scenario file names (a roster, a design),
+// relative to the scenario file, at most limit bytes; what says what the
+// file must be and noun what it is, in errors, which at locates.
+func readBeside(name string, src source, limit int64, what, noun string, at *Error) ([]byte, error) {
 	p := name
 	if !filepath.IsAbs(p) {
 		dir := "."
@@ -607,17 +618,17 @@ func openRoster(name string, src source, at *Error) (*agents.Roster, error) {
 		}
 		p = filepath.Join(dir, name)
 	}
-	data, err := readBounded(p, MaxRosterBytes, "a roster is a CSV or GeoJSON text file")
+	data, err := readBounded(p, limit, what)
 	if err != nil {
 		var fe *fileError
 		if errors.As(err, &fe) {
 			return nil, &Error{File: name, Err: errors.New(fe.msg)}
 		}
-		at.Err = fmt.Errorf("cannot read roster %q: %w", name, unwrapPath(err))
+		at.Err = fmt.Errorf("cannot read %s %q: %w", noun, name, unwrapPath(err))
 		at.Hint = "the path is relative to the scenario file"
 		return nil, at
 	}
-	return ReadRoster(name, data)
+	return data, nil
 }
 
 // checkRoster checks the roster against the resolved scenario's

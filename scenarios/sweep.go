@@ -29,7 +29,7 @@ const (
 	SweepLHS = "lhs"
 )
 
-var sweepMethods = []string{SweepGrid, SweepLHS}
+var sweepMethods = []string{SweepGrid, SweepLHS, SweepMorris, SweepSobol, SweepTable}
 
 // MaxSweepRuns bounds points × replications, so that a typo in a grid
 // does not ask for a billion runs.
@@ -54,8 +54,25 @@ type SweepSpec struct {
 	// "weak_composite".
 	Outcome string `toml:"outcome"`
 	// Params are the swept parameters, in the order of the file's
-	// [[sweep.param]] tables.
+	// [[sweep.param]] tables (of a table sweep: the design's header).
 	Params []SweepParam `toml:"param"`
+	// Trajectories and Levels shape a Morris screening (morris only):
+	// 0 means DefaultTrajectories and DefaultLevels.
+	Trajectories int `toml:"trajectories" json:",omitempty"`
+	Levels       int `toml:"levels" json:",omitempty"`
+	// Bootstrap is the number of bootstrap resamples of the sensitivity
+	// indices' intervals (morris and sobol): 0 means DefaultBootstrap, −1
+	// none.
+	Bootstrap int `toml:"bootstrap" json:",omitempty"`
+	// Effect makes every outcome of the sweep the effect of the
+	// scenario's policies: each run also runs its untreated twin (the
+	// point's scenario without policies, the same random numbers, the
+	// spin-up shared), and records the run minus the twin.
+	Effect bool `toml:"effect" json:",omitempty"`
+	// Design is a table sweep's CSV file of points, relative to the
+	// scenario file, and Table what it holds.
+	Design string          `toml:"design" json:",omitempty"`
+	Table  *SweepTableData `toml:"-" json:",omitempty"`
 }
 
 // SweepParam is one [[sweep.param]] table: a dotted key and either the
@@ -94,8 +111,18 @@ func (sw *SweepSpec) Keys() []string {
 // NumPoints returns the number of points: the product of the numbers of
 // values for a grid, Points for a Latin hypercube.
 func (sw *SweepSpec) NumPoints() int {
-	if sw.Method == SweepLHS {
+	switch sw.Method {
+	case SweepLHS:
 		return sw.Points
+	case SweepMorris:
+		return min(MaxSweepRuns+1, sw.TrajectoriesOr()*(len(sw.Params)+1))
+	case SweepSobol:
+		return min(MaxSweepRuns+1, sw.Points*(len(sw.Params)+2))
+	case SweepTable:
+		if sw.Table == nil {
+			return 0
+		}
+		return len(sw.Table.Rows)
 	}
 	n := 1
 	for _, p := range sw.Params {
@@ -271,6 +298,10 @@ func (s *Scenario) validateSweep() error {
 		return bad("points", "must be in [1,%d], got %d", MaxSweepRuns, sw.Points)
 	case sw.Seed != nil && (*sw.Seed < 0 || *sw.Seed > MaxSeed):
 		return bad("seed", "must be in [0,%d], got %d", int64(MaxSeed), *sw.Seed)
+	case sw.Effect && len(s.Policies) == 0:
+		return bad("effect", "the scenario has no policies whose effect to sweep")
+	case sw.Method == SweepTable && sw.Table == nil:
+		return bad("design", "method table needs design = \"FILE.csv\", a CSV file of points with a header of swept keys")
 	case len(sw.Params) == 0:
 		return bad("param", "a sweep needs at least one [[sweep.param]] table")
 	}
@@ -287,6 +318,9 @@ func (s *Scenario) validateSweep() error {
 		}
 		return e
 	}
+	if sw.Method == SweepTable { // the design's keys and cells: checkDesign
+		return nil
+	}
 	for k, p := range sw.Params {
 		prefix := fmt.Sprintf("param[%d]", k+1)
 		if p.Key == "" {
@@ -302,6 +336,9 @@ func (s *Scenario) validateSweep() error {
 			e := err.(*Error)
 			e.Key = "sweep." + prefix + ".key"
 			return e
+		}
+		if sw.Sensitivity() {
+			continue
 		}
 		hasValues, hasRange := p.Values != nil, p.Min != nil || p.Max != nil
 		switch {
@@ -343,6 +380,11 @@ func (s *Scenario) validateSweep() error {
 			return bad(prefix+".max", "must be above min = %g, got %g", lo, hi)
 		case t.kind == reflect.Int && (lo != math.Trunc(lo) || hi != math.Trunc(hi)):
 			return bad(prefix, "%q is an integer key: min and max must be whole numbers, got %g and %g", p.Key, lo, hi)
+		}
+	}
+	if sw.Sensitivity() {
+		if err := s.validateSensitivity(bad); err != nil {
+			return err
 		}
 	}
 	if n := sw.NumPoints(); n*sw.Replications > MaxSweepRuns {
@@ -406,10 +448,17 @@ func (s *Scenario) sweepValues(targets []sweepTarget) [][]any {
 		}
 		return out
 	}
-	seed := s.Run.Seed
-	if sw.Seed != nil {
-		seed = *sw.Seed
+	switch sw.Method {
+	case SweepTable:
+		return sw.tableValues(targets)
+	case SweepMorris, SweepSobol:
+		design, err := sw.UnitDesign(sw.SweepSeed(s.Run.Seed))
+		if err != nil {
+			panic("scenarios: a checked sweep's design fails: " + err.Error())
+		}
+		return sw.unitValues(targets, design)
 	}
+	seed := sw.SweepSeed(s.Run.Seed)
 	src := sim.Stream(uint64(seed), 0, sim.PurposeSweep, 0)
 	// An integer key draws from [min, max+1) and takes the whole part, so
 	// that every whole number in [min, max] is equally likely.

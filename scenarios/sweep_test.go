@@ -217,7 +217,7 @@ func TestBrokenSweeps(t *testing.T) {
 		line      int
 		key, msg  string
 	}{
-		{"unknown method", "[sweep]\nmethod = \"gird\"\n" + param + "key = \"model.tie_accept\"\nvalues = [0.1]\n", 16, "sweep.method", "unknown method \"gird\" (one of grid, lhs)"},
+		{"unknown method", "[sweep]\nmethod = \"gird\"\n" + param + "key = \"model.tie_accept\"\nvalues = [0.1]\n", 16, "sweep.method", "unknown method \"gird\" (one of grid, lhs, morris, sobol, table)"},
 		{"unknown sweep key", "[sweep]\nreplicatons = 2\n", 16, "sweep.replicatons", "did you mean sweep.replications?"},
 		{"no params", "[sweep]\nreplications = 2\n", 15, "sweep.param", "at least one [[sweep.param]]"},
 		{"unknown model key", "[sweep]\n" + param + "key = \"model.tie_acept\"\nvalues = [0.1]\n", 17, "sweep.param[1].key", "did you mean model.tie_accept?"},

@@ -5,7 +5,6 @@ import (
 	"fmt"
 
 	"math/rand/v2"
-	"reflect"
 
 	"schoolnet/agents"
 )
@@ -125,9 +124,7 @@ func (e *Engine) Fork(cfg Config) (_ *Engine, err error) {
 	switch {
 	case e.next > 1:
 		return nil, fmt.Errorf("sim: Fork after year %d has run; fork before policies act", e.next-1)
-	case cfg.Seed != c.Seed || cfg.Replication != c.Replication || cfg.WeeksPerYear != c.WeeksPerYear ||
-		cfg.SpinUpYears != c.SpinUpYears || cfg.Params.BeforeTreatment() != c.Params.BeforeTreatment() ||
-		!reflect.DeepEqual(cfg.Population, c.Population):
+	case !sameWorld(&cfg, c):
 		return nil, fmt.Errorf("sim: Fork needs the same seed, replication, calendar, population and parameters (those that act only on treated schools may differ)")
 	}
 	if err := cfg.Validate(); err != nil {

@@ -24,6 +24,9 @@ const (
 	// seed is the calibration seed, its replication the generation and
 	// its entity the particle (or 0 for the generation's own draws).
 	PurposeCalibrate Purpose = 7
+	// PurposeEnsemble is an ensemble's parameter draws (results/ensemble):
+	// its seed is the run seed, its replication the draw and its entity 0.
+	PurposeEnsemble Purpose = 8
 )
 
 // splitmix64 is the finaliser of SplitMix64 (Steele, Lea & Flood 2014), a

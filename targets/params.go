@@ -46,7 +46,7 @@ func (f *File) Param(key string) (Param, error) {
 		p = Param{Key: key, Range: *r}
 		scn := f.Groups[0].Scenario
 		p.Default, _ = ranges.Get(&scn.Model, model)
-		p.Integer = isInteger(&scn.Model, model)
+		p.Integer = ranges.IsInteger(&scn.Model, model)
 	case isPolicy:
 		var found bool
 		for _, g := range f.Groups {
@@ -64,7 +64,7 @@ func (f *File) Param(key string) (Param, error) {
 			if !found {
 				p = Param{Key: key, Range: *r}
 				p.Default, _ = ranges.Get(spec, sub)
-				p.Integer = isInteger(spec, sub)
+				p.Integer = ranges.IsInteger(spec, sub)
 				found = true
 			} else if *r != p.Range {
 				return p, fmt.Errorf("%q names policies of different kinds in the target scenarios", key)
@@ -95,17 +95,6 @@ func policyKey(scn *scenarios.Scenario, rest string) (policy.Spec, string, bool)
 		return nil, "", false
 	}
 	return best, strings.TrimPrefix(rest, best.Base().Label()+"."), true
-}
-
-// isInteger reports whether the numeric field of key in the struct v
-// points to holds whole numbers.
-func isInteger(v any, key string) bool {
-	x, _ := ranges.Get(v, key)
-	probe := reflect.New(reflect.TypeOf(v).Elem())
-	probe.Elem().Set(reflect.ValueOf(v).Elem())
-	ranges.Set(probe.Interface(), key, x+0.5)
-	y, _ := ranges.Get(probe.Interface(), key)
-	return y != x+0.5
 }
 
 // Set returns a copy of scn with the parameter at x (rounded for an

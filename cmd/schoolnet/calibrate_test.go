@@ -3,9 +3,11 @@ package main
 import (
 	"bytes"
 	"encoding/csv"
+	"math"
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -119,6 +121,33 @@ func TestCalibrateWritesItsFilesAndResumes(t *testing.T) {
 		}
 	}
 	noTemporaries(t, filepath.Dir(out))
+
+	// The posterior drives a run's ensemble: each draw is a particle.
+	ens := filepath.Join(t.TempDir(), "ens")
+	if code, _, stderr := run(t, "run", filepath.Join(filepath.Dir(file), "tiny.toml"), "--ensemble", out, "--reps", "4", "--draws", "2", "--out", ens, "--quiet"); code != 0 {
+		t.Fatalf("run --ensemble %s: exit %d: %s", out, code, stderr)
+	}
+	num := func(r map[string]string, key string) float64 {
+		x, err := strconv.ParseFloat(r[key], 64)
+		if err != nil {
+			t.Fatalf("%s: %v", key, err)
+		}
+		return x
+	}
+	posterior := csvRows(t, filepath.Join(out, "posterior.csv"))
+	for _, r := range csvRows(t, filepath.Join(ens, "ensemble.csv")) {
+		found := false
+		for _, p := range posterior { // ensemble.csv has 6 decimals, posterior.csv every digit
+			found = found || (math.Abs(num(r, "model.growth_per_year")-num(p, "model.growth_per_year")) < 1e-6 &&
+				math.Abs(num(r, "model.attrition_base")-num(p, "model.attrition_base")) < 1e-6)
+		}
+		if !found {
+			t.Errorf("draw %s is no particle of the posterior: %v", r["draw"], r)
+		}
+	}
+	if m := readManifest(t, ens); m.Ensemble == nil || m.Ensemble.SHA256 == "" || len(m.Ensemble.Keys) != 2 {
+		t.Errorf("the run's manifest records the ensemble as %+v", m.Ensemble)
+	}
 }
 
 // TestCalibrateBadInput: bad targets, parameters, flags or a folder of

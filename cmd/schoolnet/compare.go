@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"schoolnet/results"
+	"schoolnet/results/ensemble"
 	"schoolnet/scenarios"
 	"schoolnet/sim"
 )
@@ -31,7 +32,15 @@ bands), and each scenario's own result files under --out/NAME.
 
 Without scenarios it compares the shipped baseline with the headline
 reforms: ` + "shanghai-ssp, funding-only, rotation-only, loose-collaboration" + `.
-All scenarios run with the first one's years, weeks and spin-up.`
+All scenarios run with the first one's years, weeks and spin-up.
+
+With --ensemble prior (every model parameter uniform on its plausible
+range) or --ensemble FILE (a posterior.csv from schoolnet calibrate, or
+its directory), replication r of every scenario draws parameter set
+r mod --draws: the intervals then hold parametric as well as stochastic
+uncertainty, with the parametric share and the probability that each
+scenario beats each other (docs/UNCERTAINTY.md). Also writes wins.csv and
+ranking.csv, and with --ensemble ensemble.csv and outcomes.csv.`
 
 func cmdCompare(args []string, stdout, stderr io.Writer) int {
 	fs := newFlagSet("compare", compareSynopsis, stdout, stderr)
@@ -46,6 +55,7 @@ func cmdCompare(args []string, stdout, stderr io.Writer) int {
 	year := fs.Int("year", -1, "year whose outcomes are compared (default: the last year run)")
 	fs.StringVar(&o.roster, "roster", "", "a roster file (CSV or GeoJSON) whose schools replace every scenario's (docs/DISTRICT.md)")
 	report := fs.String("report", "", "also write a self-contained HTML report of the comparison to this file (as schoolnet report DIR does)")
+	o.ensembleFlags(fs)
 	names, err := parseInterspersed(fs, args)
 	if err != nil {
 		return flagStatus(fs, err, stdout)
@@ -115,12 +125,14 @@ func cmdCompare(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "schoolnet compare: --report %s is inside --out %s, which holds only the files its manifest lists: write the report beside it\n", *report, o.out)
 		return exitUsage
 	}
-	if err := checkMemory(scns[0], o.workers, 1); err != nil {
+	// Two worlds a replication at a time: the spun-up world and the
+	// scenario forked from it (sim.RunWorlds).
+	if err := checkMemory(scns[0], o.workers, min(2, len(scns))); err != nil {
 		fmt.Fprintln(stderr, "schoolnet compare:", err)
 		return exitUsage
 	}
 
-	declared := []string{"compare.csv", "compare.png", "compare.svg", "datapackage.json", "manifest.json"}
+	declared := []string{"compare.csv", "wins.csv", "ranking.csv", "ensemble.csv", "outcomes.csv", "compare.png", "compare.svg", "datapackage.json", "manifest.json"}
 	for _, n := range names {
 		declared = append(declared, n+"/")
 	}
@@ -146,8 +158,25 @@ func cmdCompare(args []string, stdout, stderr io.Writer) int {
 			printFilled(stdout, s)
 		}
 	}
+	ens, err := o.loadEnsemble(first.Seed, first.Replications)
+	if err != nil {
+		fmt.Fprintln(stderr, "schoolnet compare:", err)
+		return exitUsage
+	}
+	if ens != nil {
+		fmt.Fprintf(stdout, "Ensemble: %s; replication r takes draw r mod %d, the same in every scenario.\n\n", ens.Describe(), ens.Draws)
+	}
 	bar := newProgress(int64(len(scns)*first.Replications*first.Years), "simulating", stderr, o.quiet)
 	start := time.Now()
+	sims, err := ensemble.Simulate(ctx, scns, first.Replications, o.workers, ens, func() { bar.Add(1) })
+	bar.Finish()
+	if err != nil {
+		if !errors.Is(err, context.Canceled) {
+			return runFailed(stderr, "schoolnet compare", err, "")
+		}
+		fmt.Fprintf(stderr, "schoolnet compare: interrupted; no result files were written (%s is as it was)\n", o.out)
+		return exitFailure
+	}
 	runs := make([][][]sim.YearMetrics, len(scns))
 	ids := make([]results.RunID, len(scns))
 	for k, s := range scns {
@@ -156,32 +185,31 @@ func cmdCompare(args []string, stdout, stderr io.Writer) int {
 			fmt.Fprintln(stderr, "schoolnet compare:", err)
 			return exitFailure
 		}
-		manifest.Command, manifest.Workers, manifest.Start = "compare", o.workers, time.Now().UTC()
-		cfg := s.Config(o.workers)
-		stats := collectStatistics(&cfg, s.Run.Replications)
-		records, err := sim.Replicate(ctx, cfg, s.Run.Replications, o.workers, func() { bar.Add(1) })
-		if err != nil {
-			bar.Finish()
-			if !errors.Is(err, context.Canceled) {
-				return runFailed(stderr, "schoolnet compare", err, manifest.ScenarioHash)
-			}
-			fmt.Fprintf(stderr, "schoolnet compare: interrupted during %s; no result files were written (%s is as it was)\n", s.Name, o.out)
-			return exitFailure
+		manifest.Command, manifest.Workers, manifest.Start, manifest.End = "compare", o.workers, start.UTC(), time.Now().UTC()
+		if ens != nil {
+			manifest.Ensemble = ens.Info()
 		}
+		records := sims.Records[k]
 		runs[k] = summarise(records)
 		ids[k] = manifest.RunID(s.Name)
-		manifest.End = time.Now().UTC()
-		if err := writeRun(folder.Sub(s.Name), s, format, records, runs[k], &manifest, statisticsOf(stats, records)); err != nil {
+		if err := writeRun(folder.Sub(s.Name), s, format, records, runs[k], &manifest, statisticsOf(sims.Stats[k], records)); err != nil {
 			fmt.Fprintln(stderr, "schoolnet compare:", err)
 			return exitFailure
 		}
 	}
-	bar.Finish()
 
-	effects := results.Compare(names, runs, *year)
+	effects := results.CompareDraws(names, runs, *year, sims.Draw, ens != nil)
 	results.PrintCompare(stdout, effects)
+	wins, ranks := results.WinsAndRanks(names, runs, *year, sims.Draw, ens != nil)
+	if ens != nil {
+		results.PrintWins(stdout, []string{"weak_composite", results.PerMillion}, wins, ranks)
+	}
+	title := "Weak schools' achievement, mean and 95% band over replications"
+	if ens != nil {
+		title = fmt.Sprintf("Weak schools' achievement over %d runs of %d parameter draws: mean, 95%% band of the mean (parameters and chance vary)", first.Replications, ens.Draws)
+	}
 	chart := results.Chart{
-		Title:  "Weak schools' achievement, mean and 95% band over replications",
+		Title:  title,
 		YLabel: "composite, SD of the baseline grade",
 		Names:  names,
 	}
@@ -200,11 +228,23 @@ func cmdCompare(args []string, stdout, stderr io.Writer) int {
 		compared = *year
 	}
 	manifest.Year = &compared
-	err = writeFiles(folder, []namedWrite{
+	files := []namedWrite{
 		{name: "compare.csv", schema: &results.CompareSchema, write: func(w io.Writer) error { return results.WriteCompare(w, ids, effects) }},
+		{name: "wins.csv", schema: &results.WinsSchema, write: func(w io.Writer) error { return results.WriteWins(w, ids, wins) }},
+		{name: "ranking.csv", schema: &results.RankingSchema, write: func(w io.Writer) error { return results.WriteRanking(w, ids, ranks) }},
 		{name: "compare.png", write: func(w io.Writer) error { return chart.Write(w, "png") }},
 		{name: "compare.svg", write: func(w io.Writer) error { return chart.Write(w, "svg") }},
-	}, &manifest, "schoolnet compare of "+strings.Join(names, ", "))
+	}
+	if ens != nil {
+		manifest.Ensemble = ens.Info()
+		draws := ens.Schema()
+		files = append(files,
+			namedWrite{name: "ensemble.csv", schema: &draws, write: func(w io.Writer) error { return ens.WriteDraws(w, ids[0], sims.Theta) }},
+			namedWrite{name: "outcomes.csv", schema: &results.OutcomesSchema, write: func(w io.Writer) error {
+				return results.WriteOutcomes(w, ids, runs, *year, sims.Draw)
+			}})
+	}
+	err = writeFiles(folder, files, &manifest, "schoolnet compare of "+strings.Join(names, ", "))
 	if err == nil {
 		err = folder.Commit()
 	}

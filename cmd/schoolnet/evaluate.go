@@ -53,7 +53,13 @@ covariates, mediators and true effect), or .parquet with --format parquet;
 docs/EVALUATION.md shows how to re-estimate the DID from them in R and
 Python. The same scenario and seed give byte-identical CSV files for any
 --workers; with --sources none the tables are those of the lab before the
-bias sources.`
+bias sources.
+
+With --ensemble prior or --ensemble FILE (a posterior.csv of schoolnet
+calibrate), replication r and its twins run with parameter draw r mod
+--draws, and evaluate also writes uncertainty.csv (the true effect and
+each design's estimate with parametric and stochastic uncertainty) and
+ensemble.csv; docs/UNCERTAINTY.md.`
 
 func cmdEvaluate(args []string, stdout, stderr io.Writer) int {
 	fs := newFlagSet("evaluate", evaluateSynopsis, stdout, stderr)
@@ -70,6 +76,7 @@ func cmdEvaluate(args []string, stdout, stderr io.Writer) int {
 	outcomes := fs.String("outcomes", "maths,chinese", "outcomes to print: maths, chinese, english, science, composite, or all")
 	export := fs.Bool("export-data", false, "also write each study's panel (study_students, study_schools) beside the true effect per school")
 	o.formatFlag(fs)
+	o.ensembleFlags(fs)
 	strength := fs.Float64("strength", -1, "selection strength of every voluntary policy (default: as the scenario says; 0 makes volunteering a lottery)")
 	sources := fs.String("sources", "all", "bias sources left on, as the scenario sets them: all, none, or some of dip, measurement, intake, inflation joined by commas (the others are switched off)")
 	test := fs.String("test", "", "the test the study reads: exam (high-stakes, inflated by teaching to the test) or audit (low-stakes) (default: the scenario's [study] test)")
@@ -129,13 +136,37 @@ func cmdEvaluate(args []string, stdout, stderr io.Writer) int {
 		o.out = filepath.Join("out", "evaluate-"+scn.Name)
 	}
 	opt.Workers, opt.Export = o.workers, *export
+	ens, err := o.loadEnsemble(scn.Run.Seed, scn.Run.Replications)
+	var theta [][]float64
+	draw := make([]int, scn.Run.Replications)
+	for r := range draw {
+		draw[r] = r
+	}
+	if err == nil && ens != nil {
+		// Every draw's scenario, checked before anything runs.
+		worlds := make([]*scenarios.Scenario, ens.Draws)
+		for d := range worlds {
+			theta = append(theta, ens.Draw(d))
+			if worlds[d], err = ens.Apply(scn, theta[d]); err != nil {
+				break
+			}
+		}
+		for r := range draw {
+			draw[r] = ens.DrawOf(r)
+		}
+		opt.Vary = func(rep int) (*scenarios.Scenario, error) { return worlds[ens.DrawOf(rep)], nil }
+	}
+	if err != nil {
+		fmt.Fprintln(stderr, "schoolnet evaluate:", err)
+		return exitUsage
+	}
 	study, err := evaluate.NewStudy(scn, *grade)
 	if err != nil {
 		fmt.Fprintln(stderr, "schoolnet evaluate:", err)
 		return exitUsage
 	}
 
-	declared := []string{"evaluation.csv", "estimates.csv", "truth.csv", "bias.csv", "mediation.csv", "balance.csv", "datapackage.json", "manifest.json"}
+	declared := []string{"evaluation.csv", "estimates.csv", "truth.csv", "bias.csv", "mediation.csv", "balance.csv", "uncertainty.csv", "ensemble.csv", "datapackage.json", "manifest.json"}
 	for _, f := range results.Formats {
 		declared = append(declared, f.File(evaluate.StudentPanelSchema.Name), f.File(evaluate.SchoolPanelSchema.Name))
 	}
@@ -156,6 +187,10 @@ func cmdEvaluate(args []string, stdout, stderr io.Writer) int {
 		return exitFailure
 	}
 	manifest.Command, manifest.Workers, manifest.Start = "evaluate", o.workers, time.Now().UTC()
+	if ens != nil {
+		manifest.Ensemble = ens.Info()
+		fmt.Fprintf(stdout, "Ensemble: %s; replication r and its twins take draw r mod %d.\n\n", ens.Describe(), ens.Draws)
+	}
 	bar := newProgress(int64(scn.Run.Replications*study.FollowUp), "simulating", stderr, o.quiet)
 	opt.Progress = func() { bar.Add(1) }
 	res, err := evaluate.Run(ctx, scn, opt)
@@ -170,6 +205,12 @@ func cmdEvaluate(args []string, stdout, stderr io.Writer) int {
 	res.Print(stdout, printed)
 	manifest.End = time.Now().UTC()
 	id := manifest.RunID(scn.Name)
+	var qs []results.Quantity
+	if ens != nil {
+		qs = res.Quantities(draw, true)
+		fmt.Fprintln(stdout)
+		results.PrintUncertainty(stdout, fmt.Sprintf("True effects and estimates over %d replications of %d parameter draws: 95%% prediction interval (parametric + stochastic) and the parametric share of the variance", len(res.Reps), ens.Draws), qs)
+	}
 	table := func(s *results.Schema, write func(io.Writer) error) namedWrite {
 		return namedWrite{name: s.Name + ".csv", schema: s, write: results.WithRunColumns(id, write)}
 	}
@@ -186,6 +227,12 @@ func cmdEvaluate(args []string, stdout, stderr io.Writer) int {
 	}
 	if res.BalanceRows() != nil {
 		files = append(files, table(&evaluate.BalanceSchema, res.WriteBalance))
+	}
+	if ens != nil {
+		draws := ens.Schema()
+		files = append(files,
+			namedWrite{name: "uncertainty.csv", schema: &results.UncertaintySchema, write: func(w io.Writer) error { return results.WriteUncertainty(w, id, qs) }},
+			namedWrite{name: "ensemble.csv", schema: &draws, write: func(w io.Writer) error { return ens.WriteDraws(w, id, theta) }})
 	}
 	if res.Exported() {
 		files = append(files,

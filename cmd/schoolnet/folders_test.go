@@ -153,12 +153,12 @@ func TestCompareReplacesItsFolderWhole(t *testing.T) {
 		t.Fatalf("second compare: exit %d: %s", code, stderr)
 	}
 	// The second comparison's folder, without the first one's other/.
-	if names := dirNames(t, dir); !slices.Equal(names, []string{"compare.csv", "compare.png", "compare.svg", "datapackage.json", "manifest.json", "small", "small-2"}) {
+	if names := dirNames(t, dir); !slices.Equal(names, []string{"compare.csv", "compare.png", "compare.svg", "datapackage.json", "manifest.json", "ranking.csv", "small", "small-2", "wins.csv"}) {
 		t.Errorf("folder holds %v", names)
 	}
 	m := readManifest(t, dir)
-	if !slices.Equal(m.Files, []string{"small/", "small-2/", "compare.csv", "compare.png", "compare.svg", "datapackage.json", "manifest.json"}) || m.Command != "compare" || len(m.SHA256) != 18 {
-		t.Errorf("manifest: command %q, files %v, %d checksums; want compare, each subfolder and file, 18", m.Command, m.Files, len(m.SHA256))
+	if !slices.Equal(m.Files, []string{"small/", "small-2/", "compare.csv", "wins.csv", "ranking.csv", "compare.png", "compare.svg", "datapackage.json", "manifest.json"}) || m.Command != "compare" || len(m.SHA256) != 20 {
+		t.Errorf("manifest: command %q, files %v, %d checksums; want compare, each subfolder and file, 20", m.Command, m.Files, len(m.SHA256))
 	}
 	// A file schoolnet did not write stops it before it runs anything.
 	os.WriteFile(filepath.Join(dir, "notes.txt"), []byte("mine"), 0o644)

@@ -52,6 +52,9 @@ Usage:
                                      table; resumable, and shardable with --shard K/N
   schoolnet merge OUT DIR...         join the shard directories of a sweep into OUT
   schoolnet evaluate SCENARIO        test evaluation designs against the true effect
+  schoolnet discover DIR --better A --than B
+                                     when does A beat B? scenario discovery (PRIM)
+                                     on a compare --ensemble directory
   schoolnet calibrate [TARGETS]      estimate parameters from published targets (ABC-SMC);
                                      resumable, and shardable with --shard K/N
   schoolnet validate FILE...         check scenario files without running them
@@ -101,6 +104,8 @@ func Main(args []string, stdout, stderr io.Writer) (status int) {
 		return cmdMerge(rest, stdout, stderr)
 	case "evaluate":
 		return cmdEvaluate(rest, stdout, stderr)
+	case "discover":
+		return cmdDiscover(rest, stdout, stderr)
 	case "calibrate":
 		return cmdCalibrate(rest, stdout, stderr)
 	case "bench":

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"schoolnet/results"
+	"schoolnet/results/ensemble"
 	"schoolnet/results/evaluate"
 )
 
@@ -16,7 +17,7 @@ var updateDoc = flag.Bool("update", false, "rewrite docs/RESULTS.md's column tab
 // shows, generated from their schemas.
 var docSchemas = []*results.Schema{
 	&results.YearlySchema, &results.SchoolSchema, &results.TreatmentSchema, &results.SummarySchema, &results.StatisticsSchema,
-	&results.CompareSchema,
+	&results.CompareSchema, &results.WinsSchema, &results.RankingSchema, &results.OutcomesSchema, &results.UncertaintySchema, &results.IndicesSchema, &ensemble.DiscoverySchema,
 	&evaluate.EvaluationSchema, &evaluate.EstimateSchema, &evaluate.TruthSchema, &evaluate.MediationSchema,
 	&evaluate.BalanceSchema, &evaluate.StudentPanelSchema, &evaluate.SchoolPanelSchema, &evaluate.BiasSchema,
 }

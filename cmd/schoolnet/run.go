@@ -16,6 +16,7 @@ import (
 	"golang.org/x/term"
 
 	"schoolnet/results"
+	"schoolnet/results/ensemble"
 	"schoolnet/results/statistics"
 	"schoolnet/scenarios"
 	"schoolnet/sim"
@@ -27,7 +28,13 @@ Runs SCENARIO (a TOML file or a shipped scenario's name; default: the
 shipped baseline), prints the yearly table (means over replications with
 95% intervals), and writes yearly.csv, schools.csv, summary.csv and
 statistics.csv (docs/RESULTS.md) to --out.
-The same scenario and seed give byte-identical files for any --workers.`
+The same scenario and seed give byte-identical files for any --workers.
+
+With --ensemble prior or --ensemble FILE (a posterior.csv of schoolnet
+calibrate), replication r runs with parameter draw r mod --draws, and run
+also prints and writes uncertainty.csv (each outcome's 95% interval with
+parametric and stochastic uncertainty, and the parametric share) and
+ensemble.csv (the draws); docs/UNCERTAINTY.md.`
 
 // runOptions are the flags of schoolnet run, compare and evaluate; set
 // holds the names of those the command line gave (the others mean "as the
@@ -40,6 +47,35 @@ type runOptions struct {
 	set                        map[string]bool
 	// roster, if not empty, replaces the scenarios' schools (--roster).
 	roster string
+	// ensemble ("prior" or a posterior file) and draws are --ensemble
+	// and --draws.
+	ensemble string
+	draws    int
+}
+
+// ensembleFlags adds --ensemble and --draws.
+func (o *runOptions) ensembleFlags(fs *flagSet) {
+	fs.StringVar(&o.ensemble, "ensemble", "", "draw each replication's parameters: prior (every model parameter uniform on its plausible range), prior:KEY,KEY (those model parameters only), or a posterior.csv of schoolnet calibrate (or its directory); docs/UNCERTAINTY.md")
+	fs.IntVar(&o.draws, "draws", 0, "parameter draws of --ensemble: replication r takes draw r mod DRAWS (default: half the replications, so that each draw runs twice and parametric and stochastic uncertainty can be told apart)")
+}
+
+// loadEnsemble returns the ensemble --ensemble names, with --draws draws
+// (by default half of reps, at least 1), or nil without --ensemble.
+func (o *runOptions) loadEnsemble(seed int64, reps int) (*ensemble.Ensemble, error) {
+	if o.ensemble == "" {
+		if o.set["draws"] {
+			return nil, errors.New("--draws needs --ensemble")
+		}
+		return nil, nil
+	}
+	draws := max(1, reps/2)
+	if o.set["draws"] {
+		draws = o.draws
+	}
+	if draws > reps {
+		return nil, fmt.Errorf("--draws %d is more than the %d replications: each draw needs a replication (give --reps)", draws, reps)
+	}
+	return ensemble.Load(o.ensemble, draws, seed)
 }
 
 // formatFlag adds --format, the format of the large tables.
@@ -66,6 +102,7 @@ func cmdRun(args []string, stdout, stderr io.Writer) int {
 	fs.BoolVar(&o.quiet, "quiet", false, "no progress bar")
 	o.formatFlag(fs)
 	fs.StringVar(&o.roster, "roster", "", "a roster file (CSV or GeoJSON) whose schools replace the scenario's (docs/DISTRICT.md)")
+	o.ensembleFlags(fs)
 	pos, err := parseInterspersed(fs, args)
 	if err != nil {
 		return flagStatus(fs, err, stdout)
@@ -108,7 +145,12 @@ func cmdRun(args []string, stdout, stderr io.Writer) int {
 	if o.out == "" {
 		o.out = filepath.Join("out", scn.Name)
 	}
-	folder, err := results.NewFolder(o.out, results.RunFileNames()...)
+	ens, err := o.loadEnsemble(scn.Run.Seed, scn.Run.Replications)
+	if err != nil {
+		fmt.Fprintln(stderr, "schoolnet run:", err)
+		return exitUsage
+	}
+	folder, err := results.NewFolder(o.out, append(results.RunFileNames(), "ensemble.csv", "uncertainty.csv")...)
 	if err != nil {
 		fmt.Fprintln(stderr, "schoolnet run:", err)
 		return exitUsage
@@ -128,10 +170,29 @@ func cmdRun(args []string, stdout, stderr io.Writer) int {
 	}
 	manifest.Command, manifest.Workers, manifest.Start = "run", o.workers, time.Now().UTC()
 	bar := newProgress(int64(scn.Run.Replications*scn.Run.Years), "simulating", stderr, o.quiet)
-	cfg := scn.Config(o.workers)
-	stats := collectStatistics(&cfg, scn.Run.Replications)
-	records, err := sim.Replicate(ctx, cfg, scn.Run.Replications, o.workers, func() { bar.Add(1) })
-	bar.Finish()
+	var (
+		records [][]sim.YearRecord
+		stats   []statistics.Collector
+		sims    *ensemble.Runs
+	)
+	if ens != nil {
+		fmt.Fprintf(stdout, "Ensemble: %s; replication r takes draw r mod %d.\n\n", ens.Describe(), ens.Draws)
+		manifest.Ensemble = ens.Info()
+		sims, err = ensemble.Simulate(ctx, []*scenarios.Scenario{scn}, scn.Run.Replications, o.workers, ens, func() { bar.Add(1) })
+		bar.Finish()
+		if errors.Is(err, context.Canceled) {
+			fmt.Fprintf(stderr, "schoolnet run: interrupted; no result files were written (%s is as it was)\n", o.out)
+			return exitFailure
+		} else if err != nil {
+			return runFailed(stderr, "schoolnet run", err, manifest.ScenarioHash)
+		}
+		records, stats = sims.Records[0], sims.Stats[0]
+	} else {
+		cfg := scn.Config(o.workers)
+		stats = collectStatistics(&cfg, scn.Run.Replications)
+		records, err = sim.Replicate(ctx, cfg, scn.Run.Replications, o.workers, func() { bar.Add(1) })
+		bar.Finish()
+	}
 	if err != nil {
 		if !errors.Is(err, context.Canceled) {
 			return runFailed(stderr, "schoolnet run", err, manifest.ScenarioHash)
@@ -150,7 +211,19 @@ func cmdRun(args []string, stdout, stderr io.Writer) int {
 		return exitFailure
 	}
 	manifest.Replications, manifest.End = len(records), time.Now().UTC()
-	if err := writeRun(folder, scn, format, records, metrics, &manifest, statisticsOf(stats, records)); err != nil {
+	var extra []namedWrite
+	if ens != nil {
+		id := manifest.RunID(scn.Name)
+		qs := results.HeadlineQuantities(metrics, sims.Draw, true)
+		fmt.Fprintln(stdout)
+		results.PrintUncertainty(stdout, fmt.Sprintf("Final-year outcomes over %d replications of %d parameter draws: 95%% prediction interval (parametric + stochastic) and the parametric share of the variance", len(records), ens.Draws), qs)
+		draws := ens.Schema()
+		extra = []namedWrite{
+			{name: "uncertainty.csv", schema: &results.UncertaintySchema, write: func(w io.Writer) error { return results.WriteUncertainty(w, id, qs) }},
+			{name: "ensemble.csv", schema: &draws, write: func(w io.Writer) error { return ens.WriteDraws(w, id, sims.Theta) }},
+		}
+	}
+	if err := writeRun(folder, scn, format, records, metrics, &manifest, statisticsOf(stats, records), extra...); err != nil {
 		fmt.Fprintln(stderr, "schoolnet run:", err)
 		return exitFailure
 	}
@@ -207,8 +280,11 @@ func summarise(records [][]sim.YearRecord) [][]sim.YearMetrics {
 // writeRun writes the run's result files of scenario scn into f (its
 // statistics, results/statistics, among them), their datapackage.json,
 // and the manifest last, listing them; the caller commits f.
-func writeRun(f *results.Folder, scn *scenarios.Scenario, format results.Format, records [][]sim.YearRecord, metrics [][]sim.YearMetrics, m *results.Manifest, stats []statistics.Replication) error {
+func writeRun(f *results.Folder, scn *scenarios.Scenario, format results.Format, records [][]sim.YearRecord, metrics [][]sim.YearMetrics, m *results.Manifest, stats []statistics.Replication, extra ...namedWrite) error {
 	files := results.RunFiles{ID: m.RunID(scn.Name), Policies: scn.PolicyNames(), Format: format, Records: records, Metrics: metrics, Statistics: stats}
+	if err := writeFiles(f, extra, nil, ""); err != nil {
+		return err
+	}
 	if err := files.Write(f); err != nil {
 		return err
 	}

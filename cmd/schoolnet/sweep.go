@@ -31,6 +31,11 @@ array: docs/CLUSTER.md) and join their directories with schoolnet merge.
 When every run of the sweep is in DIR, sweep writes DIR/runs.csv (one row
 per run), DIR/points.csv (per point, each outcome's mean and 95% interval)
 and, per swept key, the chart DIR/sweep-KEY.png and .svg of sweep.outcome.
+Methods morris and sobol (global sensitivity analysis) also write
+DIR/indices.csv (every outcome's Morris μ*, μ, σ or Sobol first-order and
+total indices, with bootstrap intervals) and the chart
+DIR/indices-OUTCOME.png and .svg; method table runs the rows of a CSV
+design (docs/SCENARIOS.md, docs/UNCERTAINTY.md).
 The files are byte-identical for any --workers, --shard or interruption.`
 
 func cmdSweep(args []string, stdout, stderr io.Writer) int {

@@ -38,6 +38,10 @@ type Options struct {
 	// Export keeps each world's study data in Replication.Data, for
 	// WriteStudy (export.go).
 	Export bool
+	// Vary, if not nil, returns the scenario replication rep runs in place
+	// of the scenario (its parameter draw of an ensemble: the same
+	// policies, calendar and population, other model parameters).
+	Vary func(rep int) (*scenarios.Scenario, error)
 }
 
 // The worlds of a replication.
@@ -158,14 +162,25 @@ func Run(ctx context.Context, scn *scenarios.Scenario, opt Options) (*Result, er
 	reps := scn.Run.Replications
 	workers := max(1, opt.Workers)
 	side := min(reps, workers)
-	plan := res.plan(&base, max(1, workers/side))
+	per := max(1, workers/side)
+	plan := res.plan(&base, per)
 	res.Reps = make([]Replication, reps)
 	g, ctx := errgroup.WithContext(ctx)
 	g.SetLimit(side)
 	for rep := range reps {
 		g.Go(func() (err error) {
 			defer sim.Recover(&err) // an estimator's panic fails the run alone
-			out, err := plan.run(ctx, rep)
+			p := plan
+			if opt.Vary != nil { // the replication's draw of an ensemble
+				v, err := opt.Vary(rep)
+				if err != nil {
+					return err
+				}
+				b := *v
+				b.Run.Years = st.FollowUp
+				p = res.plan(&b, per)
+			}
+			out, err := p.run(ctx, rep)
 			if err != nil {
 				return err
 			}

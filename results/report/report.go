@@ -400,6 +400,10 @@ func (f *Folder) compareSummary(system string, reps int) []sentence {
 			out = append(out, append(s, text(".")))
 		}
 	}
+	if len(f.Effects) > 0 && f.Effects[0].Raw["uncertainty"] == "parametric+stochastic" {
+		out = append(out, sentence{text("The replications ran with an ensemble of parameter draws (schoolnet compare --ensemble), every scenario with the same draws: the intervals above are those of the mean effect over the draws. How far one plausible world can stray, the parametric share of that spread and the probability that each reform beats each other are in compare.csv (pi_low, pi_high, parametric_share, p_better), wins.csv and ranking.csv (docs/UNCERTAINTY.md). These are outcomes of a simulation under the model's assumptions, not a forecast for a real district. Read the caveats before quoting a number.")})
+		return out
+	}
 	out = append(out, sentence{text("These are outcomes of a simulation under the model's assumptions, not a forecast for a real district: the intervals measure only the simulation's chance variation. Read the caveats before quoting a number.")})
 	return out
 }

@@ -27,6 +27,12 @@ type Plan struct {
 	Outcome      string
 	// ID is the sweep's name, scenario hash (the manifest's) and seed.
 	ID results.RunID
+	// Design is, for a morris or sobol sweep, what its sensitivity
+	// indices are computed from (nil for the other methods).
+	Design *results.SweepDesign
+	// Effect says each run's outcomes are its policies' effect: the run
+	// minus its untreated twin (sweep.effect).
+	Effect bool
 	// values holds each point's values as written in runs.csv; nil when
 	// the plan was read from a manifest (merge), where only the run
 	// numbers of the run files are checked.
@@ -41,8 +47,11 @@ func NewPlan(scn *scenarios.Scenario, points []scenarios.SweepPoint) (*Plan, err
 		return nil, err
 	}
 	p := &Plan{Keys: scn.Sweep.Keys(), Method: scn.Sweep.Method, Points: len(points),
-		Reps: scn.Sweep.Replications, Outcome: scn.Sweep.Outcome,
+		Reps: scn.Sweep.Replications, Outcome: scn.Sweep.Outcome, Effect: scn.Sweep.Effect,
 		ID: results.RunID{Scenario: scn.Name, Hash: hash, Seed: scn.Run.Seed}}
+	if p.Design, err = designOf(&scn.Sweep, scn.Run.Seed); err != nil {
+		return nil, err
+	}
 	for _, pt := range points {
 		vs := make([]string, len(pt.Values))
 		for k, v := range pt.Values {
@@ -51,6 +60,20 @@ func NewPlan(scn *scenarios.Scenario, points []scenarios.SweepPoint) (*Plan, err
 		p.values = append(p.values, vs)
 	}
 	return p, nil
+}
+
+// designOf returns the design of sweep sw's sensitivity indices, nil if
+// it computes none.
+func designOf(sw *scenarios.SweepSpec, runSeed int64) (*results.SweepDesign, error) {
+	if !sw.Sensitivity() {
+		return nil, nil
+	}
+	seed := sw.SweepSeed(runSeed)
+	unit, err := sw.UnitDesign(seed)
+	if err != nil {
+		return nil, err
+	}
+	return &results.SweepDesign{Method: sw.Method, Keys: sw.Keys(), Unit: unit, Reps: sw.Replications, Bootstrap: sw.BootstrapOr(), Seed: seed, Effect: sw.Effect}, nil
 }
 
 // Runs returns the number of runs of the sweep.
@@ -67,8 +90,12 @@ func (p *Plan) Shard(k, n int) []int {
 
 // Describe says in one line what the sweep runs.
 func (p *Plan) Describe() string {
-	return fmt.Sprintf("%d points (%s over %s) × %d replications = %d runs, outcome %s",
-		p.Points, p.Method, strings.Join(p.Keys, ", "), p.Reps, p.Runs(), p.Outcome)
+	effect := ""
+	if p.Effect {
+		effect = " (every outcome the effect of the policies: each run minus its untreated twin)"
+	}
+	return fmt.Sprintf("%d points (%s over %s) × %d replications = %d runs, outcome %s%s",
+		p.Points, p.Method, strings.Join(p.Keys, ", "), p.Reps, p.Runs(), p.Outcome, effect)
 }
 
 // Name is the name of run i's file in runs/: p<point>-r<rep>.csv.
@@ -120,6 +147,9 @@ func (p *Plan) Names() []string {
 	for _, key := range p.Keys {
 		names = append(names, "sweep-"+FileSafe(key)+".png", "sweep-"+FileSafe(key)+".svg")
 	}
+	if p.Design != nil {
+		names = append(names, "indices.csv", results.IndexChartName(p.Outcome, "png"), results.IndexChartName(p.Outcome, "svg"))
+	}
 	return names
 }
 
@@ -138,6 +168,10 @@ func (p *Plan) List(missing []int) string {
 // Print prints each point's values and the sweep outcome's mean with its
 // 95% interval; runs are the sweep's runs in run order.
 func (p *Plan) Print(w io.Writer, runs []results.SweepRun) {
+	if p.Design != nil {
+		results.PrintIndices(w, p.Outcome, results.SweepIndices(p.Design, runs))
+		return
+	}
 	k := 0
 	for j, o := range results.Headlines {
 		if o.Name == p.Outcome {
@@ -145,7 +179,11 @@ func (p *Plan) Print(w io.Writer, runs []results.SweepRun) {
 		}
 	}
 	o := results.Headlines[k]
-	fmt.Fprintf(w, "\n%s (%s): %s; mean over %d replications and 95%% interval\n", o.Name, o.Unit, o.Description, p.Reps)
+	what := o.Description
+	if p.Effect {
+		what = "the policies' effect (the run minus its untreated twin) on " + what
+	}
+	fmt.Fprintf(w, "\n%s (%s): %s; mean over %d replications and 95%% interval\n", o.Name, o.Unit, what, p.Reps)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintf(tw, "point\t%s\tmean\t95%% interval\t\n", strings.Join(p.Keys, "\t"))
 	xs := make([]float64, p.Reps)

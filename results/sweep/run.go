@@ -32,22 +32,30 @@ func (p *Plan) Simulate(ctx context.Context, points []scenarios.SweepPoint, todo
 			defer sim.Recover(&err)
 			pt, rep := i/p.Reps, i%p.Reps
 			scn := points[pt].Scenario
-			cfg := scn.Config(perRun)
-			cfg.Replication = rep
-			e, err := sim.New(cfg)
-			if err != nil {
-				return err
+			cfgs := []sim.Config{scn.Config(perRun)}
+			if p.Effect { // the untreated twin
+				cfgs = append(cfgs, cfgs[0])
+				cfgs[1].Policies = nil
 			}
-			var years []sim.YearMetrics
-			if err := e.Run(gctx, func(y sim.YearRecord) {
-				years = append(years, sim.Summarise(y))
-				if y.Year > 0 && progress != nil {
+			for k := range cfgs {
+				cfgs[k].Replication = rep
+			}
+			years := make([][]sim.YearMetrics, len(cfgs))
+			if err := sim.RunWorlds(gctx, cfgs, func(k int, y sim.YearRecord) {
+				years[k] = append(years[k], sim.Summarise(y))
+				if y.Year > 0 && k == 0 && progress != nil {
 					progress()
 				}
 			}); err != nil {
 				return err
 			}
-			row := results.NewSweepRun(i, pt, rep, p.ID, p.values[pt], years)
+			row := results.NewSweepRun(i, pt, rep, p.ID, p.values[pt], years[0])
+			if p.Effect {
+				twin := results.NewSweepRun(i, pt, rep, p.ID, p.values[pt], years[1])
+				for j := range row.Outcomes {
+					row.Outcomes[j] -= twin.Outcomes[j]
+				}
+			}
 			err = results.WriteFile(p.file(dir, i), func(w io.Writer) error {
 				return results.WriteSweepRuns(w, p.Keys, []results.SweepRun{row})
 			})

@@ -68,6 +68,7 @@ func ReadManifest(fsys fs.FS, dir string) (m Manifest, ok bool, err error) {
 func (m *Manifest) Plan(path string) (*Plan, error) {
 	var scn struct {
 		Name  string
+		Run   struct{ Seed int64 }
 		Sweep scenarios.SweepSpec
 	}
 	if err := json.Unmarshal(m.Scenario, &scn); err != nil {
@@ -82,8 +83,12 @@ func (m *Manifest) Plan(path string) (*Plan, error) {
 	if n, r := sw.NumPoints(), sw.Replications; n > scenarios.MaxSweepRuns || r > scenarios.MaxSweepRuns || n*r > scenarios.MaxSweepRuns {
 		return nil, refuse("%s is not the manifest of a sweep schoolnet ran: %d points × %d replications is more than %d runs", path, n, r, scenarios.MaxSweepRuns)
 	}
+	design, err := designOf(sw, scn.Run.Seed)
+	if err != nil {
+		return nil, refuse("%s: %v", path, err)
+	}
 	return &Plan{Keys: sw.Keys(), Method: sw.Method, Points: sw.NumPoints(), Reps: sw.Replications, Outcome: sw.Outcome,
-		ID: results.RunID{Scenario: scn.Name, Hash: m.ScenarioHash, Seed: m.Seed}}, nil
+		ID: results.RunID{Scenario: scn.Name, Hash: m.ScenarioHash, Seed: m.Seed}, Design: design, Effect: sw.Effect}, nil
 }
 
 // ReadRuns reads the run files of the plan in the runs/ folder of the

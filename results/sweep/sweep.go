@@ -261,9 +261,24 @@ func (p *Plan) Stage(f *results.Folder, found map[int]RunFile, link, final bool,
 	}
 	files = []string{"runs.csv", "points.csv"}
 	for k, key := range p.Keys {
-		chart := &results.SweepChart{Key: key, Param: k, Outcome: p.Outcome, Runs: runs}
+		chart := &results.SweepChart{Key: key, Param: k, Outcome: p.Outcome, Runs: runs, Effect: p.Effect}
 		for _, format := range []string{"png", "svg"} {
 			name := "sweep-" + FileSafe(key) + "." + format
+			if err == nil {
+				err = f.Write(name, func(w io.Writer) error { return chart.Write(w, format) })
+			}
+			files = append(files, name)
+		}
+	}
+	if p.Design != nil {
+		indices := results.SweepIndices(p.Design, runs)
+		if err == nil {
+			err = f.WriteTable("indices.csv", &results.IndicesSchema, results.CSV, func(w io.Writer) error { return results.WriteIndices(w, p.ID, indices) })
+		}
+		files = append(files, "indices.csv")
+		chart := &results.IndexChart{Outcome: p.Outcome, Indices: indices}
+		for _, format := range []string{"png", "svg"} {
+			name := results.IndexChartName(p.Outcome, format)
 			if err == nil {
 				err = f.Write(name, func(w io.Writer) error { return chart.Write(w, format) })
 			}

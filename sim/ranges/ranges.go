@@ -165,6 +165,13 @@ func Set(v any, key string, x float64) bool {
 	return true
 }
 
+// IsInteger reports whether the numeric field of key in the struct v
+// points to holds whole numbers (false if there is no such field).
+func IsInteger(v any, key string) bool {
+	f, ok := field(v, key)
+	return ok && f.Kind() != reflect.Float64 && f.Kind() != reflect.Float32
+}
+
 func field(v any, key string) (reflect.Value, bool) {
 	var out reflect.Value
 	walk(reflect.ValueOf(v).Elem(), "", func(k string, f reflect.Value) bool {
