@@ -354,7 +354,7 @@ type Params struct {
 	// by 2-4% of the achievement gap (Isenberg et al. 2014; Max &
 	// Glazerman 2014), and hiring and transfer patterns explain little of
 	// it (Isenberg et al. 2016). Before issue 11 the default was 0.08;
-	// docs/MODEL.md 7.14 gives the strong-weak difference in teacher
+	// docs/MODEL.md 7.19 gives the strong-weak difference in teacher
 	// effectiveness it leads to, with attrition higher in weak schools and
 	// movers drifting to strong ones.
 	HireReputation float64 `toml:"hire_reputation"`
@@ -364,7 +364,7 @@ type Params struct {
 
 	// Teachers' context and mobility (PortableEffectiveness,
 	// TransferUtility, TeacherTransfer, AcceptOffer; TeacherAttrition's
-	// effectiveness term). docs/MODEL.md 7.14a-7.14d give the equations.
+	// effectiveness term). docs/MODEL.md 7.20–7.22 give the equations.
 
 	// AttritionEffectiveness is the rise in the logit of leaving per SD of
 	// effectiveness (TeacherSD) below the reference mean: less effective
@@ -464,7 +464,7 @@ type Params struct {
 
 	// Money and its responses (ResourceUpdate, ResourceTerm,
 	// TeacherDevelopment, LabelResponse; funding and double-teacher
-	// policies). Each has a value that switches it off (docs/MODEL.md 7.11a).
+	// policies). Each has a value that switches it off (docs/MODEL.md 7.14–7.16).
 
 	// ResourcePupils is the planned enrolment for which the unit costs
 	// hold: a school of n pupils needs n/ResourcePupils times the money for

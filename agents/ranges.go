@@ -36,7 +36,7 @@ var ParamRanges = ranges.Table{
 	{Key: "teaching_hours", Min: 1, Max: 40, Low: 12, High: 16, Unit: "hours a week",
 		Evidence: ranges.Assumption, Source: "a teacher's teaching time; policies set `Load = hours taken / teaching_hours` (at most 1); assumption: Chinese junior secondary teachers teach about 12-16 lessons a week"},
 	{Key: "reference_grade_weight", Min: 0, Max: 1, Low: 1, High: 1, Unit: "weight (1 = grade's year mean, 0 = population's year-end mean)",
-		Evidence: ranges.Assumption, Source: "structural switch, not evidence: 1 centres LearningGrowth's and EngagementUpdate's student terms on the grade's mean over the reference year (section 7.18), so that growth_per_year is the growth of the average student of every grade, as Bloom, Hill, Black & Lipsey (2008) measure it; 0 restores the earlier centring on the population's year-end means"},
+		Evidence: ranges.Assumption, Source: "structural switch, not evidence: 1 centres LearningGrowth's and EngagementUpdate's student terms on the grade's mean over the reference year (section 7.26), so that growth_per_year is the growth of the average student of every grade, as Bloom, Hill, Black & Lipsey (2008) measure it; 0 restores the earlier centring on the population's year-end means"},
 	{Key: "engagement_rate", Min: 0, Max: 52, Low: 1, High: 4, Unit: "per year",
 		Evidence: ranges.Assumption, Source: "assumption (half-life about four months)"},
 	{Key: "engagement_peer", Min: 0, Max: 2, Low: 0.1, High: 0.5, Unit: "engagement per unit peer relations",
