@@ -30,6 +30,10 @@ import (
 // are richer and have higher-scoring children (Hastings, Kane & Staiger
 // 2005), so a favoured school's intake improves and its neighbours' falls:
 // compositional change that a school-level study reads as an effect.
+// A school under a public label of intensity L (School.Label) draws
+// only (1 − L) of that: a label that names a school as weak repels the
+// families who would seek out a favoured school (Bénabou, Kramarz &
+// Prost 2009), which LabelResponse's label_intake_ses carries.
 // Students keep their IDs, so the evaluation lab's true effect, which
 // follows each student, is not changed by it.
 func IntakeResponse(schools []School, r *rand.Rand, p *Params) {
@@ -96,7 +100,10 @@ func IntakeResponse(schools []School, r *rand.Rand, p *Params) {
 				own = append(own, slot{school: t, i: k, adv: adv[t][k]})
 			}
 		}
-		n := int(float64(p.IntakeResponse*float64(len(adv[t]))) + 0.5)
+		// A public label draws no one: families avoid a school named
+		// "priority" or "weak" (LabelResponse), they do not seek it out.
+		share := float64(p.IntakeResponse * (1 - float64(ts.Label)))
+		n := int(float64(share*float64(len(adv[t]))) + 0.5)
 		n = min(n, len(pool), len(own))
 		if n == 0 {
 			continue

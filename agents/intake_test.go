@@ -123,6 +123,49 @@ func TestIntakeResponse(t *testing.T) {
 	}
 }
 
+// TestIntakeResponseLabel: a public label repels the families a favoured
+// school would draw. Treated schools under a full label take no movers,
+// under half a label half as many as unlabelled ones (rounded).
+func TestIntakeResponseLabel(t *testing.T) {
+	for _, label := range []float32{0, 0.5, 1} {
+		par := DefaultParams()
+		par.IntakeResponse = 0.1
+		w := newWorld(t, testSpec(12, 2), par, 5)
+		schools := w.pop.Schools
+		var treated []int
+		for i := range schools {
+			if schools[i].Tier == Average && len(treated) < 3 {
+				schools[i].Member.Treated = 1
+				schools[i].Label = label
+				treated = append(treated, i)
+			}
+		}
+		before := make([][]int64, len(schools))
+		for _, i := range treated {
+			for _, st := range schools[i].Students {
+				before[i] = append(before[i], st.ID)
+			}
+		}
+		IntakeResponse(schools, stream(7, 7), &w.par)
+		for _, i := range treated {
+			got := 0
+			for j, st := range schools[i].Students {
+				if st.ID != before[i][j] {
+					got++
+				}
+			}
+			n := len(entrantsOf(&schools[i]))
+			want := int(float64(0.1*(1-float64(label)))*float64(n) + 0.5)
+			if got != want {
+				t.Errorf("label %g: school %d took %d movers, want round(0.1 × (1 − %g) × %d) = %d", label, i, got, label, n, want)
+			}
+			if label == 0 && got == 0 {
+				t.Errorf("label 0: school %d took no movers; the test needs some", i)
+			}
+		}
+	}
+}
+
 // TestBeforeTreatment: the parameters that act only on treated schools are
 // the ones BeforeTreatment clears, and no other.
 func TestBeforeTreatment(t *testing.T) {
