@@ -64,7 +64,9 @@ fuzz:
 		$(GO) test -run '^$$' -fuzz "^$$name\$$" -fuzztime $(FUZZTIME) $$pkg > $$log 2>&1 || { cat $$log; rm -f $$log; exit 1; }; \
 	done; rm -f $$log
 
-## bench: run the benchmarks
+## bench: run the benchmarks, and the scaling check: BenchmarkPolicyScaling
+## fails if a policy's yearly time grows faster than S log S from a city
+## (1,600 schools) to a province (10,000); docs/PERFORMANCE.md
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./...
 

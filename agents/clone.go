@@ -26,7 +26,7 @@ func (s *School) Clone(r *rand.Rand) School {
 		h.PeerRelations, h.Style = slices.Clone(h.PeerRelations), slices.Clone(h.Style)
 		c.Hold = &h
 	}
-	c.rng = r
+	c.rng, c.pcg = r, nil
 	return c
 }
 

@@ -82,7 +82,7 @@ func LearningGrowth(s *School, i int, wk *week) {
 	// whole class; classAggregates computed them.
 	class := s.scratch[c*NumSubjects : (c+1)*NumSubjects]
 	// One 64-bit draw gives the four subjects' shocks, 16 bits each.
-	x := s.rng.Uint64()
+	x := s.draw()
 	var sum float32
 	for k := range NumSubjects {
 		g := class[k] + student

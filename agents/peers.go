@@ -30,7 +30,7 @@ func PeerTieUpdate(s *School, i int, wk *week) {
 	str := s.TieStrength[i*TiesPerStudent : (i+1)*TiesPerStudent]
 
 	// One draw: slot (bits 0-23), drop (24-47), meeting (48-63, 16 bits).
-	x := s.rng.Uint64()
+	x := s.draw()
 	if k := below24(x, TiesPerStudent); ties[k] >= 0 {
 		j := int(ties[k])
 		if unit24(x>>24) < wk.drop*(1+dissimilarity(s, i, j, p, wk.inclusion)) {
@@ -41,7 +41,7 @@ func PeerTieUpdate(s *School, i int, wk *week) {
 	if float64(x>>48)*0x1p-16 < wk.meet {
 		// A second draw: same class or grade (bits 0-23), candidate
 		// (24-47), acceptance (48-63).
-		y := s.rng.Uint64()
+		y := s.draw()
 		j := meetCandidate(s, i, p, y)
 		if j >= 0 && hasFreeSlot(s, i) && hasFreeSlot(s, j) && !tied(s, i, j) {
 			// u < bound·exp(−d); the exponential is needed only when u < bound.

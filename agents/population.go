@@ -183,8 +183,23 @@ func (p *Population) NumTeachers() int {
 // everything inside it. With a roster the layout is the roster's and rng
 // is not used.
 func Generate(spec PopulationSpec, par *Params, rng *rand.Rand, school func(i int) *rand.Rand) *Population {
+	return GenerateEach(spec, par, rng, school, func(n int, fn func(i int)) {
+		for i := range n {
+			fn(i)
+		}
+	})
+}
+
+// GenerateEach is Generate with the schools' own work (students,
+// teachers, staff history, principal), which draws only from each
+// school's stream, handed to each(n, fn), which must call fn(i) once for
+// every i in [0,n), in any order and on any goroutines: the population is
+// the same whatever each does. The city-level draws and the calls of
+// school(i) stay sequential, in school order.
+func GenerateEach(spec PopulationSpec, par *Params, rng *rand.Rand, school func(i int) *rand.Rand,
+	each func(n int, fn func(i int))) *Population {
 	if spec.Roster != nil {
-		return generateRoster(spec, par, school)
+		return generateRoster(spec, par, school, each)
 	}
 	n := spec.NumSchools()
 	tiers := assignTiers(&spec, rng)
@@ -203,8 +218,8 @@ func Generate(spec PopulationSpec, par *Params, rng *rand.Rand, school func(i in
 		// fuses the two into one multiply-add: the same bits everywhere.
 		s.X, s.Y = float32(cx+float64(rr*fmath.Cos(ra))), float32(cy+float64(rr*fmath.Sin(ra)))
 		s.SetRand(r)
-		generateSchool(s, tiers[i], &spec, par)
 	}
+	each(n, func(i int) { generateSchool(&pop.Schools[i], tiers[i], &spec, par) })
 	return pop
 }
 

@@ -443,17 +443,20 @@ func (r *Roster) Students(spec *PopulationSpec) float64 {
 // stream, with its values (filled from its tier's profile where the row
 // left them out). The city stream is not used: the roster fixes what the
 // synthetic generator draws.
-func generateRoster(spec PopulationSpec, par *Params, school func(i int) *rand.Rand) *Population {
+func generateRoster(spec PopulationSpec, par *Params, school func(i int) *rand.Rand, each func(n int, fn func(i int))) *Population {
 	plans, _, err := spec.Roster.plan(&spec)
 	if err != nil {
 		panic("agents: generating from an unchecked roster: " + err.Error())
 	}
 	pop := &Population{Spec: spec, Schools: make([]School, len(plans))}
 	for i := range plans {
-		p, rs, s := &plans[i], &spec.Roster.Schools[i], &pop.Schools[i]
+		rs, s := &spec.Roster.Schools[i], &pop.Schools[i]
 		s.Index, s.District = int32(i), int32(rs.District)
 		s.X, s.Y = float32(rs.X), float32(rs.Y)
 		s.SetRand(school(i))
+	}
+	each(len(plans), func(i int) {
+		p, s := &plans[i], &pop.Schools[i]
 		// The school's own profile in place of its tier's.
 		own := spec
 		own.ClassSize = p.classSize
@@ -464,7 +467,7 @@ func generateRoster(spec PopulationSpec, par *Params, school func(i int) *rand.R
 		if p.tenure >= 0 {
 			s.Principal.setExperience(p.tenure, s.Tier, par)
 		}
-	}
+	})
 	return pop
 }
 

@@ -115,8 +115,12 @@ type School struct {
 	// twin (mediation twins only; see Hold).
 	Hold *Hold
 
-	nextID  int64
-	rng     *rand.Rand
+	nextID int64
+	rng    *rand.Rand
+	// pcg, when not nil, is rng's source, which the per-student draws
+	// call directly (the same numbers, without rand.Rand's interface
+	// call); see SetSource.
+	pcg     *rand.PCG
 	scratch []float64 // per-class aggregates of the current step
 	// year holds, per grade, the weekly sums of a spin-up year that
 	// MeasureReference turns into the grade centres (see StepSchool).
@@ -138,7 +142,20 @@ func (s *School) Rand() *rand.Rand { return s.rng }
 
 // SetRand gives the school its random stream; the engine calls it once per
 // replication.
-func (s *School) SetRand(r *rand.Rand) { s.rng = r }
+func (s *School) SetRand(r *rand.Rand) { s.rng, s.pcg = r, nil }
+
+// SetSource gives the school the stream of source p, in its present
+// state: the same numbers as SetRand(rand.New(p)), drawn faster.
+func (s *School) SetSource(p *rand.PCG) { s.rng, s.pcg = rand.New(p), p }
+
+// draw returns the next 64 bits of the school's stream: rng.Uint64(),
+// from the source itself when SetSource gave it.
+func (s *School) draw() uint64 {
+	if s.pcg != nil {
+		return s.pcg.Uint64()
+	}
+	return s.rng.Uint64()
+}
 
 // NumClasses returns the number of classes in the school.
 func (s *School) NumClasses() int { return len(s.classStart) - 1 }

@@ -1,8 +1,10 @@
 package agents
 
 import (
+	"cmp"
 	"math"
 	"math/rand/v2"
+	"slices"
 
 	"schoolnet/sim/fmath"
 )
@@ -133,25 +135,26 @@ func transferRound(schools []School, looking []slot, env *Env, r *rand.Rand) (in
 	for sub := range applied {
 		applied[sub] = make([][]slot, len(open[sub]))
 	}
-	var options []int
+	var options shuffled
 	for _, me := range looking {
 		s := &schools[me.school]
 		t := &s.Teachers[me.slot]
 		vs := open[t.Subject]
-		options = options[:0]
-		for j := range vs {
-			if vs[j].school != me.school {
-				options = append(options, j)
-			}
-		}
+		// The options are the vacancies of other schools: vs without the
+		// teacher's own school's, which lie together (vs is in school
+		// order).
+		lo, _ := slices.BinarySearchFunc(vs, me.school, func(v slot, i int32) int { return cmp.Compare(v.school, i) })
+		hi, _ := slices.BinarySearchFunc(vs, me.school+1, func(v slot, i int32) int { return cmp.Compare(v.school, i) })
+		options.reset(lo, hi, len(vs))
 		best, value := -1, math.Inf(-1)
-		for j := range min(TransferOptions, len(options)) {
+		for j := range min(TransferOptions, options.n) {
 			// A partial shuffle: the options heard of are drawn without
 			// replacement.
-			m := j + r.IntN(len(options)-j)
-			options[j], options[m] = options[m], options[j]
-			if v := TransferUtility(s, &schools[vs[options[j]].school], 0, p); v > value {
-				best, value = options[j], v
+			m := j + r.IntN(options.n-j)
+			options.swap(j, m)
+			o := options.at(j)
+			if v := TransferUtility(s, &schools[vs[o].school], 0, p); v > value {
+				best, value = o, v
 			}
 		}
 		if best >= 0 && r.Float64() < logistic(value) {
@@ -181,6 +184,37 @@ func transferRound(schools []School, looking []slot, env *Env, r *rand.Rand) (in
 		}
 	}
 	return moves, again
+}
+
+// shuffled is the list of positions 0…total−1 without lo…hi−1, in a
+// partial shuffle: at(k) is its k-th element after the swaps so far. Only
+// the swapped places are stored, so a teacher's few draws cost O(1), not
+// a list of every vacancy of the city, and give the same options as
+// shuffling that list.
+type shuffled struct {
+	n, lo, gap int
+	moved      []struct{ at, v int }
+}
+
+func (o *shuffled) reset(lo, hi, total int) {
+	o.n, o.lo, o.gap, o.moved = total-(hi-lo), lo, hi-lo, o.moved[:0]
+}
+
+func (o *shuffled) at(k int) int {
+	for i := len(o.moved) - 1; i >= 0; i-- {
+		if o.moved[i].at == k {
+			return o.moved[i].v
+		}
+	}
+	if k >= o.lo {
+		return k + o.gap
+	}
+	return k
+}
+
+func (o *shuffled) swap(j, m int) {
+	vj, vm := o.at(j), o.at(m)
+	o.moved = append(o.moved, struct{ at, v int }{j, vm}, struct{ at, v int }{m, vj})
 }
 
 // Move transfers the teacher in slot i of school from for good to slot j

@@ -2,6 +2,7 @@ package agents
 
 import (
 	"math"
+	"math/rand/v2"
 	"testing"
 )
 
@@ -221,5 +222,37 @@ func TestTeacherTransfer(t *testing.T) {
 	}
 	if a.Uint64() != b.Uint64() {
 		t.Error("transfer_search 0: the round drew from the stream")
+	}
+}
+
+// TestShuffledAgreesWithList checks the vacancies a looking teacher hears
+// of (shuffled) against the partial shuffle of the full list of other
+// schools' vacancies that it replaced: same draws, same options.
+func TestShuffledAgreesWithList(t *testing.T) {
+	r := rand.New(rand.NewPCG(5, 6))
+	var o shuffled
+	for range 2000 {
+		total := r.IntN(12)
+		lo := r.IntN(total + 1)
+		hi := lo + r.IntN(total-lo+1)
+		var list []int
+		for j := range total {
+			if j < lo || j >= hi {
+				list = append(list, j)
+			}
+		}
+		o.reset(lo, hi, total)
+		if o.n != len(list) {
+			t.Fatalf("%d without [%d,%d): %d options, want %d", total, lo, hi, o.n, len(list))
+		}
+		a, b := rand.New(rand.NewPCG(uint64(total), uint64(lo))), rand.New(rand.NewPCG(uint64(total), uint64(lo)))
+		for j := range min(TransferOptions+2, len(list)) {
+			m := j + a.IntN(len(list)-j)
+			list[j], list[m] = list[m], list[j]
+			o.swap(j, j+b.IntN(o.n-j))
+			if got := o.at(j); got != list[j] {
+				t.Fatalf("%d without [%d,%d), draw %d: option %d, the list gives %d", total, lo, hi, j, got, list[j])
+			}
+		}
 	}
 }

@@ -80,13 +80,15 @@ func New(cfg Config) (_ *Engine, err error) {
 	par := &e.cfg.Params
 	city := Stream(cfg.Seed, cfg.Replication, PurposeCity, 0)
 	e.src = make([]*rand.PCG, cfg.Population.NumSchools())
-	pop := agents.Generate(cfg.Population, par, city, func(i int) *rand.Rand {
+	// Each school is generated from its own stream, on the workers.
+	pop := agents.GenerateEach(cfg.Population, par, city, func(i int) *rand.Rand {
 		e.src[i] = source(cfg.Seed, cfg.Replication, PurposeSchool, i)
 		return rand.New(e.src[i])
-	})
-	for i := range pop.Schools {
+	}, func(n int, fn func(i int)) { parallelFor(n, cfg.Workers, fn) })
+	parallelFor(len(pop.Schools), cfg.Workers, func(i int) {
 		agents.FillPipeline(&pop.Schools[i], cfg.WeeksPerYear)
-	}
+		pop.Schools[i].SetSource(e.src[i])
+	})
 	e.ref = agents.MeasureReference(pop.Schools, cfg.Population.Grades, &e.cfg.Params)
 	e.env = agents.Env{Par: par, Ref: &e.ref, WeeksPerYear: cfg.WeeksPerYear, Grades: cfg.Population.Grades}
 	e.world = World{Pop: pop, Par: par, Ref: &e.ref, Years: cfg.Years,
@@ -134,6 +136,9 @@ func (e *Engine) Fork(cfg Config) (_ *Engine, err error) {
 		f.src[i] = &g
 		return rand.New(f.src[i])
 	})
+	for i := range pop.Schools {
+		pop.Schools[i].SetSource(f.src[i])
+	}
 	par := &f.cfg.Params
 	f.env = agents.Env{Par: par, Ref: &f.ref, WeeksPerYear: cfg.WeeksPerYear, Grades: cfg.Population.Grades, Year: e.env.Year}
 	f.world = World{Pop: pop, Par: par, Ref: &f.ref, Years: cfg.Years, Clock: e.world.Clock,

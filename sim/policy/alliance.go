@@ -191,50 +191,61 @@ func (a *Alliance) form(w *sim.World, chosen []int32) {
 		cx += float64(s.X) / float64(n)
 		cy += float64(s.Y) / float64(n)
 	}
-	left := make([]int, n) // positions in chosen not yet assigned
-	for k := range left {
-		left[k] = k
-	}
 	pos := func(k int) (float64, float64) {
 		s := school(w, chosen[k])
 		return float64(s.X), float64(s.Y)
 	}
-	dist := func(k, l int) float64 {
+	// Seeds in turn: by falling distance from the centroid, ties by
+	// position; members from a spatial index of the chosen schools, in
+	// the order of a sort by distance from the seed, ties by position.
+	// Both give what sorting every unassigned school for every alliance
+	// gave, in O(S log S).
+	byFar := make([]int, n)
+	far := make([]float64, n)
+	for k := range byFar {
+		byFar[k] = k
 		xk, yk := pos(k)
-		xl, yl := pos(l)
-		return fmath.Hypot(xk-xl, yk-yl)
+		far[k] = fmath.Hypot(xk-cx, yk-cy)
 	}
-	for len(left) > 0 {
-		if len(left) == 1 && len(a.alliances) > 0 {
-			k := left[0]
-			near := -1
+	slices.SortStableFunc(byFar, func(k, l int) int { return cmp.Compare(far[l], far[k]) })
+	g := newGrid(n, pos)
+	var near nearest
+	km := make([]float64, n)
+	assigned := make([]bool, n)
+	left := n
+	for left > 0 {
+		for assigned[byFar[0]] {
+			byFar = byFar[1:]
+		}
+		seed := byFar[0]
+		near.reset(g, g.x[seed], g.y[seed], km)
+		if left == 1 && len(a.alliances) > 0 {
+			// The last school joins the alliance of its nearest member
+			// (the first of the nearest, by position).
+			nearest := -1
 			for l := range n {
-				if l != k && (near < 0 || dist(k, l) < dist(k, near)) {
-					near = l
+				if l != seed && (nearest < 0 || g.dist(g.x[seed], g.y[seed], int32(l)) < g.dist(g.x[seed], g.y[seed], int32(nearest))) {
+					nearest = l
 				}
 			}
-			g := a.of[near]
-			a.alliances[g] = append(a.alliances[g], k)
-			slices.Sort(a.alliances[g])
-			a.of[k] = g
+			al := a.of[nearest]
+			a.alliances[al] = append(a.alliances[al], seed)
+			slices.Sort(a.alliances[al])
+			a.of[seed] = al
 			break
 		}
-		seed := left[0]
-		for _, k := range left[1:] {
-			xk, yk := pos(k)
-			xs, ys := pos(seed)
-			if fmath.Hypot(xk-cx, yk-cy) > fmath.Hypot(xs-cx, ys-cy) {
-				seed = k
-			}
+		size := min(a.Spec.MembersPerAlliance, left)
+		members := make([]int, 0, size)
+		for r := 0; len(members) < size; r++ {
+			l, _ := near.at(r)
+			members = append(members, int(l))
+			assigned[l] = true
 		}
-		slices.SortStableFunc(left, func(k, l int) int {
-			return cmp.Or(cmp.Compare(dist(seed, k), dist(seed, l)), cmp.Compare(k, l))
-		})
-		size := min(a.Spec.MembersPerAlliance, len(left))
-		members := slices.Clone(left[:size])
+		for _, l := range members {
+			g.remove(int32(l)) // assigned: later searches pass it by
+		}
+		left -= size
 		slices.Sort(members)
-		left = slices.Delete(left, 0, size)
-		slices.Sort(left)
 		for _, k := range members {
 			a.of[k] = len(a.alliances)
 		}

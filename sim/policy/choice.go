@@ -441,12 +441,14 @@ func (c *Choice) admit(w *sim.World, chosen []int32) error {
 	reserved := make([]int, len(chosen))
 	reservedD := make([]int, nd)
 	reservedNS := make([]int, nd)
+	schools := schoolGrid(w)
+	var buf []int32
 	for k, i := range chosen {
 		s := school(w, i)
 		d := int(s.District)
 		for range s.ClassesPerGrade * s.ClassSize {
 			a := applicant{st: agents.DrawStudent(s, w.Rand), home: k, district: -1}
-			a.x, a.y = c.residence(w, i)
+			a.x, a.y = c.residence(w, i, schools, &buf)
 			switch {
 			case a.st.Migrant && sp.Hukou == HukouLocalOnly && hasNS[d]:
 				a.district, a.nonStrong = d, true
@@ -519,6 +521,22 @@ func (c *Choice) admit(w *sim.World, chosen []int32) error {
 	}
 	strong := func(k int) bool { return school(w, chosen[k]).Tier == agents.Strong }
 	district := func(k int) int { return int(school(w, chosen[k]).District) }
+	// The chosen schools of each district, and a spatial index of all of
+	// them for applicants who may choose in the whole city: the options
+	// an applicant ranks, found without scanning every school.
+	inDistrict := make([][]int, nd)
+	for k := range chosen {
+		inDistrict[district(k)] = append(inDistrict[district(k)], k)
+	}
+	var city *grid
+	var near nearest
+	// open reports whether chosen school k has a place the reserves
+	// allow for an applicant who keeps none there.
+	open := func(k int) bool {
+		d := district(k)
+		return free[k]-reserved[k] > 0 && freeD[d]-reservedD[d]-1 >= pendD[d] &&
+			(strong(k) || freeNS[d]-reservedNS[d]-1 >= pendNS[d])
+	}
 	for _, ai := range order {
 		a := &apps[ai]
 		if a.district >= 0 && !a.reserved {
@@ -540,58 +558,72 @@ func (c *Choice) admit(w *sim.World, chosen []int32) error {
 		// its allowed schools by distance.
 		ses := float64(a.st.SES)
 		fam := sp.family(ses)
-		ranking = ranking[:0]
-		for k := range chosen {
-			d := district(k)
-			if a.district >= 0 && (d != a.district || a.nonStrong && strong(k)) {
-				continue
+		n := sp.considered(ses)
+		var got, pos, homeChoice int
+		if a.district < 0 && (a.passive || n > 0 && n < len(chosen)) {
+			// The whole city: the nearest schools from the index, as many
+			// as needed, in the order a stable sort by distance gives
+			// (ties by position).
+			if city == nil {
+				city = newGrid(len(chosen), func(k int) (float64, float64) {
+					s := school(w, chosen[k])
+					return float64(s.X), float64(s.Y)
+				})
 			}
-			ranking = append(ranking, k)
-			km[k] = dist(a, k)
+			near.reset(city, a.x, a.y, km)
 		}
-		if n := sp.considered(ses); !a.passive && n > 0 && n < len(ranking) {
-			slices.SortStableFunc(ranking, func(p, q int) int { return cmp.Compare(km[p], km[q]) })
-			ranking = ranking[:n]
-		}
-		for _, k := range ranking {
-			if a.passive {
-				utility[k] = -km[k]
-				continue
+		if a.district < 0 && a.passive {
+			// The nearest school with a place, and the catchment school's
+			// rank by distance.
+			got, pos = -1, -1
+			for r := 0; ; r++ {
+				k, ok := near.at(r)
+				if !ok {
+					break
+				}
+				if a.reserved && int(k) == a.home || open(int(k)) {
+					got, pos = int(k), r
+					break
+				}
 			}
-			utility[k] = fam.utility(w, float64(school(w, chosen[k]).Reputation), km[k], opts.peer[k])
-			if sp.ChoiceFee > 0 && k != a.home {
-				utility[k] -= sp.fee(ses, sp.ChoiceFee)
+			homeChoice = near.index(int32(a.home))
+		} else {
+			ranking = c.rank(a, n, ranking[:0], inDistrict, city != nil, &near, km, strong, dist)
+			for _, k := range ranking {
+				if a.passive {
+					utility[k] = -km[k]
+					continue
+				}
+				utility[k] = fam.utility(w, float64(school(w, chosen[k]).Reputation), km[k], opts.peer[k])
+				if sp.ChoiceFee > 0 && k != a.home {
+					utility[k] -= sp.fee(ses, sp.ChoiceFee)
+				}
 			}
-		}
-		home := district(a.home)
-		if opts.exitFree != nil && !a.passive {
-			ranking = append(ranking, exitK)
-			utility[exitK] = fam.utility(w, sp.ExitQuality, 0, opts.exitPeer[home]) - sp.fee(ses, sp.ExitFee)
-		}
-		slices.SortStableFunc(ranking, func(p, q int) int { return cmp.Compare(utility[q], utility[p]) })
-		// The best-ranked option with a place the reserves allow.
-		got, pos := -1, -1
-		for r, k := range ranking {
-			if k == exitK {
-				if opts.exitFree[home] > 0 {
+			if opts.exitFree != nil && !a.passive {
+				ranking = append(ranking, exitK)
+				utility[exitK] = fam.utility(w, sp.ExitQuality, 0, opts.exitPeer[district(a.home)]) - sp.fee(ses, sp.ExitFee)
+			}
+			slices.SortStableFunc(ranking, func(p, q int) int { return cmp.Compare(utility[q], utility[p]) })
+			// The best-ranked option with a place the reserves allow.
+			got, pos = -1, -1
+			for r, k := range ranking {
+				if k == exitK {
+					if opts.exitFree[district(a.home)] > 0 {
+						got, pos = k, r
+						break
+					}
+					continue
+				}
+				if a.reserved && k == a.home || open(k) {
 					got, pos = k, r
 					break
 				}
-				continue
 			}
-			if a.reserved && k == a.home {
-				got, pos = k, r
-				break
-			}
-			d := district(k)
-			if free[k]-reserved[k] > 0 && freeD[d]-reservedD[d]-1 >= pendD[d] &&
-				(strong(k) || freeNS[d]-reservedNS[d]-1 >= pendNS[d]) {
-				got, pos = k, r
-				break
-			}
+			homeChoice = slices.Index(ranking, a.home)
 		}
+		home := district(a.home)
 		p := Placement{Home: chosen[a.home], School: -1, Migrant: a.st.Migrant, Choice: pos,
-			HomeChoice: slices.Index(ranking, a.home), HomeDistance: dist(a, a.home),
+			HomeChoice: homeChoice, HomeDistance: dist(a, a.home),
 			SES: ses, Mean: a.st.MeanAchievement(), Exit: got == exitK, Passive: a.passive}
 		if p.Exit {
 			opts.exitFree[home]--
@@ -632,6 +664,43 @@ func (c *Choice) admit(w *sim.World, chosen []int32) error {
 	}
 	c.extraKm[y] = extra
 	return nil
+}
+
+// rank appends to ranking the chosen schools (positions) applicant a
+// ranks, before their utilities order them: the allowed schools, in
+// position order, or, for a choosing family that considers n of them, the
+// n nearest, by distance and then position. Applicants of a district take
+// its schools from inDistrict; applicants of the whole city take the
+// nearest from the search near (ready when indexed) or else every chosen
+// school. km receives the distances.
+func (c *Choice) rank(a *applicant, n int, ranking []int, inDistrict [][]int, indexed bool, near *nearest,
+	km []float64, strong func(int) bool, dist func(*applicant, int) float64) []int {
+	if a.district < 0 && indexed && !a.passive && n > 0 && n < len(km) {
+		for r := range n {
+			k, _ := near.at(r)
+			ranking = append(ranking, int(k))
+		}
+		return ranking
+	}
+	if a.district >= 0 {
+		for _, k := range inDistrict[a.district] {
+			if !(a.nonStrong && strong(k)) {
+				ranking = append(ranking, k)
+			}
+		}
+	} else {
+		for k := range km {
+			ranking = append(ranking, k)
+		}
+	}
+	for _, k := range ranking {
+		km[k] = dist(a, k)
+	}
+	if !a.passive && n > 0 && n < len(ranking) {
+		slices.SortStableFunc(ranking, func(p, q int) int { return cmp.Compare(km[p], km[q]) })
+		ranking = ranking[:n]
+	}
+	return ranking
 }
 
 // options are what a round's families know of their options besides
@@ -785,26 +854,29 @@ const residenceTries = 50
 // nearest the school, as in China's rule of enrolment near home), and at
 // the school itself if residenceTries draws all fall nearer another
 // school.
-func (c *Choice) residence(w *sim.World, i int32) (x, y float64) {
+//
+// schools indexes every school of the city (schoolGrid); buf is scratch.
+func (c *Choice) residence(w *sim.World, i int32, schools *grid, buf *[]int32) (x, y float64) {
 	s := school(w, i)
 	sx, sy := float64(s.X), float64(s.Y)
 	for range residenceTries {
 		x = sx + float64(c.Spec.ResidenceSD*fmath.NormFloat64(w.Rand))
 		y = sy + float64(c.Spec.ResidenceSD*fmath.NormFloat64(w.Rand))
 		own := fmath.Hypot(x-sx, y-sy)
-		nearest := true
-		for j := range w.Pop.Schools {
-			o := &w.Pop.Schools[j]
-			if int32(j) != i && fmath.Hypot(x-float64(o.X), y-float64(o.Y)) < own {
-				nearest = false
-				break
-			}
-		}
-		if nearest {
+		var nearer bool
+		if nearer, *buf = schools.anyNearer(x, y, own, i, *buf); !nearer {
 			return x, y
 		}
 	}
 	return sx, sy
+}
+
+// schoolGrid returns a spatial index of all of w's schools.
+func schoolGrid(w *sim.World) *grid {
+	return newGrid(len(w.Pop.Schools), func(i int) (float64, float64) {
+		s := &w.Pop.Schools[i]
+		return float64(s.X), float64(s.Y)
+	})
 }
 
 // nearestFree returns the position of the chosen school nearest to a with

@@ -231,18 +231,22 @@ func (g *Group) form(w *sim.World, chosen []int32) {
 	// own district, then those left over with any lead.
 	byLead := map[int32][]int32{}
 	placed := map[int32]bool{}
+	near := newNearFirst(w, leads, true)
 	for _, anyDistrict := range []bool{false, true} {
 		for _, m := range members {
 			if placed[m] {
 				continue
 			}
-			for _, l := range nearestFirst(w, m, leads) {
+			for l := range near.from(m) {
 				if !anyDistrict && school(w, l).District != school(w, m).District {
-					break // nearestFirst lists the own district first
+					break // near lists the own district first
 				}
 				if len(byLead[l]) < g.Spec.MembersPerGroup {
 					byLead[l] = append(byLead[l], m)
 					placed[m] = true
+					if len(byLead[l]) == g.Spec.MembersPerGroup {
+						near.remove(l) // full: no later search need pass it
+					}
 					break
 				}
 			}

@@ -253,35 +253,59 @@ func (p *Pairing) Act(w *sim.World) error {
 func (p *Pairing) match(w *sim.World, targets []int32) {
 	sp := &p.Spec
 	tier, anyTier, _ := parseTier(sp.PartnerTier)
+	isTarget := make([]bool, len(w.Pop.Schools))
+	for _, ti := range targets {
+		isTarget[ti] = true
+	}
 	var free []int32
 	for i := range w.Pop.Schools {
 		s := &w.Pop.Schools[i]
-		if (anyTier || s.Tier == tier) && !slices.Contains(targets, s.Index) &&
+		if (anyTier || s.Tier == tier) && !isTarget[i] &&
 			s.Member.Pair < 0 && s.Member.Group < 0 && s.Member.Alliance < 0 {
 			free = append(free, s.Index)
 		}
 	}
+	// The partners in the rule's order of preference, found without
+	// scanning every free school for every target: by rank, the free
+	// schools sorted once; nearest, a spatial index. gone marks the
+	// partners that have all the targets they may take.
+	var byRep []int32
+	var near *nearFirst
+	switch sp.PartnerRule {
+	case PartnerRank: // highest reputation, then lowest index
+		byRep = slices.Clone(free)
+		slices.SortStableFunc(byRep, func(a, b int32) int {
+			return cmp.Compare(school(w, b).Reputation, school(w, a).Reputation)
+		})
+	case PartnerNearest: // shortest distance, then lowest index
+		near = newNearFirst(w, free, false)
+	}
+	gone := make([]bool, len(w.Pop.Schools))
+	left := len(free)
 	taken := map[int32]int{}
 	for _, ti := range targets {
 		t := school(w, ti)
-		if len(free) == 0 {
+		if left == 0 {
 			t.Member.Treated &^= 1 << uint(p.index)
 			continue
 		}
-		var k int
+		var si int32
 		switch sp.PartnerRule {
-		case PartnerRank: // highest reputation, then lowest index
-			k = bestOf(free, func(a, b int32) int {
-				return cmp.Compare(school(w, b).Reputation, school(w, a).Reputation)
-			})
-		case PartnerNearest: // shortest distance, then lowest index
-			k = bestOf(free, func(a, b int32) int {
-				return cmp.Compare(distance(t, school(w, a)), distance(t, school(w, b)))
-			})
+		case PartnerRank:
+			for len(byRep) > 0 && gone[byRep[0]] {
+				byRep = byRep[1:]
+			}
+			si = byRep[0]
+		case PartnerNearest:
+			for b := range near.from(ti) {
+				if !gone[b] {
+					si = b
+					break
+				}
+			}
 		case PartnerRandom:
-			k = w.Rand.IntN(len(free))
+			si = free[w.Rand.IntN(len(free))]
 		}
-		si := free[k]
 		s := school(w, si)
 		p.pairs = append(p.pairs, pair{target: ti, partner: si, km: distance(t, s), trust: sp.InitialTrust})
 		t.Member.Pair = si
@@ -289,22 +313,18 @@ func (p *Pairing) match(w *sim.World, targets []int32) {
 			s.Member.Pair = ti
 		}
 		if taken[si]++; taken[si] >= sp.MaxPartners {
-			free = slices.Delete(free, k, k+1)
+			gone[si] = true
+			left--
+			switch sp.PartnerRule {
+			case PartnerNearest:
+				near.remove(si)
+			case PartnerRandom:
+				k := slices.Index(free, si)
+				free = slices.Delete(free, k, k+1)
+			}
 		}
 	}
 	p.setTrust(w)
-}
-
-// bestOf returns the position in xs of the first element that no other
-// precedes by less.
-func bestOf(xs []int32, less func(a, b int32) int) int {
-	best := 0
-	for k := 1; k < len(xs); k++ {
-		if less(xs[k], xs[best]) < 0 {
-			best = k
-		}
-	}
-	return best
 }
 
 // mentor sets this week's mentoring of target t's principal.

@@ -147,10 +147,10 @@ func (s *RotationSpec) New(index int) sim.Policy {
 type Rotation struct {
 	Spec RotationSpec
 	treatment
-	// sources[k] lists the strong schools the k-th chosen school takes
-	// staff from, in order of preference (strong-to-weak only); paired is
-	// set once they are known.
-	sources [][]int32
+	// sources gives the strong schools a chosen school takes staff from,
+	// in order of preference (strong-to-weak only); paired is set once it
+	// is made.
+	sources *sources
 	paired  bool
 	// posts are the postings under way, in the order they were made.
 	posts []posting
@@ -184,7 +184,7 @@ func (r *Rotation) Act(w *sim.World) error {
 	chosen := r.selectOnce(w, c)
 	if !r.paired {
 		if r.Spec.Direction == DirStrongToWeak {
-			r.sources = strongSources(w, chosen, r.Spec.SourceRule)
+			r.sources = newSources(w, chosen, r.Spec.SourceRule)
 		}
 		r.paired = true
 	}
@@ -202,55 +202,62 @@ func (r *Rotation) post(w *sim.World, chosen []int32, y int) {
 	teachers := sp.Who == WhoTeachers || sp.Who == WhoBoth
 	principals := sp.Who == WhoPrincipals || sp.Who == WhoBoth
 	best := sp.Direction == DirStrongToWeak
+	// busy marks the schools whose principal is on a posting or has been
+	// transferred: they take part in no principal exchange.
+	var busy []bool
+	if principals {
+		busy = make([]bool, len(w.Pop.Schools))
+		for i := range r.transferred {
+			busy[i] = true
+		}
+		for _, p := range r.posts {
+			if p.principal {
+				busy[p.a], busy[p.b] = true, true
+			}
+		}
+	}
 	for k, a := range chosen {
-		var prefs []int32
+		var prefs func(yield func(int32) bool)
 		if best {
-			prefs = r.sources[k]
+			prefs = func(yield func(int32) bool) { r.sources.each(k, a, yield) }
 		} else if n := int32(len(w.Pop.Schools)); n > 1 {
 			b := int32(w.Rand.IntN(int(n - 1)))
 			if b >= a {
 				b++
 			}
-			prefs = []int32{b}
+			prefs = func(yield func(int32) bool) { yield(b) }
 		}
-		if len(prefs) == 0 {
+		if prefs == nil {
 			continue
 		}
 		if teachers {
-			n := postCount(sp.Share, len(school(w, a).Teachers))
-			r.posts = append(r.posts, exchangeTeachers(w, a, prefs[0], n, best, y, last, sp.ReturnHome, r.volunteerPay())...)
+			for b := range prefs {
+				n := postCount(sp.Share, len(school(w, a).Teachers))
+				r.posts = append(r.posts, exchangeTeachers(w, a, b, n, best, y, last, sp.ReturnHome, r.volunteerPay())...)
+				break
+			}
 		}
 		if principals {
-			r.postPrincipal(w, a, prefs, y, last)
+			r.postPrincipal(w, a, prefs, y, last, busy)
 		}
 	}
 }
 
 // postPrincipal exchanges the principals of receiving school a and of the
-// first school of prefs whose principal is free: neither school's
-// principal may be on a posting already, nor have been transferred.
-func (r *Rotation) postPrincipal(w *sim.World, a int32, prefs []int32, y, last int) {
-	busy := func(i int32) bool {
-		if r.transferred[i] {
-			return true
-		}
-		for _, p := range r.posts {
-			if p.principal && (p.a == i || p.b == i) {
-				return true
-			}
-		}
-		return false
-	}
-	if busy(a) {
+// first school of prefs whose principal is free: neither school may be
+// busy (its principal on a posting already, or transferred).
+func (r *Rotation) postPrincipal(w *sim.World, a int32, prefs func(yield func(int32) bool), y, last int, busy []bool) {
+	if busy[a] {
 		return
 	}
-	for _, b := range prefs {
-		if busy(b) {
+	for b := range prefs {
+		if busy[b] {
 			continue
 		}
 		sa, sb := school(w, a), school(w, b)
 		r.posts = append(r.posts, posting{a: a, b: b, idA: sa.Principal.ID, idB: sb.Principal.ID,
 			principal: true, first: y, last: last, home: r.Spec.ReturnHome})
+		busy[a], busy[b] = true, true
 		sa.Principal, sb.Principal = sb.Principal, sa.Principal
 		if !r.Spec.ReturnHome {
 			if r.transferred == nil {
@@ -289,74 +296,73 @@ func lastYear(c *Common, w *sim.World) int {
 	return c.End
 }
 
-// strongSources returns, for each chosen school, the strong schools other
-// than itself in its order of preference under rule.
-func strongSources(w *sim.World, chosen []int32, rule string) [][]int32 {
+// sources gives each chosen school's strong schools other than itself in
+// its order of preference under a source rule, computed when asked: O(S)
+// memory, where a list per chosen school would take O(S²).
+type sources struct {
+	rule string
+	// near orders by distance (SourceNearest).
+	near *nearFirst
+	// byRep are the strong schools by falling reputation and first[k] the
+	// position in it of chosen school k's first source (SourceRank).
+	byRep []int32
+	first []int
+}
+
+// newSources returns the sources of the chosen schools under rule.
+func newSources(w *sim.World, chosen []int32, rule string) *sources {
 	var strong []int32
 	for i := range w.Pop.Schools {
 		if w.Pop.Schools[i].Tier == agents.Strong {
 			strong = append(strong, int32(i))
 		}
 	}
-	out := make([][]int32, len(chosen))
+	src := &sources{rule: rule}
 	switch rule {
 	case SourceNearest:
-		for k, a := range chosen {
-			out[k] = nearestFirst(w, a, strong)
-		}
+		src.near = newNearFirst(w, strong, true)
 	case SourceRank:
 		// Receivers by rising reputation meet sources by falling
 		// reputation, in turn; the other strong schools follow, strongest
 		// first.
 		rep := func(i int32) float32 { return school(w, i).Reputation }
-		byRep := slices.Clone(strong)
-		slices.SortStableFunc(byRep, func(x, y int32) int { return cmp.Compare(rep(y), rep(x)) })
+		src.byRep = slices.Clone(strong)
+		slices.SortStableFunc(src.byRep, func(x, y int32) int { return cmp.Compare(rep(y), rep(x)) })
 		order := make([]int, len(chosen))
 		for k := range order {
 			order[k] = k
 		}
 		slices.SortStableFunc(order, func(x, y int) int { return cmp.Compare(rep(chosen[x]), rep(chosen[y])) })
+		src.first = make([]int, len(chosen))
 		for rank, k := range order {
-			a := chosen[k]
-			var list []int32
-			if len(byRep) > 0 {
-				first := byRep[rank%len(byRep)]
-				if first != a {
-					list = append(list, first)
-				}
-				for _, b := range byRep {
-					if b != a && b != first {
-						list = append(list, b)
-					}
-				}
+			if len(src.byRep) > 0 {
+				src.first[k] = rank % len(src.byRep)
 			}
-			out[k] = list
 		}
 	}
-	return out
+	return src
 }
 
-// nearestFirst returns the candidates other than a, those of a's district
-// first, each group by rising distance from a (ties by index).
-func nearestFirst(w *sim.World, a int32, candidates []int32) []int32 {
-	sa := school(w, a)
-	list := make([]int32, 0, len(candidates))
-	for _, b := range candidates {
-		if b != a {
-			list = append(list, b)
+// each calls yield with chosen school k's (school a's) sources in order,
+// until yield returns false.
+func (s *sources) each(k int, a int32, yield func(int32) bool) {
+	switch s.rule {
+	case SourceNearest:
+		s.near.each(a, yield)
+	case SourceRank:
+		if len(s.byRep) == 0 {
+			return
+		}
+		first := s.byRep[s.first[k]]
+		if first != a && !yield(first) {
+			return
+		}
+		for _, b := range s.byRep {
+			if b != a && b != first && !yield(b) {
+				return
+			}
 		}
 	}
-	other := func(b int32) int {
-		if school(w, b).District == sa.District {
-			return 0
-		}
-		return 1
-	}
-	slices.SortStableFunc(list, func(x, y int32) int {
-		return cmp.Or(cmp.Compare(other(x), other(y)),
-			cmp.Compare(distance(sa, school(w, x)), distance(sa, school(w, y))))
-	})
-	return list
 }
 
 // A posting is one exchange between receiving school a and source school
