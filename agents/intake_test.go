@@ -26,6 +26,26 @@ func meanAdvantage(students []Student) float64 {
 	return sum / float64(len(students))
 }
 
+// treatThreeAverage makes a small world with intake_response share and
+// marks its first three average schools treated under the given label;
+// it returns the world, its schools and the treated schools' indices.
+func treatThreeAverage(t *testing.T, share float64, label float32) (*world, []School, []int) {
+	t.Helper()
+	par := DefaultParams()
+	par.IntakeResponse = share
+	w := newWorld(t, testSpec(12, 2), par, 5)
+	schools := w.pop.Schools
+	var treated []int
+	for i := range schools {
+		if schools[i].Tier == Average && len(treated) < 3 {
+			schools[i].Member.Treated = 1
+			schools[i].Label = label
+			treated = append(treated, i)
+		}
+	}
+	return w, schools, treated
+}
+
 // TestIntakeResponse: families move towards the treated schools. With
 // intake_response 0 nothing changes; otherwise each treated school swaps
 // round(share × entrants) of its entrants, the least advantaged, for the
@@ -35,17 +55,7 @@ func meanAdvantage(students []Student) float64 {
 // keeps its class.
 func TestIntakeResponse(t *testing.T) {
 	for _, share := range []float64{0, 0.03, 0.1} {
-		par := DefaultParams()
-		par.IntakeResponse = share
-		w := newWorld(t, testSpec(12, 2), par, 5)
-		schools := w.pop.Schools
-		var treated []int
-		for i := range schools {
-			if schools[i].Tier == Average && len(treated) < 3 {
-				schools[i].Member.Treated = 1
-				treated = append(treated, i)
-			}
-		}
+		w, schools, treated := treatThreeAverage(t, share, 0)
 		before := make([][]Student, len(schools))
 		for i := range schools {
 			before[i] = slices.Clone(schools[i].Students)
@@ -128,18 +138,7 @@ func TestIntakeResponse(t *testing.T) {
 // under half a label half as many as unlabelled ones (rounded).
 func TestIntakeResponseLabel(t *testing.T) {
 	for _, label := range []float32{0, 0.5, 1} {
-		par := DefaultParams()
-		par.IntakeResponse = 0.1
-		w := newWorld(t, testSpec(12, 2), par, 5)
-		schools := w.pop.Schools
-		var treated []int
-		for i := range schools {
-			if schools[i].Tier == Average && len(treated) < 3 {
-				schools[i].Member.Treated = 1
-				schools[i].Label = label
-				treated = append(treated, i)
-			}
-		}
+		w, schools, treated := treatThreeAverage(t, 0.1, label)
 		before := make([][]int64, len(schools))
 		for _, i := range treated {
 			for _, st := range schools[i].Students {
