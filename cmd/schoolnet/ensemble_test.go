@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/csv"
+	"fmt"
 	"maps"
 	"os"
 	"path/filepath"
@@ -108,8 +109,27 @@ func TestCompareEnsemble(t *testing.T) {
 	if code, _, stderr := run(t, "report", dir, "--out", page); code != 0 {
 		t.Fatal(stderr)
 	}
-	if !strings.Contains(string(readFile(t, page)), "ran with an ensemble of parameter draws") {
+	html := string(readFile(t, page))
+	if !strings.Contains(html, "ran with an ensemble of parameter draws") {
 		t.Error("the report does not say the comparison ran over parameter draws")
+	}
+	// Its effects table shows each scenario's plausible-world interval,
+	// parametric share and P(better), each cell compare.csv's.
+	shownCells := 0
+	for _, r := range csvRows(t, filepath.Join(dir, "compare.csv")) {
+		for _, col := range []string{"pi_low", "pi_high", "parametric_share", "p_better"} {
+			if r[col] == "" {
+				continue
+			}
+			want := fmt.Sprintf(`data-scenario="%s" data-outcome="%s" data-col="%s" data-value="%s"`, r["scenario"], r["outcome"], col, r[col])
+			if !strings.Contains(html, want) {
+				t.Errorf("the report's effects table lacks %s's %s of %s (%s)", r["scenario"], col, r["outcome"], r[col])
+			}
+			shownCells++
+		}
+	}
+	if shownCells == 0 {
+		t.Error("compare.csv has no ensemble columns to show")
 	}
 	// Without --ensemble the files say their intervals are stochastic.
 	plain := filepath.Join(t.TempDir(), "cmp")

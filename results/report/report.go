@@ -22,7 +22,11 @@ var tmpl = template.Must(template.New("report").Parse(pageTemplate))
 type page struct {
 	Title, Subtitle string
 	// Compare is true for a comparison, false for a single run.
-	Compare   bool
+	Compare bool
+	// Ensemble is true for a comparison over parameter draws (compare
+	// --ensemble): the effects table adds the plausible-world interval,
+	// the parametric share and the probability of beating the reference.
+	Ensemble  bool
 	Reference string
 	Year      int
 	Summary   []sentence
@@ -67,6 +71,9 @@ type effectRow struct {
 	Scenario                string
 	Mean, Diff, Low, High   cell
 	Replications, Certainty string
+	// With an ensemble: compare.csv's pi_low, pi_high, parametric_share
+	// and p_better.
+	PILow, PIHigh, Share, PBetter cell
 }
 
 type summaryRow struct {
@@ -141,6 +148,7 @@ func build(f *Folder) (*page, error) {
 		p.Title = "What " + strings.Join(others, ", ") + " would do, compared with " + ref.Name
 		p.Summary = f.compareSummary(system, reps)
 		p.Effects = f.effectGroups()
+		p.Ensemble = f.ensemble()
 	} else {
 		p.Title = "What happens in " + ref.Name
 		p.Summary = f.runSummary(system, reps)
@@ -248,6 +256,11 @@ func certainty(e *Effect) string {
 	return "includes zero"
 }
 
+// ensemble reports whether the comparison ran over parameter draws.
+func (f *Folder) ensemble() bool {
+	return len(f.Effects) > 0 && f.Effects[0].Raw["uncertainty"] == "parametric+stochastic"
+}
+
 // effectGroups are compare.csv's rows by outcome, in the file's order.
 func (f *Folder) effectGroups() []effectGroup {
 	var out []effectGroup
@@ -259,7 +272,9 @@ func (f *Folder) effectGroups() []effectGroup {
 		d := decimals(e.Unit)
 		row := effectRow{Scenario: e.Scenario, Mean: effectNum(e, "mean", d, false), Diff: effectNum(e, "diff", d, true),
 			Low: effectNum(e, "diff_ci_low", d, true), High: effectNum(e, "diff_ci_high", d, true),
-			Replications: strconv.Itoa(e.N), Certainty: certainty(e)}
+			Replications: strconv.Itoa(e.N), Certainty: certainty(e),
+			PILow: effectNum(e, "pi_low", d, true), PIHigh: effectNum(e, "pi_high", d, true),
+			Share: effectNum(e, "parametric_share", 2, false), PBetter: effectNum(e, "p_better", 2, false)}
 		if e.Scenario == f.Scenarios[0].Name {
 			row.Certainty = "reference"
 		}
@@ -400,7 +415,7 @@ func (f *Folder) compareSummary(system string, reps int) []sentence {
 			out = append(out, append(s, text(".")))
 		}
 	}
-	if len(f.Effects) > 0 && f.Effects[0].Raw["uncertainty"] == "parametric+stochastic" {
+	if f.ensemble() {
 		out = append(out, sentence{text("The replications ran with an ensemble of parameter draws (schoolnet compare --ensemble), every scenario with the same draws: the intervals above are those of the mean effect over the draws. How far one plausible world can stray, the parametric share of that spread and the probability that each reform beats each other are in compare.csv (pi_low, pi_high, parametric_share, p_better), wins.csv and ranking.csv (docs/UNCERTAINTY.md). These are outcomes of a simulation under the model's assumptions, not a forecast for a real district. Read the caveats before quoting a number.")})
 		return out
 	}
