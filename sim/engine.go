@@ -1,10 +1,11 @@
 package sim
 
 import (
+	"cmp"
 	"context"
 	"fmt"
-
 	"math/rand/v2"
+	"slices"
 
 	"schoolnet/agents"
 )
@@ -203,10 +204,30 @@ func (e *Engine) policyPhase(y, wk int) error {
 	return nil
 }
 
-// schoolPhase steps every school by one week, in parallel.
+// schoolPhase steps every school by one week, in parallel. The workers
+// take the schools largest first (longest-processing-time order), so that
+// no large school starts last and keeps the others waiting at the week's
+// end; each school touches only its own state and stream, so the order
+// changes no result.
 func (e *Engine) schoolPhase() {
 	schools := e.world.Pop.Schools
-	parallelFor(len(schools), e.cfg.Workers, func(i int) { agents.StepSchool(&schools[i], &e.env) })
+	if e.cfg.Workers <= 1 {
+		parallelFor(len(schools), 1, func(i int) { agents.StepSchool(&schools[i], &e.env) })
+		return
+	}
+	order := largestFirst(schools)
+	parallelFor(len(order), e.cfg.Workers, func(k int) { agents.StepSchool(&schools[order[k]], &e.env) })
+}
+
+// largestFirst returns the schools' indices by enrolment, largest first
+// (ties by index).
+func largestFirst(schools []agents.School) []int32 {
+	order := make([]int32, len(schools))
+	for i := range order {
+		order[i] = int32(i)
+	}
+	slices.SortStableFunc(order, func(a, b int32) int { return cmp.Compare(len(schools[b].Students), len(schools[a].Students)) })
+	return order
 }
 
 // endYear measures the schools, closes the year and opens the next. During
