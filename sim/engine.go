@@ -69,6 +69,9 @@ type Engine struct {
 	// is the next year to run.
 	src  []*rand.PCG
 	next int
+	// order is the schools largest first, for the weekly step's workers
+	// (schoolPhase); made in each year's first week.
+	order []int32
 }
 
 // New generates the replication's population from its streams.
@@ -215,7 +218,12 @@ func (e *Engine) schoolPhase() {
 		parallelFor(len(schools), 1, func(i int) { agents.StepSchool(&schools[i], &e.env) })
 		return
 	}
-	order := largestFirst(schools)
+	// Enrolment changes only between years and in the policies' first
+	// week, so the order is made once a year.
+	if e.world.Clock.Week == 0 || len(e.order) != len(schools) {
+		e.order = largestFirst(schools)
+	}
+	order := e.order
 	parallelFor(len(order), e.cfg.Workers, func(k int) { agents.StepSchool(&schools[order[k]], &e.env) })
 }
 

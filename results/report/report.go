@@ -258,7 +258,7 @@ func certainty(e *Effect) string {
 
 // ensemble reports whether the comparison ran over parameter draws.
 func (f *Folder) ensemble() bool {
-	return len(f.Effects) > 0 && f.Effects[0].Raw["uncertainty"] == "parametric+stochastic"
+	return len(f.Effects) > 0 && f.Effects[0].Raw["uncertainty"] == results.ParametricStochastic
 }
 
 // effectGroups are compare.csv's rows by outcome, in the file's order.
