@@ -80,14 +80,24 @@ func IntakeResponse(schools []School, r *rand.Rand, p *Params) {
 	for i := range schools {
 		moved[i] = make([]bool, len(adv[i]))
 	}
+	// The untreated schools of each district and tier, in index order:
+	// where a treated school's movers come from.
+	type area struct {
+		district int32
+		tier     Tier
+	}
+	untreated := map[area][]int{}
+	for i := range schools {
+		if s := &schools[i]; s.Member.Treated == 0 {
+			a := area{s.District, s.Tier}
+			untreated[a] = append(untreated[a], i)
+		}
+	}
 	for _, t := range treated {
 		ts := &schools[t]
 		var pool []slot
-		for i := range schools {
+		for _, i := range untreated[area{ts.District, ts.Tier}] {
 			s := &schools[i]
-			if s.Member.Treated != 0 || s.District != ts.District || s.Tier != ts.Tier {
-				continue
-			}
 			for k := range adv[i] {
 				if !moved[i][k] && !s.Students[k].Migrant {
 					pool = append(pool, slot{school: i, i: k, adv: adv[i][k]})
