@@ -28,6 +28,17 @@ import (
 //go:embed *.toml
 var shipped embed.FS
 
+//go:embed calibration/posterior.csv
+var shippedPosterior []byte
+
+// PosteriorFile is the posterior of the shipped calibration (schoolnet
+// calibrate targets/default.toml, with its other files beside it), whose
+// medians are the model's calibrated defaults (docs/MODEL.md section 6).
+const PosteriorFile = "targets/calibration/posterior.csv"
+
+// ShippedPosterior returns PosteriorFile's text, embedded in the binary.
+func ShippedPosterior() []byte { return shippedPosterior }
+
 // DefaultName is the target file calibrate reads when none is named.
 const DefaultName = "default"
 

@@ -35,8 +35,9 @@ reforms: ` + "shanghai-ssp, funding-only, rotation-only, loose-collaboration" + 
 All scenarios run with the first one's years, weeks and spin-up.
 
 With --ensemble prior (every model parameter uniform on its plausible
-range) or --ensemble FILE (a posterior.csv from schoolnet calibrate, or
-its directory), replication r of every scenario draws parameter set
+range), --ensemble posterior (the shipped calibration's posterior, whose
+medians are the defaults) or --ensemble FILE (a posterior.csv from
+schoolnet calibrate, or its directory), replication r of every scenario draws parameter set
 r mod --draws: the intervals then hold parametric as well as stochastic
 uncertainty, with the parametric share and the probability that each
 scenario beats each other (docs/UNCERTAINTY.md). Also writes wins.csv and

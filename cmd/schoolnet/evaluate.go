@@ -55,8 +55,8 @@ Python. The same scenario and seed give byte-identical CSV files for any
 --workers; with --sources none the tables are those of the lab before the
 bias sources.
 
-With --ensemble prior or --ensemble FILE (a posterior.csv of schoolnet
-calibrate), replication r and its twins run with parameter draw r mod
+With --ensemble prior, --ensemble posterior (the shipped calibration's)
+or --ensemble FILE (a posterior.csv of schoolnet calibrate), replication r and its twins run with parameter draw r mod
 --draws, and evaluate also writes uncertainty.csv (the true effect and
 each design's estimate with parametric and stochastic uncertainty) and
 ensemble.csv; docs/UNCERTAINTY.md.`

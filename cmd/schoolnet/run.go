@@ -30,8 +30,8 @@ shipped baseline), prints the yearly table (means over replications with
 statistics.csv (docs/RESULTS.md) to --out.
 The same scenario and seed give byte-identical files for any --workers.
 
-With --ensemble prior or --ensemble FILE (a posterior.csv of schoolnet
-calibrate), replication r runs with parameter draw r mod --draws, and run
+With --ensemble prior, --ensemble posterior (the shipped calibration's)
+or --ensemble FILE (a posterior.csv of schoolnet calibrate), replication r runs with parameter draw r mod --draws, and run
 also prints and writes uncertainty.csv (each outcome's 95% interval with
 parametric and stochastic uncertainty, and the parametric share) and
 ensemble.csv (the draws); docs/UNCERTAINTY.md.`
@@ -55,7 +55,7 @@ type runOptions struct {
 
 // ensembleFlags adds --ensemble and --draws.
 func (o *runOptions) ensembleFlags(fs *flagSet) {
-	fs.StringVar(&o.ensemble, "ensemble", "", "draw each replication's parameters: prior (every model parameter uniform on its plausible range), prior:KEY,KEY (those model parameters only), or a posterior.csv of schoolnet calibrate (or its directory); docs/UNCERTAINTY.md")
+	fs.StringVar(&o.ensemble, "ensemble", "", "draw each replication's parameters: prior (every model parameter uniform on its plausible range), prior:KEY,KEY (those model parameters only), posterior (the shipped calibration's posterior, whose medians are the defaults), or a posterior.csv of schoolnet calibrate (or its directory); docs/UNCERTAINTY.md")
 	fs.IntVar(&o.draws, "draws", 0, "parameter draws of --ensemble: replication r takes draw r mod DRAWS (default: half the replications, so that each draw runs twice and parametric and stochastic uncertainty can be told apart)")
 }
 

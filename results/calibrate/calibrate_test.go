@@ -186,7 +186,7 @@ func TestRecoversKnownParameters(t *testing.T) {
 		for r := range int64(5) {
 			w := world{schools: 30, seed: 7 + r, obs: 1000 + 100*r}
 			settings := fmt.Sprintf("particles = 60\nalpha = 0.5\nmax_generations = 8\nmin_acceptance = 0.02\nreplications = 2\nseed = %d", 5+r)
-			for _, c := range recovers(t, w, params, []float64{0.27, 0.1, 0.14, 0.2}, truthTargets, 24, settings, 2, 0.9) {
+			for _, c := range recovers(t, w, params, []float64{0.37, 0.1, 0.2, 0.06}, truthTargets, 24, settings, 2, 0.9) {
 				total++
 				if c {
 					covered++
@@ -200,7 +200,7 @@ func TestRecoversKnownParameters(t *testing.T) {
 		return
 	}
 	params := []string{"model.growth_per_year", "model.attrition_base", "model.teacher_sd"}
-	covered := recovers(t, world{schools: 10, seed: 7, obs: 1000}, params, []float64{0.27, 0.1, 0.14}, truthTargets[:3], 16,
+	covered := recovers(t, world{schools: 10, seed: 7, obs: 1000}, params, []float64{0.37, 0.1, 0.2}, truthTargets[:3], 16,
 		"particles = 20\nalpha = 0.5\nmax_generations = 4\nmin_acceptance = 0\nreplications = 2\nseed = 3", 2, 1-0.1/3)
 	for i, c := range covered {
 		if !c {

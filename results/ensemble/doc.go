@@ -1,8 +1,9 @@
 // Package ensemble runs a scenario, or a comparison of scenarios, over an
 // ensemble of parameter sets: the prior (every model parameter uniform on
 // its plausible range, agents.ParamRanges) or a posterior that `schoolnet
-// calibrate` wrote (posterior.csv: weighted parameter draws). It is what
-// `--ensemble prior|prior:KEYS|FILE` of run, compare and evaluate does:
+// calibrate` wrote (posterior.csv: weighted parameter draws; "posterior" is
+// the shipped calibration's, embedded). It is what
+// `--ensemble prior|prior:KEYS|posterior|FILE` of run, compare and evaluate does:
 // [Load] reads the ensemble, [Simulate] runs the scenarios of a
 // comparison with it, and [Discover] answers a scenario-discovery
 // question on a comparison's files ("when does A beat B?") with PRIM.

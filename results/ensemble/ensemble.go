@@ -22,6 +22,10 @@ import (
 // Prior is the name that asks for the prior ensemble.
 const Prior = "prior"
 
+// Posterior is the name that asks for the shipped calibration's
+// posterior (targets.PosteriorFile), embedded in the binary.
+const Posterior = "posterior"
+
 // Ensemble is a distribution of parameter sets to draw from.
 type Ensemble struct {
 	// Name is "prior" or the posterior file's path; SHA256 the file's
@@ -84,12 +88,20 @@ func NewPriorOf(keys []string, draws int, seed int64) (*Ensemble, error) {
 	return e, nil
 }
 
-// Load returns the ensemble a --ensemble flag names: "prior", a posterior
-// file (posterior.csv of `schoolnet calibrate`), or a calibration's
-// directory holding one.
+// Load returns the ensemble a --ensemble flag names: "prior",
+// "posterior" (the shipped calibration's), a posterior file (posterior.csv
+// of `schoolnet calibrate`), or a calibration's directory holding one.
 func Load(name string, draws int, seed int64) (*Ensemble, error) {
 	if name == Prior {
 		return NewPrior(draws, seed), nil
+	}
+	if name == Posterior {
+		e, err := ParsePosterior(targets.PosteriorFile, targets.ShippedPosterior())
+		if err != nil {
+			return nil, err
+		}
+		e.Draws, e.Seed = draws, seed
+		return e, nil
 	}
 	if keys, ok := strings.CutPrefix(name, Prior+":"); ok {
 		return NewPriorOf(strings.Split(keys, ","), draws, seed)
@@ -100,7 +112,7 @@ func Load(name string, draws int, seed int64) (*Ensemble, error) {
 	}
 	data, err := os.ReadFile(path)
 	if err != nil {
-		return nil, fmt.Errorf("ensemble: %w (give prior, or a posterior.csv that schoolnet calibrate wrote, or its directory)", unwrapPath(err))
+		return nil, fmt.Errorf("ensemble: %w (give prior, posterior, or a posterior.csv that schoolnet calibrate wrote, or its directory)", unwrapPath(err))
 	}
 	e, err := ParsePosterior(path, data)
 	if err != nil {

@@ -1,6 +1,7 @@
 package ensemble
 
 import (
+	"cmp"
 	"errors"
 	"math"
 	"slices"
@@ -76,6 +77,51 @@ func TestPosterior(t *testing.T) {
 		var pe *ParseError
 		if !errors.As(err, &pe) || !strings.Contains(err.Error(), tt.want) {
 			t.Errorf("%q: error %v, want one containing %q", tt.data, err, tt.want)
+		}
+	}
+}
+
+// TestShippedPosterior: --ensemble posterior draws the shipped
+// calibration's particles, each parameter inside its plausible range, and
+// its draws centre on the defaults that calibration set: the weighted
+// median of every parameter is its default to two significant digits.
+func TestShippedPosterior(t *testing.T) {
+	e, err := Load(Posterior, 8, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if e.Name != "targets/calibration/posterior.csv" || len(e.Keys) == 0 {
+		t.Fatalf("--ensemble posterior loaded %q with keys %v", e.Name, e.Keys)
+	}
+	p := agents.DefaultParams()
+	for k, key := range e.Keys {
+		model, ok := strings.CutPrefix(key, "model.")
+		if !ok {
+			t.Fatalf("%s: the shipped posterior calibrates model keys only", key)
+		}
+		r, _ := agents.ParamRanges.Lookup(model)
+		for d := range e.Draws {
+			if x := e.Draw(d)[k]; x < r.Low || x > r.High {
+				t.Errorf("%s: draw %d is %g, outside its plausible range [%g, %g]", key, d, x, r.Low, r.High)
+			}
+		}
+		order := make([]int, len(e.rows))
+		for i := range order {
+			order[i] = i
+		}
+		slices.SortStableFunc(order, func(a, b int) int { return cmp.Compare(e.rows[a][k], e.rows[b][k]) })
+		var cum float64
+		median := math.NaN()
+		for _, i := range order {
+			if cum += e.weights[i]; cum >= e.total/2 {
+				median = e.rows[i][k]
+				break
+			}
+		}
+		// Within 5% of the range: the default is the median rounded to
+		// two digits, and calibrate interpolates its quantiles.
+		if def, _ := ranges.Get(&p, model); math.Abs(def-median) > 0.05*(r.High-r.Low) {
+			t.Errorf("%s: default %g, but the shipped posterior's weighted median is %g", key, def, median)
 		}
 	}
 }

@@ -420,7 +420,7 @@ func TestRotationCarriesPortableValueAdded(t *testing.T) {
 	for _, lv := range levels {
 		t.Run(lv.name, func(t *testing.T) {
 			var here, home, want float64
-			for seed := range uint64(6) {
+			for seed := range uint64(16) {
 				r := spec(t, "rotation").(*RotationSpec)
 				r.Start, r.End, r.Share = 1, 1, 0.25
 				w := atYearOne(t, lv.config(30+seed))

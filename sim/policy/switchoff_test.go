@@ -47,9 +47,10 @@ var switchOffCases = []struct {
 // (agents.Switches), which the golden files predate too; and it sets the
 // two defaults issue 11's absolute learning moved (hire_reputation,
 // peer_achievement_effect), which have no switch, to the values the golden
-// files were made with.
+// files were made with, after the other defaults the calibration of issue
+// 12 moved (agents.PreCalibration).
 func moneyKeysOff(p *agents.Params, s Spec) {
-	*p = p.SwitchedOff()
+	*p = p.Precalibrated().SwitchedOff()
 	p.HireReputation, p.PeerAchievementEffect = 0.08, 0.10
 }
 
