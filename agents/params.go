@@ -18,8 +18,11 @@ type Params struct {
 	// Learning growth (LearningGrowth).
 
 	// GrowthPerYear is the mean yearly achievement growth of a student in an
-	// average school. Default 0.30 SD/year: Bloom, Hill, Black & Lipsey (2008),
-	// annual gains in grades 7-9 of 0.24-0.32 SD in maths and reading.
+	// average school, on the latent scale. Default 0.37 SD/year, the
+	// posterior median of the shipped calibration (docs/MODEL.md section
+	// 6), in the range 0.32-0.46: Bloom, Hill, Black & Lipsey (2008), annual
+	// gains in grades 7-9 of 0.24-0.32 SD of the system's scores, times the
+	// system's SD in latent units (docs/CALIBRATION.md, "Units").
 	GrowthPerYear float64 `toml:"growth_per_year"`
 	// GrowthNoise is the SD of the idiosyncratic part of a student's yearly
 	// growth. Default 0.25 SD/year: assumption, so that test-retest
@@ -32,7 +35,8 @@ type Params struct {
 	StyleEffect float64 `toml:"style_effect"`
 	// PeerAchievementEffect is the extra growth per SD of class-mean
 	// achievement above the grade's reference centre (linear in means).
-	// Default 0.05 SD/year per SD, the centre of its plausible range 0-0.1:
+	// Default 0.053 SD/year per SD, the posterior median of the shipped
+	// calibration (docs/MODEL.md section 6), in the plausible range 0-0.1:
 	// Sacerdote (2011) reviews peer effects of 0.1-0.3 on levels, which
 	// accumulate over years of exposure; on yearly gains linear-in-means
 	// effects are small to nonexistent (Burke & Sass 2013), and schools
@@ -42,10 +46,10 @@ type Params struct {
 	// growth than weak ones.
 	PeerAchievementEffect float64 `toml:"peer_achievement_effect"`
 	// PeerRelationEffect is the extra growth per unit of peer-relationship
-	// quality above the baseline mean. Default 0.30 SD/year per unit (1 SD
-	// of peer relations among students, about 0.21, is worth 0.06 SD a
-	// year): the centre of its plausible range 0.1-0.8, provisional pending
-	// calibration (issue 12), from the small-to-moderate friendship-
+	// quality above the baseline mean. Default 0.51 SD/year per unit (1 SD
+	// of peer relations among students, about 0.21, is worth 0.11 SD a
+	// year): the posterior median of the shipped calibration (docs/MODEL.md
+	// section 6), in the plausible range 0.1-0.8, from the small-to-moderate friendship-
 	// achievement associations of Wentzel, Jablansky & Scalise (2018) and
 	// Wentzel (1998) to the strong cooperation-relationship-achievement link
 	// of Roseth, Johnson & Johnson (2008); rank (largest mediator) from
@@ -54,7 +58,7 @@ type Params struct {
 	// EngagementEffect is the extra growth per unit of engagement above the
 	// baseline mean. Default 0.25 SD/year per unit (1 SD of engagement,
 	// about 0.165, is worth 0.04 SD a year): the centre of its plausible
-	// range 0.1-0.6, provisional pending calibration (issue 12); engagement
+	// range 0.1-0.6 (not calibrated); engagement
 	// and achievement correlate at r ≈ 0.27-0.33 (Lei, Cui & Zhou 2018;
 	// Wong et al. 2024), after Fredricks, Blumenfeld & Paris (2004).
 	EngagementEffect float64 `toml:"engagement_effect"`
@@ -64,10 +68,10 @@ type Params struct {
 	// returns to school resources.
 	ResourceEffect float64 `toml:"resource_effect"`
 	// ClimateEffect is the extra growth per unit of school climate above the
-	// baseline mean. Default 0.5 SD/year per unit: provisional pending
-	// calibration (issue 12). Leadership acts on learning through climate
-	// and morale, so 1 SD of principals' leadership within a tier is then
-	// worth about 0.03 SD a year, the centre of the principal effects of
+	// baseline mean. Default 0.55 SD/year per unit: the posterior median of
+	// the shipped calibration (docs/MODEL.md section 6). Leadership acts on
+	// learning through climate and morale, so 1 SD of principals'
+	// leadership within a tier is then worth about 0.03 SD a year, the centre of the principal effects of
 	// 0.01-0.13 SD per SD reported by Bartanen, Husain & Liebowitz (2024),
 	// Branch, Hanushek & Rivkin (2012) and Grissom, Egalite & Lindsay
 	// (2021); after Thapa et al. (2013), climate is consistently
@@ -109,8 +113,7 @@ type Params struct {
 	EngagementRate float64 `toml:"engagement_rate"`
 	// EngagementPeer is the shift of the engagement target per unit of
 	// peer-relationship quality above the baseline mean. Default 0.20: the
-	// centre of its plausible range 0.1-0.5, provisional pending
-	// calibration (issue 12); after Wentzel (1998) and Wang & Eccles
+	// centre of its plausible range 0.1-0.5 (not calibrated); after Wentzel (1998) and Wang & Eccles
 	// (2012), peer support predicts engagement.
 	EngagementPeer float64 `toml:"engagement_peer"`
 	// EngagementClimate is the shift of the engagement target per unit of
@@ -164,8 +167,7 @@ type Params struct {
 	// of a school's joint-activity intensity (partner-school activities,
 	// new extracurricular courses). Default 0.75 (full-intensity
 	// activities raise meetings by three quarters): the centre of its
-	// plausible range, provisional pending calibration (issue 12);
-	// assumption; Roseth, Johnson & Johnson (2008),
+	// plausible range (not calibrated); assumption; Roseth, Johnson & Johnson (2008),
 	// cooperative activities build peer relationships; Wang & Liu (2025)
 	// find peer relationships the largest mediator of SSP. Plausible range
 	// 0.5-1: at 1 full intensity reaches one meeting a week, the most the
@@ -192,7 +194,9 @@ type Params struct {
 	// assumption, after Clark et al. (2009).
 	NoviceGap float64 `toml:"novice_gap"`
 	// PrincipalSD is the SD of principals' leadership potential around their
-	// tier's mean. Default 0.08 (index 0-1): assumption.
+	// tier's mean. Default 0.093 (index 0-1): the posterior median of the
+	// shipped calibration (docs/MODEL.md section 6) in the assumed range
+	// 0.05-0.12.
 	PrincipalSD float64 `toml:"principal_sd"`
 	// PrincipalTurnover is the yearly chance that a school's principal is
 	// succeeded by a new one. Default 0.1 per year (mean tenure 10 years):
@@ -202,9 +206,9 @@ type Params struct {
 	// MentoringRate is the yearly rate at which a fully mentored, averagely
 	// motivated principal closes the gap to the mentor's leadership (a
 	// share 1 − e^(−1) ≈ 0.63 of it in a year of weekly steps at rate 1).
-	// Default 0.3 per year (about a quarter of the gap in a year): the
-	// centre of its plausible range 0.1-1 (assumption), provisional
-	// pending calibration (issue 12); SSP mentoring by principals and
+	// Default 0.52 per year (about two fifths of the gap in a year): the
+	// posterior median of the shipped calibration (docs/MODEL.md section
+	// 6) in the plausible range 0.1-1 (assumption); SSP mentoring by principals and
 	// experts, Wang & Liu (2025).
 	MentoringRate float64 `toml:"mentoring_rate"`
 	// TrainingRate is the yearly leadership gain of full-time-equivalent
@@ -243,7 +247,8 @@ type Params struct {
 	// untreated schools of its district and tier: the most advantaged
 	// (SES and prior achievement, with idiosyncratic taste) take the places
 	// of its least advantaged entrants, who go to the schools the movers
-	// left. Default 0.03: assumption, after Hastings, Kane & Staiger
+	// left. Default 0.064, the posterior median of the shipped calibration
+	// (docs/MODEL.md section 6) in the range 0-0.1: assumption, after Hastings, Kane & Staiger
 	// (2005), whose estimated preferences make the families a newly
 	// favoured school attracts richer and higher-scoring than its intake,
 	// and Machin & Vernoit (2011) and Eyles & Machin (2019), who find the
@@ -256,9 +261,10 @@ type Params struct {
 	// TestInflation is the yearly rise, while a school is treated, of its
 	// students' scores on the high-stakes exam above what they have
 	// learned (teaching to the test), in SD of the baseline grade; it
-	// accumulates for at most TestPrepYears years. Default 0.03 SD a year,
-	// so that after the SSP's three years the gap is 0.09 SD, inside the
-	// 0.04 SD (reading) to 0.10 SD (maths) by which a year of high
+	// accumulates for at most TestPrepYears years. Default 0.066 SD a year,
+	// the posterior median of the shipped calibration (docs/MODEL.md
+	// section 6) in the range 0.013-0.1, which spans the 0.04 SD (reading)
+	// to 0.10 SD (maths) by which a year of high
 	// accountability pressure raised the state test above a low-stakes
 	// audit test (Jennings & Lauen 2016); Jacob (2005), Klein, Hamilton,
 	// McCaffrey & Stecher (2000) and Koretz & Barron (1998) find gains on
@@ -310,9 +316,10 @@ type Params struct {
 	// decays by a factor e. Default 4 years: Kraft & Papay (2014).
 	TeacherExperienceScale float64 `toml:"teacher_experience_scale"`
 	// TeacherTrainingGain is the yearly effectiveness gain of full-time
-	// equivalent training for an averagely motivated school. Default 0.1
-	// SD/year per year of FTE training: the centre of its plausible range
-	// 0.02-0.5, provisional pending calibration (issue 12); Kraft, Blazar &
+	// equivalent training for an averagely motivated school. Default 0.24
+	// SD/year per year of FTE training: the posterior median of the shipped
+	// calibration (docs/MODEL.md section 6) in the plausible range
+	// 0.02-0.5; Kraft, Blazar &
 	// Hogan (2018) find coaching that takes a small fraction of a
 	// teacher's time raises achievement by about 0.18 SD (0.10 in large
 	// programmes); the model makes the gain permanent, so the range stays
@@ -328,8 +335,9 @@ type Params struct {
 	// Wang & Liu (2025) and Chen (2018): style changes slowly.
 	StyleDrift float64 `toml:"style_drift"`
 	// AttritionBase is the yearly chance that a teacher of average morale in
-	// an average school leaves. Default 0.06 per year: assumption for Chinese
-	// public schools, below Ingersoll's (2001) US figure of about 0.13.
+	// an average school leaves. Default 0.06 per year, the posterior median
+	// of the shipped calibration (docs/MODEL.md section 6) in the range
+	// 0.04-0.13 (assumption for Chinese public schools), below Ingersoll's (2001) US figure of about 0.13.
 	AttritionBase float64 `toml:"attrition_base"`
 	// AttritionMorale is the rise in the logit of leaving per unit of morale
 	// below the baseline mean. Default 3.0: assumption, after Ingersoll (2001).
@@ -347,8 +355,9 @@ type Params struct {
 	// experienced teachers.
 	HireEffectiveness float64 `toml:"hire_effectiveness"`
 	// HireReputation is the rise in a new hire's mean effectiveness per unit
-	// of school reputation (SD of mean achievement). Default 0.02 SD/year,
-	// the centre of its plausible range 0-0.05: strong schools attract
+	// of school reputation (SD of mean achievement). Default 0.023 SD/year,
+	// the posterior median of the shipped calibration (docs/MODEL.md
+	// section 6) in the plausible range 0-0.05: strong schools attract
 	// somewhat stronger candidates (Hanushek, Kain & Rivkin 2004), but
 	// disadvantaged students' teachers are only slightly less effective,
 	// by 2-4% of the achievement gap (Isenberg et al. 2014; Max &
@@ -359,7 +368,10 @@ type Params struct {
 	// movers drifting to strong ones.
 	HireReputation float64 `toml:"hire_reputation"`
 	// TeacherSD is the SD of effectiveness among teachers and new hires.
-	// Default 0.13 SD/year: Hanushek & Rivkin (2010), 0.11-0.15.
+	// Default 0.19 SD/year on the latent scale, the posterior median of the
+	// shipped calibration (docs/MODEL.md section 6), in the range
+	// 0.145-0.215: Hanushek & Rivkin (2010), 0.11-0.15 SD of the system's
+	// scores, times the system's SD in latent units.
 	TeacherSD float64 `toml:"teacher_sd"`
 
 	// Teachers' context and mobility (PortableEffectiveness,
@@ -403,7 +415,8 @@ type Params struct {
 	// TransferSearch is the yearly chance that a teacher at the start of a
 	// career looks at the vacancies of other schools; it falls with
 	// experience (TransferExperience). 0 switches voluntary transfers off.
-	// Default 0.65: calibrated so that about 4% of teachers move between
+	// Default 0.63, the posterior median of the shipped calibration
+	// (docs/MODEL.md section 6): about 4% of teachers move between
 	// schools in a year in the baseline, inside 2-6.5% (Texas, 6.5% within
 	// districts: Hanushek, Kain & Rivkin 2004; Chinese transfers need the
 	// county bureau's approval and are rarer: assumption); 0.3-1 gives
