@@ -100,7 +100,7 @@ const (
 // default lies in its range, with the parameters at an edge named.
 func calibrationStatus(cal []calibrated) string {
 	var b strings.Builder
-	b.WriteString("| parameter | plausible range | default: posterior median | posterior 90% interval | place in the range | before the calibration (its quantile in the posterior) |\n")
+	b.WriteString("| parameter | plausible range | default: posterior median | posterior 90% interval | place in the range | at the run (its quantile in the posterior) |\n")
 	b.WriteString("| --- | --- | --- | --- | --- | --- |\n")
 	var edge []string
 	for _, c := range cal {

@@ -47,8 +47,7 @@ func (p Params) SwitchedOff() Params {
 }
 
 // PreCalibration holds the defaults that the parameters of the shipped
-// calibration (docs/MODEL.md section 6) had before it set them, at the
-// centres of their ranges then. Golden files of earlier behaviour were
+// calibration (docs/MODEL.md section 6) had before it set them. Golden files of earlier behaviour were
 // written with these values; the tests that compare with them set them,
 // so that a new calibration does not mean writing those files again.
 var PreCalibration = []struct {

@@ -1,9 +1,11 @@
 package targets
 
 import (
+	"encoding/json"
 	"errors"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -177,5 +179,42 @@ func TestTargetFileNextToScenarioFile(t *testing.T) {
 	}
 	if s := f.Groups[0].Scenario; s.Name != "mine" || s.Run.Seed != 5 {
 		t.Errorf("scenario %s, seed %d; want the file next to the targets", s.Name, s.Run.Seed)
+	}
+}
+
+// TestShippedCalibrationIsOfTheDefaultTargets: the shipped calibration
+// (targets/calibration, whose medians are the defaults) was run on the
+// default target file as it is: the same parameters, targets and settings.
+// Changing the file's parameters or settings without running the
+// calibration again, and shipping its files, fails here.
+func TestShippedCalibrationIsOfTheDefaultTargets(t *testing.T) {
+	f, err := Load(DefaultName, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, err := os.ReadFile(filepath.Join("calibration", "calibration.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var plan struct {
+		Targets  string   `json:"targets"`
+		Params   []string `json:"params"`
+		Settings Settings `json:"settings"`
+	}
+	if err := json.Unmarshal(data, &plan); err != nil {
+		t.Fatal(err)
+	}
+	if plan.Targets != DefaultName+".toml" || !slices.Equal(plan.Params, f.Params) || plan.Settings != f.Calibration {
+		t.Errorf("targets/calibration ran %s on %v with %+v; targets/default.toml now has %v with %+v: run schoolnet calibrate targets/default.toml again and ship its files",
+			plan.Targets, plan.Params, plan.Settings, f.Params, f.Calibration)
+	}
+	fit, err := os.ReadFile(filepath.Join("calibration", "fit.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tg := range f.Targets {
+		if !strings.Contains(string(fit), "\n"+tg.Name+",") {
+			t.Errorf("targets/calibration/fit.csv has no row for target %s", tg.Name)
+		}
 	}
 }

@@ -84,7 +84,10 @@ func TestPosterior(t *testing.T) {
 // TestShippedPosterior: --ensemble posterior draws the shipped
 // calibration's particles, each parameter inside its plausible range, and
 // its draws centre on the defaults that calibration set: the weighted
-// median of every parameter is its default to two significant digits.
+// median of every parameter lies within 5% of its range of its default
+// (the default is the median rounded to two digits, and calibrate
+// interpolates its quantiles), which ties posterior.csv to the
+// parameters.csv that agents' tests check the defaults against.
 func TestShippedPosterior(t *testing.T) {
 	e, err := Load(Posterior, 8, 1)
 	if err != nil {
