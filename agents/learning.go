@@ -18,6 +18,13 @@ type week struct {
 	// growth, climate inclusion and the acceptance bound a·(1 + inclusion)
 	meet, drop, inclusion, accept float64
 	grow                          float32
+	// the parameters the student step reads, at hand: EngagementPeer,
+	// PeerRelationEffect, EngagementEffect, HomophilyAchievement,
+	// HomophilySES, TieSameClass; and migrant[1] the migrant term of
+	// the dissimilarity, h_m·max(0, 1 − χ·(C − C̄)) (migrant[0] = 0)
+	engagePeer, prEffect, engEffect float64
+	homAch, homSES, sameClass       float64
+	migrant                         [2]float64
 	// sums, when not nil (spin-up years), collects per grade what
 	// LearningGrowth reads, for MeasureReference.
 	sums []yearSums
@@ -49,7 +56,61 @@ func newWeek(s *School, env *Env) *week {
 		inclusion:     inclusion,
 		accept:        p.TieAccept * (1 + inclusion),
 		grow:          float32(weekly(p.TieStrengthRate, w)),
+		engagePeer:    p.EngagementPeer,
+		prEffect:      p.PeerRelationEffect,
+		engEffect:     p.EngagementEffect,
+		homAch:        p.HomophilyAchievement,
+		homSES:        p.HomophilySES,
+		sameClass:     p.TieSameClass,
+		migrant:       [2]float64{0, float64(p.HomophilyMigrant * max(0, 1-inclusion))},
 	}
+}
+
+// class holds what the students of one class share in a week's step, so
+// that the per-student mechanisms compute it once per class.
+type class struct {
+	lo, hi   int // the class's students
+	glo, ghi int // the students of its grade
+	// the grade's reference centre of peer relations and engagement
+	prCentre, engCentre float64
+	// classAggregates' yearly growth terms (school, teacher and
+	// peer-achievement) per subject
+	growth *[NumSubjects]float64
+	// style is EngagementUpdate's teaching-style term,
+	// κ_sty·(S_c − S̄)
+	style float64
+	// sums, in spin-up years, is the grade's share of the week's sums
+	sums *yearSums
+}
+
+// class returns what the students of class c, in grade g, share this
+// week; classAggregates must have run.
+func (s *School) class(c int, g uint8, wk *week) class {
+	cl := s.classRange(c, g)
+	centre := &wk.ref.Centre[g]
+	cl.prCentre, cl.engCentre = centre.PeerRelations, centre.Engagement
+	cl.growth = (*[NumSubjects]float64)(s.scratch[c*NumSubjects:])
+	cl.style = float64(wk.par.EngagementStyle * (s.classStyle(c) - wk.ref.Style))
+	if wk.sums != nil {
+		cl.sums = &wk.sums[g]
+	}
+	return cl
+}
+
+// classRange returns class c's students and those of its grade g, the
+// part of class that PeerTieUpdate reads.
+func (s *School) classRange(c int, g uint8) class {
+	cpg := int(s.ClassesPerGrade)
+	var cl class
+	cl.lo, cl.hi = s.Class(c)
+	cl.glo, _ = s.Class(int(g) * cpg)
+	_, cl.ghi = s.Class((int(g)+1)*cpg - 1)
+	return cl
+}
+
+// classOf returns what student i's class shares this week.
+func (s *School) classOf(i int, wk *week) class {
+	return s.class(s.ClassOf(i), s.Students[i].Grade, wk)
 }
 
 // LearningGrowth adds one week of growth to each subject of student i:
@@ -69,23 +130,26 @@ func newWeek(s *School, env *Env) *week {
 // engagement, R and C the school's resources and climate, bars the frozen
 // reference means and ε the weekly shock from the school's stream.
 func LearningGrowth(s *School, i int, wk *week) {
-	p, ref := wk.par, wk.ref
-	st := &s.Students[i]
-	c := s.ClassOf(i)
-	centre := &ref.Centre[st.Grade]
-	student := float64(p.PeerRelationEffect*(float64(st.PeerRelations)-centre.PeerRelations)) +
-		float64(p.EngagementEffect*(float64(st.Engagement)-centre.Engagement))
-	if wk.sums != nil {
-		wk.sums[st.Grade].add(st)
+	cl := s.classOf(i, wk)
+	q := s.pcgState()
+	learningStep(&s.Students[i], &cl, wk, &q)
+	q.save(s)
+}
+
+// learningStep is LearningGrowth for student st of class cl, drawing from
+// q. The school, teacher and peer-achievement terms are the same for the
+// whole class; classAggregates computed them.
+func learningStep(st *Student, cl *class, wk *week, q *pcgState) {
+	student := float64(wk.prEffect*(float64(st.PeerRelations)-cl.prCentre)) +
+		float64(wk.engEffect*(float64(st.Engagement)-cl.engCentre))
+	if cl.sums != nil {
+		cl.sums.add(st)
 	}
-	// The school, teacher and peer-achievement terms are the same for the
-	// whole class; classAggregates computed them.
-	class := s.scratch[c*NumSubjects : (c+1)*NumSubjects]
 	// One 64-bit draw gives the four subjects' shocks, 16 bits each.
-	x := s.draw()
+	x := q.uint64()
 	var sum float32
 	for k := range NumSubjects {
-		g := class[k] + student
+		g := cl.growth[k] + student
 		st.Achievement[k] += float32(float64(g*wk.invW) + float64(wk.noise*noise16(x>>(16*k))))
 		sum += st.Achievement[k]
 	}
@@ -100,12 +164,21 @@ func LearningGrowth(s *School, i int, wk *week) {
 // with p_i the student's own propensity and S_c the mean style of the
 // class's teachers.
 func EngagementUpdate(s *School, i int, wk *week) {
-	p, ref := wk.par, wk.ref
-	st := &s.Students[i]
+	cl := s.classOf(i, wk)
+	engagementStep(&s.Students[i], &cl, wk)
+}
+
+// engagementStep is EngagementUpdate for student st of class cl.
+func engagementStep(st *Student, cl *class, wk *week) {
 	target := float64(st.Propensity) +
-		float64(p.EngagementPeer*(float64(st.PeerRelations)-ref.Centre[st.Grade].PeerRelations)) +
-		wk.engageClimate +
-		float64(p.EngagementStyle*(s.classStyle(s.ClassOf(i))-ref.Style))
-	target = min(1, max(0, target))
+		float64(wk.engagePeer*(float64(st.PeerRelations)-cl.prCentre)) +
+		wk.engageClimate + cl.style
+	// clamp01 by plain comparisons: the value of min(1, max(0, target)),
+	// −0 and NaN included, without min and max's checks for them.
+	if target <= 0 {
+		target = 0
+	} else if target > 1 {
+		target = 1
+	}
 	st.Engagement += float32(wk.engage * (target - float64(st.Engagement)))
 }

@@ -25,15 +25,23 @@ import "math"
 // climate inclusion: a better climate raises acceptance and weakens the
 // migrant-local divide. Ties are mutual and stored at both ends.
 func PeerTieUpdate(s *School, i int, wk *week) {
-	p := wk.par
-	ties := s.TieTo[i*TiesPerStudent : (i+1)*TiesPerStudent]
-	str := s.TieStrength[i*TiesPerStudent : (i+1)*TiesPerStudent]
+	cl := s.classRange(s.ClassOf(i), s.Students[i].Grade)
+	q := s.pcgState()
+	tieStep(s, i, &cl, wk, &q)
+	q.save(s)
+}
+
+// tieStep is PeerTieUpdate for student i of class cl, drawing from q.
+func tieStep(s *School, i int, cl *class, wk *week, q *pcgState) {
+	const K = TiesPerStudent
+	ties := (*[K]int32)(s.TieTo[i*K:])
+	str := (*[K]float32)(s.TieStrength[i*K:])
 
 	// One draw: slot (bits 0-23), drop (24-47), meeting (48-63, 16 bits).
-	x := s.draw()
-	if k := below24(x, TiesPerStudent); ties[k] >= 0 {
+	x := q.uint64()
+	if k := below24(x, K); ties[k] >= 0 {
 		j := int(ties[k])
-		if unit24(x>>24) < wk.drop*(1+dissimilarity(s, i, j, p, wk.inclusion)) {
+		if unit24(x>>24) < wk.drop*(1+dissimilarity(&s.Students[i], &s.Students[j], wk)) {
 			unlink(s, i, j)
 		}
 	}
@@ -41,50 +49,57 @@ func PeerTieUpdate(s *School, i int, wk *week) {
 	if float64(x>>48)*0x1p-16 < wk.meet {
 		// A second draw: same class or grade (bits 0-23), candidate
 		// (24-47), acceptance (48-63).
-		y := s.draw()
-		j := meetCandidate(s, i, p, y)
+		y := q.uint64()
+		j := meetCandidate(i, cl, wk, y)
 		if j >= 0 && hasFreeSlot(s, i) && hasFreeSlot(s, j) && !tied(s, i, j) {
 			// u < bound·exp(−d); the exponential is needed only when u < bound.
-			if u := float64(y>>48) * 0x1p-16; u < wk.accept && u < wk.accept*expNeg(dissimilarity(s, i, j, p, wk.inclusion)) {
+			if u := float64(y>>48) * 0x1p-16; u < wk.accept && u < wk.accept*expNeg(dissimilarity(&s.Students[i], &s.Students[j], wk)) {
 				link(s, i, j)
 			}
 		}
 	}
 
+	// Each tie's strength grows; an empty slot (−1) keeps its strength and
+	// adds +0 to the sum, which leaves it as it is (the sum is never −0),
+	// chosen by a mask rather than a branch.
 	grow := wk.grow
 	var sum float32
-	for k, j := range ties {
-		if j >= 0 {
-			str[k] += float32(grow * (1 - str[k])) // rounded: no fused multiply-add (see fmath)
-			sum += str[k]
-		}
+	for k := range K {
+		empty := uint32(ties[k] >> 31) // all ones for an empty slot
+		old := str[k]
+		grown := math.Float32bits(old+float32(grow*(1-old))) &^ empty // rounded: no fused multiply-add (see fmath)
+		str[k] = math.Float32frombits(grown | math.Float32bits(old)&empty)
+		sum += math.Float32frombits(grown)
 	}
-	s.Students[i].PeerRelations = sum / TiesPerStudent
+	s.Students[i].PeerRelations = sum / K
 }
 
-// dissimilarity is d_ij of PeerTieUpdate.
-func dissimilarity(s *School, i, j int, p *Params, inclusion float64) float64 {
-	a, b := &s.Students[i], &s.Students[j]
+// dissimilarity is d_ij of PeerTieUpdate. Its migrant term is added as
+// wk.migrant[0] = +0 when both are alike: d + 0 = d, except that −0
+// would become +0, which neither 1 + d nor expNeg(d) tells apart.
+func dissimilarity(a, b *Student, wk *week) float64 {
 	// float64(x*y) rounds a product before a sum, so that no machine fuses
 	// the two into one multiply-add: the same bits everywhere (see fmath).
-	d := float64(p.HomophilyAchievement*math.Abs(float64(a.meanAch-b.meanAch))) +
-		float64(p.HomophilySES*math.Abs(float64(a.SES)-float64(b.SES)))
-	if a.Migrant != b.Migrant {
-		d += float64(p.HomophilyMigrant * max(0, 1-inclusion))
-	}
-	return d
+	d := float64(wk.homAch*math.Abs(float64(a.meanAch-b.meanAch))) +
+		float64(wk.homSES*math.Abs(float64(a.SES)-float64(b.SES)))
+	return d + wk.migrant[b2i(a.Migrant != b.Migrant)]
 }
 
-// meetCandidate draws the student i meets this week, or -1 if i is alone.
-// y supplies the uniforms: bits 0-23 choose class or grade, bits 24-47
-// the candidate.
-func meetCandidate(s *School, i int, p *Params, y uint64) int {
-	c := s.ClassOf(i)
-	lo, hi := s.Class(c)
-	if unit24(y) >= p.TieSameClass {
-		g := int(s.Students[i].Grade)
-		lo, _ = s.Class(g * int(s.ClassesPerGrade))
-		_, hi = s.Class((g+1)*int(s.ClassesPerGrade) - 1)
+// b2i is 1 for true and 0 for false.
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// meetCandidate draws the student i, of class cl, meets this week, or -1
+// if i is alone. y supplies the uniforms: bits 0-23 choose class or
+// grade, bits 24-47 the candidate.
+func meetCandidate(i int, cl *class, wk *week, y uint64) int {
+	lo, hi := cl.lo, cl.hi
+	if unit24(y) >= wk.sameClass {
+		lo, hi = cl.glo, cl.ghi
 	}
 	if hi-lo < 2 {
 		return -1
