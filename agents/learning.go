@@ -69,8 +69,9 @@ func newWeek(s *School, env *Env) *week {
 // class holds what the students of one class share in a week's step, so
 // that the per-student mechanisms compute it once per class.
 type class struct {
-	lo, hi   int // the class's students
-	glo, ghi int // the students of its grade
+	// ranges[0] is the class's students, ranges[1] its grade's: the
+	// first and one past the last
+	ranges [2][2]int
 	// the grade's reference centre of peer relations and engagement
 	prCentre, engCentre float64
 	// classAggregates' yearly growth terms (school, teacher and
@@ -102,9 +103,9 @@ func (s *School) class(c int, g uint8, wk *week) class {
 func (s *School) classRange(c int, g uint8) class {
 	cpg := int(s.ClassesPerGrade)
 	var cl class
-	cl.lo, cl.hi = s.Class(c)
-	cl.glo, _ = s.Class(int(g) * cpg)
-	_, cl.ghi = s.Class((int(g)+1)*cpg - 1)
+	cl.ranges[0][0], cl.ranges[0][1] = s.Class(c)
+	cl.ranges[1][0], _ = s.Class(int(g) * cpg)
+	_, cl.ranges[1][1] = s.Class((int(g)+1)*cpg - 1)
 	return cl
 }
 
@@ -136,6 +137,13 @@ func LearningGrowth(s *School, i int, wk *week) {
 	q.save(s)
 }
 
+// learningStep writes its four subjects out; these fail to compile if
+// NumSubjects is not 4.
+var (
+	_ [NumSubjects - 4]struct{}
+	_ [4 - NumSubjects]struct{}
+)
+
 // learningStep is LearningGrowth for student st of class cl, drawing from
 // q. The school, teacher and peer-achievement terms are the same for the
 // whole class; classAggregates computed them.
@@ -145,14 +153,20 @@ func learningStep(st *Student, cl *class, wk *week, q *pcgState) {
 	if cl.sums != nil {
 		cl.sums.add(st)
 	}
-	// One 64-bit draw gives the four subjects' shocks, 16 bits each.
+	// One 64-bit draw gives the four subjects' shocks, 16 bits each; the
+	// subjects written out, summed in order as a loop would.
 	x := q.uint64()
+	a, g := &st.Achievement, cl.growth
+	invW, noise := wk.invW, wk.noise
+	a[0] += float32(float64((g[0]+student)*invW) + float64(noise*noise16(x)))
+	a[1] += float32(float64((g[1]+student)*invW) + float64(noise*noise16(x>>16)))
+	a[2] += float32(float64((g[2]+student)*invW) + float64(noise*noise16(x>>32)))
+	a[3] += float32(float64((g[3]+student)*invW) + float64(noise*noise16(x>>48)))
 	var sum float32
-	for k := range NumSubjects {
-		g := cl.growth[k] + student
-		st.Achievement[k] += float32(float64(g*wk.invW) + float64(wk.noise*noise16(x>>(16*k))))
-		sum += st.Achievement[k]
-	}
+	sum += a[0]
+	sum += a[1]
+	sum += a[2]
+	sum += a[3]
 	st.meanAch = sum / NumSubjects
 }
 

@@ -3,7 +3,6 @@ package agents
 import (
 	"encoding/binary"
 	"math/bits"
-	"math/rand/v2"
 )
 
 // pcgState is a school's random stream while its students step: the state
@@ -11,18 +10,15 @@ import (
 // draw is a few inlined instructions instead of a call through rand.PCG.
 // It gives exactly rand.PCG's numbers (Uint64: a 128-bit LCG step and the
 // DXSM output function), and save writes the state back, so the school's
-// stream goes on as if each number had been drawn from the source. A
-// school given a stream without its source (SetRand) draws through r.
-type pcgState struct {
-	hi, lo uint64
-	r      *rand.Rand
-}
+// stream goes on as if each number had been drawn from the source.
+type pcgState struct{ hi, lo uint64 }
 
 // pcgState returns the school's random stream in its present state; call
-// save before anything else draws from the school's stream.
+// save before anything else draws from the school's stream. The school
+// must have been given its source by SetSource.
 func (s *School) pcgState() pcgState {
 	if s.pcg == nil {
-		return pcgState{r: s.rng}
+		panic("agents: a school steps only with its source given by SetSource, not SetRand alone")
 	}
 	var buf [20]byte
 	b, _ := s.pcg.AppendBinary(buf[:0]) // "pcg:", hi, lo, big-endian
@@ -31,9 +27,6 @@ func (s *School) pcgState() pcgState {
 
 // save writes q's state back to the school's source.
 func (q *pcgState) save(s *School) {
-	if q.r != nil {
-		return
-	}
 	var buf [20]byte
 	b := append(buf[:0], "pcg:"...)
 	b = binary.BigEndian.AppendUint64(b, q.hi)
@@ -45,9 +38,6 @@ func (q *pcgState) save(s *School) {
 
 // uint64 returns the stream's next 64 bits, as rand.PCG.Uint64 does.
 func (q *pcgState) uint64() uint64 {
-	if q.r != nil {
-		return q.r.Uint64()
-	}
 	const (
 		mulHi    = 2549297995355413924
 		mulLo    = 4865540595714422341
@@ -66,4 +56,11 @@ func (q *pcgState) uint64() uint64 {
 	hi *= cheapMul
 	hi ^= hi >> 48
 	return hi * (lo | 1)
+}
+
+// keepIf sets q to next if keep is true, without a branch.
+func (q *pcgState) keepIf(next *pcgState, keep bool) {
+	m := -uint64(b2i(keep)) // all ones to keep next
+	q.hi ^= (q.hi ^ next.hi) & m
+	q.lo ^= (q.lo ^ next.lo) & m
 }

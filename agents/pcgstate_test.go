@@ -29,20 +29,15 @@ func TestStreamMatchesPCG(t *testing.T) {
 	}
 }
 
-// TestStreamWithoutSource checks that a school given only a rand.Rand
-// (SetRand) draws through it.
-func TestStreamWithoutSource(t *testing.T) {
+// TestStreamNeedsSource checks that stepping a school given only a
+// rand.Rand (SetRand) fails loudly rather than drawing other numbers.
+func TestStreamNeedsSource(t *testing.T) {
 	var s School
 	s.SetRand(rand.New(rand.NewPCG(3, 4)))
-	ref := rand.New(rand.NewPCG(3, 4))
-	q := s.pcgState()
-	for n := range 100 {
-		if got, want := q.uint64(), ref.Uint64(); got != want {
-			t.Fatalf("draw %d: %#x, want %#x", n, got, want)
+	defer func() {
+		if recover() == nil {
+			t.Fatal("pcgState of a school without its source did not panic")
 		}
-	}
-	q.save(&s)
-	if got, want := s.Rand().Uint64(), ref.Uint64(); got != want {
-		t.Fatalf("after save: %#x, want %#x", got, want)
-	}
+	}()
+	s.pcgState()
 }

@@ -32,46 +32,84 @@ func PeerTieUpdate(s *School, i int, wk *week) {
 }
 
 // tieStep is PeerTieUpdate for student i of class cl, drawing from q.
+// It decides without branching where a branch would be guessed wrong
+// often: everything a decision needs is worked out whichever way it goes,
+// and only the rare changes themselves, a tie ending or forming, are
+// branched to. Every decision and every draw is the one the steps above
+// make, in the same order.
 func tieStep(s *School, i int, cl *class, wk *week, q *pcgState) {
 	const K = TiesPerStudent
 	ties := (*[K]int32)(s.TieTo[i*K:])
 	str := (*[K]float32)(s.TieStrength[i*K:])
+	st := &s.Students[i]
 
 	// One draw: slot (bits 0-23), drop (24-47), meeting (48-63, 16 bits).
 	x := q.uint64()
-	if k := below24(x, K); ties[k] >= 0 {
-		j := int(ties[k])
-		if unit24(x>>24) < wk.drop*(1+dissimilarity(&s.Students[i], &s.Students[j], wk)) {
-			unlink(s, i, j)
-		}
+	// 1. The slot's tie, if any, may end; an empty slot reads student 0
+	// as its peer and drops nothing.
+	t := ties[below24(x, K)]
+	peer := &s.Students[t&^(t>>31)]
+	if b2i(t >= 0)&b2i(unit24(x>>24) < wk.drop*(1+dissimilarity(st, peer, wk))) != 0 {
+		unlink(s, i, int(t))
 	}
 
-	if float64(x>>48)*0x1p-16 < wk.meet {
-		// A second draw: same class or grade (bits 0-23), candidate
-		// (24-47), acceptance (48-63).
-		y := q.uint64()
-		j := meetCandidate(i, cl, wk, y)
-		if j >= 0 && hasFreeSlot(s, i) && hasFreeSlot(s, j) && !tied(s, i, j) {
-			// u < bound·exp(−d); the exponential is needed only when u < bound.
-			if u := float64(y>>48) * 0x1p-16; u < wk.accept && u < wk.accept*expNeg(dissimilarity(&s.Students[i], &s.Students[j], wk)) {
-				link(s, i, j)
-			}
-		}
+	// 2. With chance wk.meet, a second draw: same class or grade (bits
+	// 0-23), candidate (24-47), acceptance (48-63). It is made in any
+	// case and kept only if i meets someone.
+	meet := float64(x>>48)*0x1p-16 < wk.meet
+	next := *q
+	y := next.uint64()
+	q.keepIf(&next, meet)
+	// The candidate: a classmate, or with chance 1 − TieSameClass
+	// anyone of the grade, chosen among the others (i skipped); none if
+	// i is alone. Without one, j is still a student of the class or
+	// grade, read but not linked.
+	r := &cl.ranges[b2i(unit24(y) >= wk.sameClass)] // 0: the class, 1: the grade
+	lo, hi := r[0], r[1]
+	j := lo + below24(y>>24, max(hi-lo-1, 0))
+	j += b2i(j >= i)
+	found := b2i(hi-lo >= 2) & b2i(j < hi)
+	j = min(j, hi-1)
+	other := &s.Students[j]
+	// u < bound·exp(−d), with both free and not yet tied; the
+	// exponential is needed only when all else holds (about one student
+	// in six).
+	u := float64(y>>48) * 0x1p-16
+	if b2i(meet)&found&b2i(st.ties < K)&b2i(other.ties < K)&(1-b2i(tiedTo(ties, j)))&b2i(u < wk.accept) != 0 &&
+		u < wk.accept*expNeg(dissimilarity(st, other, wk)) {
+		link(s, i, j)
 	}
 
-	// Each tie's strength grows; an empty slot (−1) keeps its strength and
-	// adds +0 to the sum, which leaves it as it is (the sum is never −0),
-	// chosen by a mask rather than a branch.
+	// 3. Each tie's strength grows, and peer relations are their sum
+	// over K, added in slot order.
 	grow := wk.grow
 	var sum float32
-	for k := range K {
-		empty := uint32(ties[k] >> 31) // all ones for an empty slot
-		old := str[k]
-		grown := math.Float32bits(old+float32(grow*(1-old))) &^ empty // rounded: no fused multiply-add (see fmath)
-		str[k] = math.Float32frombits(grown | math.Float32bits(old)&empty)
-		sum += math.Float32frombits(grown)
-	}
-	s.Students[i].PeerRelations = sum / K
+	sum += growTie(ties[0], &str[0], grow)
+	sum += growTie(ties[1], &str[1], grow)
+	sum += growTie(ties[2], &str[2], grow)
+	sum += growTie(ties[3], &str[3], grow)
+	sum += growTie(ties[4], &str[4], grow)
+	sum += growTie(ties[5], &str[5], grow)
+	st.PeerRelations = sum / K
+}
+
+// The tie step writes its six slots out; these fail to compile if
+// TiesPerStudent is not 6.
+var (
+	_ [TiesPerStudent - 6]struct{}
+	_ [6 - TiesPerStudent]struct{}
+)
+
+// growTie grows the strength *s of a tie to t, s ← s + g·(1 − s), and
+// returns the new strength. An empty slot (t = −1) keeps its strength and
+// returns +0, which added to a sum leaves it as it is (the sum of
+// strengths is never −0); a mask chooses, not a branch.
+func growTie(t int32, s *float32, g float32) float32 {
+	empty := uint32(t >> 31) // all ones for an empty slot
+	old := *s
+	grown := math.Float32bits(old+float32(g*(1-old))) &^ empty // rounded: no fused multiply-add (see fmath)
+	*s = math.Float32frombits(grown | math.Float32bits(old)&empty)
+	return math.Float32frombits(grown)
 }
 
 // dissimilarity is d_ij of PeerTieUpdate. Its migrant term is added as
@@ -93,36 +131,14 @@ func b2i(b bool) int {
 	return 0
 }
 
-// meetCandidate draws the student i, of class cl, meets this week, or -1
-// if i is alone. y supplies the uniforms: bits 0-23 choose class or
-// grade, bits 24-47 the candidate.
-func meetCandidate(i int, cl *class, wk *week, y uint64) int {
-	lo, hi := cl.lo, cl.hi
-	if unit24(y) >= wk.sameClass {
-		lo, hi = cl.glo, cl.ghi
-	}
-	if hi-lo < 2 {
-		return -1
-	}
-	j := lo + below24(y>>24, hi-lo-1)
-	if j >= i {
-		j++ // skip i itself
-	}
-	if j >= hi {
-		return -1
-	}
-	return j
+func tied(s *School, i, j int) bool {
+	return tiedTo((*[TiesPerStudent]int32)(s.TieTo[i*TiesPerStudent:]), j)
 }
 
-func hasFreeSlot(s *School, i int) bool { return s.Students[i].ties < TiesPerStudent }
-
-func tied(s *School, i, j int) bool {
-	for _, x := range s.TieTo[i*TiesPerStudent : (i+1)*TiesPerStudent] {
-		if int(x) == j {
-			return true
-		}
-	}
-	return false
+// tiedTo reports whether the slots ties hold a tie to j.
+func tiedTo(ties *[TiesPerStudent]int32, j int) bool {
+	t := int32(j)
+	return ties[0] == t || ties[1] == t || ties[2] == t || ties[3] == t || ties[4] == t || ties[5] == t
 }
 
 // link adds a mutual tie of zero strength; both must have a free slot.

@@ -140,12 +140,14 @@ func (s *School) Resources() float64 {
 // Rand returns the school's own random stream.
 func (s *School) Rand() *rand.Rand { return s.rng }
 
-// SetRand gives the school its random stream; the engine calls it once per
-// replication.
+// SetRand gives the school its random stream, as generation does; before
+// the school steps (StepSchool), SetSource must give it its source.
 func (s *School) SetRand(r *rand.Rand) { s.rng, s.pcg = r, nil }
 
 // SetSource gives the school the stream of source p, in its present
-// state: the same numbers as SetRand(rand.New(p)), drawn faster.
+// state: the same numbers as SetRand(rand.New(p)), and those the student
+// step draws from p's state directly (see pcgState). The engine calls it
+// once per replication.
 func (s *School) SetSource(p *rand.PCG) { s.rng, s.pcg = rand.New(p), p }
 
 // NumClasses returns the number of classes in the school.

@@ -19,7 +19,7 @@ type Env struct {
 // ResourceUpdate and TeachingToTheTest. It touches only s and draws only
 // from s's own stream. In spin-up years (env.Year ≤ 0) it also adds, per
 // grade, what LearningGrowth reads to the sums MeasureReference makes the
-// grade centres from.
+// grade centres from. The school needs its source (SetSource).
 func StepSchool(s *School, env *Env) {
 	w := float64(env.WeeksPerYear)
 	wk := newWeek(s, env)
@@ -101,13 +101,15 @@ func classAggregates(s *School, env *Env, wk *week) {
 		g := s.Students[lo].Grade
 		// One pass over the class, a running sum per subject (each in
 		// student order, as four passes would add them).
-		var sums [NumSubjects]float64
+		var s0, s1, s2, s3 float64
 		for i := lo; i < hi; i++ {
 			a := &s.Students[i].Achievement
-			for k := range NumSubjects {
-				sums[k] += float64(a[k])
-			}
+			s0 += float64(a[0])
+			s1 += float64(a[1])
+			s2 += float64(a[2])
+			s3 += float64(a[3])
 		}
+		sums := [NumSubjects]float64{s0, s1, s2, s3}
 		for k := range NumSubjects {
 			sum := sums[k]
 			if wk.sums != nil {
