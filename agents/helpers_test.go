@@ -49,11 +49,14 @@ func newWorld(t testing.TB, spec PopulationSpec, par Params, seed uint64) *world
 		t.Fatal(err)
 	}
 	w := &world{par: par}
+	src := make([]*rand.PCG, spec.NumSchools())
 	w.pop = Generate(spec, &w.par, stream(seed, 1<<40), func(i int) *rand.Rand {
-		return stream(seed, uint64(i))
+		src[i] = rand.NewPCG(seed, uint64(i))
+		return rand.New(src[i])
 	})
 	for i := range w.pop.Schools {
 		FillPipeline(&w.pop.Schools[i], testWeeks)
+		w.pop.Schools[i].SetSource(src[i]) // as the engine does: the student step needs it
 	}
 	w.ref = MeasureReference(w.pop.Schools, spec.Grades, &w.par)
 	w.env = Env{Par: &w.par, Ref: &w.ref, WeeksPerYear: testWeeks, Grades: spec.Grades, Year: 1}

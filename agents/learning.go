@@ -18,6 +18,13 @@ type week struct {
 	// growth, climate inclusion and the acceptance bound a·(1 + inclusion)
 	meet, drop, inclusion, accept float64
 	grow                          float32
+	// the parameters the student step reads, at hand: EngagementPeer,
+	// PeerRelationEffect, EngagementEffect, HomophilyAchievement,
+	// HomophilySES, TieSameClass; and migrant[1] the migrant term of
+	// the dissimilarity, h_m·max(0, 1 − χ·(C − C̄)) (migrant[0] = 0)
+	engagePeer, prEffect, engEffect float64
+	homAch, homSES, sameClass       float64
+	migrant                         [2]float64
 	// sums, when not nil (spin-up years), collects per grade what
 	// LearningGrowth reads, for MeasureReference.
 	sums []yearSums
@@ -49,7 +56,62 @@ func newWeek(s *School, env *Env) *week {
 		inclusion:     inclusion,
 		accept:        p.TieAccept * (1 + inclusion),
 		grow:          float32(weekly(p.TieStrengthRate, w)),
+		engagePeer:    p.EngagementPeer,
+		prEffect:      p.PeerRelationEffect,
+		engEffect:     p.EngagementEffect,
+		homAch:        p.HomophilyAchievement,
+		homSES:        p.HomophilySES,
+		sameClass:     p.TieSameClass,
+		migrant:       [2]float64{0, float64(p.HomophilyMigrant * max(0, 1-inclusion))},
 	}
+}
+
+// class holds what the students of one class share in a week's step, so
+// that the per-student mechanisms compute it once per class.
+type class struct {
+	// ranges[0] is the class's students, ranges[1] its grade's: the
+	// first and one past the last
+	ranges [2][2]int
+	// the grade's reference centre of peer relations and engagement
+	prCentre, engCentre float64
+	// classAggregates' yearly growth terms (school, teacher and
+	// peer-achievement) per subject
+	growth *[NumSubjects]float64
+	// style is EngagementUpdate's teaching-style term,
+	// κ_sty·(S_c − S̄)
+	style float64
+	// sums, in spin-up years, is the grade's share of the week's sums
+	sums *yearSums
+}
+
+// class returns what the students of class c, in grade g, share this
+// week; classAggregates must have run.
+func (s *School) class(c int, g uint8, wk *week) class {
+	cl := s.classRange(c, g)
+	centre := &wk.ref.Centre[g]
+	cl.prCentre, cl.engCentre = centre.PeerRelations, centre.Engagement
+	cl.growth = (*[NumSubjects]float64)(s.scratch[c*NumSubjects:])
+	cl.style = float64(wk.par.EngagementStyle * (s.classStyle(c) - wk.ref.Style))
+	if wk.sums != nil {
+		cl.sums = &wk.sums[g]
+	}
+	return cl
+}
+
+// classRange returns class c's students and those of its grade g, the
+// part of class that PeerTieUpdate reads.
+func (s *School) classRange(c int, g uint8) class {
+	cpg := int(s.ClassesPerGrade)
+	var cl class
+	cl.ranges[0][0], cl.ranges[0][1] = s.Class(c)
+	cl.ranges[1][0], _ = s.Class(int(g) * cpg)
+	_, cl.ranges[1][1] = s.Class((int(g)+1)*cpg - 1)
+	return cl
+}
+
+// classOf returns what student i's class shares this week.
+func (s *School) classOf(i int, wk *week) class {
+	return s.class(s.ClassOf(i), s.Students[i].Grade, wk)
 }
 
 // LearningGrowth adds one week of growth to each subject of student i:
@@ -69,26 +131,42 @@ func newWeek(s *School, env *Env) *week {
 // engagement, R and C the school's resources and climate, bars the frozen
 // reference means and ε the weekly shock from the school's stream.
 func LearningGrowth(s *School, i int, wk *week) {
-	p, ref := wk.par, wk.ref
-	st := &s.Students[i]
-	c := s.ClassOf(i)
-	centre := &ref.Centre[st.Grade]
-	student := float64(p.PeerRelationEffect*(float64(st.PeerRelations)-centre.PeerRelations)) +
-		float64(p.EngagementEffect*(float64(st.Engagement)-centre.Engagement))
-	if wk.sums != nil {
-		wk.sums[st.Grade].add(st)
+	cl := s.classOf(i, wk)
+	q := s.pcgState()
+	learningStep(&s.Students[i], &cl, wk, &q)
+	q.save(s)
+}
+
+// learningStep writes its four subjects out; these fail to compile if
+// NumSubjects is not 4.
+var (
+	_ [NumSubjects - 4]struct{}
+	_ [4 - NumSubjects]struct{}
+)
+
+// learningStep is LearningGrowth for student st of class cl, drawing from
+// q. The school, teacher and peer-achievement terms are the same for the
+// whole class; classAggregates computed them.
+func learningStep(st *Student, cl *class, wk *week, q *pcgState) {
+	student := float64(wk.prEffect*(float64(st.PeerRelations)-cl.prCentre)) +
+		float64(wk.engEffect*(float64(st.Engagement)-cl.engCentre))
+	if cl.sums != nil {
+		cl.sums.add(st)
 	}
-	// The school, teacher and peer-achievement terms are the same for the
-	// whole class; classAggregates computed them.
-	class := s.scratch[c*NumSubjects : (c+1)*NumSubjects]
-	// One 64-bit draw gives the four subjects' shocks, 16 bits each.
-	x := s.draw()
+	// One 64-bit draw gives the four subjects' shocks, 16 bits each; the
+	// subjects written out, summed in order as a loop would.
+	x := q.uint64()
+	a, g := &st.Achievement, cl.growth
+	invW, noise := wk.invW, wk.noise
+	a[0] += float32(float64((g[0]+student)*invW) + float64(noise*noise16(x)))
+	a[1] += float32(float64((g[1]+student)*invW) + float64(noise*noise16(x>>16)))
+	a[2] += float32(float64((g[2]+student)*invW) + float64(noise*noise16(x>>32)))
+	a[3] += float32(float64((g[3]+student)*invW) + float64(noise*noise16(x>>48)))
 	var sum float32
-	for k := range NumSubjects {
-		g := class[k] + student
-		st.Achievement[k] += float32(float64(g*wk.invW) + float64(wk.noise*noise16(x>>(16*k))))
-		sum += st.Achievement[k]
-	}
+	sum += a[0]
+	sum += a[1]
+	sum += a[2]
+	sum += a[3]
 	st.meanAch = sum / NumSubjects
 }
 
@@ -100,12 +178,21 @@ func LearningGrowth(s *School, i int, wk *week) {
 // with p_i the student's own propensity and S_c the mean style of the
 // class's teachers.
 func EngagementUpdate(s *School, i int, wk *week) {
-	p, ref := wk.par, wk.ref
-	st := &s.Students[i]
+	cl := s.classOf(i, wk)
+	engagementStep(&s.Students[i], &cl, wk)
+}
+
+// engagementStep is EngagementUpdate for student st of class cl.
+func engagementStep(st *Student, cl *class, wk *week) {
 	target := float64(st.Propensity) +
-		float64(p.EngagementPeer*(float64(st.PeerRelations)-ref.Centre[st.Grade].PeerRelations)) +
-		wk.engageClimate +
-		float64(p.EngagementStyle*(s.classStyle(s.ClassOf(i))-ref.Style))
-	target = min(1, max(0, target))
+		float64(wk.engagePeer*(float64(st.PeerRelations)-cl.prCentre)) +
+		wk.engageClimate + cl.style
+	// clamp01 by plain comparisons: the value of min(1, max(0, target)),
+	// −0 and NaN included, without min and max's checks for them.
+	if target <= 0 {
+		target = 0
+	} else if target > 1 {
+		target = 1
+	}
 	st.Engagement += float32(wk.engage * (target - float64(st.Engagement)))
 }

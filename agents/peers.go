@@ -25,89 +25,120 @@ import "math"
 // climate inclusion: a better climate raises acceptance and weakens the
 // migrant-local divide. Ties are mutual and stored at both ends.
 func PeerTieUpdate(s *School, i int, wk *week) {
-	p := wk.par
-	ties := s.TieTo[i*TiesPerStudent : (i+1)*TiesPerStudent]
-	str := s.TieStrength[i*TiesPerStudent : (i+1)*TiesPerStudent]
+	cl := s.classRange(s.ClassOf(i), s.Students[i].Grade)
+	q := s.pcgState()
+	tieStep(s, i, &cl, wk, &q)
+	q.save(s)
+}
+
+// tieStep is PeerTieUpdate for student i of class cl, drawing from q.
+// It decides without branching where a branch would be guessed wrong
+// often: everything a decision needs is worked out whichever way it goes,
+// and only the rare changes themselves, a tie ending or forming, are
+// branched to. Every decision and every draw is the one the steps above
+// make, in the same order.
+func tieStep(s *School, i int, cl *class, wk *week, q *pcgState) {
+	const K = TiesPerStudent
+	ties := (*[K]int32)(s.TieTo[i*K:])
+	str := (*[K]float32)(s.TieStrength[i*K:])
+	st := &s.Students[i]
 
 	// One draw: slot (bits 0-23), drop (24-47), meeting (48-63, 16 bits).
-	x := s.draw()
-	if k := below24(x, TiesPerStudent); ties[k] >= 0 {
-		j := int(ties[k])
-		if unit24(x>>24) < wk.drop*(1+dissimilarity(s, i, j, p, wk.inclusion)) {
-			unlink(s, i, j)
-		}
+	x := q.uint64()
+	// 1. The slot's tie, if any, may end; an empty slot reads student 0
+	// as its peer and drops nothing.
+	t := ties[below24(x, K)]
+	peer := &s.Students[t&^(t>>31)]
+	if b2i(t >= 0)&b2i(unit24(x>>24) < wk.drop*(1+dissimilarity(st, peer, wk))) != 0 {
+		unlink(s, i, int(t))
 	}
 
-	if float64(x>>48)*0x1p-16 < wk.meet {
-		// A second draw: same class or grade (bits 0-23), candidate
-		// (24-47), acceptance (48-63).
-		y := s.draw()
-		j := meetCandidate(s, i, p, y)
-		if j >= 0 && hasFreeSlot(s, i) && hasFreeSlot(s, j) && !tied(s, i, j) {
-			// u < bound·exp(−d); the exponential is needed only when u < bound.
-			if u := float64(y>>48) * 0x1p-16; u < wk.accept && u < wk.accept*expNeg(dissimilarity(s, i, j, p, wk.inclusion)) {
-				link(s, i, j)
-			}
-		}
+	// 2. With chance wk.meet, a second draw: same class or grade (bits
+	// 0-23), candidate (24-47), acceptance (48-63). It is made in any
+	// case and kept only if i meets someone.
+	meet := float64(x>>48)*0x1p-16 < wk.meet
+	next := *q
+	y := next.uint64()
+	q.keepIf(&next, meet)
+	// The candidate: a classmate, or with chance 1 − TieSameClass
+	// anyone of the grade, chosen among the others (i skipped); none if
+	// i is alone. Without one, j is still a student of the class or
+	// grade, read but not linked.
+	r := &cl.ranges[b2i(unit24(y) >= wk.sameClass)] // 0: the class, 1: the grade
+	lo, hi := r[0], r[1]
+	j := lo + below24(y>>24, max(hi-lo-1, 0))
+	j += b2i(j >= i)
+	found := b2i(hi-lo >= 2) & b2i(j < hi)
+	j = min(j, hi-1)
+	other := &s.Students[j]
+	// u < bound·exp(−d), with both free and not yet tied; the
+	// exponential is needed only when all else holds (about one student
+	// in six).
+	u := float64(y>>48) * 0x1p-16
+	if b2i(meet)&found&b2i(st.ties < K)&b2i(other.ties < K)&(1-b2i(tiedTo(ties, j)))&b2i(u < wk.accept) != 0 &&
+		u < wk.accept*expNeg(dissimilarity(st, other, wk)) {
+		link(s, i, j)
 	}
 
+	// 3. Each tie's strength grows, and peer relations are their sum
+	// over K, added in slot order.
 	grow := wk.grow
 	var sum float32
-	for k, j := range ties {
-		if j >= 0 {
-			str[k] += float32(grow * (1 - str[k])) // rounded: no fused multiply-add (see fmath)
-			sum += str[k]
-		}
-	}
-	s.Students[i].PeerRelations = sum / TiesPerStudent
+	sum += growTie(ties[0], &str[0], grow)
+	sum += growTie(ties[1], &str[1], grow)
+	sum += growTie(ties[2], &str[2], grow)
+	sum += growTie(ties[3], &str[3], grow)
+	sum += growTie(ties[4], &str[4], grow)
+	sum += growTie(ties[5], &str[5], grow)
+	st.PeerRelations = sum / K
 }
 
-// dissimilarity is d_ij of PeerTieUpdate.
-func dissimilarity(s *School, i, j int, p *Params, inclusion float64) float64 {
-	a, b := &s.Students[i], &s.Students[j]
+// The tie step writes its six slots out; these fail to compile if
+// TiesPerStudent is not 6.
+var (
+	_ [TiesPerStudent - 6]struct{}
+	_ [6 - TiesPerStudent]struct{}
+)
+
+// growTie grows the strength *s of a tie to t, s ← s + g·(1 − s), and
+// returns the new strength. An empty slot (t = −1) keeps its strength and
+// returns +0, which added to a sum leaves it as it is (the sum of
+// strengths is never −0); a mask chooses, not a branch.
+func growTie(t int32, s *float32, g float32) float32 {
+	empty := uint32(t >> 31) // all ones for an empty slot
+	old := *s
+	grown := math.Float32bits(old+float32(g*(1-old))) &^ empty // rounded: no fused multiply-add (see fmath)
+	*s = math.Float32frombits(grown | math.Float32bits(old)&empty)
+	return math.Float32frombits(grown)
+}
+
+// dissimilarity is d_ij of PeerTieUpdate. Its migrant term is added as
+// wk.migrant[0] = +0 when both are alike: d + 0 = d, except that −0
+// would become +0, which neither 1 + d nor expNeg(d) tells apart.
+func dissimilarity(a, b *Student, wk *week) float64 {
 	// float64(x*y) rounds a product before a sum, so that no machine fuses
 	// the two into one multiply-add: the same bits everywhere (see fmath).
-	d := float64(p.HomophilyAchievement*math.Abs(float64(a.meanAch-b.meanAch))) +
-		float64(p.HomophilySES*math.Abs(float64(a.SES)-float64(b.SES)))
-	if a.Migrant != b.Migrant {
-		d += float64(p.HomophilyMigrant * max(0, 1-inclusion))
-	}
-	return d
+	d := float64(wk.homAch*math.Abs(float64(a.meanAch-b.meanAch))) +
+		float64(wk.homSES*math.Abs(float64(a.SES)-float64(b.SES)))
+	return d + wk.migrant[b2i(a.Migrant != b.Migrant)]
 }
 
-// meetCandidate draws the student i meets this week, or -1 if i is alone.
-// y supplies the uniforms: bits 0-23 choose class or grade, bits 24-47
-// the candidate.
-func meetCandidate(s *School, i int, p *Params, y uint64) int {
-	c := s.ClassOf(i)
-	lo, hi := s.Class(c)
-	if unit24(y) >= p.TieSameClass {
-		g := int(s.Students[i].Grade)
-		lo, _ = s.Class(g * int(s.ClassesPerGrade))
-		_, hi = s.Class((g+1)*int(s.ClassesPerGrade) - 1)
+// b2i is 1 for true and 0 for false.
+func b2i(b bool) int {
+	if b {
+		return 1
 	}
-	if hi-lo < 2 {
-		return -1
-	}
-	j := lo + below24(y>>24, hi-lo-1)
-	if j >= i {
-		j++ // skip i itself
-	}
-	if j >= hi {
-		return -1
-	}
-	return j
+	return 0
 }
-
-func hasFreeSlot(s *School, i int) bool { return s.Students[i].ties < TiesPerStudent }
 
 func tied(s *School, i, j int) bool {
-	for _, x := range s.TieTo[i*TiesPerStudent : (i+1)*TiesPerStudent] {
-		if int(x) == j {
-			return true
-		}
-	}
-	return false
+	return tiedTo((*[TiesPerStudent]int32)(s.TieTo[i*TiesPerStudent:]), j)
+}
+
+// tiedTo reports whether the slots ties hold a tie to j.
+func tiedTo(ties *[TiesPerStudent]int32, j int) bool {
+	t := int32(j)
+	return ties[0] == t || ties[1] == t || ties[2] == t || ties[3] == t || ties[4] == t || ties[5] == t
 }
 
 // link adds a mutual tie of zero strength; both must have a free slot.

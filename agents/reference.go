@@ -85,6 +85,19 @@ func (r *Reference) Z(g uint8, sub int, a float32) float64 {
 // per-grade means. Sums run in school and agent order, so the result does
 // not depend on how schools were stepped.
 func MeasureReference(schools []School, grades int, par *Params) Reference {
+	return MeasureReferenceEach(schools, grades, par, func(n int, fn func(i int)) {
+		for i := range n {
+			fn(i)
+		}
+	})
+}
+
+// MeasureReferenceEach is MeasureReference with the sorting of the
+// students' SES, its costliest part, handed to each(n, fn), which must
+// call fn(i) once for every i in [0,n), in any order and on any
+// goroutines (as GenerateEach's). The sums stay sequential, in school and
+// agent order, so the reference is the same whatever each does.
+func MeasureReferenceEach(schools []School, grades int, par *Params, each func(n int, fn func(i int))) Reference {
 	ref := Reference{
 		GradeMean: make([][NumSubjects]float64, grades),
 		GradeSD:   make([][NumSubjects]float64, grades),
@@ -94,7 +107,6 @@ func MeasureReference(schools []School, grades int, par *Params) Reference {
 	sumSq := make([][NumSubjects]float64, grades)
 	now := make([]yearSums, grades)  // per grade, the students as they are
 	year := make([]yearSums, grades) // per grade, the weeks accumulated
-	var ses []float64
 	var students, teachers float64
 	for i := range schools {
 		s := &schools[i]
@@ -109,7 +121,6 @@ func MeasureReference(schools []School, grades int, par *Params) Reference {
 			}
 			ref.PeerRelations += float64(st.PeerRelations)
 			ref.Engagement += float64(st.Engagement)
-			ses = append(ses, float64(st.SES))
 			g := &now[st.Grade]
 			g.pr += float64(st.PeerRelations)
 			g.eng += float64(st.Engagement)
@@ -142,8 +153,7 @@ func MeasureReference(schools []School, grades int, par *Params) Reference {
 			ref.GradeSD[g][k] = math.Sqrt(max(1e-12, sumSq[g][k]/max(1, n[g])-float64(m*m)))
 		}
 	}
-	if len(ses) > 0 {
-		slices.Sort(ses)
+	if ses := sortedSES(schools, each); len(ses) > 0 {
 		for k := range ref.SESCuts {
 			ref.SESCuts[k] = fmath.Quantile(float64(k+1)/4, ses)
 		}
@@ -180,6 +190,62 @@ func MeasureReference(schools []School, grades int, par *Params) Reference {
 		}
 	}
 	return ref
+}
+
+// sortedSES returns every student's SES in ascending order: each school's
+// sorted by each, then the sorted runs merged pairwise, each round's merges
+// by each. It is the order a sort of the whole would give, but for the
+// order of −0 and +0, which compare equal and which Reference's uses
+// (quantiles compared with SES) do not tell apart.
+func sortedSES(schools []School, each func(n int, fn func(i int))) []float64 {
+	runs := make([]int, len(schools)+1) // run k is a[runs[k]:runs[k+1]]
+	for i := range schools {
+		runs[i+1] = runs[i] + len(schools[i].Students)
+	}
+	a := make([]float64, runs[len(schools)])
+	each(len(schools), func(i int) {
+		part := a[runs[i]:runs[i+1]]
+		for j := range part {
+			part[j] = float64(schools[i].Students[j].SES)
+		}
+		slices.Sort(part)
+	})
+	b := make([]float64, len(a))
+	for len(runs) > 2 {
+		// Runs 2m and 2m+1 merge into one; an odd last run is copied.
+		each(len(runs)/2, func(m int) {
+			lo, mid := runs[2*m], runs[2*m+1]
+			hi := mid
+			if 2*m+2 < len(runs) {
+				hi = runs[2*m+2]
+			}
+			merge(b[lo:hi], a[lo:mid], a[mid:hi])
+		})
+		next := runs[:0:0]
+		for k := 0; k < len(runs); k += 2 {
+			next = append(next, runs[k])
+		}
+		if len(runs)%2 == 0 {
+			next = append(next, runs[len(runs)-1])
+		}
+		runs = next
+		a, b = b, a
+	}
+	return a
+}
+
+// merge writes the ascending runs x and y, merged, to out (len(x)+len(y)).
+func merge(out, x, y []float64) {
+	i, j := 0, 0
+	for k := range out {
+		if j >= len(y) || (i < len(x) && x[i] <= y[j]) {
+			out[k] = x[i]
+			i++
+		} else {
+			out[k] = y[j]
+			j++
+		}
+	}
 }
 
 // add adds student st's week, as LearningGrowth reads it, to its grade's

@@ -2,6 +2,9 @@ package agents
 
 import (
 	"math"
+	"reflect"
+	"slices"
+	"sync"
 	"testing"
 )
 
@@ -72,6 +75,43 @@ func TestReferenceAtGeneration(t *testing.T) {
 	for g, c := range w.ref.Centre {
 		if c.Achievement != w.ref.GradeMean[g] {
 			t.Errorf("grade %d: centre achievement %v, want the grade mean %v", g, c.Achievement, w.ref.GradeMean[g])
+		}
+	}
+}
+
+// concurrently is an each (see GenerateEach) that calls fn on n
+// goroutines at once, in no particular order.
+func concurrently(n int, fn func(i int)) {
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Go(func() { fn(i) })
+	}
+	wg.Wait()
+}
+
+// TestReferenceEachSame checks that measuring the reference with its SES
+// sort on concurrent goroutines gives exactly the sequential reference,
+// SES quartiles included, for school counts that make odd and even
+// rounds of merging, and that sortedSES is the sorted SES of every
+// student.
+func TestReferenceEachSame(t *testing.T) {
+	for _, schools := range []int{1, 2, 3, 5, 8} {
+		spec := testSpec(schools, 2)
+		w := newWorld(t, spec, DefaultParams(), 13)
+		var all []float64
+		for i := range w.pop.Schools {
+			for _, st := range w.pop.Schools[i].Students {
+				all = append(all, float64(st.SES))
+			}
+		}
+		slices.Sort(all)
+		if got := sortedSES(w.pop.Schools, concurrently); !slices.Equal(got, all) {
+			t.Errorf("%d schools: sortedSES is not the sorted SES of every student", schools)
+		}
+		seq := MeasureReference(w.pop.Schools, spec.Grades, &w.par)
+		par := MeasureReferenceEach(w.pop.Schools, spec.Grades, &w.par, concurrently)
+		if !reflect.DeepEqual(seq, par) {
+			t.Errorf("%d schools: the reference measured concurrently differs:\n%+v\nwant\n%+v", schools, par, seq)
 		}
 	}
 }

@@ -117,9 +117,9 @@ type School struct {
 
 	nextID int64
 	rng    *rand.Rand
-	// pcg, when not nil, is rng's source, which the per-student draws
-	// call directly (the same numbers, without rand.Rand's interface
-	// call); see SetSource.
+	// pcg, when not nil, is rng's source, whose state the student step
+	// draws from directly (the same numbers, without rand.Rand's
+	// interface call); see SetSource and pcgState.
 	pcg     *rand.PCG
 	scratch []float64 // per-class aggregates of the current step
 	// year holds, per grade, the weekly sums of a spin-up year that
@@ -140,22 +140,15 @@ func (s *School) Resources() float64 {
 // Rand returns the school's own random stream.
 func (s *School) Rand() *rand.Rand { return s.rng }
 
-// SetRand gives the school its random stream; the engine calls it once per
-// replication.
+// SetRand gives the school its random stream, as generation does; before
+// the school steps (StepSchool), SetSource must give it its source.
 func (s *School) SetRand(r *rand.Rand) { s.rng, s.pcg = r, nil }
 
 // SetSource gives the school the stream of source p, in its present
-// state: the same numbers as SetRand(rand.New(p)), drawn faster.
+// state: the same numbers as SetRand(rand.New(p)), and those the student
+// step draws from p's state directly (see pcgState). The engine calls it
+// once per replication.
 func (s *School) SetSource(p *rand.PCG) { s.rng, s.pcg = rand.New(p), p }
-
-// draw returns the next 64 bits of the school's stream: rng.Uint64(),
-// from the source itself when SetSource gave it.
-func (s *School) draw() uint64 {
-	if s.pcg != nil {
-		return s.pcg.Uint64()
-	}
-	return s.rng.Uint64()
-}
 
 // NumClasses returns the number of classes in the school.
 func (s *School) NumClasses() int { return len(s.classStart) - 1 }

@@ -19,7 +19,7 @@ type Env struct {
 // ResourceUpdate and TeachingToTheTest. It touches only s and draws only
 // from s's own stream. In spin-up years (env.Year ≤ 0) it also adds, per
 // grade, what LearningGrowth reads to the sums MeasureReference makes the
-// grade centres from.
+// grade centres from. The school needs its source (SetSource).
 func StepSchool(s *School, env *Env) {
 	w := float64(env.WeeksPerYear)
 	wk := newWeek(s, env)
@@ -30,15 +30,7 @@ func StepSchool(s *School, env *Env) {
 		wk.sums = s.year
 	}
 	classAggregates(s, env, wk)
-	if s.Hold != nil && s.Hold.PeerRelations != nil {
-		stepStudentsHeld(s, wk)
-	} else {
-		for i := range s.Students {
-			EngagementUpdate(s, i, wk)
-			LearningGrowth(s, i, wk)
-			PeerTieUpdate(s, i, wk)
-		}
-	}
+	stepStudents(s, wk)
 	leff := LeadershipUpdate(s, env, w)
 	if s.Hold != nil && s.Hold.HoldLeadership {
 		leff = s.Hold.Leadership
@@ -49,20 +41,35 @@ func StepSchool(s *School, env *Env) {
 	TeachingToTheTest(s, env)
 }
 
-// stepStudentsHeld is StepSchool's student loop with peer relations held:
-// each student's peer relations are set to the held value before
-// EngagementUpdate and LearningGrowth read them, and PeerTieUpdate then
-// recomputes the student's own from its ties.
-func stepStudentsHeld(s *School, wk *week) {
-	held := s.Hold.PeerRelations
-	for i := range s.Students {
-		if i < len(held) {
-			s.Students[i].PeerRelations = held[i]
-		}
-		EngagementUpdate(s, i, wk)
-		LearningGrowth(s, i, wk)
-		PeerTieUpdate(s, i, wk)
+// stepStudents runs EngagementUpdate, LearningGrowth and PeerTieUpdate
+// for each student in turn, in index order, class by class, with what a
+// class shares computed once (see class) and the school's stream at hand.
+// With peer relations held (Hold.PeerRelations), each student's are set
+// to the held value before EngagementUpdate and LearningGrowth read them,
+// and PeerTieUpdate then recomputes the student's own from its ties.
+func stepStudents(s *School, wk *week) {
+	var held []float32
+	if s.Hold != nil {
+		held = s.Hold.PeerRelations
 	}
+	q := s.pcgState()
+	for c := range s.NumClasses() {
+		lo, hi := s.Class(c)
+		if lo == hi {
+			continue
+		}
+		cl := s.class(c, s.Students[lo].Grade, wk)
+		for i := lo; i < hi; i++ {
+			st := &s.Students[i]
+			if i < len(held) {
+				st.PeerRelations = held[i]
+			}
+			engagementStep(st, &cl, wk)
+			learningStep(st, &cl, wk, &q)
+			tieStep(s, i, &cl, wk, &q)
+		}
+	}
+	q.save(s)
 }
 
 // classAggregates fills the school's scratch with, per class and subject,
@@ -92,11 +99,19 @@ func classAggregates(s *School, env *Env, wk *week) {
 			continue
 		}
 		g := s.Students[lo].Grade
+		// One pass over the class, a running sum per subject (each in
+		// student order, as four passes would add them).
+		var s0, s1, s2, s3 float64
+		for i := lo; i < hi; i++ {
+			a := &s.Students[i].Achievement
+			s0 += float64(a[0])
+			s1 += float64(a[1])
+			s2 += float64(a[2])
+			s3 += float64(a[3])
+		}
+		sums := [NumSubjects]float64{s0, s1, s2, s3}
 		for k := range NumSubjects {
-			var sum float64
-			for i := lo; i < hi; i++ {
-				sum += float64(s.Students[i].Achievement[k])
-			}
+			sum := sums[k]
 			if wk.sums != nil {
 				wk.sums[g].ach[k] += sum
 			}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"slices"
+	"time"
 
 	"schoolnet/agents"
 )
@@ -72,7 +73,28 @@ type Engine struct {
 	// order is the schools largest first, for the weekly step's workers
 	// (schoolPhase); made in each year's first week.
 	order []int32
+	// parallel is the wall time spent in the sections handed to the
+	// workers (see each and ParallelTime).
+	parallel time.Duration
 }
+
+// each calls fn(i) for every i in [0,n) on the engine's workers (see
+// parallelFor) and adds the wall time it took to the engine's parallel
+// time.
+func (e *Engine) each(n int, fn func(i int)) {
+	start := time.Now()
+	parallelFor(n, e.cfg.Workers, fn)
+	e.parallel += time.Since(start)
+}
+
+// ParallelTime returns the wall time the engine has spent, since New
+// began, in the sections it hands to its workers: generating the schools
+// and measuring the reference, the weekly step, and the year end's
+// per-school work. The rest of a run's time is sequential (the city-level
+// layout, the reference's sums, the policies, the teacher transfers);
+// with one worker, its share of the whole is what Amdahl's law says limits
+// the speed-up on many cores.
+func (e *Engine) ParallelTime() time.Duration { return e.parallel }
 
 // New generates the replication's population from its streams.
 func New(cfg Config) (_ *Engine, err error) {
@@ -88,12 +110,12 @@ func New(cfg Config) (_ *Engine, err error) {
 	pop := agents.GenerateEach(cfg.Population, par, city, func(i int) *rand.Rand {
 		e.src[i] = source(cfg.Seed, cfg.Replication, PurposeSchool, i)
 		return rand.New(e.src[i])
-	}, func(n int, fn func(i int)) { parallelFor(n, cfg.Workers, fn) })
-	parallelFor(len(pop.Schools), cfg.Workers, func(i int) {
+	}, e.each)
+	e.each(len(pop.Schools), func(i int) {
 		agents.FillPipeline(&pop.Schools[i], cfg.WeeksPerYear)
 		pop.Schools[i].SetSource(e.src[i])
 	})
-	e.ref = agents.MeasureReference(pop.Schools, cfg.Population.Grades, &e.cfg.Params)
+	e.ref = agents.MeasureReferenceEach(pop.Schools, cfg.Population.Grades, &e.cfg.Params, e.each)
 	e.env = agents.Env{Par: par, Ref: &e.ref, WeeksPerYear: cfg.WeeksPerYear, Grades: cfg.Population.Grades}
 	e.world = World{Pop: pop, Par: par, Ref: &e.ref, Years: cfg.Years,
 		Rand: Stream(cfg.Seed, cfg.Replication, PurposePolicy, 0)}
@@ -215,7 +237,7 @@ func (e *Engine) policyPhase(y, wk int) error {
 func (e *Engine) schoolPhase() {
 	schools := e.world.Pop.Schools
 	if e.cfg.Workers <= 1 {
-		parallelFor(len(schools), 1, func(i int) { agents.StepSchool(&schools[i], &e.env) })
+		e.each(len(schools), func(i int) { agents.StepSchool(&schools[i], &e.env) })
 		return
 	}
 	// Enrolment changes only between years and in the policies' first
@@ -224,7 +246,7 @@ func (e *Engine) schoolPhase() {
 		e.order = largestFirst(schools)
 	}
 	order := e.order
-	parallelFor(len(order), e.cfg.Workers, func(k int) { agents.StepSchool(&schools[order[k]], &e.env) })
+	e.each(len(order), func(k int) { agents.StepSchool(&schools[order[k]], &e.env) })
 }
 
 // largestFirst returns the schools' indices by enrolment, largest first
@@ -244,13 +266,13 @@ func largestFirst(schools []agents.School) []int32 {
 func (e *Engine) endYear(y int, emit func(YearRecord)) {
 	schools := e.world.Pop.Schools
 	if y <= 0 {
-		e.ref = agents.MeasureReference(schools, e.cfg.Population.Grades, &e.cfg.Params)
+		e.ref = agents.MeasureReferenceEach(schools, e.cfg.Population.Grades, &e.cfg.Params, e.each)
 	}
 	if y >= 0 && e.cfg.Observe != nil {
 		e.cfg.Observe(e.cfg.Replication, y, e.world.Pop, &e.ref)
 	}
 	records := make([]agents.SchoolRecord, len(schools))
-	parallelFor(len(schools), e.cfg.Workers, func(i int) {
+	e.each(len(schools), func(i int) {
 		records[i] = agents.Measure(&schools[i], &e.env)
 		e.snapshot[i] = append(e.snapshot[i][:0], schools[i].Teachers...)
 	})
@@ -262,7 +284,7 @@ func (e *Engine) endYear(y int, emit func(YearRecord)) {
 		}
 		return nil, false
 	}
-	parallelFor(len(schools), e.cfg.Workers, func(i int) {
+	e.each(len(schools), func(i int) {
 		all := records[i].All()
 		agents.CloseYear(&schools[i], all.Mean(all.Composite), partner, &e.env)
 		records[i].Leavers = int(schools[i].Leavers)
@@ -272,7 +294,7 @@ func (e *Engine) endYear(y int, emit func(YearRecord)) {
 	if e.cfg.Params.TransferSearch > 0 {
 		agents.TeacherTransfer(schools, &e.env, Stream(e.cfg.Seed, e.cfg.Replication, PurposeMobility, y))
 	}
-	parallelFor(len(schools), e.cfg.Workers, func(i int) {
+	e.each(len(schools), func(i int) {
 		records[i].Movers = int(schools[i].Movers)
 		schools[i].Movers = 0
 		agents.SchoolYear(&schools[i], &e.env)

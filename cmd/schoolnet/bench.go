@@ -19,10 +19,14 @@ const benchSynopsis = `Usage: schoolnet bench [--size district|city|province] [-
 
 Measures this machine: student-steps per second (one student, one week),
 live heap bytes per student, peak memory, and the speed-up and parallel
-efficiency of each worker count, both for the per-school phase of one large
-run and for replications run side by side (one per worker). Sizes:
-district 100 schools and 60,000 students, city 1,600 and 1,000,000,
-province 10,000 and 8,000,000. Generation and spin-up are not timed.`
+efficiency of each worker count: for the per-school phase of one large run
+(generation and spin-up not timed), for a whole run (generation, one
+spin-up year and the years), and for replications run side by side (one
+per worker). With one worker among the counts, it also reports the whole
+run's sequential share, the part no number of workers shortens, and the
+speed-up and efficiency Amdahl's law then allows on 16 and 64 workers.
+Sizes: district 100 schools and 60,000 students, city 1,600 and
+1,000,000, province 10,000 and 8,000,000.`
 
 func cmdBench(args []string, stdout, stderr io.Writer) int {
 	fs := newFlagSet("bench", benchSynopsis, stdout, stderr)
@@ -30,6 +34,7 @@ func cmdBench(args []string, stdout, stderr io.Writer) int {
 	workerList := fs.String("workers", defaultWorkerList(), "comma-separated worker counts")
 	years := fs.Int("years", 1, "simulated years timed per measurement")
 	reps := fs.Bool("reps", true, "also measure replications side by side")
+	whole := fs.Bool("whole", true, "also time whole runs (generation, spin-up and years) and report the sequential share")
 	quiet := fs.Bool("quiet", false, "no progress bar")
 	if _, err := parseInterspersed(fs, args); err != nil {
 		return flagStatus(fs, err, stdout)
@@ -55,6 +60,9 @@ func cmdBench(args []string, stdout, stderr io.Writer) int {
 	if *reps {
 		total *= 2
 	}
+	if *whole {
+		total += int64(len(workers) * (*years + 1))
+	}
 	bar := newProgress(total, "benchmarking", stderr, *quiet)
 	b.progress = func() { bar.Add(1) }
 
@@ -63,7 +71,8 @@ func cmdBench(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "schoolnet bench:", err)
 		return exitFailure
 	}
-	var phase, side []benchRow
+	var phase, side, runs []benchRow
+	var share float64 = -1 // sequential share of a whole run with one worker
 	for _, w := range workers {
 		r, err := b.schoolPhase(w)
 		if err != nil {
@@ -71,6 +80,19 @@ func cmdBench(args []string, stdout, stderr io.Writer) int {
 			return exitFailure
 		}
 		phase = append(phase, r)
+	}
+	if *whole {
+		for _, w := range workers {
+			r, parallel, err := b.wholeRun(w)
+			if err != nil {
+				fmt.Fprintln(stderr, "schoolnet bench:", err)
+				return exitFailure
+			}
+			runs = append(runs, r)
+			if w == 1 {
+				share = 1 - parallel.Seconds()/r.elapsed.Seconds()
+			}
+		}
 	}
 	if *reps {
 		for _, w := range workers {
@@ -93,6 +115,21 @@ func cmdBench(args []string, stdout, stderr io.Writer) int {
 		float64(heap)/float64(students), float64(heap)/(1<<20), float64(peakRSS())/(1<<20))
 	fmt.Fprintln(stdout, "Per-school phase, one replication:")
 	printBench(stdout, phase)
+	if *whole {
+		fmt.Fprintf(stdout, "\nWhole run, one replication (generation, 1 spin-up year and %d year(s)):\n", *years)
+		printBench(stdout, runs)
+		if share >= 0 {
+			fmt.Fprintf(stdout, "sequential share (1 worker): %.1f%% of the run; Amdahl's law allows", 100*share)
+			for _, n := range []int{16, 64} {
+				a := amdahl(share, n)
+				fmt.Fprintf(stdout, " %d workers %.1fx (%.0f%%)", n, a, 100*a/float64(n))
+				if n == 16 {
+					fmt.Fprint(stdout, ",")
+				}
+			}
+			fmt.Fprintln(stdout)
+		}
+	}
 	if *reps {
 		fmt.Fprintln(stdout, "\nReplications side by side, one per worker:")
 		printBench(stdout, side)
@@ -184,6 +221,29 @@ func (b *bencher) schoolPhase(workers int) (benchRow, error) {
 	}
 	return benchRow{workers, time.Since(start), float64(students) * 40 * float64(b.years)}, nil
 }
+
+// wholeRun times a whole run of one replication with workers goroutines:
+// generation, one spin-up year and the years. It also returns the time the
+// engine spent in the sections it hands to the workers (the rest is
+// sequential).
+func (b *bencher) wholeRun(workers int) (benchRow, time.Duration, error) {
+	runtime.GC()
+	start := time.Now()
+	e, err := sim.New(b.config(workers, 0))
+	if err != nil {
+		return benchRow{}, 0, err
+	}
+	if err := e.Run(b.ctx, func(sim.YearRecord) { b.progress() }); err != nil {
+		return benchRow{}, 0, err
+	}
+	elapsed := time.Since(start)
+	steps := float64(e.Population().NumStudents()) * 40 * float64(b.years+1)
+	return benchRow{workers, elapsed, steps}, e.ParallelTime(), nil
+}
+
+// amdahl returns the speed-up Amdahl's law allows n workers on a run whose
+// sequential share is s: 1 / (s + (1 − s)/n).
+func amdahl(s float64, n int) float64 { return 1 / (s + (1-s)/float64(n)) }
 
 // replications times years of workers replications run side by side, one
 // goroutine each.

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -205,14 +206,26 @@ func TestBenchReportsEveryWorkerCount(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
-	for _, want := range []string{"bytes per student", "peak resident", "Per-school phase", "Replications side by side", "student-steps/s", "efficiency"} {
+	for _, want := range []string{"bytes per student", "peak resident", "Per-school phase", "Whole run", "Replications side by side", "student-steps/s", "efficiency"} {
 		if !strings.Contains(stdout, want) {
 			t.Errorf("report lacks %q:\n%s", want, stdout)
 		}
 	}
 	// Two rows in each table: the lines that start with the worker count.
-	if n := len(regexp.MustCompile(`(?m)^ +[12] +[0-9.]+m?s `).FindAllString(stdout, -1)); n != 4 {
-		t.Errorf("%d rows for workers 1 and 2, want 4:\n%s", n, stdout)
+	if n := len(regexp.MustCompile(`(?m)^ +[12] +[0-9.]+m?s `).FindAllString(stdout, -1)); n != 6 {
+		t.Errorf("%d rows for workers 1 and 2, want 6:\n%s", n, stdout)
+	}
+	// The sequential share is a share, and Amdahl's bound lies between one
+	// worker's speed and n workers'.
+	m := regexp.MustCompile(`sequential share \(1 worker\): ([0-9.]+)% .* 16 workers ([0-9.]+)x`).FindStringSubmatch(stdout)
+	if m == nil {
+		t.Fatalf("report lacks the sequential share and Amdahl's bound:\n%s", stdout)
+	}
+	if share, _ := strconv.ParseFloat(m[1], 64); share <= 0 || share >= 100 {
+		t.Errorf("sequential share %s%%, want in (0, 100)", m[1])
+	}
+	if bound, _ := strconv.ParseFloat(m[2], 64); bound < 1 || bound > 16 {
+		t.Errorf("Amdahl's bound at 16 workers %sx, want in [1, 16]", m[2])
 	}
 	if code, _, _ := run(t, "bench", "--size", "planet"); code != 2 {
 		t.Errorf("unknown size: exit %d, want 2", code)
