@@ -122,22 +122,14 @@ func (s *sampler) proposals(t int, prev *Generation) ([]Particle, error) {
 	if err != nil {
 		return nil, err
 	}
-	cum := make([]float64, len(prev.Kept))
-	var total float64
-	for i, p := range prev.Kept {
-		total += p.Weight
-		cum[i] = total
-	}
+	mix := newMixture(prev.Kept, chol)
 	n := s.first - s.kept
 	out := make([]Particle, n)
 	for i := range out {
 		r := sim.Stream(seed, t, sim.PurposeCalibrate, i+1)
 		theta := make([]float64, d)
 		for try := 0; ; try++ {
-			u := float64(r.Float64() * total)
-			k, _ := slices.BinarySearch(cum, u)
-			k = min(k, len(cum)-1)
-			moveBy(theta, prev.Kept[k].Theta, chol, r)
+			mix.draw(theta, r)
 			if inside(m, theta) {
 				break
 			}
@@ -145,13 +137,40 @@ func (s *sampler) proposals(t int, prev *Generation) ([]Particle, error) {
 				return nil, errors.New("calibrate: the kernel draws fall outside the plausible ranges; the kept particles sit at their edge")
 			}
 		}
-		out[i] = Particle{Generation: t, Index: i, Theta: theta, Weight: importance(m, theta, prev.Kept, chol)}
+		out[i] = Particle{Generation: t, Index: i, Theta: theta, Weight: importance(m, theta, mix)}
 	}
-	pIn := inBoxMass(m, sim.Stream(seed, t, sim.PurposeCalibrate, 0), prev.Kept, cum, total, chol)
+	pIn := inBoxMass(m, sim.Stream(seed, t, sim.PurposeCalibrate, 0), mix)
 	for i := range out {
 		out[i].Weight = float64(out[i].Weight * pIn)
 	}
 	return out, nil
+}
+
+// mixture is a generation's proposal before the prior's box: the kept
+// particles' Gaussian kernels (covariance L·Lᵀ), weighted by the
+// particles' weights.
+type mixture struct {
+	kept  []Particle
+	cum   []float64 // cumulative weights, in the order of kept
+	total float64
+	chol  [][]float64
+}
+
+func newMixture(kept []Particle, chol [][]float64) *mixture {
+	mx := &mixture{kept: kept, cum: make([]float64, len(kept)), chol: chol}
+	for i, p := range kept {
+		mx.total += p.Weight
+		mx.cum[i] = mx.total
+	}
+	return mx
+}
+
+// draw sets theta to a draw of the mixture from r: an ancestor by weight,
+// moved by its kernel.
+func (mx *mixture) draw(theta []float64, r *rand.Rand) {
+	u := float64(r.Float64() * mx.total)
+	k, _ := slices.BinarySearch(mx.cum, u)
+	moveBy(theta, mx.kept[min(k, len(mx.cum)-1)].Theta, mx.chol, r)
 }
 
 // massDraws is the number of kernel draws inBoxMass makes: the estimate's
@@ -162,13 +181,11 @@ const massDraws = 10_000
 // kernel mixture (ancestor by weight, Gaussian move) falls inside the
 // prior's box, by massDraws such draws from r: the generation's own
 // stream, so every process that proposes the generation finds the same.
-func inBoxMass(m *Model, r *rand.Rand, kept []Particle, cum []float64, total float64, chol [][]float64) float64 {
+func inBoxMass(m *Model, r *rand.Rand, mix *mixture) float64 {
 	theta := make([]float64, len(m.Params))
 	in := 0
 	for range massDraws {
-		u := float64(r.Float64() * total)
-		k, _ := slices.BinarySearch(cum, u)
-		moveBy(theta, kept[min(k, len(cum)-1)].Theta, chol, r)
+		mix.draw(theta, r)
 		if inside(m, theta) {
 			in++
 		}
@@ -249,20 +266,16 @@ func moveBy(theta, from []float64, chol [][]float64, r *rand.Rand) {
 //
 // with w̄ the kept particles' normalised weights and φ the Gaussian
 // density of covariance Σ = L·Lᵀ, summed in log space.
-func importance(m *Model, theta []float64, kept []Particle, chol [][]float64) float64 {
-	d := len(theta)
+func importance(m *Model, theta []float64, mix *mixture) float64 {
+	d, chol := len(theta), mix.chol
 	var logDet float64
 	for i := range d {
 		logDet += logf(chol[i][i])
 	}
 	norm := -float64(float64(0.5*float64(d))*logf(2*math.Pi)) - logDet
-	var total float64
-	for _, p := range kept {
-		total += p.Weight
-	}
-	terms := make([]float64, len(kept))
+	terms := make([]float64, len(mix.kept))
 	u := make([]float64, d)
-	for k, p := range kept {
+	for k, p := range mix.kept {
 		// Solve L·u = θ − θ_k; the exponent is −uᵀu/2.
 		var q float64
 		for i := range d {
@@ -273,7 +286,7 @@ func importance(m *Model, theta []float64, kept []Particle, chol [][]float64) fl
 			u[i] = x / chol[i][i]
 			q += float64(u[i] * u[i])
 		}
-		terms[k] = logf(p.Weight/total) + norm - float64(q/2)
+		terms[k] = logf(p.Weight/mix.total) + norm - float64(q/2)
 	}
 	return expf(logPrior(m) - logSumExp(terms))
 }
