@@ -442,13 +442,12 @@ func (c *Choice) admit(w *sim.World, chosen []int32) error {
 	reservedD := make([]int, nd)
 	reservedNS := make([]int, nd)
 	schools := schoolGrid(w)
-	var buf []int32
 	for k, i := range chosen {
 		s := school(w, i)
 		d := int(s.District)
 		for range s.ClassesPerGrade * s.ClassSize {
 			a := applicant{st: agents.DrawStudent(s, w.Rand), home: k, district: -1}
-			a.x, a.y = c.residence(w, i, schools, &buf)
+			a.x, a.y = c.residence(w, i, schools)
 			switch {
 			case a.st.Migrant && sp.Hukou == HukouLocalOnly && hasNS[d]:
 				a.district, a.nonStrong = d, true
@@ -491,16 +490,16 @@ func (c *Choice) admit(w *sim.World, chosen []int32) error {
 		for k := range apps {
 			mean[k] = apps[k].st.MeanAchievement()
 		}
-		slices.SortStableFunc(order, func(a, b int) int { return cmp.Compare(mean[b], mean[a]) })
+		// By decreasing mean, ties in applicant order: a stable sort's
+		// order, made by an unstable sort of the pairs.
+		slices.SortFunc(order, func(a, b int) int { return cmp.Or(cmp.Compare(mean[b], mean[a]), cmp.Compare(a, b)) })
 	case AdmitLottery:
 		w.Rand.Shuffle(len(order), func(a, b int) { order[a], order[b] = order[b], order[a] })
 	}
 	if sp.DefaultShare > 0 {
 		// Residents who do not choose go first: their local school's
 		// place is theirs.
-		slices.SortStableFunc(order, func(a, b int) int {
-			return cmp.Compare(b2i(!apps[a].passive), b2i(!apps[b].passive))
-		})
+		order = passiveFirst(order, apps)
 	}
 
 	admitted := make([][]agents.Student, len(chosen))
@@ -509,7 +508,7 @@ func (c *Choice) admit(w *sim.World, chosen []int32) error {
 		admitted[k] = make([]agents.Student, 0, min(free[k], 2*int(s.ClassesPerGrade*s.ClassSize)))
 	}
 	extra := make([]float64, len(w.Pop.Schools))
-	c.Placements = c.Placements[:0]
+	c.Placements = slices.Grow(c.Placements[:0], len(apps))
 	opts := c.options(w, chosen, apps)
 	exitK := len(chosen) // the exit's position among the options
 	var ranking []int
@@ -603,7 +602,7 @@ func (c *Choice) admit(w *sim.World, chosen []int32) error {
 				ranking = append(ranking, exitK)
 				utility[exitK] = fam.utility(w, sp.ExitQuality, 0, opts.exitPeer[district(a.home)]) - sp.fee(ses, sp.ExitFee)
 			}
-			slices.SortStableFunc(ranking, func(p, q int) int { return cmp.Compare(utility[q], utility[p]) })
+			ranking = sortByKey(ranking, utility, true, 0)
 			// The best-ranked option with a place the reserves allow.
 			got, pos = -1, -1
 			for r, k := range ranking {
@@ -697,10 +696,52 @@ func (c *Choice) rank(a *applicant, n int, ranking []int, inDistrict [][]int, in
 		km[k] = dist(a, k)
 	}
 	if !a.passive && n > 0 && n < len(ranking) {
-		slices.SortStableFunc(ranking, func(p, q int) int { return cmp.Compare(km[p], km[q]) })
-		ranking = ranking[:n]
+		ranking = sortByKey(ranking, km, false, n)
 	}
 	return ranking
+}
+
+// sortByKey sorts list stably by key[list[i]], increasing, or decreasing
+// with desc, and returns its first n (all for n = 0): what
+// slices.SortStableFunc with cmp.Compare of the keys, then [:n], gives
+// (NaN first), by insertion into a sorted prefix of at most n, which for
+// an applicant's few options is faster than a general sort.
+func sortByKey(list []int, key []float64, desc bool, n int) []int {
+	if n <= 0 || n > len(list) {
+		n = len(list)
+	}
+	before := func(p, q int) bool {
+		if desc {
+			return cmp.Less(key[q], key[p])
+		}
+		return cmp.Less(key[p], key[q])
+	}
+	for i, v := range list {
+		j := min(i, n-1) // where v goes if nothing before it is after it
+		if i >= n && !before(v, list[j]) {
+			continue // not among the first n
+		}
+		for j > 0 && before(v, list[j-1]) {
+			list[j] = list[j-1]
+			j--
+		}
+		list[j] = v
+	}
+	return list[:n]
+}
+
+// passiveFirst returns order with the applicants whose family does not
+// choose first, each group in its order in order.
+func passiveFirst(order []int, apps []applicant) []int {
+	out := make([]int, 0, len(order))
+	for _, pass := range []bool{true, false} {
+		for _, k := range order {
+			if apps[k].passive == pass {
+				out = append(out, k)
+			}
+		}
+	}
+	return out
 }
 
 // options are what a round's families know of their options besides
@@ -855,16 +896,14 @@ const residenceTries = 50
 // the school itself if residenceTries draws all fall nearer another
 // school.
 //
-// schools indexes every school of the city (schoolGrid); buf is scratch.
-func (c *Choice) residence(w *sim.World, i int32, schools *grid, buf *[]int32) (x, y float64) {
+// schools indexes every school of the city (schoolGrid).
+func (c *Choice) residence(w *sim.World, i int32, schools *grid) (x, y float64) {
 	s := school(w, i)
 	sx, sy := float64(s.X), float64(s.Y)
 	for range residenceTries {
 		x = sx + float64(c.Spec.ResidenceSD*fmath.NormFloat64(w.Rand))
 		y = sy + float64(c.Spec.ResidenceSD*fmath.NormFloat64(w.Rand))
-		own := fmath.Hypot(x-sx, y-sy)
-		var nearer bool
-		if nearer, *buf = schools.anyNearer(x, y, own, i, *buf); !nearer {
+		if !schools.anyNearer(x, y, offsetRadius(x-sx, y-sy), i) {
 			return x, y
 		}
 	}

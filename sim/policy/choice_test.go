@@ -1,8 +1,11 @@
 package policy
 
 import (
+	"cmp"
 	"errors"
 	"math"
+	"math/rand/v2"
+	"slices"
 	"testing"
 
 	"schoolnet/agents"
@@ -435,5 +438,40 @@ func TestChoiceEnds(t *testing.T) {
 	// (3 grades): none in year 1, one in year 2, both in years 3 and 4.
 	if !(travel[1] == 0 && travel[2] > 0 && travel[3] > 1.5*travel[2] && math.Abs(travel[4]-travel[3]) < 1e-6*travel[3]) {
 		t.Errorf("travel hours by year %v; want 0, one cohort's, then two cohorts' twice", travel[1:])
+	}
+}
+
+// TestSortByKeyIsStableSort checks the applicants' option sort against
+// the stable sort it replaced, then [:n], on keys with ties, NaN and both
+// zeros, in both directions.
+func TestSortByKeyIsStableSort(t *testing.T) {
+	r := rand.New(rand.NewPCG(5, 6))
+	values := []float64{0, math.Copysign(0, -1), 1, 1, 2, -3, math.NaN(), math.Inf(1)}
+	for trial := range 2000 {
+		m := r.IntN(30)
+		key := make([]float64, m+3)
+		for i := range key {
+			key[i] = values[r.IntN(len(values))]
+			if r.IntN(2) == 0 {
+				key[i] = r.NormFloat64()
+			}
+		}
+		list := r.Perm(len(key))[:m]
+		desc := trial%2 == 1
+		for _, n := range []int{0, 1, 3, m, m + 1} {
+			want := slices.Clone(list)
+			slices.SortStableFunc(want, func(p, q int) int {
+				if desc {
+					return cmp.Compare(key[q], key[p])
+				}
+				return cmp.Compare(key[p], key[q])
+			})
+			if n > 0 && n < m {
+				want = want[:n]
+			}
+			if got := sortByKey(slices.Clone(list), key, desc, n); !slices.Equal(got, want) {
+				t.Fatalf("keys %v of %v, desc %v, n %d: %v, the stable sort gives %v", key, list, desc, n, got, want)
+			}
+		}
 	}
 }

@@ -150,72 +150,175 @@ func (g *grid) dist(x, y float64, i int32) float64 {
 }
 
 // near appends to out every point within r of (x, y) (of those not
-// removed), and possibly others
-// farther away: the points of every cell that meets the square of side
-// 2r (a little more, for rounding) around it. It reports whether that
-// square covers the whole grid, so that out holds every point.
+// removed), and possibly others farther away: the points of every cell
+// that meets the square of side 2r (a little more, for rounding) around
+// it. It reports whether that square covers the whole grid, so that out
+// holds every point.
 func (g *grid) near(x, y, r float64, out []int32) ([]int32, bool) {
+	all := g.eachCell(x, y, r, func(c int32) bool {
+		out = append(out, g.pts[g.start[c]:g.end[c]]...)
+		return true
+	})
+	return out, all
+}
+
+// eachCell calls fn with every occupied cell (its position in keys) that
+// meets the square of side 2r (a little more, for rounding) around
+// (x, y), until fn returns false. It reports whether that square covers
+// the whole grid.
+func (g *grid) eachCell(x, y, r float64, fn func(c int32) bool) bool {
 	// fmath.Hypot(dx, dy) ≥ max(|dx|, |dy|), so a point within r lies in
 	// the square; the margin covers the rounding of the differences (to
 	// float32 with f32) and of x − r.
 	r = float64(r*(1+1e-6)) + 1e-6
 	if len(g.pts) == 0 {
-		return out, true
+		return true
 	}
 	c0, c1 := g.col(x-r), min(g.maxC, g.col(x+r))
 	r0, r1 := g.row(y-r), min(g.maxR, g.row(y+r))
 	all := c0 == 0 && r0 == 0 && c1 == g.maxC && r1 == g.maxR
 	if c0 > c1 || r0 > r1 {
-		return out, all
+		return all
 	}
 	if (c1-c0+1)*(r1-r0+1) > len(g.keys) {
 		// A large square: walk the occupied cells instead.
 		for c, k := range g.keys {
-			if col, row := int(k>>32), int(uint32(k)); col >= c0 && col <= c1 && row >= r0 && row <= r1 {
-				out = append(out, g.pts[g.start[c]:g.end[c]]...)
+			if col, row := int(k>>32), int(uint32(k)); col >= c0 && col <= c1 && row >= r0 && row <= r1 && !fn(int32(c)) {
+				return all
 			}
 		}
-		return out, all
+		return all
 	}
 	for col := c0; col <= c1; col++ {
 		for row := r0; row <= r1; row++ {
-			if c, ok := g.cellAt(col, row); ok {
-				out = append(out, g.pts[g.start[c]:g.end[c]]...)
+			if c, ok := g.cellAt(col, row); ok && !fn(c) {
+				return all
 			}
 		}
 	}
-	return out, all
+	return all
 }
 
 // anyNearer reports whether a point other than skip is strictly nearer
-// to (x, y) than d. It looks in the cells next to (x, y) first, where a
-// nearer point usually is, and in the whole square of side 2d only if
-// none is there.
-func (g *grid) anyNearer(x, y, d float64, skip int32, buf []int32) (bool, []int32) {
+// to (x, y) than rd. It looks in the cell of (x, y) first and then in the
+// cells next to it, where a nearer point usually is, and stops at the
+// first it finds; only if none is there does it look in the rest of the
+// square of side 2rd. Each point is compared by its squared distance
+// first, and by dist only when the two cannot be told apart that way
+// (radius.within), so the answer is dist's.
+func (g *grid) anyNearer(x, y float64, rd radius, skip int32) bool {
 	if len(g.pts) == 0 {
-		return false, buf
+		return false
 	}
 	c, r := g.col(x), g.row(y)
-	buf = buf[:0]
+	if c <= g.maxC && r <= g.maxR {
+		if k, ok := g.cellAt(c, r); ok && g.cellWithin(k, x, y, rd, skip) {
+			return true
+		}
+	}
 	for col := max(0, c-1); col <= min(g.maxC, c+1); col++ {
 		for row := max(0, r-1); row <= min(g.maxR, r+1); row++ {
-			if k, ok := g.cellAt(col, row); ok {
-				buf = append(buf, g.pts[g.start[k]:g.end[k]]...)
+			if col == c && row == r {
+				continue
+			}
+			if k, ok := g.cellAt(col, row); ok && g.cellWithin(k, x, y, rd, skip) {
+				return true
 			}
 		}
 	}
-	for _, j := range buf {
-		if j != skip && g.dist(x, y, j) < d {
-			return true, buf
+	found := false
+	g.eachCell(x, y, rd.bound(), func(k int32) bool {
+		if col, row := int(g.keys[k]>>32), int(uint32(g.keys[k])); col >= c-1 && col <= c+1 && row >= r-1 && row <= r+1 {
+			return true // looked at above
+		}
+		found = g.cellWithin(k, x, y, rd, skip)
+		return !found
+	})
+	return found
+}
+
+// cellWithin reports whether a point of cell k other than skip is
+// strictly within rd of (x, y).
+func (g *grid) cellWithin(k int32, x, y float64, rd radius, skip int32) bool {
+	for _, j := range g.pts[g.start[k]:g.end[k]] {
+		if j != skip && rd.within(g, x, y, j) {
+			return true
 		}
 	}
-	buf, _ = g.near(x, y, d, buf[:0])
-	for _, j := range buf {
-		if j != skip && g.dist(x, y, j) < d {
-			return true, buf
+	return false
+}
+
+// radius is a distance to compare others with, by g.dist: given as a
+// distance d, or as the offset (dx, dy) whose fmath.Hypot it is, so that
+// the square root need not be taken unless a comparison needs it.
+// Comparisons go by the squared distance, d² widened and narrowed by a
+// margin far above the rounding of a squared distance and of fmath.Hypot
+// (a few units in the last place): a point whose squared distance lies
+// outside [lo, hi] is certainly nearer or farther than d by dist too.
+type radius struct {
+	d, dx, dy float64
+	lo, hi    float64
+	// squares is false where a square would lose precision (a radius
+	// tiny or huge) or the grid measures in float32: every comparison is
+	// then by dist. offset marks a radius given as (dx, dy).
+	squares, offset bool
+}
+
+// distRadius returns the radius d; squares allows comparing squares (false
+// for a grid of float32 distances).
+func distRadius(d float64, squares bool) radius {
+	rd := radius{d: d, squares: squares && d > 1e-100 && d < 1e100}
+	if rd.squares {
+		rd.setBand(float64(d * d))
+	}
+	return rd
+}
+
+// offsetRadius returns the radius fmath.Hypot(dx, dy), for a grid of
+// float64 distances.
+func offsetRadius(dx, dy float64) radius {
+	s := float64(dx*dx) + float64(dy*dy)
+	if !(s > 1e-200 && s < 1e200) {
+		return distRadius(fmath.Hypot(dx, dy), true)
+	}
+	rd := radius{dx: dx, dy: dy, squares: true, offset: true}
+	rd.setBand(s)
+	return rd
+}
+
+func (rd *radius) setBand(d2 float64) {
+	rd.lo, rd.hi = float64(d2*(1-1e-9)), float64(d2*(1+1e-9))
+}
+
+// dist returns the radius.
+func (rd *radius) dist() float64 {
+	if rd.offset {
+		return fmath.Hypot(rd.dx, rd.dy)
+	}
+	return rd.d
+}
+
+// bound returns a distance at least the radius.
+func (rd *radius) bound() float64 {
+	if rd.offset {
+		return math.Sqrt(rd.hi)
+	}
+	return rd.d
+}
+
+// within reports whether point j of g is strictly nearer to (x, y) than
+// the radius, by g.dist.
+func (rd *radius) within(g *grid, x, y float64, j int32) bool {
+	if rd.squares {
+		dx, dy := x-g.x[j], y-g.y[j]
+		switch s := float64(dx*dx) + float64(dy*dy); {
+		case s < rd.lo:
+			return true
+		case s > rd.hi:
+			return false
 		}
 	}
-	return false, buf
+	return g.dist(x, y, j) < rd.dist()
 }
 
 // nearest is a search outward from (x, y): it returns the points in order

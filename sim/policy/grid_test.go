@@ -44,7 +44,6 @@ func TestGridAgreesWithScan(t *testing.T) {
 			t.Fatalf("ring: the index made a table of %d cells for %d points", len(g.table), len(pts))
 		}
 		var near nearest
-		var buf []int32
 		km := make([]float64, len(pts))
 		for q := range 200 {
 			x, y := r.NormFloat64()*6, r.NormFloat64()*6
@@ -71,17 +70,33 @@ func TestGridAgreesWithScan(t *testing.T) {
 			if _, ok := near.at(len(pts)); ok {
 				t.Fatalf("%s: the search returned more points than there are", name)
 			}
+			// A radius at a point's distance and one unit in the last place
+			// either side: anyNearer compares squares first, and must give
+			// the scan's answer where they cannot tell.
 			skip := int32(r.IntN(len(pts)))
-			d := km[r.IntN(len(pts))]
+			at := km[r.IntN(len(pts))]
+			for _, d := range []float64{at, math.Nextafter(at, 0), math.Nextafter(at, math.Inf(1))} {
+				scan := false
+				for i := range pts {
+					if int32(i) != skip && km[i] < d {
+						scan = true
+					}
+				}
+				if got := g.anyNearer(x, y, distRadius(d, true), skip); got != scan {
+					t.Fatalf("%s: anyNearer(%g, %g, %g) = %v, the scan says %v", name, x, y, d, got, scan)
+				}
+			}
+			// A radius given by an offset, as residence gives it: the
+			// distance from a point of the set.
+			o := pts[skip]
 			scan := false
 			for i := range pts {
-				if int32(i) != skip && km[i] < d {
+				if int32(i) != skip && km[i] < km[skip] {
 					scan = true
 				}
 			}
-			var got bool
-			if got, buf = g.anyNearer(x, y, d, skip, buf); got != scan {
-				t.Fatalf("%s: anyNearer(%g, %g, %g) = %v, the scan says %v", name, x, y, d, got, scan)
+			if got := g.anyNearer(x, y, offsetRadius(x-o[0], y-o[1]), skip); got != scan {
+				t.Fatalf("%s: anyNearer(%g, %g) of point %d = %v, the scan says %v", name, x, y, skip, got, scan)
 			}
 		}
 	}
