@@ -118,7 +118,7 @@ func New(cfg Config) (_ *Engine, err error) {
 	e.ref = agents.MeasureReferenceEach(pop.Schools, cfg.Population.Grades, &e.cfg.Params, e.each)
 	e.env = agents.Env{Par: par, Ref: &e.ref, WeeksPerYear: cfg.WeeksPerYear, Grades: cfg.Population.Grades}
 	e.world = World{Pop: pop, Par: par, Ref: &e.ref, Years: cfg.Years,
-		Rand: Stream(cfg.Seed, cfg.Replication, PurposePolicy, 0)}
+		Rand: Stream(cfg.Seed, cfg.Replication, PurposePolicy, 0), each: e.each}
 	if cfg.Policies != nil {
 		e.policies = cfg.Policies()
 	}
@@ -168,7 +168,7 @@ func (e *Engine) Fork(cfg Config) (_ *Engine, err error) {
 	par := &f.cfg.Params
 	f.env = agents.Env{Par: par, Ref: &f.ref, WeeksPerYear: cfg.WeeksPerYear, Grades: cfg.Population.Grades, Year: e.env.Year}
 	f.world = World{Pop: pop, Par: par, Ref: &f.ref, Years: cfg.Years, Clock: e.world.Clock,
-		Rand: Stream(cfg.Seed, cfg.Replication, PurposePolicy, 0)}
+		Rand: Stream(cfg.Seed, cfg.Replication, PurposePolicy, 0), each: f.each}
 	if cfg.Policies != nil {
 		f.policies = cfg.Policies()
 	}

@@ -16,6 +16,25 @@ type World struct {
 	Years int
 	// Rand is the replication's policy stream.
 	Rand *rand.Rand
+	// each runs a loop on the engine's workers (Each); nil runs it in
+	// order.
+	each func(n int, fn func(i int))
+}
+
+// Each calls fn(i) for every i in [0, n) on the engine's workers and
+// returns when all are done: the per-school part of a policy's act. As in
+// the engine's own parallel phases, fn(i) must write only state that
+// belongs to i and draw only from a stream of its own (Derive), so that
+// the outcome does not depend on the number of workers. The time counts
+// as the engine's parallel time (Engine.ParallelTime).
+func (w *World) Each(n int, fn func(i int)) {
+	if w.each == nil {
+		for i := range n {
+			fn(i)
+		}
+		return
+	}
+	w.each(n, fn)
 }
 
 // Policy is a reform that acts across schools. The engine calls Act once at
@@ -24,8 +43,9 @@ type World struct {
 // clears every school's weekly reform inputs (agents.ClearReform), so an
 // active policy sets its inputs again each week. A policy may move teachers and
 // principals, invest money, and set mentoring, training and collaboration
-// load; it must draw only from w.Rand. The engine itself holds no policy
-// logic.
+// load; it must draw only from w.Rand, or from streams derived from draws
+// of it (Derive) for the per-school work it hands to the workers
+// (World.Each). The engine itself holds no policy logic.
 type Policy interface {
 	// Name identifies the policy in output and errors.
 	Name() string

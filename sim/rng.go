@@ -54,3 +54,13 @@ func source(seed uint64, replication int, purpose Purpose, entity int) *rand.PCG
 	h = splitmix64(h ^ uint64(entity))
 	return rand.NewPCG(h, splitmix64(h))
 }
+
+// Derive returns the stream of one entity (a school index) under a key:
+// the way a policy gives each school of a round its own stream, the key
+// being one draw of the policy stream (World.Rand) for the round. Equal
+// arguments give equal streams, any difference an independent one, and a
+// school's stream does not depend on which worker uses it or when.
+func Derive(key uint64, entity int) *rand.PCG {
+	h := splitmix64(splitmix64(key) ^ uint64(entity))
+	return rand.NewPCG(h, splitmix64(h))
+}

@@ -4,7 +4,9 @@ import (
 	"cmp"
 	"fmt"
 	"math"
+	"math/rand/v2"
 	"slices"
+	"sync"
 
 	"schoolnet/agents"
 	"schoolnet/sim"
@@ -240,6 +242,10 @@ type Choice struct {
 	// it; restored marks that the policy has given it back.
 	autonomy []float32
 	restored bool
+	// keep is the number of best-ranked options a round keeps per
+	// applicant, at most headLen (0: headLen); tests lower it so that the
+	// rankings are made again more often.
+	keep int
 }
 
 // Placement is one applicant of an admission round and where it went.
@@ -380,29 +386,90 @@ type applicant struct {
 	// applicant whose catchment school keeps a place for it
 	// (ResidentPriority).
 	passive, reserved bool
+	// lot is the applicant's lottery number (admission by lottery).
+	lot uint64
+	// The applicant's ranking of its options (positions in chosen, and
+	// the exit): its first nhead in head, n in all, the catchment school
+	// at rank homeRank (−1: not ranked). draws is its school's stream as
+	// it was before the applicant's taste draws, from which the rest of
+	// the ranking is made again if every option in head is full.
+	head        [headLen]int32
+	nhead       uint8
+	n, homeRank int32
+	draws       rand.PCG
+}
+
+// headLen is the number of an applicant's best-ranked options a round
+// keeps.
+const headLen = 8
+
+// round is what one admission round's schools share while each draws and
+// ranks its own applicants on the workers: read-only until the
+// placements, which run in one sequence.
+type round struct {
+	c      *Choice
+	w      *sim.World
+	chosen []int32
+	hasNS  []bool // hasNS[d]: district d has a selected non-strong school
+	opts   options
+	exitK  int // the exit's position among the options: len(chosen)
+	keep   int // options kept per applicant (Choice.keep)
+	// inDistrict[d] are the positions of district d's chosen schools;
+	// city indexes every chosen school, for applicants who may choose in
+	// the whole city (nil when none may); schools indexes every school of
+	// the city (residence).
+	inDistrict [][]int
+	city       *grid
+	schools    *grid
+	// scratch holds one scratch per worker.
+	scratch sync.Pool
+}
+
+// scratch is a worker's room for ranking one applicant at a time.
+type scratch struct {
+	km, utility []float64 // by position in chosen (and the exit)
+	ranking     []int
+	near        nearest
+}
+
+func (r *round) school(k int) *agents.School { return school(r.w, r.chosen[k]) }
+func (r *round) strong(k int) bool           { return r.school(k).Tier == agents.Strong }
+func (r *round) district(k int) int          { return int(r.school(k).District) }
+
+// dist is the distance from a's home to chosen school k.
+func (r *round) dist(a *applicant, k int) float64 {
+	s := r.school(k)
+	return fmath.Hypot(a.x-float64(s.X), a.y-float64(s.Y))
 }
 
 // admit runs one admission round over the chosen schools and sets each
 // one's Admitted.
 //
 // Applicants are every chosen school's planned intake, drawn from its
-// catchment (agents.DrawStudent from w.Rand), living at the school's
-// location plus N(0, ResidenceSD²) km per axis. Each applicant ranks the
-// schools it may choose, and the exit if there is one, by ChoiceUtility,
-// and applicants, in order of decreasing mean achievement (score) or in
-// random order (lottery), take the best-ranked option with a free place
-// (serial dictatorship). Each school has floor(Capacity / grades) places,
-// and the exit sector of each district floor(ExitShare × the district's
-// applicants). Places are reserved for residence: an applicant takes a
-// place only if enough free places remain in that district (and in its
-// non-strong schools) for the applicants still to come who may choose
-// nowhere else. Whenever those applicants fit in their allowed schools at
-// the start (as they do under the default capacity, which has spare
-// places), this keeps every applicant inside its allowed set. An
-// applicant left without a place goes to the nearest chosen school with a
-// free place in its home district, or else in the city; total places
-// always cover the applicants. Applicants who take the exit are admitted
-// nowhere: they leave the simulated schools.
+// catchment (agents.DrawStudent), living at the school's location plus
+// N(0, ResidenceSD²) km per axis within its catchment. Each applicant
+// ranks the schools it may choose, and the exit if there is one, by
+// ChoiceUtility, and applicants, in order of decreasing mean achievement
+// (score) or in random order (lottery), take the best-ranked option with
+// a free place (serial dictatorship). Each school has
+// floor(Capacity / grades) places, and the exit sector of each district
+// floor(ExitShare × the district's applicants). Places are reserved for
+// residence: an applicant takes a place only if enough free places remain
+// in that district (and in its non-strong schools) for the applicants
+// still to come who may choose nowhere else. Whenever those applicants
+// fit in their allowed schools at the start (as they do under the default
+// capacity, which has spare places), this keeps every applicant inside
+// its allowed set. An applicant left without a place goes to the nearest
+// chosen school with a free place in its home district, or else in the
+// city; total places always cover the applicants. Applicants who take the
+// exit are admitted nowhere: they leave the simulated schools.
+//
+// Each school's applicants are drawn and rank their options on the
+// workers (World.Each), every school from its own stream for the round
+// (sim.Derive of one draw of w.Rand and the school's index): their
+// students, homes, whether they choose, lottery numbers and tastes. The
+// placements then run in one sequence, since each applicant's place
+// depends on the places taken before it.
 func (c *Choice) admit(w *sim.World, chosen []int32) error {
 	if len(chosen) == 0 {
 		return nil
@@ -414,11 +481,15 @@ func (c *Choice) admit(w *sim.World, chosen []int32) error {
 	freeD := make([]int, nd)  // free places per district
 	freeNS := make([]int, nd) // free places in non-strong schools per district
 	hasNS := make([]bool, nd)
+	applicantsD := make([]int, nd)      // applicants per district
+	first := make([]int, len(chosen)+1) // school k's applicants are apps[first[k]:first[k+1]]
 	totalFree, planned := 0, 0
 	for k, i := range chosen {
 		s := school(w, i)
 		free[k] = int(s.Capacity) / grades
+		first[k] = planned
 		planned += int(s.ClassesPerGrade * s.ClassSize)
+		applicantsD[s.District] += int(s.ClassesPerGrade * s.ClassSize)
 		totalFree += free[k]
 		freeD[s.District] += free[k]
 		if s.Tier != agents.Strong {
@@ -426,60 +497,165 @@ func (c *Choice) admit(w *sim.World, chosen []int32) error {
 			hasNS[s.District] = true
 		}
 	}
+	first[len(chosen)] = planned
 	if totalFree < planned {
 		return fmt.Errorf("policy: school choice has %d places for %d applicants", totalFree, planned)
 	}
 
-	// Applicants, school by school, who may choose where, and the places
-	// kept for residents: reserved[k] at chosen school k, reservedD[d] in
-	// district d and reservedNS[d] in its non-strong schools. pendD and
-	// pendNS count the applicants yet to choose, without a kept place,
-	// who may choose only in district d and only its non-strong schools.
-	apps := make([]applicant, 0, planned)
+	r := &round{c: c, w: w, chosen: chosen, hasNS: hasNS, exitK: len(chosen), keep: headLen,
+		inDistrict: make([][]int, nd), schools: schoolGrid(w)}
+	if c.keep > 0 {
+		r.keep = min(c.keep, headLen)
+	}
+	for k := range chosen {
+		r.inDistrict[r.district(k)] = append(r.inDistrict[r.district(k)], k)
+	}
+	if sp.CrossDistrict {
+		r.city = newGrid(len(chosen), func(k int) (float64, float64) {
+			s := r.school(k)
+			return float64(s.X), float64(s.Y)
+		})
+	}
+	r.scratch.New = func() any {
+		return &scratch{km: make([]float64, len(chosen)), utility: make([]float64, len(chosen)+1)}
+	}
+	r.opts = c.options(w, chosen, applicantsD)
+	key := w.Rand.Uint64()
+	apps := make([]applicant, planned)
+	w.Each(len(chosen), func(k int) { r.draw(k, apps[first[k]:first[k+1]], key) })
+	c.place(r, apps, free, freeD, freeNS)
+	return nil
+}
+
+// draw draws chosen school k's applicants into apps from the school's
+// stream for the round (key), and ranks each one's options.
+func (r *round) draw(k int, apps []applicant, key uint64) {
+	sp := &r.c.Spec
+	i := r.chosen[k]
+	s := school(r.w, i)
+	d := int(s.District)
+	src := sim.Derive(key, int(i))
+	rng := rand.New(src)
+	sc := r.scratch.Get().(*scratch)
+	defer r.scratch.Put(sc)
+	for j := range apps {
+		a := &apps[j]
+		*a = applicant{st: agents.DrawStudent(s, rng), home: k, district: -1}
+		a.x, a.y = r.c.residence(r.w, i, r.schools, rng)
+		switch {
+		case a.st.Migrant && sp.Hukou == HukouLocalOnly && r.hasNS[d]:
+			a.district, a.nonStrong = d, true
+		case a.st.Migrant && sp.Hukou != HukouOpen:
+			a.district = d
+		case !sp.CrossDistrict:
+			a.district = d
+		}
+		a.reserved = sp.ResidentPriority && !(a.nonStrong && s.Tier == agents.Strong)
+		if sp.DefaultShare > 0 {
+			a.passive = rng.Float64() < sp.passive(float64(a.st.SES))
+		}
+		if sp.Admission == AdmitLottery {
+			a.lot = rng.Uint64()
+		}
+		a.draws = *src
+		a.homeRank = -1
+		if a.district < 0 && a.passive {
+			// Every chosen school by distance, from the index, as far as
+			// the head; the rest is found again if needed (place).
+			sc.near.reset(r.city, a.x, a.y, sc.km)
+			for p := range r.keep {
+				q, ok := sc.near.at(p)
+				if !ok {
+					break
+				}
+				a.head[p] = q
+				a.nhead++
+			}
+			a.n = int32(len(r.chosen))
+			a.homeRank = int32(sc.near.index(int32(a.home)))
+			continue
+		}
+		ranking := r.ranking(a, rng, sc)
+		a.n = int32(len(ranking))
+		for p, k := range ranking {
+			if p < r.keep {
+				a.head[p] = int32(k)
+				a.nhead++
+			}
+			if k == a.home {
+				a.homeRank = int32(p)
+			}
+		}
+	}
+}
+
+// ranking returns applicant a's options in its order of preference
+// (positions in chosen, and exitK for the exit), drawing its tastes from
+// rng: by ChoiceUtility for a family that chooses, by distance for one
+// that does not (in its district; one that may go anywhere is ranked by
+// the index in draw and place). Equal utilities keep the order of rank.
+func (r *round) ranking(a *applicant, rng *rand.Rand, sc *scratch) []int {
+	sp := &r.c.Spec
+	ses := float64(a.st.SES)
+	ranking := r.rank(a, sp.considered(ses), sc)
+	fam := sp.family(ses)
+	for _, k := range ranking {
+		if a.passive {
+			sc.utility[k] = -sc.km[k]
+			continue
+		}
+		sc.utility[k] = fam.utility(rng, float64(r.school(k).Reputation), sc.km[k], r.opts.peer[k])
+		if sp.ChoiceFee > 0 && k != a.home {
+			sc.utility[k] -= sp.fee(ses, sp.ChoiceFee)
+		}
+	}
+	if r.opts.exitFree != nil && !a.passive {
+		ranking = append(ranking, r.exitK)
+		sc.utility[r.exitK] = fam.utility(rng, sp.ExitQuality, 0, r.opts.exitPeer[r.district(a.home)]) - sp.fee(ses, sp.ExitFee)
+	}
+	ranking = sortByKey(ranking, sc.utility, true, 0)
+	sc.ranking = ranking
+	return ranking
+}
+
+// place runs the round's placements: applicants in the order of choosing
+// take the best-ranked option with a place the reserves allow, and each
+// chosen school's Admitted is set. free, freeD and freeNS are the places
+// per chosen school, per district and in each district's non-strong
+// schools.
+func (c *Choice) place(r *round, apps []applicant, free, freeD, freeNS []int) {
+	sp := &c.Spec
+	w, chosen, nd := r.w, r.chosen, len(freeD)
+	// The places kept for residents: reserved[k] at chosen school k,
+	// reservedD[d] in district d and reservedNS[d] in its non-strong
+	// schools. pendD and pendNS count the applicants yet to choose,
+	// without a kept place, who may choose only in district d and only
+	// its non-strong schools.
 	pendD := make([]int, nd)
 	pendNS := make([]int, nd)
 	reserved := make([]int, len(chosen))
 	reservedD := make([]int, nd)
 	reservedNS := make([]int, nd)
-	schools := schoolGrid(w)
-	for k, i := range chosen {
-		s := school(w, i)
-		d := int(s.District)
-		for range s.ClassesPerGrade * s.ClassSize {
-			a := applicant{st: agents.DrawStudent(s, w.Rand), home: k, district: -1}
-			a.x, a.y = c.residence(w, i, schools)
-			switch {
-			case a.st.Migrant && sp.Hukou == HukouLocalOnly && hasNS[d]:
-				a.district, a.nonStrong = d, true
-			case a.st.Migrant && sp.Hukou != HukouOpen:
-				a.district = d
-			case !sp.CrossDistrict:
-				a.district = d
+	for j := range apps {
+		a := &apps[j]
+		d := r.district(a.home)
+		if a.reserved {
+			reserved[a.home]++
+			reservedD[d]++
+			if !r.strong(a.home) {
+				reservedNS[d]++
 			}
-			if sp.ResidentPriority && !(a.nonStrong && s.Tier == agents.Strong) {
-				a.reserved = true
-				reserved[k]++
-				reservedD[d]++
-				if s.Tier != agents.Strong {
-					reservedNS[d]++
-				}
-			}
-			if a.district >= 0 && !a.reserved {
-				pendD[d]++
-				if a.nonStrong {
-					pendNS[d]++
-				}
-			}
-			apps = append(apps, a)
 		}
-	}
-	if sp.DefaultShare > 0 {
-		for k := range apps {
-			apps[k].passive = w.Rand.Float64() < sp.passive(float64(apps[k].st.SES))
+		if a.district >= 0 && !a.reserved {
+			pendD[d]++
+			if a.nonStrong {
+				pendNS[d]++
+			}
 		}
 	}
 
-	// The order of choosing.
+	// The order of choosing: a stable sort's, by an unstable sort of the
+	// pairs with ties in applicant order.
 	order := make([]int, len(apps))
 	for k := range order {
 		order[k] = k
@@ -490,11 +666,9 @@ func (c *Choice) admit(w *sim.World, chosen []int32) error {
 		for k := range apps {
 			mean[k] = apps[k].st.MeanAchievement()
 		}
-		// By decreasing mean, ties in applicant order: a stable sort's
-		// order, made by an unstable sort of the pairs.
 		slices.SortFunc(order, func(a, b int) int { return cmp.Or(cmp.Compare(mean[b], mean[a]), cmp.Compare(a, b)) })
 	case AdmitLottery:
-		w.Rand.Shuffle(len(order), func(a, b int) { order[a], order[b] = order[b], order[a] })
+		slices.SortFunc(order, func(a, b int) int { return cmp.Or(cmp.Compare(apps[a].lot, apps[b].lot), cmp.Compare(a, b)) })
 	}
 	if sp.DefaultShare > 0 {
 		// Residents who do not choose go first: their local school's
@@ -503,39 +677,28 @@ func (c *Choice) admit(w *sim.World, chosen []int32) error {
 	}
 
 	admitted := make([][]agents.Student, len(chosen))
-	for k, i := range chosen {
-		s := school(w, i)
+	for k := range chosen {
+		s := r.school(k)
 		admitted[k] = make([]agents.Student, 0, min(free[k], 2*int(s.ClassesPerGrade*s.ClassSize)))
 	}
 	extra := make([]float64, len(w.Pop.Schools))
 	c.Placements = slices.Grow(c.Placements[:0], len(apps))
-	opts := c.options(w, chosen, apps)
-	exitK := len(chosen) // the exit's position among the options
-	var ranking []int
-	utility := make([]float64, len(chosen)+1)
-	km := make([]float64, len(chosen)) // the applicant's distance to each school
-	dist := func(a *applicant, k int) float64 {
-		s := school(w, chosen[k])
-		return fmath.Hypot(a.x-float64(s.X), a.y-float64(s.Y))
-	}
-	strong := func(k int) bool { return school(w, chosen[k]).Tier == agents.Strong }
-	district := func(k int) int { return int(school(w, chosen[k]).District) }
-	// The chosen schools of each district, and a spatial index of all of
-	// them for applicants who may choose in the whole city: the options
-	// an applicant ranks, found without scanning every school.
-	inDistrict := make([][]int, nd)
-	for k := range chosen {
-		inDistrict[district(k)] = append(inDistrict[district(k)], k)
-	}
-	var city *grid
-	var near nearest
+	opts, exitK := &r.opts, r.exitK
 	// open reports whether chosen school k has a place the reserves
 	// allow for an applicant who keeps none there.
 	open := func(k int) bool {
-		d := district(k)
+		d := r.district(k)
 		return free[k]-reserved[k] > 0 && freeD[d]-reservedD[d]-1 >= pendD[d] &&
-			(strong(k) || freeNS[d]-reservedNS[d]-1 >= pendNS[d])
+			(r.strong(k) || freeNS[d]-reservedNS[d]-1 >= pendNS[d])
 	}
+	// takes reports whether applicant a may take option k now.
+	takes := func(a *applicant, k int) bool {
+		if k == exitK {
+			return opts.exitFree[r.district(a.home)] > 0
+		}
+		return a.reserved && k == a.home || open(k)
+	}
+	sc := r.scratch.Get().(*scratch)
 	for _, ai := range order {
 		a := &apps[ai]
 		if a.district >= 0 && !a.reserved {
@@ -547,82 +710,27 @@ func (c *Choice) admit(w *sim.World, chosen []int32) error {
 		// The applicant's own place at home, if kept, is now its to take.
 		if a.reserved {
 			reserved[a.home]--
-			reservedD[district(a.home)]--
-			if !strong(a.home) {
-				reservedNS[district(a.home)]--
+			reservedD[r.district(a.home)]--
+			if !r.strong(a.home) {
+				reservedNS[r.district(a.home)]--
 			}
 		}
-		// Rank the allowed schools, and the exit, by utility: the nearest
-		// Considered of them, or all. A family that does not choose ranks
-		// its allowed schools by distance.
+		// The best-ranked option with a place the reserves allow: in the
+		// head, or else in the rest of the ranking, made again.
+		got, pos := -1, -1
+		for p, k := range a.head[:a.nhead] {
+			if takes(a, int(k)) {
+				got, pos = int(k), p
+				break
+			}
+		}
+		if got < 0 && a.n > int32(a.nhead) {
+			got, pos = r.rest(a, sc, takes)
+		}
 		ses := float64(a.st.SES)
-		fam := sp.family(ses)
-		n := sp.considered(ses)
-		var got, pos, homeChoice int
-		if a.district < 0 && (a.passive || n > 0 && n < len(chosen)) {
-			// The whole city: the nearest schools from the index, as many
-			// as needed, in the order a stable sort by distance gives
-			// (ties by position).
-			if city == nil {
-				city = newGrid(len(chosen), func(k int) (float64, float64) {
-					s := school(w, chosen[k])
-					return float64(s.X), float64(s.Y)
-				})
-			}
-			near.reset(city, a.x, a.y, km)
-		}
-		if a.district < 0 && a.passive {
-			// The nearest school with a place, and the catchment school's
-			// rank by distance.
-			got, pos = -1, -1
-			for r := 0; ; r++ {
-				k, ok := near.at(r)
-				if !ok {
-					break
-				}
-				if a.reserved && int(k) == a.home || open(int(k)) {
-					got, pos = int(k), r
-					break
-				}
-			}
-			homeChoice = near.index(int32(a.home))
-		} else {
-			ranking = c.rank(a, n, ranking[:0], inDistrict, city != nil, &near, km, strong, dist)
-			for _, k := range ranking {
-				if a.passive {
-					utility[k] = -km[k]
-					continue
-				}
-				utility[k] = fam.utility(w, float64(school(w, chosen[k]).Reputation), km[k], opts.peer[k])
-				if sp.ChoiceFee > 0 && k != a.home {
-					utility[k] -= sp.fee(ses, sp.ChoiceFee)
-				}
-			}
-			if opts.exitFree != nil && !a.passive {
-				ranking = append(ranking, exitK)
-				utility[exitK] = fam.utility(w, sp.ExitQuality, 0, opts.exitPeer[district(a.home)]) - sp.fee(ses, sp.ExitFee)
-			}
-			ranking = sortByKey(ranking, utility, true, 0)
-			// The best-ranked option with a place the reserves allow.
-			got, pos = -1, -1
-			for r, k := range ranking {
-				if k == exitK {
-					if opts.exitFree[district(a.home)] > 0 {
-						got, pos = k, r
-						break
-					}
-					continue
-				}
-				if a.reserved && k == a.home || open(k) {
-					got, pos = k, r
-					break
-				}
-			}
-			homeChoice = slices.Index(ranking, a.home)
-		}
-		home := district(a.home)
+		home := r.district(a.home)
 		p := Placement{Home: chosen[a.home], School: -1, Migrant: a.st.Migrant, Choice: pos,
-			HomeChoice: homeChoice, HomeDistance: dist(a, a.home),
+			HomeChoice: int(a.homeRank), HomeDistance: r.dist(a, a.home),
 			SES: ses, Mean: a.st.MeanAchievement(), Exit: got == exitK, Passive: a.passive}
 		if p.Exit {
 			opts.exitFree[home]--
@@ -638,22 +746,23 @@ func (c *Choice) admit(w *sim.World, chosen []int32) error {
 			for k := range free {
 				open[k] = free[k] - reserved[k]
 			}
-			got = nearestFree(a, open, dist, district, home)
+			got = r.nearestFree(a, open, home)
 			if got < 0 {
-				got = nearestFree(a, open, dist, district, -1)
+				got = r.nearestFree(a, open, -1)
 			}
 		}
-		d := district(got)
+		d := r.district(got)
 		free[got]--
 		freeD[d]--
-		if !strong(got) {
+		if !r.strong(got) {
 			freeNS[d]--
 		}
 		admitted[got] = append(admitted[got], a.st)
-		p.School, p.Distance = chosen[got], dist(a, got)
+		p.School, p.Distance = chosen[got], r.dist(a, got)
 		extra[chosen[got]] += max(0, p.Distance-p.HomeDistance)
 		c.Placements = append(c.Placements, p)
 	}
+	r.scratch.Put(sc)
 	for k, i := range chosen {
 		school(w, i).Admitted = admitted[k]
 	}
@@ -662,7 +771,33 @@ func (c *Choice) admit(w *sim.World, chosen []int32) error {
 		c.extraKm = append(c.extraKm, make([][]float64, y+1-len(c.extraKm))...)
 	}
 	c.extraKm[y] = extra
-	return nil
+}
+
+// rest returns the first option, and its rank, past the head of a's
+// ranking that takes allows, or −1, −1: the ranking made again, from the
+// applicant's own draws (its school's stream as it was before them), so
+// the same as draw made.
+func (r *round) rest(a *applicant, sc *scratch, takes func(*applicant, int) bool) (int, int) {
+	if a.district < 0 && a.passive {
+		sc.near.reset(r.city, a.x, a.y, sc.km)
+		for p := int(a.nhead); ; p++ {
+			k, ok := sc.near.at(p)
+			if !ok {
+				return -1, -1
+			}
+			if takes(a, int(k)) {
+				return int(k), p
+			}
+		}
+	}
+	src := a.draws
+	ranking := r.ranking(a, rand.New(&src), sc)
+	for p := int(a.nhead); p < len(ranking); p++ {
+		if takes(a, ranking[p]) {
+			return ranking[p], p
+		}
+	}
+	return -1, -1
 }
 
 // rank appends to ranking the chosen schools (positions) applicant a
@@ -670,33 +805,34 @@ func (c *Choice) admit(w *sim.World, chosen []int32) error {
 // position order, or, for a choosing family that considers n of them, the
 // n nearest, by distance and then position. Applicants of a district take
 // its schools from inDistrict; applicants of the whole city take the
-// nearest from the search near (ready when indexed) or else every chosen
-// school. km receives the distances.
-func (c *Choice) rank(a *applicant, n int, ranking []int, inDistrict [][]int, indexed bool, near *nearest,
-	km []float64, strong func(int) bool, dist func(*applicant, int) float64) []int {
-	if a.district < 0 && indexed && !a.passive && n > 0 && n < len(km) {
-		for r := range n {
-			k, _ := near.at(r)
+// nearest from the index r.city, or else every chosen school. sc.km
+// receives the distances.
+func (r *round) rank(a *applicant, n int, sc *scratch) []int {
+	ranking := sc.ranking[:0]
+	if a.district < 0 && !a.passive && n > 0 && n < len(r.chosen) {
+		sc.near.reset(r.city, a.x, a.y, sc.km)
+		for p := range n {
+			k, _ := sc.near.at(p)
 			ranking = append(ranking, int(k))
 		}
 		return ranking
 	}
 	if a.district >= 0 {
-		for _, k := range inDistrict[a.district] {
-			if !(a.nonStrong && strong(k)) {
+		for _, k := range r.inDistrict[a.district] {
+			if !(a.nonStrong && r.strong(k)) {
 				ranking = append(ranking, k)
 			}
 		}
 	} else {
-		for k := range km {
+		for k := range r.chosen {
 			ranking = append(ranking, k)
 		}
 	}
 	for _, k := range ranking {
-		km[k] = dist(a, k)
+		sc.km[k] = r.dist(a, k)
 	}
 	if !a.passive && n > 0 && n < len(ranking) {
-		ranking = sortByKey(ranking, km, false, n)
+		ranking = sortByKey(ranking, sc.km, false, n)
 	}
 	return ranking
 }
@@ -757,14 +893,15 @@ type options struct {
 	exitPeer []float64
 }
 
-// options returns the peer composition of the chosen schools and the
-// exit sector's places and peers for a round with applicants apps.
-func (c *Choice) options(w *sim.World, chosen []int32, apps []applicant) options {
+// options returns the peer composition of the chosen schools (each
+// school's sum on the workers) and the exit sector's places and peers for
+// a round with applicants[d] applicants in district d.
+func (c *Choice) options(w *sim.World, chosen []int32, applicants []int) options {
 	sp := &c.Spec
 	o := options{peer: make([]float64, len(chosen))}
 	if sp.PeerWeight != 0 {
-		for k, i := range chosen {
-			s := school(w, i)
+		w.Each(len(chosen), func(k int) {
+			s := school(w, chosen[k])
 			var sum float64
 			for j := range s.Students {
 				sum += float64(s.Students[j].SES)
@@ -772,16 +909,12 @@ func (c *Choice) options(w *sim.World, chosen []int32, apps []applicant) options
 			if len(s.Students) > 0 {
 				o.peer[k] = sum / float64(len(s.Students))
 			}
-		}
+		})
 	}
 	if sp.ExitShare == 0 {
 		return o
 	}
 	nd := w.Pop.Spec.Districts
-	applicants := make([]int, nd)
-	for k := range apps {
-		applicants[school(w, chosen[apps[k].home]).District]++
-	}
 	in := make([]agents.StudentSums, nd)
 	for _, i := range chosen {
 		s := school(w, i)
@@ -865,11 +998,11 @@ func b2i(b bool) int {
 //
 //	U = β·rep − δ·km + π·peer + ε,   ε ~ Gumbel(0, 1)
 //
-// drawing ε from w.Rand; the peer term is left out when π = 0, so that
-// with every family key 0 the utility is that of the choice before
-// families differed.
-func (f family) utility(w *sim.World, rep, km, peer float64) float64 {
-	u := max(w.Rand.Float64(), 1e-300)
+// drawing ε from r; the peer term is left out when π = 0, so that with
+// every family key 0 the utility is that of the choice before families
+// differed.
+func (f family) utility(r *rand.Rand, rep, km, peer float64) float64 {
+	u := max(r.Float64(), 1e-300)
 	v := float64(f.rep*rep) - float64(f.dist*km)
 	if f.peer != 0 {
 		v += float64(f.peer * peer)
@@ -896,13 +1029,14 @@ const residenceTries = 50
 // the school itself if residenceTries draws all fall nearer another
 // school.
 //
-// schools indexes every school of the city (schoolGrid).
-func (c *Choice) residence(w *sim.World, i int32, schools *grid) (x, y float64) {
+// schools indexes every school of the city (schoolGrid); the draws come
+// from r.
+func (c *Choice) residence(w *sim.World, i int32, schools *grid, r *rand.Rand) (x, y float64) {
 	s := school(w, i)
 	sx, sy := float64(s.X), float64(s.Y)
 	for range residenceTries {
-		x = sx + float64(c.Spec.ResidenceSD*fmath.NormFloat64(w.Rand))
-		y = sy + float64(c.Spec.ResidenceSD*fmath.NormFloat64(w.Rand))
+		x = sx + float64(c.Spec.ResidenceSD*fmath.NormFloat64(r))
+		y = sy + float64(c.Spec.ResidenceSD*fmath.NormFloat64(r))
 		if !schools.anyNearer(x, y, offsetRadius(x-sx, y-sy), i) {
 			return x, y
 		}
@@ -918,16 +1052,16 @@ func schoolGrid(w *sim.World) *grid {
 	})
 }
 
-// nearestFree returns the position of the chosen school nearest to a with
-// a free place, in district d (or anywhere for d = −1), or −1 if there is
-// none.
-func nearestFree(a *applicant, free []int, dist func(*applicant, int) float64, district func(int) int, d int) int {
+// nearestFree returns the position of the chosen school nearest to a
+// with a free place (free[k] > 0), in district d (or anywhere for d = −1),
+// or −1 if there is none.
+func (r *round) nearestFree(a *applicant, free []int, d int) int {
 	best, bestKm := -1, math.Inf(1)
 	for k := range free {
-		if free[k] == 0 || d >= 0 && district(k) != d {
+		if free[k] == 0 || d >= 0 && r.district(k) != d {
 			continue
 		}
-		if km := dist(a, k); km < bestKm {
+		if km := r.dist(a, k); km < bestKm {
 			best, bestKm = k, km
 		}
 	}

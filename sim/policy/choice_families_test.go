@@ -99,8 +99,14 @@ func b2f(b bool) float64 { return float64(b2i(b)) }
 // quartile decline to choose more often than those of the top. The same
 // choice with none of the family mechanisms (uniform families, the choice
 // before them) mixes the schools most.
+//
+// Over seeds 1–20 the SES dependence raises SES segregation by 0.029 (SD
+// 0.012 a seed) and the top-minus-bottom quartile share in strong schools
+// by 0.024 (SD 0.014): the bounds below, a third of those over 6 seeds,
+// ask for the direction and rough size without letting one sequence of
+// draws decide.
 func TestChoiceSESPreferences(t *testing.T) {
-	const seeds = 3
+	const seeds = 6
 	on := stratify(t, choiceSpec(t, nil), seeds)
 	off := stratify(t, choiceSpec(t, withoutSES), seeds)
 	uniform := stratify(t, choiceSpec(t, uniformFamilies), seeds)
@@ -111,12 +117,12 @@ func TestChoiceSESPreferences(t *testing.T) {
 		t.Logf("%-13s: in strong schools %.3f of the top SES quartile, %.3f of the bottom; not choosing %.3f, %.3f; SES segregation %.3f (twin %.3f)",
 			x.name, x.s.top, x.s.bottom, x.s.passiveTop, x.s.passiveBottom, x.s.seg, x.s.twin)
 	}
-	if on.top-on.bottom < off.top-off.bottom+0.02 {
-		t.Errorf("strong-school share, top minus bottom SES quartile: %.3f with SES-dependent choice, %.3f without; want at least 0.02 more",
+	if on.top-on.bottom < off.top-off.bottom+0.008 {
+		t.Errorf("strong-school share, top minus bottom SES quartile: %.3f with SES-dependent choice, %.3f without; want at least 0.008 more",
 			on.top-on.bottom, off.top-off.bottom)
 	}
-	if on.seg < off.seg+0.03 {
-		t.Errorf("SES segregation %.3f with SES-dependent choice, %.3f without; want at least 0.03 more", on.seg, off.seg)
+	if on.seg < off.seg+0.01 {
+		t.Errorf("SES segregation %.3f with SES-dependent choice, %.3f without; want at least 0.01 more", on.seg, off.seg)
 	}
 	if off.seg < uniform.seg+0.02 {
 		t.Errorf("SES segregation %.3f with the family mechanisms but SES-blind, %.3f with uniform families; want at least 0.02 more", off.seg, uniform.seg)

@@ -2,9 +2,11 @@ package policy
 
 import (
 	"cmp"
+	"context"
 	"errors"
 	"math"
 	"math/rand/v2"
+	"reflect"
 	"slices"
 	"testing"
 
@@ -473,5 +475,89 @@ func TestSortByKeyIsStableSort(t *testing.T) {
 				t.Fatalf("keys %v of %v, desc %v, n %d: %v, the stable sort gives %v", key, list, desc, n, got, want)
 			}
 		}
+	}
+}
+
+// TestChoiceSameForAnyWorkers: an admission round draws and ranks each
+// school's applicants on the workers, every school from its own stream,
+// and places them in one sequence, so the records and every placement are
+// the same for any number of workers; and the same when an applicant
+// keeps only its best one or two options, the rest of its ranking made
+// again from its draws when they are full.
+func TestChoiceSameForAnyWorkers(t *testing.T) {
+	for _, tt := range []struct {
+		name string
+		edit func(c *ChoiceSpec)
+	}{
+		{"score district", nil},
+		{"lottery city-wide, every school weighed, exit", func(c *ChoiceSpec) {
+			c.Admission, c.Hukou, c.CrossDistrict, c.Consider, c.ExitShare = AdmitLottery, HukouOpen, true, 0, 0.1
+		}},
+		{"local-only city-wide, no kept places", func(c *ChoiceSpec) {
+			c.Hukou, c.CrossDistrict, c.ResidentPriority, c.DefaultShare = HukouLocalOnly, true, false, 0.3
+		}},
+		{"city-wide, nearly all passive, a third of the schools small", func(c *ChoiceSpec) {
+			c.Hukou, c.CrossDistrict, c.ResidentPriority, c.DefaultShare = HukouOpen, true, false, 0.95
+		}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			c := choiceSpec(t, tt.edit)
+			type result struct {
+				recs       []sim.YearRecord
+				placements [][]Placement
+			}
+			runWith := func(workers, keep int) result {
+				cfg := testConfig(3)
+				cfg.Workers = workers
+				var p *Choice
+				cfg.Policies = func() []sim.Policy {
+					p = c.New(0).(*Choice)
+					p.keep = keep
+					return []sim.Policy{p}
+				}
+				e, err := sim.New(cfg)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if c.DefaultShare > 0.9 {
+					// Families who take the nearest school find it full,
+					// and look farther out than the options kept.
+					for i := range e.Population().Schools {
+						if s := &e.Population().Schools[i]; i%3 == 0 {
+							s.Capacity /= 2
+						} else {
+							s.Capacity += s.Capacity / 2
+						}
+					}
+				}
+				var res result
+				for y := 1 - cfg.SpinUpYears; y <= cfg.Years; y++ {
+					if err := e.RunYear(context.Background(), y, func(r sim.YearRecord) { res.recs = append(res.recs, r) }); err != nil {
+						t.Fatal(err)
+					}
+					if y >= 1 {
+						res.placements = append(res.placements, slices.Clone(p.Placements))
+					}
+				}
+				return res
+			}
+			want := runWith(1, 0)
+			beyond := 0 // placements past an applicant's first two options
+			for _, round := range want.placements {
+				for _, pl := range round {
+					if pl.Choice >= 2 {
+						beyond++
+					}
+				}
+			}
+			if beyond == 0 {
+				t.Fatal("no applicant went past its first two options: keeping fewer tests nothing")
+			}
+			for _, v := range []struct{ workers, keep int }{{2, 0}, {4, 0}, {1, 1}, {3, 2}} {
+				if got := runWith(v.workers, v.keep); !reflect.DeepEqual(got, want) {
+					t.Errorf("%d workers, %d options kept: the records or placements differ from 1 worker's", v.workers, v.keep)
+				}
+			}
+		})
 	}
 }
