@@ -430,6 +430,10 @@ type scratch struct {
 	km, utility []float64 // by position in chosen (and the exit)
 	ranking     []int
 	near        nearest
+	// kmAll has a place per school of the city, neighbours lists a
+	// school's nearest (residence).
+	kmAll      []float64
+	neighbours []int32
 }
 
 func (r *round) school(k int) *agents.School { return school(r.w, r.chosen[k]) }
@@ -517,7 +521,8 @@ func (c *Choice) admit(w *sim.World, chosen []int32) error {
 		})
 	}
 	r.scratch.New = func() any {
-		return &scratch{km: make([]float64, len(chosen)), utility: make([]float64, len(chosen)+1)}
+		return &scratch{km: make([]float64, len(chosen)), utility: make([]float64, len(chosen)+1),
+			kmAll: make([]float64, len(w.Pop.Schools))}
 	}
 	r.opts = c.options(w, chosen, applicantsD)
 	key := w.Rand.Uint64()
@@ -538,10 +543,11 @@ func (r *round) draw(k int, apps []applicant, key uint64) {
 	rng := rand.New(src)
 	sc := r.scratch.Get().(*scratch)
 	defer r.scratch.Put(sc)
+	sc.neighbours = neighbours(r.schools, i, residenceNeighbours, &sc.near, sc.kmAll, sc.neighbours)
 	for j := range apps {
 		a := &apps[j]
 		*a = applicant{st: agents.DrawStudent(s, rng), home: k, district: -1}
-		a.x, a.y = r.c.residence(r.w, i, r.schools, rng)
+		a.x, a.y = r.c.residence(r.w, i, r.schools, sc.neighbours, rng)
 		switch {
 		case a.st.Migrant && sp.Hukou == HukouLocalOnly && r.hasNS[d]:
 			a.district, a.nonStrong = d, true
@@ -1022,6 +1028,12 @@ func (sp *ChoiceSpec) fee(ses, rmb float64) float64 {
 // the home at the school itself.
 const residenceTries = 50
 
+// residenceNeighbours is the number of a school's nearest schools that
+// residence asks first whether they are nearer a drawn home: when any
+// school is, one of these almost always is (a catchment is bounded by its
+// neighbours'), and the search of the index is left for the rest.
+const residenceNeighbours = 12
+
 // residence draws the home of a child of school i's catchment: the
 // school's location plus N(0, ResidenceSD²) km per axis, redrawn until
 // school i is the nearest school of the city (the catchment is the area
@@ -1029,19 +1041,39 @@ const residenceTries = 50
 // the school itself if residenceTries draws all fall nearer another
 // school.
 //
-// schools indexes every school of the city (schoolGrid); the draws come
-// from r.
-func (c *Choice) residence(w *sim.World, i int32, schools *grid, r *rand.Rand) (x, y float64) {
+// schools indexes every school of the city (schoolGrid) and near lists
+// some of them (school i's nearest, residenceNeighbours): each draw asks
+// those first whether one is nearer, then the index; the answer is the
+// index's. The draws come from r.
+func (c *Choice) residence(w *sim.World, i int32, schools *grid, near []int32, r *rand.Rand) (x, y float64) {
 	s := school(w, i)
 	sx, sy := float64(s.X), float64(s.Y)
 	for range residenceTries {
 		x = sx + float64(c.Spec.ResidenceSD*fmath.NormFloat64(r))
 		y = sy + float64(c.Spec.ResidenceSD*fmath.NormFloat64(r))
-		if !schools.anyNearer(x, y, offsetRadius(x-sx, y-sy), i) {
+		rd := offsetRadius(x-sx, y-sy)
+		if !schools.anyWithin(near, x, y, &rd, i) && !schools.anyNearer(x, y, rd, i) {
 			return x, y
 		}
 	}
 	return sx, sy
+}
+
+// neighbours returns school i's n nearest other schools, from the index
+// schools (ties by index), using near and km (a place per school).
+func neighbours(schools *grid, i int32, n int, near *nearest, km []float64, out []int32) []int32 {
+	out = out[:0]
+	near.reset(schools, schools.x[i], schools.y[i], km)
+	for p := 0; len(out) < n; p++ {
+		j, ok := near.at(p)
+		if !ok {
+			break
+		}
+		if j != i {
+			out = append(out, j)
+		}
+	}
+	return out
 }
 
 // schoolGrid returns a spatial index of all of w's schools.

@@ -240,8 +240,21 @@ func (g *grid) anyNearer(x, y float64, rd radius, skip int32) bool {
 // cellWithin reports whether a point of cell k other than skip is
 // strictly within rd of (x, y).
 func (g *grid) cellWithin(k int32, x, y float64, rd radius, skip int32) bool {
-	for _, j := range g.pts[g.start[k]:g.end[k]] {
-		if j != skip && rd.within(g, x, y, j) {
+	return g.anyWithin(g.pts[g.start[k]:g.end[k]], x, y, &rd, skip)
+}
+
+// anyWithin reports whether one of the points pts other than skip is
+// strictly within rd of (x, y).
+//
+// It compares the squares itself, and leaves to within only a point in the
+// band.
+func (g *grid) anyWithin(pts []int32, x, y float64, rd *radius, skip int32) bool {
+	for _, j := range pts {
+		if j == skip {
+			continue
+		}
+		dx, dy := x-g.x[j], y-g.y[j]
+		if s := float64(dx*dx) + float64(dy*dy); s < rd.lo || s <= rd.hi && rd.within(g, x, y, j) {
 			return true
 		}
 	}
@@ -251,25 +264,26 @@ func (g *grid) cellWithin(k int32, x, y float64, rd radius, skip int32) bool {
 // radius is a distance to compare others with, by g.dist: given as a
 // distance d, or as the offset (dx, dy) whose fmath.Hypot it is, so that
 // the square root need not be taken unless a comparison needs it.
-// Comparisons go by the squared distance, d² widened and narrowed by a
-// margin far above the rounding of a squared distance and of fmath.Hypot
-// (a few units in the last place): a point whose squared distance lies
-// outside [lo, hi] is certainly nearer or farther than d by dist too.
+// Comparisons go by the squared distance against [lo, hi], d² widened and
+// narrowed by a margin far above the rounding of a squared distance and of
+// fmath.Hypot (a few units in the last place): a point whose squared
+// distance lies outside it is certainly nearer or farther than d by dist
+// too, and one inside it is compared by dist. Where a square would lose
+// precision (a radius tiny or huge) or the grid measures in float32, the
+// band is everything, so that every comparison is by dist.
 type radius struct {
 	d, dx, dy float64
 	lo, hi    float64
-	// squares is false where a square would lose precision (a radius
-	// tiny or huge) or the grid measures in float32: every comparison is
-	// then by dist. offset marks a radius given as (dx, dy).
-	squares, offset bool
+	offset    bool // given as (dx, dy)
 }
 
 // distRadius returns the radius d; squares allows comparing squares (false
 // for a grid of float32 distances).
 func distRadius(d float64, squares bool) radius {
-	rd := radius{d: d, squares: squares && d > 1e-100 && d < 1e100}
-	if rd.squares {
-		rd.setBand(float64(d * d))
+	rd := radius{d: d, lo: math.Inf(-1), hi: math.Inf(1)}
+	if squares && d > 1e-100 && d < 1e100 {
+		d2 := float64(d * d)
+		rd.lo, rd.hi = float64(d2*(1-1e-9)), float64(d2*(1+1e-9))
 	}
 	return rd
 }
@@ -281,13 +295,7 @@ func offsetRadius(dx, dy float64) radius {
 	if !(s > 1e-200 && s < 1e200) {
 		return distRadius(fmath.Hypot(dx, dy), true)
 	}
-	rd := radius{dx: dx, dy: dy, squares: true, offset: true}
-	rd.setBand(s)
-	return rd
-}
-
-func (rd *radius) setBand(d2 float64) {
-	rd.lo, rd.hi = float64(d2*(1-1e-9)), float64(d2*(1+1e-9))
+	return radius{dx: dx, dy: dy, lo: float64(s * (1 - 1e-9)), hi: float64(s * (1 + 1e-9)), offset: true}
 }
 
 // dist returns the radius.
@@ -309,16 +317,13 @@ func (rd *radius) bound() float64 {
 // within reports whether point j of g is strictly nearer to (x, y) than
 // the radius, by g.dist.
 func (rd *radius) within(g *grid, x, y float64, j int32) bool {
-	if rd.squares {
-		dx, dy := x-g.x[j], y-g.y[j]
-		switch s := float64(dx*dx) + float64(dy*dy); {
-		case s < rd.lo:
-			return true
-		case s > rd.hi:
-			return false
-		}
+	dx, dy := x-g.x[j], y-g.y[j]
+	s := float64(dx*dx) + float64(dy*dy)
+	if s < rd.lo {
+		return true
 	}
-	return g.dist(x, y, j) < rd.dist()
+	// NaN is neither within the band nor within the radius.
+	return s <= rd.hi && g.dist(x, y, j) < rd.dist()
 }
 
 // nearest is a search outward from (x, y): it returns the points in order
