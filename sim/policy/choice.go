@@ -421,6 +421,12 @@ type round struct {
 	inDistrict [][]int
 	city       *grid
 	schools    *grid
+	// What the round reads of chosen school k, at hand: x[k], y[k] its
+	// location, rep[k] its reputation, districtOf[k] its district and
+	// isStrong[k] whether it is strong.
+	x, y, rep  []float64
+	districtOf []int32
+	isStrong   []bool
 	// scratch holds one scratch per worker.
 	scratch sync.Pool
 }
@@ -437,13 +443,12 @@ type scratch struct {
 }
 
 func (r *round) school(k int) *agents.School { return school(r.w, r.chosen[k]) }
-func (r *round) strong(k int) bool           { return r.school(k).Tier == agents.Strong }
-func (r *round) district(k int) int          { return int(r.school(k).District) }
+func (r *round) strong(k int) bool           { return r.isStrong[k] }
+func (r *round) district(k int) int          { return int(r.districtOf[k]) }
 
 // dist is the distance from a's home to chosen school k.
 func (r *round) dist(a *applicant, k int) float64 {
-	s := r.school(k)
-	return fmath.Hypot(a.x-float64(s.X), a.y-float64(s.Y))
+	return fmath.Hypot(a.x-r.x[k], a.y-r.y[k])
 }
 
 // admit runs one admission round over the chosen schools and sets each
@@ -511,14 +516,17 @@ func (c *Choice) admit(w *sim.World, chosen []int32) error {
 	if c.keep > 0 {
 		r.keep = min(c.keep, headLen)
 	}
+	n := len(chosen)
+	r.x, r.y, r.rep = make([]float64, n), make([]float64, n), make([]float64, n)
+	r.districtOf, r.isStrong = make([]int32, n), make([]bool, n)
 	for k := range chosen {
-		r.inDistrict[r.district(k)] = append(r.inDistrict[r.district(k)], k)
+		s := r.school(k)
+		r.x[k], r.y[k], r.rep[k] = float64(s.X), float64(s.Y), float64(s.Reputation)
+		r.districtOf[k], r.isStrong[k] = s.District, s.Tier == agents.Strong
+		r.inDistrict[s.District] = append(r.inDistrict[s.District], k)
 	}
 	if sp.CrossDistrict {
-		r.city = newGrid(len(chosen), func(k int) (float64, float64) {
-			s := r.school(k)
-			return float64(s.X), float64(s.Y)
-		})
+		r.city = newGrid(n, func(k int) (float64, float64) { return r.x[k], r.y[k] })
 	}
 	r.scratch.New = func() any {
 		return &scratch{km: make([]float64, len(chosen)), utility: make([]float64, len(chosen)+1),
@@ -610,7 +618,7 @@ func (r *round) ranking(a *applicant, rng *rand.Rand, sc *scratch) []int {
 			sc.utility[k] = -sc.km[k]
 			continue
 		}
-		sc.utility[k] = fam.utility(rng, float64(r.school(k).Reputation), sc.km[k], r.opts.peer[k])
+		sc.utility[k] = fam.utility(rng, r.rep[k], sc.km[k], r.opts.peer[k])
 		if sp.ChoiceFee > 0 && k != a.home {
 			sc.utility[k] -= sp.fee(ses, sp.ChoiceFee)
 		}
@@ -660,22 +668,18 @@ func (c *Choice) place(r *round, apps []applicant, free, freeD, freeNS []int) {
 		}
 	}
 
-	// The order of choosing: a stable sort's, by an unstable sort of the
-	// pairs with ties in applicant order.
-	order := make([]int, len(apps))
-	for k := range order {
-		order[k] = k
-	}
-	switch sp.Admission {
-	case AdmitScore:
-		mean := make([]float64, len(apps))
-		for k := range apps {
-			mean[k] = apps[k].st.MeanAchievement()
+	// The order of choosing: by decreasing mean achievement or by lottery
+	// number, ties in applicant order.
+	key := make([]uint64, len(apps))
+	for k := range apps {
+		switch sp.Admission {
+		case AdmitScore:
+			key[k] = ^floatOrder(apps[k].st.MeanAchievement())
+		case AdmitLottery:
+			key[k] = apps[k].lot
 		}
-		slices.SortFunc(order, func(a, b int) int { return cmp.Or(cmp.Compare(mean[b], mean[a]), cmp.Compare(a, b)) })
-	case AdmitLottery:
-		slices.SortFunc(order, func(a, b int) int { return cmp.Or(cmp.Compare(apps[a].lot, apps[b].lot), cmp.Compare(a, b)) })
 	}
+	order := orderBy(key)
 	if sp.DefaultShare > 0 {
 		// Residents who do not choose go first: their local school's
 		// place is theirs.
@@ -846,30 +850,78 @@ func (r *round) rank(a *applicant, n int, sc *scratch) []int {
 // sortByKey sorts list stably by key[list[i]], increasing, or decreasing
 // with desc, and returns its first n (all for n = 0): what
 // slices.SortStableFunc with cmp.Compare of the keys, then [:n], gives
-// (NaN first), by insertion into a sorted prefix of at most n, which for
-// an applicant's few options is faster than a general sort.
+// (NaN first). A short list (an applicant's few options) is sorted by
+// insertion into a sorted prefix of at most n, faster than a general
+// sort; a long one (every school of a city) by the general sort.
 func sortByKey(list []int, key []float64, desc bool, n int) []int {
 	if n <= 0 || n > len(list) {
 		n = len(list)
 	}
-	before := func(p, q int) bool {
-		if desc {
-			return cmp.Less(key[q], key[p])
-		}
-		return cmp.Less(key[p], key[q])
+	if len(list) > 32 {
+		slices.SortStableFunc(list, func(p, q int) int {
+			if desc {
+				return cmp.Compare(key[q], key[p])
+			}
+			return cmp.Compare(key[p], key[q])
+		})
+		return list[:n]
 	}
 	for i, v := range list {
 		j := min(i, n-1) // where v goes if nothing before it is after it
-		if i >= n && !before(v, list[j]) {
+		if i >= n && !keyBefore(key[v], key[list[j]], desc) {
 			continue // not among the first n
 		}
-		for j > 0 && before(v, list[j-1]) {
+		for j > 0 && keyBefore(key[v], key[list[j-1]], desc) {
 			list[j] = list[j-1]
 			j--
 		}
 		list[j] = v
 	}
 	return list[:n]
+}
+
+// keyBefore reports whether key a sorts before key b: a < b, or a > b
+// with desc, as cmp.Compare orders them (NaN least).
+func keyBefore(a, b float64, desc bool) bool {
+	if desc {
+		return cmp.Less(b, a)
+	}
+	return cmp.Less(a, b)
+}
+
+// orderBy returns the indices of key by increasing key, ties by index:
+// a stable sort's order, made by sorting the pairs side by side.
+func orderBy(key []uint64) []int {
+	type pair struct {
+		key uint64
+		i   int
+	}
+	pairs := make([]pair, len(key))
+	for i, k := range key {
+		pairs[i] = pair{k, i}
+	}
+	slices.SortFunc(pairs, func(a, b pair) int { return cmp.Or(cmp.Compare(a.key, b.key), cmp.Compare(a.i, b.i)) })
+	order := make([]int, len(key))
+	for j, p := range pairs {
+		order[j] = p.i
+	}
+	return order
+}
+
+// floatOrder maps x to a key that sorts as cmp.Compare sorts x: NaN
+// least, −0 equal to +0, and otherwise by value.
+func floatOrder(x float64) uint64 {
+	switch {
+	case math.IsNaN(x):
+		return 0
+	case x == 0:
+		x = 0 // −0 is +0
+	}
+	b := math.Float64bits(x)
+	if b>>63 != 0 {
+		return ^b
+	}
+	return b | 1<<63
 }
 
 // passiveFirst returns order with the applicants whose family does not

@@ -451,6 +451,9 @@ func TestSortByKeyIsStableSort(t *testing.T) {
 	values := []float64{0, math.Copysign(0, -1), 1, 1, 2, -3, math.NaN(), math.Inf(1)}
 	for trial := range 2000 {
 		m := r.IntN(30)
+		if trial%10 == 0 {
+			m = 30 + r.IntN(70) // past the insertion sort's length
+		}
 		key := make([]float64, m+3)
 		for i := range key {
 			key[i] = values[r.IntN(len(values))]
@@ -600,5 +603,24 @@ func TestResidenceNeighboursChangeNothing(t *testing.T) {
 			}
 		}
 		t.Logf("sd %g: %d of %d homes at the school (every draw nearer another)", sd, fails, 20*len(pop.Schools))
+	}
+}
+
+// TestFloatOrderIsCompare: the order of choosing by score sorts keys made
+// by floatOrder; they must sort as cmp.Compare sorts the values (NaN
+// least, both zeros equal).
+func TestFloatOrderIsCompare(t *testing.T) {
+	r := rand.New(rand.NewPCG(9, 10))
+	values := []float64{math.NaN(), math.Inf(-1), -math.MaxFloat64, -1, -math.SmallestNonzeroFloat64,
+		math.Copysign(0, -1), 0, math.SmallestNonzeroFloat64, 1, math.MaxFloat64, math.Inf(1)}
+	for range 200 {
+		values = append(values, r.NormFloat64()*3)
+	}
+	for _, a := range values {
+		for _, b := range values {
+			if got, want := cmp.Compare(floatOrder(a), floatOrder(b)), cmp.Compare(a, b); got != want {
+				t.Fatalf("%g against %g: the keys compare %d, the values %d", a, b, got, want)
+			}
+		}
 	}
 }
