@@ -1,7 +1,7 @@
 # schoolnet: make run | make test | make bench
 GO ?= go
 
-.PHONY: run study test test-cluster bench fuzz build vet clean
+.PHONY: run study test test-cluster bench pgo fuzz build vet clean
 
 # The fuzz targets: package and target name. Go runs one target at a time.
 FUZZ_TARGETS = \
@@ -67,8 +67,23 @@ fuzz:
 ## bench: run the benchmarks, and the scaling check: BenchmarkPolicyScaling
 ## fails if a policy's yearly time grows faster than S log S from a city
 ## (1,600 schools) to a province (10,000); docs/PERFORMANCE.md
+## (built, like the binary, with the profile cmd/schoolnet/default.pgo)
 bench:
-	$(GO) test -run '^$$' -bench . -benchmem ./...
+	$(GO) test -pgo=$(CURDIR)/cmd/schoolnet/default.pgo -run '^$$' -bench . -benchmem ./...
+
+## pgo: rewrite cmd/schoolnet/default.pgo, the CPU profile with which
+## `go build` optimises the binary (profile-guided optimisation: hot calls
+## inlined): a city year of BenchmarkYear on one worker and every policy
+## of BenchmarkPolicy; about a minute. Re-run it after large changes to
+## the hot paths; docs/PERFORMANCE.md
+pgo:
+	mkdir -p out/pgo
+	$(GO) test -c -o out/pgo/sim.test ./sim
+	$(GO) test -c -o out/pgo/policy.test ./sim/policy
+	out/pgo/sim.test -test.run '^$$' -test.bench 'Year/city/workers=1$$' -test.benchtime 2x -test.cpuprofile out/pgo/year.prof > /dev/null
+	out/pgo/policy.test -test.run '^$$' -test.bench 'BenchmarkPolicy$$/' -test.benchtime 1x -test.cpuprofile out/pgo/policy.prof > /dev/null
+	$(GO) tool pprof -proto out/pgo/year.prof out/pgo/policy.prof > cmd/schoolnet/default.pgo.tmp
+	mv cmd/schoolnet/default.pgo.tmp cmd/schoolnet/default.pgo
 
 ## build: build the schoolnet binary
 build:

@@ -28,6 +28,36 @@ type week struct {
 	// sums, when not nil (spin-up years), collects per grade what
 	// LearningGrowth reads, for MeasureReference.
 	sums []yearSums
+	// The drop gate (see dropGate): achLo and achHi bracket every
+	// student's mean achievement, sesTerm is the SES term of the
+	// dissimilarity at the school's widest SES gap, and dropBound the
+	// chance drop·(1 + d) at the largest dissimilarity they allow; +Inf
+	// while there is no bracket.
+	achLo, achHi       float32
+	sesTerm, dropBound float64
+}
+
+// bracket sets the drop gate's bracket to the school's students' mean
+// achievement and SES, lo to hi; with any homophily weight or the drop
+// chance negative (outside their ranges), where the bound would not be
+// one, it leaves the gate open.
+func (wk *week) bracket(achLo, achHi, sesLo, sesHi float32) {
+	if !(wk.homAch >= 0 && wk.homSES >= 0 && wk.migrant[1] >= 0 && wk.drop >= 0) {
+		return
+	}
+	wk.sesTerm = float64(wk.homSES * math.Abs(float64(sesHi)-float64(sesLo)))
+	wk.achLo, wk.achHi = achLo, achHi
+	wk.widen()
+}
+
+// widen recomputes the drop gate's bound from the bracket: the
+// dissimilarity of two students at its ends, the SES gap at its widest
+// and the migrant term, worked out with the very operations of
+// dissimilarity, so that, IEEE rounding being monotone, no pair of
+// students in the bracket has a larger d, to the last bit.
+func (wk *week) widen() {
+	d := float64(wk.homAch*math.Abs(float64(wk.achHi-wk.achLo))) + wk.sesTerm
+	wk.dropBound = wk.drop * (1 + (d + wk.migrant[1]))
 }
 
 // weekly returns the share of the gap to its target that a quantity
@@ -63,6 +93,9 @@ func newWeek(s *School, env *Env) *week {
 		homSES:        p.HomophilySES,
 		sameClass:     p.TieSameClass,
 		migrant:       [2]float64{0, float64(p.HomophilyMigrant * max(0, 1-inclusion))},
+		achLo:         float32(math.Inf(-1)),
+		achHi:         float32(math.Inf(1)),
+		dropBound:     math.Inf(1),
 	}
 }
 
@@ -168,6 +201,10 @@ func learningStep(st *Student, cl *class, wk *week, q *pcgState) {
 	sum += a[2]
 	sum += a[3]
 	st.meanAch = sum / NumSubjects
+	if m := st.meanAch; m < wk.achLo || m > wk.achHi {
+		wk.achLo, wk.achHi = min(wk.achLo, m), max(wk.achHi, m)
+		wk.widen()
+	}
 }
 
 // EngagementUpdate moves student i's engagement towards its target:

@@ -45,11 +45,13 @@ func tieStep(s *School, i int, cl *class, wk *week, q *pcgState) {
 
 	// One draw: slot (bits 0-23), drop (24-47), meeting (48-63, 16 bits).
 	x := q.uint64()
-	// 1. The slot's tie, if any, may end; an empty slot reads student 0
-	// as its peer and drops nothing.
+	// 1. The slot's tie, if any, may end. Its chance drop·(1 + d) is
+	// worked out only if the draw is below the gate, the chance at the
+	// largest d the week's students allow (week.widen): above it, the tie
+	// stays whatever d is, which spares most students the peer's record.
 	t := ties[below24(x, K)]
-	peer := &s.Students[t&^(t>>31)]
-	if b2i(t >= 0)&b2i(unit24(x>>24) < wk.drop*(1+dissimilarity(st, peer, wk))) != 0 {
+	if u := unit24(x >> 24); b2i(t >= 0)&b2i(!(u >= wk.dropBound)) != 0 &&
+		u < wk.drop*(1+dissimilarity(st, &s.Students[t], wk)) {
 		unlink(s, i, int(t))
 	}
 

@@ -54,7 +54,9 @@ func (p *Principal) EffectiveLeadership(tier Tier, par *Params) float64 {
 // read it to decide voluntary participation; evaluation code must never read
 // it, and a test in package results enforces that for the evaluation side.
 func (p *Principal) ReformResponse(par *Params) float64 {
-	return 2 / (1 + fmath.Exp(-par.MotivationResponse*float64(p.motivation)))
+	// The argument rounded: where Exp is inlined (profile-guided builds),
+	// its first sums would otherwise fuse with the product (see fmath).
+	return 2 / (1 + fmath.Exp(float64(-par.MotivationResponse*float64(p.motivation))))
 }
 
 // ReformMotivation returns the latent motivation itself. Only policies that

@@ -1,5 +1,7 @@
 package agents
 
+import "math"
+
 // Env is what a school's step reads besides its own state: the parameters,
 // the frozen baseline reference and the calendar. It is shared read-only by
 // all schools of a replication.
@@ -77,7 +79,9 @@ func stepStudents(s *School, wk *week) {
 // student of the class (school, teacher and peer-achievement terms), and,
 // per class, the class teachers' mean style. The class-mean term is
 // centred on the grade's reference centre (GradeCentre); when wk.sums is
-// set, each class's achievement is added to its grade's sums.
+// set, each class's achievement is added to its grade's sums. It also
+// brackets the students' mean achievement and SES for the drop gate of
+// PeerTieUpdate (week.bracket).
 func classAggregates(s *School, env *Env, wk *week) {
 	nc := s.NumClasses()
 	need := nc * (NumSubjects + 1)
@@ -86,6 +90,8 @@ func classAggregates(s *School, env *Env, wk *week) {
 	}
 	s.scratch = s.scratch[:need]
 	ref, p := env.Ref, env.Par
+	achLo, achHi := float32(math.Inf(1)), float32(math.Inf(-1))
+	sesLo, sesHi := achLo, achHi
 	for c := range nc {
 		lo, hi := s.Class(c)
 		growth := s.scratch[c*NumSubjects : (c+1)*NumSubjects]
@@ -103,11 +109,14 @@ func classAggregates(s *School, env *Env, wk *week) {
 		// student order, as four passes would add them).
 		var s0, s1, s2, s3 float64
 		for i := lo; i < hi; i++ {
-			a := &s.Students[i].Achievement
+			st := &s.Students[i]
+			a := &st.Achievement
 			s0 += float64(a[0])
 			s1 += float64(a[1])
 			s2 += float64(a[2])
 			s3 += float64(a[3])
+			achLo, achHi = min(achLo, st.meanAch), max(achHi, st.meanAch)
+			sesLo, sesHi = min(sesLo, st.SES), max(sesHi, st.SES)
 		}
 		sums := [NumSubjects]float64{s0, s1, s2, s3}
 		for k := range NumSubjects {
@@ -127,6 +136,9 @@ func classAggregates(s *School, env *Env, wk *week) {
 				float64(p.StyleEffect*(s.teacherStyle(j)-ref.Style)) +
 				float64(p.PeerAchievementEffect*peers)
 		}
+	}
+	if len(s.Students) > 0 {
+		wk.bracket(achLo, achHi, sesLo, sesHi)
 	}
 }
 

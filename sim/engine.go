@@ -192,6 +192,13 @@ func (e *Engine) Run(ctx context.Context, emit func(YearRecord)) error {
 // RunYear simulates school year y: its weeks, then the year end.
 func (e *Engine) RunYear(ctx context.Context, y int, emit func(YearRecord)) (err error) {
 	defer Recover(&err)
+	if y < 1 || len(e.policies) == 0 {
+		if err := e.schoolYear(ctx, y); err != nil {
+			return err
+		}
+		e.endYear(y, emit)
+		return nil
+	}
 	for wk := range e.cfg.WeeksPerYear {
 		if err := ctx.Err(); err != nil {
 			return err
@@ -203,6 +210,40 @@ func (e *Engine) RunYear(ctx context.Context, y int, emit func(YearRecord)) (err
 	}
 	e.endYear(y, emit)
 	return nil
+}
+
+// schoolYear runs all the weeks of year y, in a year in which no policy
+// acts (spin-up years, and every year of a world without policies): then
+// nothing crosses schools between the year's weeks, so each worker runs
+// one school through all its weeks before it takes the next, while the
+// school's students are still in the core's cache, instead of the whole
+// system week by week. Each school's weeks are the same steps, on the
+// same state and stream, as in the weekly lockstep (the same bytes); the
+// clock ends the year at its last week, as the lockstep leaves it.
+func (e *Engine) schoolYear(ctx context.Context, y int) error {
+	if err := e.policyPhase(y, e.cfg.WeeksPerYear-1); err != nil {
+		return err
+	}
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	schools := e.world.Pop.Schools
+	step := func(i int) {
+		if ctx.Err() != nil {
+			return
+		}
+		for range e.cfg.WeeksPerYear {
+			agents.StepSchool(&schools[i], &e.env)
+		}
+	}
+	if e.cfg.Workers <= 1 {
+		e.each(len(schools), step)
+	} else {
+		e.order = largestFirst(schools)
+		order := e.order
+		e.each(len(order), func(k int) { step(int(order[k])) })
+	}
+	return ctx.Err()
 }
 
 // policyPhase sets the clock to week wk of year y and, from year 1 on,

@@ -54,6 +54,54 @@ func TestEngineWorkersStepSchoolsIdentically(t *testing.T) {
 	}
 }
 
+// TestYearWithoutPoliciesSameAsWeekByWeek checks the engine's school-by-
+// school year (schoolYear), which runs one school through all its weeks
+// before the next: its records and every student must be those of the
+// same years run week by week for the whole system, as years with policies
+// run.
+func TestYearWithoutPoliciesSameAsWeekByWeek(t *testing.T) {
+	weekly := func(e *Engine, y int, emit func(YearRecord)) {
+		for wk := range e.cfg.WeeksPerYear {
+			if err := e.policyPhase(y, wk); err != nil {
+				t.Fatal(err)
+			}
+			e.schoolPhase()
+		}
+		e.endYear(y, emit)
+	}
+	for _, workers := range []int{1, 3} {
+		cfg := smallConfig(5)
+		cfg.Workers = workers
+		a, err := New(cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, err := New(cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var ra, rb []YearRecord
+		for y := 1 - cfg.SpinUpYears; y <= cfg.Years; y++ {
+			if err := a.RunYear(context.Background(), y, func(r YearRecord) { ra = append(ra, r) }); err != nil {
+				t.Fatal(err)
+			}
+			weekly(b, y, func(r YearRecord) { rb = append(rb, r) })
+		}
+		if len(ra) != cfg.Years+1 || !reflect.DeepEqual(ra, rb) { // year 0 and the simulated years
+			t.Errorf("%d workers: records of school-by-school years differ from week-by-week ones", workers)
+		}
+		for i := range a.world.Pop.Schools {
+			sa, sb := &a.world.Pop.Schools[i], &b.world.Pop.Schools[i]
+			if !reflect.DeepEqual(sa.Students, sb.Students) || !reflect.DeepEqual(sa.TieStrength, sb.TieStrength) {
+				t.Fatalf("%d workers: school %d's students differ", workers, i)
+			}
+		}
+		if a.world.Clock != b.world.Clock {
+			t.Errorf("clock %+v, week by week %+v", a.world.Clock, b.world.Clock)
+		}
+	}
+}
+
 func TestDifferentSeedsDiffer(t *testing.T) {
 	a, err := Replicate(context.Background(), smallConfig(1), 1, 2, nil)
 	if err != nil {

@@ -36,7 +36,12 @@
 // subpackages, the sweep design of scenarios) uses this package instead of
 // math.Exp, math.Log, math.Pow, math.Hypot, math.Sin, math.Cos,
 // (*rand.Rand).NormFloat64, (*rand.Rand).ExpFloat64 and gonum's stat and
-// mat, and writes float64(a*b) + c where a product feeds a sum. A test
-// (TestNoFusedMultiplyAdd) cross-compiles schoolnet for arm64 and fails
-// naming every function on that path that still holds a fused instruction.
+// mat, and writes float64(a*b) + c where a product feeds a sum. A product
+// passed as an argument counts as feeding the callee's sums: the binary
+// is built with a profile (cmd/schoolnet/default.pgo), and a function
+// the profile makes the compiler inline, such as Exp, is fused with its
+// caller's expressions; pass float64(a*b). A test
+// (TestNoFusedMultiplyAdd) cross-compiles schoolnet for arm64, with that
+// profile, and fails naming every function on that path that still holds
+// a fused instruction.
 package fmath

@@ -37,7 +37,7 @@ const (
 
 var (
 	normZig = newZiggurat(normLayers, normR, normV, normScale,
-		func(x float64) float64 { return Exp(float64(-0.5*x) * x) },
+		func(x float64) float64 { return Exp(float64(float64(-0.5*x) * x)) },
 		func(y float64) float64 { return math.Sqrt(-2 * Log(y)) })
 	expZig = newZiggurat(expLayers, expR, expV, expScale,
 		func(x float64) float64 { return Exp(-x) },
@@ -89,7 +89,9 @@ func NormFloat64(r *rand.Rand) float64 {
 		if i == 0 {
 			return normTail(r, j > 0)
 		}
-		if normZig.wedge(r, i, Exp(float64(-0.5*x)*x)) {
+		// The argument rounded: where Exp is inlined (profile-guided
+		// builds), its first sums would otherwise fuse with the product.
+		if normZig.wedge(r, i, Exp(float64(float64(-0.5*x)*x))) {
 			return x
 		}
 	}

@@ -1,0 +1,84 @@
+package agents
+
+import (
+	"math"
+	"testing"
+)
+
+// TestDropGateBoundsEveryPair checks the drop gate of PeerTieUpdate: the
+// bound a week's step computes (week.bracket, week.widen) must be at
+// least the drop chance drop·(1 + d_ij) of every pair of the school's
+// students, to the last bit, or a tie that should end would stay. It also
+// holds after a week's learning has moved the students (the bracket
+// widens), and for pairs made up at the ends of the bracket, where
+// rounding is closest.
+func TestDropGateBoundsEveryPair(t *testing.T) {
+	par := DefaultParams()
+	par.HomophilyMigrant = 0.8 // a migrant term, so that it must be counted
+	w := newWorld(t, testSpec(3, 2), par, 21)
+	r := stream(5, 6)
+	var open, pairs int
+	for si := range w.pop.Schools {
+		s := &w.pop.Schools[si]
+		for range 3 {
+			StepSchool(s, &w.env)
+		}
+		wk := newWeek(s, &w.env)
+		classAggregates(s, &w.env, wk)
+		if math.IsInf(wk.dropBound, 1) {
+			t.Fatalf("school %d: no bound after classAggregates", si)
+		}
+		check := func(when string) {
+			for i := range s.Students {
+				if m := s.Students[i].meanAch; m < wk.achLo || m > wk.achHi {
+					t.Fatalf("school %d, %s: student %d's mean achievement %v outside the bracket [%v, %v]", si, when, i, m, wk.achLo, wk.achHi)
+				}
+				for j := range s.Students {
+					p := wk.drop * (1 + dissimilarity(&s.Students[i], &s.Students[j], wk))
+					if p > wk.dropBound {
+						t.Fatalf("school %d, %s: students %d and %d drop with chance %v, above the gate %v", si, when, i, j, p, wk.dropBound)
+					}
+					pairs++
+				}
+			}
+		}
+		check("before the week")
+		// A week's learning on the same week: the bracket follows.
+		q := s.pcgState()
+		for c := range s.NumClasses() {
+			lo, hi := s.Class(c)
+			if lo == hi {
+				continue
+			}
+			cl := s.class(c, s.Students[lo].Grade, wk)
+			for i := lo; i < hi; i++ {
+				learningStep(&s.Students[i], &cl, wk, &q)
+			}
+		}
+		check("after learning")
+		// Made-up pairs anywhere in the bracket, the ends included.
+		ends := []float32{wk.achLo, wk.achHi, math.Nextafter32(wk.achLo, wk.achHi), math.Nextafter32(wk.achHi, wk.achLo)}
+		for k := range 20000 {
+			a, b := s.Students[r.IntN(len(s.Students))], s.Students[r.IntN(len(s.Students))]
+			if k < len(ends)*len(ends) {
+				a.meanAch, b.meanAch = ends[k%len(ends)], ends[k/len(ends)]
+			} else {
+				a.meanAch = wk.achLo + float32(r.Float64())*(wk.achHi-wk.achLo)
+				b.meanAch = min(wk.achHi, max(wk.achLo, wk.achHi-float32(r.Float64())*(wk.achHi-wk.achLo)))
+			}
+			a.Migrant, b.Migrant = true, false
+			if p := wk.drop * (1 + dissimilarity(&a, &b, wk)); p > wk.dropBound {
+				t.Fatalf("school %d: made-up pair (%v, %v) drops with chance %v, above the gate %v", si, a.meanAch, b.meanAch, p, wk.dropBound)
+			}
+		}
+		// The gate is worth having: most weekly draws lie above it.
+		if wk.dropBound < 0.5 {
+			open++
+		}
+		t.Logf("school %d: gate %.4f (drop chance %.4f at d = 0)", si, wk.dropBound, wk.drop)
+	}
+	if open != len(w.pop.Schools) {
+		t.Errorf("the gate lies above 0.5 in %d of %d schools: it spares few students", len(w.pop.Schools)-open, len(w.pop.Schools))
+	}
+	t.Logf("%d pairs checked", pairs)
+}
