@@ -400,8 +400,13 @@ type applicant struct {
 }
 
 // headLen is the number of an applicant's best-ranked options a round
-// keeps.
-const headLen = 8
+// keeps; passiveHead the number it keeps of a family that does not choose
+// and may go anywhere in the city, whose ranking (every school by
+// distance) is found again outward from its home if these are full.
+const (
+	headLen     = 8
+	passiveHead = 2
+)
 
 // round is what one admission round's schools share while each draws and
 // ranks its own applicants on the workers: read-only until the
@@ -440,6 +445,7 @@ type scratch struct {
 	// school's nearest (residence).
 	kmAll      []float64
 	neighbours []int32
+	buf        []int32
 }
 
 func (r *round) school(k int) *agents.School { return school(r.w, r.chosen[k]) }
@@ -555,7 +561,7 @@ func (r *round) draw(k int, apps []applicant, key uint64) {
 	for j := range apps {
 		a := &apps[j]
 		*a = applicant{st: agents.DrawStudent(s, rng), home: k, district: -1}
-		a.x, a.y = r.c.residence(r.w, i, r.schools, sc.neighbours, rng)
+		a.x, a.y = r.c.residence(r.w, i, r.schools, sc.neighbours, rng, &sc.buf)
 		switch {
 		case a.st.Migrant && sp.Hukou == HukouLocalOnly && r.hasNS[d]:
 			a.district, a.nonStrong = d, true
@@ -577,7 +583,7 @@ func (r *round) draw(k int, apps []applicant, key uint64) {
 			// Every chosen school by distance, from the index, as far as
 			// the head; the rest is found again if needed (place).
 			sc.near.reset(r.city, a.x, a.y, sc.km)
-			for p := range r.keep {
+			for p := range min(r.keep, passiveHead) {
 				q, ok := sc.near.at(p)
 				if !ok {
 					break
@@ -1096,15 +1102,19 @@ const residenceNeighbours = 12
 // schools indexes every school of the city (schoolGrid) and near lists
 // some of them (school i's nearest, residenceNeighbours): each draw asks
 // those first whether one is nearer, then the index; the answer is the
-// index's. The draws come from r.
-func (c *Choice) residence(w *sim.World, i int32, schools *grid, near []int32, r *rand.Rand) (x, y float64) {
+// index's. The draws come from r; buf is scratch.
+func (c *Choice) residence(w *sim.World, i int32, schools *grid, near []int32, r *rand.Rand, buf *[]int32) (x, y float64) {
 	s := school(w, i)
 	sx, sy := float64(s.X), float64(s.Y)
 	for range residenceTries {
 		x = sx + float64(c.Spec.ResidenceSD*fmath.NormFloat64(r))
 		y = sy + float64(c.Spec.ResidenceSD*fmath.NormFloat64(r))
 		rd := offsetRadius(x-sx, y-sy)
-		if !schools.anyWithin(near, x, y, &rd, i) && !schools.anyNearer(x, y, rd, i) {
+		if schools.anyWithin(near, x, y, &rd, i) {
+			continue
+		}
+		var nearer bool
+		if nearer, *buf = schools.anyNearer(x, y, rd, i, *buf); !nearer {
 			return x, y
 		}
 	}

@@ -584,6 +584,7 @@ func TestResidenceNeighboursChangeNothing(t *testing.T) {
 	w := &sim.World{Pop: pop}
 	schools := schoolGrid(w)
 	var near nearest
+	var buf []int32
 	km := make([]float64, len(pop.Schools))
 	for _, sd := range []float64{0.1, 0.5, 2, 20} {
 		c := &Choice{Spec: ChoiceSpec{ResidenceSD: sd}}
@@ -592,8 +593,8 @@ func TestResidenceNeighboursChangeNothing(t *testing.T) {
 			list := neighbours(schools, i, residenceNeighbours, &near, km, nil)
 			a, b := rand.New(rand.NewPCG(uint64(i), 1)), rand.New(rand.NewPCG(uint64(i), 1))
 			for range 20 {
-				x, y := c.residence(w, i, schools, list, a)
-				wx, wy := c.residence(w, i, schools, nil, b)
+				x, y := c.residence(w, i, schools, list, a, &buf)
+				wx, wy := c.residence(w, i, schools, nil, b, &buf)
 				if x != wx || y != wy {
 					t.Fatalf("sd %g school %d: home (%g, %g) with its neighbours asked first, (%g, %g) without", sd, i, x, y, wx, wy)
 				}

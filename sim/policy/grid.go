@@ -150,70 +150,58 @@ func (g *grid) dist(x, y float64, i int32) float64 {
 }
 
 // near appends to out every point within r of (x, y) (of those not
-// removed), and possibly others farther away: the points of every cell
-// that meets the square of side 2r (a little more, for rounding) around
-// it. It reports whether that square covers the whole grid, so that out
-// holds every point.
+// removed), and possibly others
+// farther away: the points of every cell that meets the square of side
+// 2r (a little more, for rounding) around it. It reports whether that
+// square covers the whole grid, so that out holds every point.
 func (g *grid) near(x, y, r float64, out []int32) ([]int32, bool) {
-	all := g.eachCell(x, y, r, func(c int32) bool {
-		out = append(out, g.pts[g.start[c]:g.end[c]]...)
-		return true
-	})
-	return out, all
-}
-
-// eachCell calls fn with every occupied cell (its position in keys) that
-// meets the square of side 2r (a little more, for rounding) around
-// (x, y), until fn returns false. It reports whether that square covers
-// the whole grid.
-func (g *grid) eachCell(x, y, r float64, fn func(c int32) bool) bool {
 	// fmath.Hypot(dx, dy) ≥ max(|dx|, |dy|), so a point within r lies in
 	// the square; the margin covers the rounding of the differences (to
 	// float32 with f32) and of x − r.
 	r = float64(r*(1+1e-6)) + 1e-6
 	if len(g.pts) == 0 {
-		return true
+		return out, true
 	}
 	c0, c1 := g.col(x-r), min(g.maxC, g.col(x+r))
 	r0, r1 := g.row(y-r), min(g.maxR, g.row(y+r))
 	all := c0 == 0 && r0 == 0 && c1 == g.maxC && r1 == g.maxR
 	if c0 > c1 || r0 > r1 {
-		return all
+		return out, all
 	}
 	if (c1-c0+1)*(r1-r0+1) > len(g.keys) {
 		// A large square: walk the occupied cells instead.
 		for c, k := range g.keys {
-			if col, row := int(k>>32), int(uint32(k)); col >= c0 && col <= c1 && row >= r0 && row <= r1 && !fn(int32(c)) {
-				return all
+			if col, row := int(k>>32), int(uint32(k)); col >= c0 && col <= c1 && row >= r0 && row <= r1 {
+				out = append(out, g.pts[g.start[c]:g.end[c]]...)
 			}
 		}
-		return all
+		return out, all
 	}
 	for col := c0; col <= c1; col++ {
 		for row := r0; row <= r1; row++ {
-			if c, ok := g.cellAt(col, row); ok && !fn(c) {
-				return all
+			if c, ok := g.cellAt(col, row); ok {
+				out = append(out, g.pts[g.start[c]:g.end[c]]...)
 			}
 		}
 	}
-	return all
+	return out, all
 }
 
 // anyNearer reports whether a point other than skip is strictly nearer
 // to (x, y) than rd. It looks in the cell of (x, y) first and then in the
 // cells next to it, where a nearer point usually is, and stops at the
-// first it finds; only if none is there does it look in the rest of the
-// square of side 2rd. Each point is compared by its squared distance
-// first, and by dist only when the two cannot be told apart that way
-// (radius.within), so the answer is dist's.
-func (g *grid) anyNearer(x, y float64, rd radius, skip int32) bool {
+// first it finds; only if none is there does it look in the whole square
+// of side 2rd. Each point is compared by its squared distance first, and
+// by dist only when the two cannot be told apart that way
+// (radius.within), so the answer is dist's. buf is scratch.
+func (g *grid) anyNearer(x, y float64, rd radius, skip int32, buf []int32) (bool, []int32) {
 	if len(g.pts) == 0 {
-		return false
+		return false, buf
 	}
 	c, r := g.col(x), g.row(y)
 	if c <= g.maxC && r <= g.maxR {
 		if k, ok := g.cellAt(c, r); ok && g.cellWithin(k, x, y, rd, skip) {
-			return true
+			return true, buf
 		}
 	}
 	for col := max(0, c-1); col <= min(g.maxC, c+1); col++ {
@@ -222,19 +210,12 @@ func (g *grid) anyNearer(x, y float64, rd radius, skip int32) bool {
 				continue
 			}
 			if k, ok := g.cellAt(col, row); ok && g.cellWithin(k, x, y, rd, skip) {
-				return true
+				return true, buf
 			}
 		}
 	}
-	found := false
-	g.eachCell(x, y, rd.bound(), func(k int32) bool {
-		if col, row := int(g.keys[k]>>32), int(uint32(g.keys[k])); col >= c-1 && col <= c+1 && row >= r-1 && row <= r+1 {
-			return true // looked at above
-		}
-		found = g.cellWithin(k, x, y, rd, skip)
-		return !found
-	})
-	return found
+	buf, _ = g.near(x, y, rd.bound(), buf[:0])
+	return g.anyWithin(buf, x, y, &rd, skip), buf
 }
 
 // cellWithin reports whether a point of cell k other than skip is

@@ -44,6 +44,7 @@ func TestGridAgreesWithScan(t *testing.T) {
 			t.Fatalf("ring: the index made a table of %d cells for %d points", len(g.table), len(pts))
 		}
 		var near nearest
+		var buf []int32
 		km := make([]float64, len(pts))
 		for q := range 200 {
 			x, y := r.NormFloat64()*6, r.NormFloat64()*6
@@ -82,7 +83,8 @@ func TestGridAgreesWithScan(t *testing.T) {
 						scan = true
 					}
 				}
-				if got := g.anyNearer(x, y, distRadius(d, true), skip); got != scan {
+				var got bool
+				if got, buf = g.anyNearer(x, y, distRadius(d, true), skip, buf); got != scan {
 					t.Fatalf("%s: anyNearer(%g, %g, %g) = %v, the scan says %v", name, x, y, d, got, scan)
 				}
 			}
@@ -95,7 +97,8 @@ func TestGridAgreesWithScan(t *testing.T) {
 					scan = true
 				}
 			}
-			if got := g.anyNearer(x, y, offsetRadius(x-o[0], y-o[1]), skip); got != scan {
+			var got bool
+			if got, buf = g.anyNearer(x, y, offsetRadius(x-o[0], y-o[1]), skip, buf); got != scan {
 				t.Fatalf("%s: anyNearer(%g, %g) of point %d = %v, the scan says %v", name, x, y, skip, got, scan)
 			}
 		}
