@@ -111,8 +111,13 @@ func benchWorld(b *testing.B, n int) benchBase {
 	pop.ClassSize = 10
 	pop.CityRadiusKm = max(pop.CityRadiusKm, float64(pop.CityRadiusKm*float64(pop.Districts))/4)
 	pop.StaffHistoryYears = 2
-	cfg := sim.Config{Seed: 1, Years: 4, WeeksPerYear: 4, SpinUpYears: 1, Workers: 2,
-		Population: pop, Params: agents.DefaultParams()}
+	return spunUp(b, sim.Config{Seed: 1, Years: 4, WeeksPerYear: 4, SpinUpYears: 1, Workers: 2,
+		Population: pop, Params: agents.DefaultParams()})
+}
+
+// spunUp returns an engine of cfg after its spin-up year, ready to fork.
+func spunUp(b *testing.B, cfg sim.Config) benchBase {
+	b.Helper()
 	e, err := sim.New(cfg)
 	if err != nil {
 		b.Fatal(err)
@@ -166,3 +171,62 @@ func processCPU() time.Duration {
 	}
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
+
+// BenchmarkChoiceCityYear times one simulated year of a city (64
+// districts of 25 schools, the default classes of 45: 1,600 schools and
+// about a million students; one worker) with the shipped school-choice
+// policy and without any, both forked from one spun-up world, in turn,
+// and reports the CPU seconds of each and the share the choice adds:
+// issue 14's "a city year with school choice within 20% of one
+// without". The year with choice includes its admission round and runs
+// week by week, as every year in which a policy acts does, while the
+// year without runs a school's weeks at a time; a third year, with a
+// policy that acts and does nothing (idlePolicy), shows what acting at
+// all costs. Skipped with -short.
+func BenchmarkChoiceCityYear(b *testing.B) {
+	if testing.Short() {
+		b.Skip("a city takes a minute")
+	}
+	pop := agents.DefaultPopulation()
+	pop.Districts, pop.SchoolsPerDistrict = 64, 25
+	base := spunUp(b, sim.Config{Seed: 1, Years: 1, WeeksPerYear: 40, SpinUpYears: 1, Workers: 1,
+		Population: pop, Params: agents.DefaultParams()})
+	choice := func() []sim.Policy {
+		s, _ := NewSpec("school-choice")
+		s.(*ChoiceSpec).ChoiceFee = 20000 // as scenarios/school-choice.toml
+		return []sim.Policy{s.New(0)}
+	}
+	idle := func() []sim.Policy { return []sim.Policy{idlePolicy{}} }
+	var cpu [3]time.Duration // without, with a policy that does nothing, with choice
+	for b.Loop() {
+		for k, policies := range []func() []sim.Policy{nil, idle, choice} {
+			b.StopTimer()
+			c := base.cfg
+			c.Policies = policies
+			f, err := base.e.Fork(c)
+			if err != nil {
+				b.Fatal(err)
+			}
+			runtime.GC()
+			b.StartTimer()
+			t0 := processCPU()
+			if err := f.RunYear(context.Background(), 1, nil); err != nil {
+				b.Fatal(err)
+			}
+			cpu[k] += processCPU() - t0
+		}
+	}
+	b.ReportMetric(cpu[0].Seconds()/float64(b.N), "cpu-s/year-without")
+	b.ReportMetric(cpu[1].Seconds()/float64(b.N), "cpu-s/year-idle")
+	b.ReportMetric(cpu[2].Seconds()/float64(b.N), "cpu-s/year-with")
+	b.ReportMetric(100*(cpu[2].Seconds()/cpu[0].Seconds()-1), "%extra")
+	b.ReportMetric(100*(cpu[2].Seconds()/cpu[1].Seconds()-1), "%extra-over-idle")
+}
+
+// idlePolicy acts every week and does nothing: a year with it runs week
+// by week, as a year with any policy does, so that BenchmarkChoiceCityYear
+// can tell what the choice itself costs from what acting at all costs.
+type idlePolicy struct{}
+
+func (idlePolicy) Name() string         { return "idle" }
+func (idlePolicy) Act(*sim.World) error { return nil }
