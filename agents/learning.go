@@ -28,7 +28,7 @@ type week struct {
 	// sums, when not nil (spin-up years), collects per grade what
 	// LearningGrowth reads, for MeasureReference.
 	sums []yearSums
-	// The drop gate (see dropGate): achLo and achHi bracket every
+	// The drop gate (see bracket, widen and tieStep): achLo and achHi bracket every
 	// student's mean achievement, sesTerm is the SES term of the
 	// dissimilarity at the school's widest SES gap, and dropBound the
 	// chance drop·(1 + d) at the largest dissimilarity they allow; +Inf

@@ -50,8 +50,8 @@ func tieStep(s *School, i int, cl *class, wk *week, q *pcgState) {
 	// largest d the week's students allow (week.widen): above it, the tie
 	// stays whatever d is, which spares most students the peer's record.
 	t := ties[below24(x, K)]
-	if u := unit24(x >> 24); b2i(t >= 0)&b2i(!(u >= wk.dropBound)) != 0 &&
-		u < wk.drop*(1+dissimilarity(st, &s.Students[t], wk)) {
+	// An empty slot (t = −1) names student 0, whom drops does not read.
+	if wk.drops(unit24(x>>24), t >= 0, st, &s.Students[t&^(t>>31)]) {
 		unlink(s, i, int(t))
 	}
 
@@ -93,6 +93,15 @@ func tieStep(s *School, i int, cl *class, wk *week, q *pcgState) {
 	sum += growTie(ties[4], &str[4], grow)
 	sum += growTie(ties[5], &str[5], grow)
 	st.PeerRelations = sum / K
+}
+
+// drops reports whether a tie between a and b ends at the weekly draw u:
+// if tied, u < drop·(1 + d_ab). Only a draw below the gate (week.widen)
+// reads the pair's dissimilarity; above it the answer is false whatever
+// d is. The first two tests are combined without a branch: whether the
+// slot is taken is guessed wrong too often.
+func (wk *week) drops(u float64, tied bool, a, b *Student) bool {
+	return b2i(tied)&b2i(!(u >= wk.dropBound)) != 0 && u < wk.drop*(1+dissimilarity(a, b, wk))
 }
 
 // The tie step writes its six slots out; these fail to compile if

@@ -56,20 +56,49 @@ func TestDropGateBoundsEveryPair(t *testing.T) {
 			}
 		}
 		check("after learning")
-		// Made-up pairs anywhere in the bracket, the ends included.
+		// The bound is the one the bracket gives now.
+		bound := *wk
+		bound.widen()
+		if bound.dropBound != wk.dropBound {
+			t.Fatalf("school %d: gate %v, but %v from the present bracket", si, wk.dropBound, bound.dropBound)
+		}
+		// Made-up pairs anywhere in the bracket, the ends included, at the
+		// school's SES extremes and of unlike migrant status: the pair at
+		// the two ends meets the gate exactly.
+		sesLo, sesHi := s.Students[0].SES, s.Students[0].SES
+		for i := range s.Students {
+			sesLo, sesHi = min(sesLo, s.Students[i].SES), max(sesHi, s.Students[i].SES)
+		}
 		ends := []float32{wk.achLo, wk.achHi, math.Nextafter32(wk.achLo, wk.achHi), math.Nextafter32(wk.achHi, wk.achLo)}
+		var met bool
 		for k := range 20000 {
 			a, b := s.Students[r.IntN(len(s.Students))], s.Students[r.IntN(len(s.Students))]
 			if k < len(ends)*len(ends) {
 				a.meanAch, b.meanAch = ends[k%len(ends)], ends[k/len(ends)]
 			} else {
-				a.meanAch = wk.achLo + float32(r.Float64())*(wk.achHi-wk.achLo)
+				a.meanAch = min(wk.achHi, max(wk.achLo, wk.achLo+float32(r.Float64())*(wk.achHi-wk.achLo)))
 				b.meanAch = min(wk.achHi, max(wk.achLo, wk.achHi-float32(r.Float64())*(wk.achHi-wk.achLo)))
 			}
+			a.SES, b.SES = sesLo, sesHi
 			a.Migrant, b.Migrant = true, false
-			if p := wk.drop * (1 + dissimilarity(&a, &b, wk)); p > wk.dropBound {
+			p := wk.drop * (1 + dissimilarity(&a, &b, wk))
+			if p > wk.dropBound {
 				t.Fatalf("school %d: made-up pair (%v, %v) drops with chance %v, above the gate %v", si, a.meanAch, b.meanAch, p, wk.dropBound)
 			}
+			met = met || p == wk.dropBound
+			// The decision is u < p, gate or no gate: at p, just below
+			// it, at the gate, just below the gate and at random.
+			for _, u := range []float64{p, math.Nextafter(p, 0), wk.dropBound, math.Nextafter(wk.dropBound, 0), r.Float64(), r.Float64() * wk.dropBound} {
+				if got := wk.drops(u, true, &a, &b); got != (u < p) {
+					t.Fatalf("school %d: drops(%v) = %v for a drop chance of %v", si, u, got, p)
+				}
+				if wk.drops(u, false, &a, &b) {
+					t.Fatalf("school %d: an empty slot drops at %v", si, u)
+				}
+			}
+		}
+		if !met {
+			t.Errorf("school %d: no pair at the bracket's ends meets the gate: it is looser than it need be", si)
 		}
 		// The gate is worth having: most weekly draws lie above it.
 		if wk.dropBound < 0.5 {

@@ -178,8 +178,10 @@ func (e *Engine) Fork(cfg Config) (_ *Engine, err error) {
 
 // Run simulates the years from the next one (the first spin-up year for a
 // new engine) through cfg.Years, calling emit with the record of year 0
-// (the baseline) and of each simulated year. It stops between weeks when
-// ctx is cancelled.
+// (the baseline) and of each simulated year. When ctx is cancelled it
+// stops within the year, between weeks or, in a year run a school at a
+// time (schoolYear), between schools, and returns ctx's error; the engine
+// must not run again after that.
 func (e *Engine) Run(ctx context.Context, emit func(YearRecord)) error {
 	for y := e.next; y <= e.cfg.Years; y++ {
 		if err := e.RunYear(ctx, y, emit); err != nil {

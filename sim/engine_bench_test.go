@@ -29,7 +29,41 @@ func BenchmarkYear(b *testing.B) {
 	}
 }
 
+// BenchmarkYearWeekByWeek is BenchmarkYear with every school stepped week
+// by week, as in a year in which policies act (the engine's RunYear runs
+// years without policies a school at a time; see schoolYear): the rate a
+// reform's years get.
+func BenchmarkYearWeekByWeek(b *testing.B) {
+	for _, z := range Sizes {
+		if z.Name == "province" {
+			continue
+		}
+		for _, workers := range []int{1, runtime.GOMAXPROCS(0)} {
+			b.Run(z.Name+"/workers="+strconv.Itoa(workers), func(b *testing.B) {
+				if z.Name != "district" && testing.Short() {
+					b.Skip("only the district size runs with -short")
+				}
+				benchYearWith(b, z, workers, func(e *Engine, y int) error {
+					for wk := range e.cfg.WeeksPerYear {
+						if err := e.policyPhase(y, wk); err != nil {
+							return err
+						}
+						e.schoolPhase()
+					}
+					e.endYear(y, nil)
+					return nil
+				})
+			})
+		}
+	}
+}
+
 func benchYear(b *testing.B, z Size, workers int) {
+	benchYearWith(b, z, workers, func(e *Engine, y int) error { return e.RunYear(context.Background(), y, nil) })
+}
+
+// benchYearWith runs the years of BenchmarkYear with year.
+func benchYearWith(b *testing.B, z Size, workers int, year func(e *Engine, y int) error) {
 	var before, after runtime.MemStats
 	runtime.GC()
 	runtime.ReadMemStats(&before)
@@ -46,7 +80,7 @@ func benchYear(b *testing.B, z Size, workers int) {
 	b.ResetTimer()
 	y := 1
 	for b.Loop() {
-		if err := e.RunYear(context.Background(), y, nil); err != nil {
+		if err := year(e, y); err != nil {
 			b.Fatal(err)
 		}
 		y++

@@ -56,9 +56,10 @@ func TestEngineWorkersStepSchoolsIdentically(t *testing.T) {
 
 // TestYearWithoutPoliciesSameAsWeekByWeek checks the engine's school-by-
 // school year (schoolYear), which runs one school through all its weeks
-// before the next: its records and every student must be those of the
-// same years run week by week for the whole system, as years with policies
-// run.
+// before the next: the records and every school (students, ties,
+// teachers, pipelines, streams) must be those of the same years run week
+// by week for the whole system, as years with policies run; through
+// RunYear and through Lockstep, whose spin-up years take the same path.
 func TestYearWithoutPoliciesSameAsWeekByWeek(t *testing.T) {
 	weekly := func(e *Engine, y int, emit func(YearRecord)) {
 		for wk := range e.cfg.WeeksPerYear {
@@ -72,32 +73,41 @@ func TestYearWithoutPoliciesSameAsWeekByWeek(t *testing.T) {
 	for _, workers := range []int{1, 3} {
 		cfg := smallConfig(5)
 		cfg.Workers = workers
-		a, err := New(cfg)
-		if err != nil {
-			t.Fatal(err)
-		}
-		b, err := New(cfg)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var ra, rb []YearRecord
-		for y := 1 - cfg.SpinUpYears; y <= cfg.Years; y++ {
-			if err := a.RunYear(context.Background(), y, func(r YearRecord) { ra = append(ra, r) }); err != nil {
+		var e [3]*Engine
+		for k := range e {
+			var err error
+			if e[k], err = New(cfg); err != nil {
 				t.Fatal(err)
 			}
-			weekly(b, y, func(r YearRecord) { rb = append(rb, r) })
 		}
-		if len(ra) != cfg.Years+1 || !reflect.DeepEqual(ra, rb) { // year 0 and the simulated years
-			t.Errorf("%d workers: records of school-by-school years differ from week-by-week ones", workers)
-		}
-		for i := range a.world.Pop.Schools {
-			sa, sb := &a.world.Pop.Schools[i], &b.world.Pop.Schools[i]
-			if !reflect.DeepEqual(sa.Students, sb.Students) || !reflect.DeepEqual(sa.TieStrength, sb.TieStrength) {
-				t.Fatalf("%d workers: school %d's students differ", workers, i)
+		var recs [3][]YearRecord
+		for y := 1 - cfg.SpinUpYears; y <= cfg.Years; y++ {
+			if err := e[0].RunYear(context.Background(), y, func(r YearRecord) { recs[0] = append(recs[0], r) }); err != nil {
+				t.Fatal(err)
 			}
+			weekly(e[1], y, func(r YearRecord) { recs[1] = append(recs[1], r) })
 		}
-		if a.world.Clock != b.world.Clock {
-			t.Errorf("clock %+v, week by week %+v", a.world.Clock, b.world.Clock)
+		err := Lockstep(context.Background(), e[2:], []agents.Mediator{agents.MediatorNone}, cfg.Years, nil,
+			func(_ int, r YearRecord) { recs[2] = append(recs[2], r) })
+		if err != nil {
+			t.Fatal(err)
+		}
+		for k, name := range []string{"RunYear", "", "Lockstep"} {
+			if k == 1 {
+				continue
+			}
+			if len(recs[k]) != cfg.Years+1 || !reflect.DeepEqual(recs[k], recs[1]) { // year 0 and the simulated years
+				t.Errorf("%d workers, %s: records differ from the week-by-week ones", workers, name)
+			}
+			for i := range e[k].world.Pop.Schools {
+				if !reflect.DeepEqual(e[k].world.Pop.Schools[i], e[1].world.Pop.Schools[i]) {
+					t.Fatalf("%d workers, %s: school %d differs from the week-by-week one", workers, name, i)
+				}
+			}
+			if e[k].world.Clock != e[1].world.Clock || e[k].env.Year != e[1].env.Year {
+				t.Errorf("%d workers, %s: clock %+v in year %d; week by week %+v in year %d", workers, name,
+					e[k].world.Clock, e[k].env.Year, e[1].world.Clock, e[1].env.Year)
+			}
 		}
 	}
 }

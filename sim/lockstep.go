@@ -19,7 +19,8 @@ import (
 // the twin's start-of-week peer relations and teaching styles, the twin
 // steps its schools, each held engine takes the twin's acting leadership of
 // that week, and the other engines step theirs. Holds act from year 1, when
-// policies start; before that every world is the same.
+// policies start; before that every world is the same, and each runs its
+// spin-up years a school at a time (Engine.schoolYear).
 //
 // observe, if not nil, is called after the weeks of each year and before
 // any engine closes it, so the caller can read every engine's population
@@ -65,32 +66,16 @@ func Lockstep(ctx context.Context, engines []*Engine, holds []agents.Mediator, t
 		}
 	}()
 	for y := twin.next; y <= through; y++ {
-		for wk := range c.WeeksPerYear {
-			if err := ctx.Err(); err != nil {
-				return err
-			}
+		if y < 1 {
+			// Spin-up: no policy acts and nothing is held, so each
+			// world runs its year a school at a time (Engine.schoolYear).
 			for _, e := range engines {
-				if err := e.policyPhase(y, wk); err != nil {
+				if err := e.schoolYear(ctx, y); err != nil {
 					return err
 				}
 			}
-			hold := held && y >= 1
-			if hold {
-				for k, e := range engines {
-					holdStart(e, twin, holds[k])
-				}
-			}
-			twin.schoolPhase()
-			if hold {
-				for k, e := range engines {
-					if holds[k] == agents.MediatorLeadership {
-						holdLeadership(e, twin)
-					}
-				}
-			}
-			for _, e := range engines[1:] {
-				e.schoolPhase()
-			}
+		} else if err := lockstepWeeks(ctx, engines, holds, held, y); err != nil {
+			return err
 		}
 		if observe != nil {
 			observe(y)
@@ -155,4 +140,38 @@ func resize[T any](x []T, n int) []T {
 		return x[:n]
 	}
 	return make([]T, n)
+}
+
+// lockstepWeeks runs the weeks of year y (1 or later) of Lockstep: each
+// week every engine's policy phase, the holds from the twin, the twin's
+// schools, then the others'.
+func lockstepWeeks(ctx context.Context, engines []*Engine, holds []agents.Mediator, held bool, y int) error {
+	twin := engines[0]
+	for wk := range twin.cfg.WeeksPerYear {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		for _, e := range engines {
+			if err := e.policyPhase(y, wk); err != nil {
+				return err
+			}
+		}
+		if held {
+			for k, e := range engines {
+				holdStart(e, twin, holds[k])
+			}
+		}
+		twin.schoolPhase()
+		if held {
+			for k, e := range engines {
+				if holds[k] == agents.MediatorLeadership {
+					holdLeadership(e, twin)
+				}
+			}
+		}
+		for _, e := range engines[1:] {
+			e.schoolPhase()
+		}
+	}
+	return nil
 }

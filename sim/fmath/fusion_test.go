@@ -69,7 +69,10 @@ func TestNoFusedMultiplyAdd(t *testing.T) {
 	}
 	root := moduleRoot(t, gobin)
 	bin := filepath.Join(t.TempDir(), "schoolnet-arm64")
-	build := exec.Command(gobin, "build", "-o", bin, "./cmd/schoolnet")
+	// With the profile the binary is built with (explicitly, so that a
+	// GOFLAGS=-pgo=off cannot drop it): the inlining it causes can fuse
+	// a caller's product into the callee's sums.
+	build := exec.Command(gobin, "build", "-pgo", filepath.Join(root, "cmd", "schoolnet", "default.pgo"), "-o", bin, "./cmd/schoolnet")
 	build.Dir = root
 	build.Env = append(os.Environ(), "GOOS=linux", "GOARCH=arm64", "CGO_ENABLED=0")
 	if out, err := build.CombinedOutput(); err != nil {

@@ -82,7 +82,7 @@ func NormFloat64(r *rand.Rand) float64 {
 		u := r.Uint64()
 		j := int32(u) // the sign is the variate's
 		i := int(u >> 32 & (normLayers - 1))
-		x := float64(j) * float64(normZig.w[i])
+		x := float64(float64(j) * float64(normZig.w[i])) // rounded: see Exp below
 		if abs32(j) < normZig.k[i] {
 			return x // inside the layer's rectangle: over 98% of draws
 		}
@@ -119,7 +119,7 @@ func ExpFloat64(r *rand.Rand) float64 {
 		u := r.Uint64()
 		j := uint32(u)
 		i := int(uint8(u >> 32))
-		x := float64(j) * float64(expZig.w[i])
+		x := float64(float64(j) * float64(expZig.w[i])) // rounded: Exp(−x) may be inlined
 		if j < expZig.k[i] {
 			return x
 		}

@@ -708,7 +708,7 @@ func (s *Server) sameAs(rn *run, hash string) *run {
 }
 
 // cancel stops a run: a queued run leaves the queue, a running one is
-// cancelled between weeks.
+// cancelled within its year (sim.Engine.Run).
 func (s *Server) cancel(rn *run, reason string) {
 	s.mu.Lock()
 	if i := slices.Index(s.queue, rn); i >= 0 {
