@@ -44,16 +44,8 @@ func TestDropGateBoundsEveryPair(t *testing.T) {
 		}
 		check("before the week")
 		// A week's learning on the same week: the bracket follows.
-		q := s.pcgState()
-		for c := range s.NumClasses() {
-			lo, hi := s.Class(c)
-			if lo == hi {
-				continue
-			}
-			cl := s.class(c, s.Students[lo].Grade, wk)
-			for i := lo; i < hi; i++ {
-				learningStep(&s.Students[i], &cl, wk, &q)
-			}
+		for i := range s.Students {
+			LearningGrowth(s, i, wk)
 		}
 		check("after learning")
 		// The bound is the one the bracket gives now.
