@@ -194,13 +194,20 @@ func (e *Engine) Run(ctx context.Context, emit func(YearRecord)) error {
 // RunYear simulates school year y: its weeks, then the year end.
 func (e *Engine) RunYear(ctx context.Context, y int, emit func(YearRecord)) (err error) {
 	defer Recover(&err)
+	weeks := e.weekByWeek
 	if y < 1 || len(e.policies) == 0 {
-		if err := e.schoolYear(ctx, y); err != nil {
-			return err
-		}
-		e.endYear(y, emit)
-		return nil
+		weeks = e.schoolYear
 	}
+	if err := weeks(ctx, y); err != nil {
+		return err
+	}
+	e.endYear(y, emit)
+	return nil
+}
+
+// weekByWeek runs the weeks of year y for the whole system: each week
+// the policy phase, then every school's step.
+func (e *Engine) weekByWeek(ctx context.Context, y int) error {
 	for wk := range e.cfg.WeeksPerYear {
 		if err := ctx.Err(); err != nil {
 			return err
@@ -210,7 +217,6 @@ func (e *Engine) RunYear(ctx context.Context, y int, emit func(YearRecord)) (err
 		}
 		e.schoolPhase()
 	}
-	e.endYear(y, emit)
 	return nil
 }
 
@@ -230,21 +236,15 @@ func (e *Engine) schoolYear(ctx context.Context, y int) error {
 		return err
 	}
 	schools := e.world.Pop.Schools
-	step := func(i int) {
+	e.order = nil // enrolment changed at the year end: order them again
+	e.eachSchool(func(i int) {
 		if ctx.Err() != nil {
 			return
 		}
 		for range e.cfg.WeeksPerYear {
 			agents.StepSchool(&schools[i], &e.env)
 		}
-	}
-	if e.cfg.Workers <= 1 {
-		e.each(len(schools), step)
-	} else {
-		e.order = largestFirst(schools)
-		order := e.order
-		e.each(len(order), func(k int) { step(int(order[k])) })
-	}
+	})
 	return ctx.Err()
 }
 
@@ -272,24 +272,29 @@ func (e *Engine) policyPhase(y, wk int) error {
 	return nil
 }
 
-// schoolPhase steps every school by one week, in parallel. The workers
-// take the schools largest first (longest-processing-time order), so that
-// no large school starts last and keeps the others waiting at the week's
-// end; each school touches only its own state and stream, so the order
-// changes no result.
+// schoolPhase steps every school by one week, in parallel.
 func (e *Engine) schoolPhase() {
 	schools := e.world.Pop.Schools
+	e.eachSchool(func(i int) { agents.StepSchool(&schools[i], &e.env) })
+}
+
+// eachSchool runs fn(i) for every school i on the workers. They take the
+// schools largest first (longest-processing-time order), so that no large
+// school starts last and keeps the others waiting at the end; each school
+// touches only its own state and stream, so the order changes no result.
+// Enrolment changes only between years and in the policies' first week,
+// so the order is made then (or when e.order is reset), not every week.
+func (e *Engine) eachSchool(fn func(i int)) {
+	schools := e.world.Pop.Schools
 	if e.cfg.Workers <= 1 {
-		e.each(len(schools), func(i int) { agents.StepSchool(&schools[i], &e.env) })
+		e.each(len(schools), fn)
 		return
 	}
-	// Enrolment changes only between years and in the policies' first
-	// week, so the order is made once a year.
 	if e.world.Clock.Week == 0 || len(e.order) != len(schools) {
 		e.order = largestFirst(schools)
 	}
 	order := e.order
-	e.each(len(order), func(k int) { agents.StepSchool(&schools[order[k]], &e.env) })
+	e.each(len(order), func(k int) { fn(int(order[k])) })
 }
 
 // largestFirst returns the schools' indices by enrolment, largest first

@@ -44,11 +44,8 @@ func BenchmarkYearWeekByWeek(b *testing.B) {
 					b.Skip("only the district size runs with -short")
 				}
 				benchYearWith(b, z, workers, func(e *Engine, y int) error {
-					for wk := range e.cfg.WeeksPerYear {
-						if err := e.policyPhase(y, wk); err != nil {
-							return err
-						}
-						e.schoolPhase()
+					if err := e.weekByWeek(context.Background(), y); err != nil {
+						return err
 					}
 					e.endYear(y, nil)
 					return nil

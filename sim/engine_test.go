@@ -62,11 +62,8 @@ func TestEngineWorkersStepSchoolsIdentically(t *testing.T) {
 // RunYear and through Lockstep, whose spin-up years take the same path.
 func TestYearWithoutPoliciesSameAsWeekByWeek(t *testing.T) {
 	weekly := func(e *Engine, y int, emit func(YearRecord)) {
-		for wk := range e.cfg.WeeksPerYear {
-			if err := e.policyPhase(y, wk); err != nil {
-				t.Fatal(err)
-			}
-			e.schoolPhase()
+		if err := e.weekByWeek(context.Background(), y); err != nil {
+			t.Fatal(err)
 		}
 		e.endYear(y, emit)
 	}
