@@ -192,8 +192,9 @@ func (g *grid) near(x, y, r float64, out []int32) ([]int32, bool) {
 // cells next to it, where a nearer point usually is, and stops at the
 // first it finds; only if none is there does it look in the whole square
 // of side 2rd. Each point is compared by its squared distance first, and
-// by dist only when the two cannot be told apart that way
-// (radius.within), so the answer is dist's. buf is scratch.
+// by dist only when the two cannot be told apart that way (anyWithin),
+// so the answer is dist's. g must measure in float64 (not f32). buf is
+// scratch.
 func (g *grid) anyNearer(x, y float64, rd radius, skip int32, buf []int32) (bool, []int32) {
 	if len(g.pts) == 0 {
 		return false, buf
@@ -225,17 +226,16 @@ func (g *grid) cellWithin(k int32, x, y float64, rd radius, skip int32) bool {
 }
 
 // anyWithin reports whether one of the points pts other than skip is
-// strictly within rd of (x, y).
-//
-// It compares the squares itself, and leaves to within only a point in the
-// band.
+// strictly within rd of (x, y), by g.dist: by the squared distance where
+// it lies outside rd's band, else by dist (NaN is neither within the band
+// nor within the radius).
 func (g *grid) anyWithin(pts []int32, x, y float64, rd *radius, skip int32) bool {
 	for _, j := range pts {
 		if j == skip {
 			continue
 		}
 		dx, dy := x-g.x[j], y-g.y[j]
-		if s := float64(dx*dx) + float64(dy*dy); s < rd.lo || s <= rd.hi && rd.within(g, x, y, j) {
+		if s := float64(dx*dx) + float64(dy*dy); s < rd.lo || s <= rd.hi && g.dist(x, y, j) < rd.dist() {
 			return true
 		}
 	}
@@ -250,19 +250,18 @@ func (g *grid) anyWithin(pts []int32, x, y float64, rd *radius, skip int32) bool
 // fmath.Hypot (a few units in the last place): a point whose squared
 // distance lies outside it is certainly nearer or farther than d by dist
 // too, and one inside it is compared by dist. Where a square would lose
-// precision (a radius tiny or huge) or the grid measures in float32, the
-// band is everything, so that every comparison is by dist.
+// precision (a radius tiny or huge), the band is everything, so that
+// every comparison is by dist.
 type radius struct {
 	d, dx, dy float64
 	lo, hi    float64
 	offset    bool // given as (dx, dy)
 }
 
-// distRadius returns the radius d; squares allows comparing squares (false
-// for a grid of float32 distances).
-func distRadius(d float64, squares bool) radius {
+// distRadius returns the radius d, for a grid of float64 distances.
+func distRadius(d float64) radius {
 	rd := radius{d: d, lo: math.Inf(-1), hi: math.Inf(1)}
-	if squares && d > 1e-100 && d < 1e100 {
+	if d > 1e-100 && d < 1e100 {
 		d2 := float64(d * d)
 		rd.lo, rd.hi = float64(d2*(1-1e-9)), float64(d2*(1+1e-9))
 	}
@@ -274,7 +273,7 @@ func distRadius(d float64, squares bool) radius {
 func offsetRadius(dx, dy float64) radius {
 	s := float64(dx*dx) + float64(dy*dy)
 	if !(s > 1e-200 && s < 1e200) {
-		return distRadius(fmath.Hypot(dx, dy), true)
+		return distRadius(fmath.Hypot(dx, dy))
 	}
 	return radius{dx: dx, dy: dy, lo: float64(s * (1 - 1e-9)), hi: float64(s * (1 + 1e-9)), offset: true}
 }
@@ -293,18 +292,6 @@ func (rd *radius) bound() float64 {
 		return math.Sqrt(rd.hi)
 	}
 	return rd.d
-}
-
-// within reports whether point j of g is strictly nearer to (x, y) than
-// the radius, by g.dist.
-func (rd *radius) within(g *grid, x, y float64, j int32) bool {
-	dx, dy := x-g.x[j], y-g.y[j]
-	s := float64(dx*dx) + float64(dy*dy)
-	if s < rd.lo {
-		return true
-	}
-	// NaN is neither within the band nor within the radius.
-	return s <= rd.hi && g.dist(x, y, j) < rd.dist()
 }
 
 // nearest is a search outward from (x, y): it returns the points in order

@@ -84,7 +84,7 @@ func TestGridAgreesWithScan(t *testing.T) {
 					}
 				}
 				var got bool
-				if got, buf = g.anyNearer(x, y, distRadius(d, true), skip, buf); got != scan {
+				if got, buf = g.anyNearer(x, y, distRadius(d), skip, buf); got != scan {
 					t.Fatalf("%s: anyNearer(%g, %g, %g) = %v, the scan says %v", name, x, y, d, got, scan)
 				}
 			}
