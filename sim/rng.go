@@ -46,13 +46,13 @@ func Stream(seed uint64, replication int, purpose Purpose, entity int) *rand.Ran
 }
 
 // source is the generator behind Stream; the engine keeps the schools'
-// generators so that it can copy their state (Engine.Fork).
+// generators so that it can copy their state (Engine.Fork). The entity's
+// stream is derived (Derive) under the key of the seed, replication and
+// purpose.
 func source(seed uint64, replication int, purpose Purpose, entity int) *rand.PCG {
 	h := splitmix64(seed)
 	h = splitmix64(h ^ uint64(replication))
-	h = splitmix64(h ^ uint64(purpose))
-	h = splitmix64(h ^ uint64(entity))
-	return rand.NewPCG(h, splitmix64(h))
+	return Derive(h^uint64(purpose), entity)
 }
 
 // Derive returns the stream of one entity (a school index) under a key:
