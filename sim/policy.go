@@ -29,9 +29,7 @@ type World struct {
 // as the engine's parallel time (Engine.ParallelTime).
 func (w *World) Each(n int, fn func(i int)) {
 	if w.each == nil {
-		for i := range n {
-			fn(i)
-		}
+		parallelFor(n, 1, fn)
 		return
 	}
 	w.each(n, fn)
