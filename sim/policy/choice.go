@@ -856,9 +856,10 @@ func (r *round) rank(a *applicant, n int, sc *scratch) []int {
 // sortByKey sorts list stably by key[list[i]], increasing, or decreasing
 // with desc, and returns its first n (all for n = 0): what
 // slices.SortStableFunc with cmp.Compare of the keys, then [:n], gives
-// (NaN first). A short list (an applicant's few options) is sorted by
-// insertion into a sorted prefix of at most n, faster than a general
-// sort; a long one (every school of a city) by the general sort.
+// (NaN least: first when increasing, last when decreasing). A short list
+// (an applicant's few options) is sorted by insertion into a sorted
+// prefix of at most n, faster than a general sort; a long one (every
+// school of a city) by the general sort.
 func sortByKey(list []int, key []float64, desc bool, n int) []int {
 	if n <= 0 || n > len(list) {
 		n = len(list)
