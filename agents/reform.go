@@ -1,5 +1,7 @@
 package agents
 
+import "math"
+
 // Reform holds what policies set on a school in the cross-school phase of a
 // week. The engine clears it (ClearReform) before the policies act, so a
 // policy that has ended leaves nothing behind; an active policy sets its
@@ -50,6 +52,35 @@ func (c *Costs) Add(o Costs) {
 	c.Money += o.Money
 	c.TeacherHours += o.TeacherHours
 	c.TravelHours += o.TravelHours
+}
+
+// ReformClear reports whether school s's weekly reform inputs are as
+// ClearReform leaves them, to the bit (−0 is not +0): then clearing them
+// changes nothing a school's step reads. The comparison with Reform{}
+// covers every field, a new one too; the bits tell −0 apart.
+func ReformClear(s *School) bool {
+	r, pr := &s.Reform, &s.Principal
+	if *r != (Reform{}) || !positiveZeros(r.Activity, r.SharedWeight, r.SharedLeadership, r.SharedCourses,
+		pr.Mentoring, pr.MentorLeadership, pr.Training) ||
+		!positiveZeros(r.Remote[:]...) || !positiveZeros(r.RemoteEffectiveness[:]...) {
+		return false
+	}
+	for i := range s.Teachers {
+		if math.Float32bits(s.Teachers[i].Load) != 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// positiveZeros reports whether every x is +0.
+func positiveZeros(xs ...float32) bool {
+	for _, x := range xs {
+		if math.Float32bits(x) != 0 {
+			return false
+		}
+	}
+	return true
 }
 
 // ClearReform resets the weekly reform inputs of school s: its Reform, its

@@ -206,28 +206,71 @@ func (e *Engine) RunYear(ctx context.Context, y int, emit func(YearRecord)) (err
 }
 
 // weekByWeek runs the weeks of year y for the whole system: each week
-// the policy phase, then every school's step.
+// the policy phase, then every school's step. Where the weeks after a
+// policy phase are quiet (see Quiet and quietFrom), each school runs
+// through them at a time and their policy phases come after.
 func (e *Engine) weekByWeek(ctx context.Context, y int) error {
-	for wk := range e.cfg.WeeksPerYear {
+	for wk := 0; wk < e.cfg.WeeksPerYear; {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
 		if err := e.policyPhase(y, wk); err != nil {
 			return err
 		}
-		e.schoolPhase()
+		end := e.quietFrom(y, wk+1)
+		if end == wk+1 {
+			e.schoolPhase()
+		} else if err := e.schoolWeeks(ctx, end-wk); err != nil {
+			return err
+		}
+		for q := wk + 1; q < end; q++ {
+			if err := e.policyPhase(y, q); err != nil {
+				return err
+			}
+		}
+		wk = end
 	}
 	return nil
+}
+
+// quietFrom returns the end of the run of quiet weeks of year y that
+// begins at week wk, right after week wk−1's policy phase: wk itself if
+// week wk is not quiet. A week is quiet when every policy says so
+// (Quiet) and every school's reform inputs are clear, so that its
+// policy phase, clearing them included, touches nothing the steps read
+// or write. The reform inputs are checked once: no quiet act and no
+// step sets them.
+func (e *Engine) quietFrom(y, wk int) int {
+	end := wk
+	for end < e.cfg.WeeksPerYear && e.policiesQuiet(Clock{Year: y, Week: end, WeeksPerYear: e.cfg.WeeksPerYear}) {
+		end++
+	}
+	if end == wk {
+		return wk
+	}
+	for i := range e.world.Pop.Schools {
+		if !agents.ReformClear(&e.world.Pop.Schools[i]) {
+			return wk
+		}
+	}
+	return end
+}
+
+// policiesQuiet reports whether every policy is quiet in week c.
+func (e *Engine) policiesQuiet(c Clock) bool {
+	for _, p := range e.policies {
+		if q, ok := p.(Quiet); !ok || !q.QuietWeek(&e.world, c) {
+			return false
+		}
+	}
+	return true
 }
 
 // schoolYear runs all the weeks of year y, in a year in which no policy
 // acts (spin-up years, and every year of a world without policies): then
 // nothing crosses schools between the year's weeks, so each worker runs
-// one school through all its weeks before it takes the next, while the
-// school's students are still in the core's cache, instead of the whole
-// system week by week. Each school's weeks are the same steps, on the
-// same state and stream, as in the weekly lockstep (the same bytes); the
-// clock ends the year at its last week, as the lockstep leaves it.
+// one school through all its weeks (schoolWeeks). The clock ends the year
+// at its last week, as the lockstep leaves it.
 func (e *Engine) schoolYear(ctx context.Context, y int) error {
 	if err := e.policyPhase(y, e.cfg.WeeksPerYear-1); err != nil {
 		return err
@@ -235,13 +278,23 @@ func (e *Engine) schoolYear(ctx context.Context, y int) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	schools := e.world.Pop.Schools
 	e.order = nil // enrolment changed at the year end: order them again
+	return e.schoolWeeks(ctx, e.cfg.WeeksPerYear)
+}
+
+// schoolWeeks steps every school through n weeks, a school at a time: in
+// weeks in which nothing crosses schools, each worker runs one school
+// through all of them before it takes the next, while the school's
+// students are still in the core's cache, instead of the whole system
+// week by week. Each school's weeks are the same steps, on the same state
+// and stream, as in the weekly lockstep (the same bytes).
+func (e *Engine) schoolWeeks(ctx context.Context, n int) error {
+	schools := e.world.Pop.Schools
 	e.eachSchool(func(i int) {
 		if ctx.Err() != nil {
 			return
 		}
-		for range e.cfg.WeeksPerYear {
+		for range n {
 			agents.StepSchool(&schools[i], &e.env)
 		}
 	})

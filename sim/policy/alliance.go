@@ -139,7 +139,10 @@ type Alliance struct {
 	ended   bool // memberships have been reset after the last year
 }
 
-var _ sim.Policy = (*Alliance)(nil)
+var (
+	_ sim.Policy = (*Alliance)(nil)
+	_ sim.Quiet  = (*Alliance)(nil)
+)
 
 // Name returns the policy's name.
 func (a *Alliance) Name() string { return a.Spec.Label() }
@@ -172,6 +175,12 @@ func (a *Alliance) Act(w *sim.World) error {
 	a.sync(w)
 	a.share(w)
 	return nil
+}
+
+// QuietWeek reports whether the policy is quiet in week k (sim.Quiet):
+// outside its years, except for the week it dissolves the alliances.
+func (a *Alliance) QuietWeek(_ *sim.World, k sim.Clock) bool {
+	return !a.Spec.Active(k.Year) && !(a.formed > 0 && !a.ended)
 }
 
 // form clusters the chosen schools into alliances by proximity and sets

@@ -272,7 +272,10 @@ type Placement struct {
 	Exit, Passive bool
 }
 
-var _ sim.Policy = (*Choice)(nil)
+var (
+	_ sim.Policy = (*Choice)(nil)
+	_ sim.Quiet  = (*Choice)(nil)
+)
 
 // Name returns the policy's name.
 func (c *Choice) Name() string { return c.Spec.Label() }
@@ -310,6 +313,24 @@ func (c *Choice) Act(w *sim.World) error {
 		return nil
 	}
 	return c.admit(w, chosen)
+}
+
+// QuietWeek reports whether the policy is quiet in week k (sim.Quiet):
+// before its start year, and, once the schools are selected and given
+// their autonomy or once it is given back, in every week. Besides the
+// commutes and exits it charges and counts, its admission round in a
+// year's last week reads only what a year's weeks leave as they are
+// (reputations, places, positions, intakes, the enrolled students' SES)
+// and writes only the intake that SchoolYear enrols at the year's end.
+func (c *Choice) QuietWeek(_ *sim.World, k sim.Clock) bool {
+	cm := &c.Spec.Common
+	switch {
+	case k.Year < cm.Start:
+		return true
+	case !cm.Active(k.Year):
+		return c.restored || c.autonomy == nil
+	}
+	return c.autonomy != nil
 }
 
 // restoreAutonomy gives the selected schools back the autonomy they had

@@ -140,7 +140,10 @@ type DoubleTeacher struct {
 	seen     []bool // expose's scratch: teachers already counted this week
 }
 
-var _ sim.Policy = (*DoubleTeacher)(nil)
+var (
+	_ sim.Policy = (*DoubleTeacher)(nil)
+	_ sim.Quiet  = (*DoubleTeacher)(nil)
+)
 
 // Name returns the policy's name.
 func (d *DoubleTeacher) Name() string { return d.Spec.Label() }
@@ -196,6 +199,12 @@ func (d *DoubleTeacher) Act(w *sim.World) error {
 		}
 	}
 	return nil
+}
+
+// QuietWeek reports whether the policy is quiet in week k (sim.Quiet):
+// outside its years, when it does nothing.
+func (d *DoubleTeacher) QuietWeek(_ *sim.World, k sim.Clock) bool {
+	return !d.Spec.Active(k.Year)
 }
 
 // expose records a week of remote lessons at share u for every teacher of

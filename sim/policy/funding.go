@@ -104,7 +104,10 @@ type Funding struct {
 	unlabelled bool
 }
 
-var _ sim.Policy = (*Funding)(nil)
+var (
+	_ sim.Policy = (*Funding)(nil)
+	_ sim.Quiet  = (*Funding)(nil)
+)
 
 // Name returns the policy's name.
 func (f *Funding) Name() string { return f.Spec.Label() }
@@ -155,6 +158,13 @@ func (f *Funding) Act(w *sim.World) error {
 		}
 	}
 	return nil
+}
+
+// QuietWeek reports whether the policy is quiet in week k (sim.Quiet):
+// outside its years, except for the week it takes its label off.
+func (f *Funding) QuietWeek(_ *sim.World, k sim.Clock) bool {
+	c := &f.Spec.Common
+	return !c.Active(k.Year) && !(f.Spec.Labelled && f.done && !f.unlabelled && k.Year > c.End)
 }
 
 // allocate returns each chosen school's money per year.

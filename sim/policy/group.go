@@ -168,7 +168,10 @@ type group struct {
 	members []int32
 }
 
-var _ sim.Policy = (*Group)(nil)
+var (
+	_ sim.Policy = (*Group)(nil)
+	_ sim.Quiet  = (*Group)(nil)
+)
 
 // Name returns the policy's name.
 func (g *Group) Name() string { return g.Spec.Label() }
@@ -205,6 +208,14 @@ func (g *Group) Act(w *sim.World) error {
 	}
 	g.week(w, y)
 	return nil
+}
+
+// QuietWeek reports whether the policy is quiet in week k (sim.Quiet):
+// before its start year, and, once it has ended and its groups are
+// dissolved, after the first week of a year (when postings end).
+func (g *Group) QuietWeek(_ *sim.World, k sim.Clock) bool {
+	c := &g.Spec.Common
+	return k.Year < c.Start || !k.YearStart() && !c.Active(k.Year) && !(g.formed && !g.dissolved)
 }
 
 // form builds the groups. Members, weakest reputation first, each join

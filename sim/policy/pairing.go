@@ -187,7 +187,10 @@ type pair struct {
 	trust           float64 // trust between the two, the same both ways
 }
 
-var _ sim.Policy = (*Pairing)(nil)
+var (
+	_ sim.Policy = (*Pairing)(nil)
+	_ sim.Quiet  = (*Pairing)(nil)
+)
 
 // Name returns the policy's name.
 func (p *Pairing) Name() string { return p.Spec.Label() }
@@ -244,6 +247,13 @@ func (p *Pairing) Act(w *sim.World) error {
 	}
 	p.setTrust(w)
 	return nil
+}
+
+// QuietWeek reports whether the policy is quiet in week k (sim.Quiet):
+// outside its years, except for the week it dissolves the pairs.
+func (p *Pairing) QuietWeek(_ *sim.World, k sim.Clock) bool {
+	c := &p.Spec.Common
+	return !c.Active(k.Year) && !(c.End != 0 && k.Year > c.End && p.matched && !p.ended)
 }
 
 // match pairs each target, in index order, with a free school of the

@@ -178,11 +178,11 @@ func processCPU() time.Duration {
 // policy and without any, both forked from one spun-up world, in turn,
 // and reports the CPU seconds of each and the share the choice adds:
 // issue 14's "a city year with school choice within 20% of one
-// without". The year with choice includes its admission round and runs
-// week by week, as every year in which a policy acts does, while the
-// year without runs a school's weeks at a time; a third year, with a
-// policy that acts and does nothing (idlePolicy), shows what acting at
-// all costs. Skipped with -short.
+// without". The year with choice includes its admission round and, as
+// choice is quiet in every week (sim.Quiet), runs a school's weeks at a
+// time, as the year without does; a third year, with a policy that acts
+// every week, does nothing and does not say it is quiet (idlePolicy),
+// runs week by week and shows what that costs. Skipped with -short.
 func BenchmarkChoiceCityYear(b *testing.B) {
 	if testing.Short() {
 		b.Skip("a city takes a minute")
@@ -223,9 +223,10 @@ func BenchmarkChoiceCityYear(b *testing.B) {
 	b.ReportMetric(100*(cpu[2].Seconds()/cpu[1].Seconds()-1), "%extra-over-idle")
 }
 
-// idlePolicy acts every week and does nothing: a year with it runs week
-// by week, as a year with any policy does, so that BenchmarkChoiceCityYear
-// can tell what the choice itself costs from what acting at all costs.
+// idlePolicy acts every week and does nothing, and does not say it is
+// quiet (sim.Quiet): a year with it runs week by week, as a year with a
+// policy that acts on what the steps read does, so that
+// BenchmarkChoiceCityYear can tell what stepping week by week costs.
 type idlePolicy struct{}
 
 func (idlePolicy) Name() string         { return "idle" }

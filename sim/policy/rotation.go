@@ -160,7 +160,10 @@ type Rotation struct {
 	transferred map[int32]bool
 }
 
-var _ sim.Policy = (*Rotation)(nil)
+var (
+	_ sim.Policy = (*Rotation)(nil)
+	_ sim.Quiet  = (*Rotation)(nil)
+)
 
 // Name returns the policy's name.
 func (r *Rotation) Name() string { return r.Spec.Label() }
@@ -193,6 +196,15 @@ func (r *Rotation) Act(w *sim.World) error {
 	}
 	chargePostings(w, r.posts, y, r.Spec.Allowance, r.Spec.TravelSpeed, r.Spec.CommuteDays)
 	return nil
+}
+
+// QuietWeek reports whether the policy is quiet in week k (sim.Quiet):
+// before its start year, and after the first week of a year once it has
+// chosen its sources or has ended; then it only charges the postings'
+// allowances and travel.
+func (r *Rotation) QuietWeek(_ *sim.World, k sim.Clock) bool {
+	c := &r.Spec.Common
+	return k.Year < c.Start || !k.YearStart() && (r.paired || !c.Active(k.Year))
 }
 
 // post starts this year's postings to each chosen school, in index order.

@@ -115,7 +115,10 @@ type commitment struct {
 	last    int
 }
 
-var _ sim.Policy = (*Transfer)(nil)
+var (
+	_ sim.Policy = (*Transfer)(nil)
+	_ sim.Quiet  = (*Transfer)(nil)
+)
 
 // Name returns the policy's name.
 func (p *Transfer) Name() string { return p.Spec.Label() }
@@ -152,6 +155,13 @@ func (p *Transfer) Act(w *sim.World) error {
 		school(w, m.school).Cost.Money += p.Spec.Amount / weeksPerYear(w)
 	}
 	return nil
+}
+
+// QuietWeek reports whether the policy is quiet in week k (sim.Quiet):
+// before its start year, and after the first week of a year, when it
+// only pays the commitments' bonuses.
+func (p *Transfer) QuietWeek(_ *sim.World, k sim.Clock) bool {
+	return k.Year < p.Spec.Start || !k.YearStart()
 }
 
 // release ends the commitments whose last year is before y.
