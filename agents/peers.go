@@ -112,15 +112,17 @@ var (
 )
 
 // growTie grows the strength *s of a tie to t, s ← s + g·(1 − s), and
-// returns the new strength. An empty slot (t = −1) keeps its strength and
-// returns +0, which added to a sum leaves it as it is (the sum of
-// strengths is never −0); a mask chooses, not a branch.
+// returns the new strength. An empty slot (t = −1) keeps its strength,
+// which is always +0 (link, unlink and the year end's moves leave an empty
+// slot at +0; checkTies checks it), and returns it: +0 added to a sum
+// leaves it as it is (the sum of strengths is never −0). A mask chooses,
+// not a branch.
 func growTie(t int32, s *float32, g float32) float32 {
 	empty := uint32(t >> 31) // all ones for an empty slot
 	old := *s
-	grown := math.Float32bits(old+float32(g*(1-old))) &^ empty // rounded: no fused multiply-add (see fmath)
-	*s = math.Float32frombits(grown | math.Float32bits(old)&empty)
-	return math.Float32frombits(grown)
+	grown := math.Float32frombits(math.Float32bits(old+float32(g*(1-old))) &^ empty) // rounded: no fused multiply-add (see fmath)
+	*s = grown
+	return grown
 }
 
 // dissimilarity is d_ij of PeerTieUpdate. Its migrant term is added as

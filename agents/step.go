@@ -115,8 +115,22 @@ func classAggregates(s *School, env *Env, wk *week) {
 			s1 += float64(a[1])
 			s2 += float64(a[2])
 			s3 += float64(a[3])
-			achLo, achHi = min(achLo, st.meanAch), max(achHi, st.meanAch)
-			sesLo, sesHi = min(sesLo, st.SES), max(sesHi, st.SES)
+			// Plain comparisons, not min and max, which also order −0
+			// before +0 and keep a NaN: the bracket needs neither, as
+			// ±0 are the same value and a NaN student's tie never ends,
+			// gate or not (u < drop·(1 + NaN) is false).
+			if m := st.meanAch; m < achLo {
+				achLo = m
+			}
+			if m := st.meanAch; m > achHi {
+				achHi = m
+			}
+			if x := st.SES; x < sesLo {
+				sesLo = x
+			}
+			if x := st.SES; x > sesHi {
+				sesHi = x
+			}
 		}
 		sums := [NumSubjects]float64{s0, s1, s2, s3}
 		for k := range NumSubjects {

@@ -6,7 +6,8 @@ import (
 )
 
 // checkTies fails unless every tie is mutual, points at a student of the
-// same grade in the school, and each student's tie count matches its slots.
+// same grade in the school, each student's tie count matches its slots and
+// every empty slot has strength +0.
 func checkTies(t *testing.T, s *School, when string) {
 	t.Helper()
 	const K = TiesPerStudent
@@ -18,6 +19,9 @@ func checkTies(t *testing.T, s *School, when string) {
 		for k := range K {
 			j := int(s.TieTo[i*K+k])
 			if j < 0 {
+				if x := s.TieStrength[i*K+k]; math.Float32bits(x) != 0 {
+					t.Fatalf("%s: student %d's empty slot %d has strength %v, not +0 (growTie needs +0)", when, i, k, x)
+				}
 				continue
 			}
 			n++
