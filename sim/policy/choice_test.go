@@ -37,6 +37,7 @@ func runChoice(t *testing.T, seed uint64, c *ChoiceSpec, yearEnd func(e *sim.Eng
 	var p *Choice
 	cfg.Policies = func() []sim.Policy {
 		p = c.New(0).(*Choice)
+		p.Record = true
 		return []sim.Policy{p}
 	}
 	var cb func(e *sim.Engine, year int)
@@ -341,6 +342,7 @@ func TestChoiceSelectionAndCost(t *testing.T) {
 	var p *Choice
 	cfg.Policies = func() []sim.Policy {
 		p = c.New(0).(*Choice)
+		p.Record = true
 		return []sim.Policy{p}
 	}
 	_, recs := run(t, cfg, func(e *sim.Engine, year int) {
@@ -515,6 +517,7 @@ func TestChoiceSameForAnyWorkers(t *testing.T) {
 				var p *Choice
 				cfg.Policies = func() []sim.Policy {
 					p = c.New(0).(*Choice)
+					p.Record = true
 					p.keep = keep
 					return []sim.Policy{p}
 				}
@@ -623,5 +626,27 @@ func TestFloatOrderIsCompare(t *testing.T) {
 				t.Fatalf("%g against %g: the keys compare %d, the values %d", a, b, got, want)
 			}
 		}
+	}
+}
+
+// TestChoiceRecordsOnlyWhenAsked checks that a run keeps no placements
+// unless Record is set (they cost 72 bytes an applicant), and that
+// keeping them changes no record.
+func TestChoiceRecordsOnlyWhenAsked(t *testing.T) {
+	c := spec(t, "school-choice").(*ChoiceSpec)
+	recorded, withRecs := runChoice(t, 3, c, nil)
+	if len(recorded.Placements) == 0 {
+		t.Fatal("Record set, but no placements kept")
+	}
+	cfg := testConfig(3, c)
+	var p *Choice
+	fresh := cfg.Policies
+	cfg.Policies = func() []sim.Policy { ps := fresh(); p = ps[0].(*Choice); return ps }
+	_, recs := run(t, cfg, nil)
+	if p.Record || len(p.Placements) != 0 || cap(p.Placements) != 0 {
+		t.Errorf("a run without Record kept %d placements (capacity %d)", len(p.Placements), cap(p.Placements))
+	}
+	if !reflect.DeepEqual(recs, withRecs) {
+		t.Error("records differ with and without Record")
 	}
 }
