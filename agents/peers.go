@@ -50,8 +50,7 @@ func tieStep(s *School, i int, cl *class, wk *week, q *pcgState) {
 	// largest d the week's students allow (week.widen): above it, the tie
 	// stays whatever d is, which spares most students the peer's record.
 	t := ties[below24(x, K)]
-	// An empty slot (t = −1) names student 0, whom drops does not read.
-	if wk.drops(unit24(x>>24), t >= 0, st, &s.Students[t&^(t>>31)]) {
+	if u := unit24(x >> 24); wk.belowGate(u, t) && wk.dropsBelow(u, st, &s.Students[t]) {
 		unlink(s, i, int(t))
 	}
 
@@ -95,13 +94,30 @@ func tieStep(s *School, i int, cl *class, wk *week, q *pcgState) {
 	st.PeerRelations = sum / K
 }
 
-// drops reports whether a tie between a and b ends at the weekly draw u:
-// if tied, u < drop·(1 + d_ab). Only a draw below the gate (week.widen)
-// reads the pair's dissimilarity; above it the answer is false whatever
-// d is. The first two tests are combined without a branch: whether the
-// slot is taken is guessed wrong too often.
-func (wk *week) drops(u float64, tied bool, a, b *Student) bool {
-	return b2i(tied)&b2i(!(u >= wk.dropBound)) != 0 && u < wk.drop*(1+dissimilarity(a, b, wk))
+// drops reports whether a's tie in a slot that holds t (−1: empty), to
+// b, ends at the weekly draw u: if the slot is taken, u < drop·(1 + d_ab).
+// It is the tie step's decision, belowGate and then dropsBelow, which the
+// tie step writes out so as to look up the peer's record (b) only below
+// the gate.
+func (wk *week) drops(u float64, a *Student, t int32, b *Student) bool {
+	return wk.belowGate(u, t) && wk.dropsBelow(u, a, b)
+}
+
+// belowGate reports whether a slot that holds t (−1: empty) is taken and
+// the draw u lies below the gate (week.widen); only then does the tie
+// step read the peer's record, for above the gate the tie stays whatever
+// d is. The two tests are combined without a branch: whether the slot is
+// taken is guessed wrong too often. It is small enough to be inlined
+// into the tie step, which a compiler inlines into the student loop.
+func (wk *week) belowGate(u float64, t int32) bool {
+	return b2i(t >= 0)&b2i(!(u >= wk.dropBound)) != 0
+}
+
+// dropsBelow is drops for a draw below the gate: u < drop·(1 + d_ab).
+// It stays a call of its own (too large to be inlined into the student
+// loop), which only the draws below the gate, about one in four, make.
+func (wk *week) dropsBelow(u float64, a, b *Student) bool {
+	return u < wk.drop*(1+dissimilarity(a, b, wk))
 }
 
 // The tie step writes its six slots out; these fail to compile if

@@ -81,10 +81,10 @@ func TestDropGateBoundsEveryPair(t *testing.T) {
 			// The decision is u < p, gate or no gate: at p, just below
 			// it, at the gate, just below the gate and at random.
 			for _, u := range []float64{p, math.Nextafter(p, 0), wk.dropBound, math.Nextafter(wk.dropBound, 0), r.Float64(), r.Float64() * wk.dropBound} {
-				if got := wk.drops(u, true, &a, &b); got != (u < p) {
+				if got := wk.drops(u, &a, 1, &b); got != (u < p) {
 					t.Fatalf("school %d: drops(%v) = %v for a drop chance of %v", si, u, got, p)
 				}
-				if wk.drops(u, false, &a, &b) {
+				if wk.drops(u, &a, -1, &b) {
 					t.Fatalf("school %d: an empty slot drops at %v", si, u)
 				}
 			}
