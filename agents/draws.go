@@ -21,8 +21,11 @@ func below24(x uint64, n int) int { return int((x & bits24) * uint64(n) >> 24) }
 
 // noise16 returns the low 16 bits of x as a uniform on [−√3, √3) up to a
 // half step, a variable of mean 0 and SD 1: (k + 1/2)/2^16 − 1/2, times √12.
+// It computes (k + 1/2 − 2^15)·√12/2^16 as the exact integer 2k − (2^16 − 1)
+// times half the factor (exact too): the same product, so the same
+// rounding, in one operation fewer (TestNoise16).
 func noise16(x uint64) float64 {
-	return (float64(x&bits16) + 0.5 - 0x1p15) * (3.4641016151377544 / 0x1p16)
+	return float64(int64(2*(x&bits16))-(1<<16-1)) * (3.4641016151377544 / 0x1p17)
 }
 
 // expNegTable holds exp(−k/expNegStep) for k = 0 … expNegMax·expNegStep.

@@ -72,12 +72,12 @@ func tieStep(s *School, i int, cl *class, wk *week, q *pcgState) {
 	found := b2i(hi-lo >= 2) & b2i(j < hi)
 	j = min(j, hi-1)
 	other := &s.Students[j]
-	// u < bound·exp(−d), with both free and not yet tied; the
-	// exponential is needed only when all else holds (about one student
-	// in six).
+	// u < bound·exp(−d), with both free and not yet tied; whether they
+	// are tied and the exponential are needed only when all else holds
+	// (about one student in six).
 	u := float64(y>>48) * 0x1p-16
-	if b2i(meet)&found&b2i(st.ties < K)&b2i(other.ties < K)&(1-b2i(tiedTo(ties, j)))&b2i(u < wk.accept) != 0 &&
-		u < wk.accept*expNeg(dissimilarity(st, other, wk)) {
+	if b2i(meet)&found&b2i(st.ties < K)&b2i(other.ties < K)&b2i(u < wk.accept) != 0 &&
+		!tiedTo(ties, j) && u < wk.accept*expNeg(dissimilarity(st, other, wk)) {
 		link(s, i, j)
 	}
 
