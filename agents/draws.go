@@ -1,6 +1,10 @@
 package agents
 
-import "schoolnet/sim/fmath"
+import (
+	"math"
+
+	"schoolnet/sim/fmath"
+)
 
 // The per-student hot path splits one 64-bit draw of the school's stream
 // into several narrower uniforms instead of drawing each separately. A
@@ -11,6 +15,22 @@ const (
 	bits24 = 1<<24 - 1
 	bits16 = 1<<16 - 1
 )
+
+// drawsBelow returns how many of the n-bit draws k = 0, 1, …, 2^n − 1,
+// taken as the uniforms k/2^n, lie below p: k/2^n < p exactly when
+// k < drawsBelow(p, n), so that a chance is decided by comparing integers
+// instead of converting the draw and comparing floats. p·2^n is exact
+// (a power of two), so its ceiling is the count; none lie below a NaN.
+func drawsBelow(p float64, n int) uint64 {
+	c := math.Ceil(math.Ldexp(p, n))
+	switch {
+	case !(c > 0):
+		return 0
+	case c >= math.Ldexp(1, n):
+		return 1 << n
+	}
+	return uint64(c)
+}
 
 // unit24 returns the low 24 bits of x as a uniform in [0,1).
 func unit24(x uint64) float64 { return float64(x&bits24) * 0x1p-24 }

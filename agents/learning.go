@@ -35,6 +35,11 @@ type week struct {
 	// while there is no bracket.
 	achLo, achHi       float32
 	sesTerm, dropBound float64
+	// The chances the tie step compares its draws with, as counts of the
+	// draws below them (drawsBelow): 16-bit draws for meeting and the
+	// acceptance's first test, 24-bit ones for a classmate and the drop
+	// gate (all of them while the gate is open or NaN).
+	meetBelow, acceptBelow, sameClassBelow, gateBelow uint64
 }
 
 // bracket sets the drop gate's bracket to the school's students' mean
@@ -58,6 +63,16 @@ func (wk *week) bracket(achLo, achHi, sesLo, sesHi float32) {
 func (wk *week) widen() {
 	d := float64(wk.homAch*math.Abs(float64(wk.achHi-wk.achLo))) + wk.sesTerm
 	wk.dropBound = wk.drop * (1 + (d + wk.migrant[1]))
+	wk.gateBelow = gateBelow(wk.dropBound)
+}
+
+// gateBelow returns how many 24-bit draws lie below the drop gate bound,
+// !(u ≥ bound): all of them for a NaN bound.
+func gateBelow(bound float64) uint64 {
+	if math.IsNaN(bound) {
+		return 1 << 24
+	}
+	return drawsBelow(bound, 24)
 }
 
 // weekly returns the share of the gap to its target that a quantity
@@ -72,7 +87,7 @@ func newWeek(s *School, env *Env) *week {
 	// float64(x*y) rounds a product before a sum, so that no machine fuses
 	// the two into one multiply-add: the same bits everywhere (see fmath).
 	inclusion := float64(p.TieClimateInclusion * (float64(s.Climate) - ref.Climate))
-	return &week{
+	wk := &week{
 		par: p, ref: ref,
 		school: p.GrowthPerYear +
 			ResourceTerm(s.Resources(), ref.Resources, p) +
@@ -96,7 +111,11 @@ func newWeek(s *School, env *Env) *week {
 		achLo:         float32(math.Inf(-1)),
 		achHi:         float32(math.Inf(1)),
 		dropBound:     math.Inf(1),
+		gateBelow:     gateBelow(math.Inf(1)),
 	}
+	wk.meetBelow, wk.acceptBelow = drawsBelow(wk.meet, 16), drawsBelow(wk.accept, 16)
+	wk.sameClassBelow = drawsBelow(wk.sameClass, 24)
+	return wk
 }
 
 // class holds what the students of one class share in a week's step, so

@@ -39,8 +39,8 @@ func PeerTieUpdate(s *School, i int, wk *week) {
 // make, in the same order.
 func tieStep(s *School, i int, cl *class, wk *week, q *pcgState) {
 	const K = TiesPerStudent
-	ties := (*[K]int32)(s.TieTo[i*K:])
-	str := (*[K]float32)(s.TieStrength[i*K:])
+	ties := (*[K]int32)(s.TieTo[i*K : i*K+K])
+	str := (*[K]float32)(s.TieStrength[i*K : i*K+K])
 	st := &s.Students[i]
 
 	// One draw: slot (bits 0-23), drop (24-47), meeting (48-63, 16 bits).
@@ -50,14 +50,14 @@ func tieStep(s *School, i int, cl *class, wk *week, q *pcgState) {
 	// largest d the week's students allow (week.widen): above it, the tie
 	// stays whatever d is, which spares most students the peer's record.
 	t := ties[below24(x, K)]
-	if u := unit24(x >> 24); wk.belowGate(u, t) && wk.dropsBelow(u, st, &s.Students[t]) {
+	if k := x >> 24 & bits24; wk.belowGate(k, t) && wk.dropsBelow(k, st, &s.Students[t]) {
 		unlink(s, i, int(t))
 	}
 
 	// 2. With chance wk.meet, a second draw: same class or grade (bits
 	// 0-23), candidate (24-47), acceptance (48-63). It is made in any
 	// case and kept only if i meets someone.
-	meet := float64(x>>48)*0x1p-16 < wk.meet
+	meet := x>>48 < wk.meetBelow // float64(x>>48)·2^−16 < wk.meet
 	next := *q
 	y := next.uint64()
 	q.keepIf(&next, meet)
@@ -65,7 +65,9 @@ func tieStep(s *School, i int, cl *class, wk *week, q *pcgState) {
 	// anyone of the grade, chosen among the others (i skipped); none if
 	// i is alone. Without one, j is still a student of the class or
 	// grade, read but not linked.
-	r := &cl.ranges[b2i(unit24(y) >= wk.sameClass)] // 0: the class, 1: the grade
+	// unit24(y) ≥ sameClass (a parameter, never NaN): 0 the class, 1 the
+	// grade.
+	r := &cl.ranges[b2i(y&bits24 >= wk.sameClassBelow)]
 	lo, hi := r[0], r[1]
 	j := lo + below24(y>>24, max(hi-lo-1, 0))
 	j += b2i(j >= i)
@@ -75,9 +77,9 @@ func tieStep(s *School, i int, cl *class, wk *week, q *pcgState) {
 	// u < bound·exp(−d), with both free and not yet tied; whether they
 	// are tied and the exponential are needed only when all else holds
 	// (about one student in six).
-	u := float64(y>>48) * 0x1p-16
-	if b2i(meet)&found&b2i(st.ties < K)&b2i(other.ties < K)&b2i(u < wk.accept) != 0 &&
-		!tiedTo(ties, j) && u < wk.accept*expNeg(dissimilarity(st, other, wk)) {
+	v := y >> 48 // the uniform v·2^−16
+	if b2i(meet)&found&b2i(st.ties < K)&b2i(other.ties < K)&b2i(v < wk.acceptBelow) != 0 &&
+		!tiedTo(ties, j) && float64(v)*0x1p-16 < wk.accept*expNeg(dissimilarity(st, other, wk)) {
 		link(s, i, j)
 	}
 
@@ -95,29 +97,30 @@ func tieStep(s *School, i int, cl *class, wk *week, q *pcgState) {
 }
 
 // drops reports whether a's tie in a slot that holds t (−1: empty), to
-// b, ends at the weekly draw u: if the slot is taken, u < drop·(1 + d_ab).
-// It is the tie step's decision, belowGate and then dropsBelow, which the
-// tie step writes out so as to look up the peer's record (b) only below
-// the gate.
-func (wk *week) drops(u float64, a *Student, t int32, b *Student) bool {
-	return wk.belowGate(u, t) && wk.dropsBelow(u, a, b)
+// b, ends at the weekly 24-bit draw k, the uniform u = k·2^−24: if the slot
+// is taken, u < drop·(1 + d_ab). It is the tie step's decision, belowGate
+// and then dropsBelow, which the tie step writes out so as to look up the
+// peer's record (b) only below the gate.
+func (wk *week) drops(k uint64, a *Student, t int32, b *Student) bool {
+	return wk.belowGate(k, t) && wk.dropsBelow(k, a, b)
 }
 
 // belowGate reports whether a slot that holds t (−1: empty) is taken and
-// the draw u lies below the gate (week.widen); only then does the tie
-// step read the peer's record, for above the gate the tie stays whatever
-// d is. The two tests are combined without a branch: whether the slot is
-// taken is guessed wrong too often. It is small enough to be inlined
-// into the tie step, which a compiler inlines into the student loop.
-func (wk *week) belowGate(u float64, t int32) bool {
-	return b2i(t >= 0)&b2i(!(u >= wk.dropBound)) != 0
+// the draw k lies below the gate (week.widen): k·2^−24 < dropBound, by
+// the count of draws below it (gateBelow). Only then does the tie step
+// read the peer's record, for above the gate the tie stays whatever d is.
+// The two tests are combined without a branch: whether the slot is taken
+// is guessed wrong too often. It is small enough to be inlined into the
+// tie step, which a compiler inlines into the student loop.
+func (wk *week) belowGate(k uint64, t int32) bool {
+	return b2i(t >= 0)&b2i(k < wk.gateBelow) != 0
 }
 
-// dropsBelow is drops for a draw below the gate: u < drop·(1 + d_ab).
+// dropsBelow is drops for a draw below the gate: k·2^−24 < drop·(1 + d_ab).
 // It stays a call of its own (too large to be inlined into the student
 // loop), which only the draws below the gate, about one in four, make.
-func (wk *week) dropsBelow(u float64, a, b *Student) bool {
-	return u < wk.drop*(1+dissimilarity(a, b, wk))
+func (wk *week) dropsBelow(k uint64, a, b *Student) bool {
+	return float64(k)*0x1p-24 < wk.drop*(1+dissimilarity(a, b, wk))
 }
 
 // The tie step writes its six slots out; these fail to compile if

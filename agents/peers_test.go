@@ -78,13 +78,17 @@ func TestDropGateBoundsEveryPair(t *testing.T) {
 				t.Fatalf("school %d: made-up pair (%v, %v) drops with chance %v, above the gate %v", si, a.meanAch, b.meanAch, p, wk.dropBound)
 			}
 			met = met || p == wk.dropBound
-			// The decision is u < p, gate or no gate: at p, just below
-			// it, at the gate, just below the gate and at random.
-			for _, u := range []float64{p, math.Nextafter(p, 0), wk.dropBound, math.Nextafter(wk.dropBound, 0), r.Float64(), r.Float64() * wk.dropBound} {
-				if got := wk.drops(u, &a, 1, &b); got != (u < p) {
+			// The decision is u < p for the draw's uniform u = k·2^−24,
+			// gate or no gate: at the draws either side of p and of the
+			// gate, and at random.
+			kp, kg := uint64(math.Ceil(p*0x1p24)), wk.gateBelow
+			for _, k := range []uint64{kp - 1, kp, kp + 1, kg - 1, kg, r.Uint64N(1 << 24), r.Uint64N(kg)} {
+				k = min(k, 1<<24-1)
+				u := float64(k) * 0x1p-24
+				if got := wk.drops(k, &a, 1, &b); got != (u < p) {
 					t.Fatalf("school %d: drops(%v) = %v for a drop chance of %v", si, u, got, p)
 				}
-				if wk.drops(u, &a, -1, &b) {
+				if wk.drops(k, &a, -1, &b) {
 					t.Fatalf("school %d: an empty slot drops at %v", si, u)
 				}
 			}
