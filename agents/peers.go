@@ -63,24 +63,24 @@ func tieStep(s *School, i int, cl *class, wk *week, q *pcgState) {
 	q.keepIf(&next, meet)
 	// The candidate: a classmate, or with chance 1 − TieSameClass
 	// anyone of the grade, chosen among the others (i skipped); none if
-	// i is alone. Without one, j is still a student of the class or
-	// grade, read but not linked.
-	// unit24(y) ≥ sameClass (a parameter, never NaN): 0 the class, 1 the
-	// grade.
+	// i is alone. unit24(y) ≥ sameClass (a parameter, never NaN) takes
+	// the grade.
 	r := &cl.ranges[b2i(y&bits24 >= wk.sameClassBelow)]
 	lo, hi := r[0], r[1]
 	j := lo + below24(y>>24, max(hi-lo-1, 0))
 	j += b2i(j >= i)
 	found := b2i(hi-lo >= 2) & b2i(j < hi)
-	j = min(j, hi-1)
-	other := &s.Students[j]
-	// u < bound·exp(−d), with both free and not yet tied; whether they
-	// are tied and the exponential are needed only when all else holds
-	// (about one student in six).
+	// u < bound·exp(−d), with both free and not yet tied. What i's own
+	// record and the draws decide is tested first, without a branch
+	// between them; the candidate's record (a random read), whether they
+	// are tied and the exponential are needed only when that holds
+	// (about one student in five).
 	v := y >> 48 // the uniform v·2^−16
-	if b2i(meet)&found&b2i(st.ties < K)&b2i(other.ties < K)&b2i(v < wk.acceptBelow) != 0 &&
-		!tiedTo(ties, j) && float64(v)*0x1p-16 < wk.accept*expNeg(dissimilarity(st, other, wk)) {
-		link(s, i, j)
+	if b2i(meet)&found&b2i(st.ties < K)&b2i(v < wk.acceptBelow) != 0 {
+		if other := &s.Students[j]; other.ties < K && !tiedTo(ties, j) &&
+			float64(v)*0x1p-16 < wk.accept*expNeg(dissimilarity(st, other, wk)) {
+			link(s, i, j)
+		}
 	}
 
 	// 3. Each tie's strength grows, and peer relations are their sum
