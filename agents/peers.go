@@ -87,12 +87,18 @@ func tieStep(s *School, i int, cl *class, wk *week, q *pcgState) {
 	// over K, added in slot order.
 	grow := wk.grow
 	var sum float32
-	sum += growTie(ties[0], &str[0], grow)
-	sum += growTie(ties[1], &str[1], grow)
-	sum += growTie(ties[2], &str[2], grow)
-	sum += growTie(ties[3], &str[3], grow)
-	sum += growTie(ties[4], &str[4], grow)
-	sum += growTie(ties[5], &str[5], grow)
+	str[0] = growTie(ties[0], str[0], grow)
+	sum += str[0]
+	str[1] = growTie(ties[1], str[1], grow)
+	sum += str[1]
+	str[2] = growTie(ties[2], str[2], grow)
+	sum += str[2]
+	str[3] = growTie(ties[3], str[3], grow)
+	sum += str[3]
+	str[4] = growTie(ties[4], str[4], grow)
+	sum += str[4]
+	str[5] = growTie(ties[5], str[5], grow)
+	sum += str[5]
 	st.PeerRelations = sum / K
 }
 
@@ -130,18 +136,14 @@ var (
 	_ [6 - TiesPerStudent]struct{}
 )
 
-// growTie grows the strength *s of a tie to t, s ← s + g·(1 − s), and
-// returns the new strength. An empty slot (t = −1) keeps its strength,
-// which is always +0 (link, unlink and the year end's moves leave an empty
-// slot at +0; checkTies checks it), and returns it: +0 added to a sum
-// leaves it as it is (the sum of strengths is never −0). A mask chooses,
-// not a branch.
-func growTie(t int32, s *float32, g float32) float32 {
+// growTie returns the strength s of a tie to t grown by a week,
+// s + g·(1 − s). An empty slot (t = −1) keeps its strength, which is
+// always +0 (link, unlink and the year end's moves leave an empty slot at
+// +0; checkTies checks it): +0 added to a sum leaves it as it is (the sum
+// of strengths is never −0). A mask chooses, not a branch.
+func growTie(t int32, s, g float32) float32 {
 	empty := uint32(t >> 31) // all ones for an empty slot
-	old := *s
-	grown := math.Float32frombits(math.Float32bits(old+float32(g*(1-old))) &^ empty) // rounded: no fused multiply-add (see fmath)
-	*s = grown
-	return grown
+	return math.Float32frombits(math.Float32bits(s+float32(g*(1-s))) &^ empty) // rounded: no fused multiply-add (see fmath)
 }
 
 // dissimilarity is d_ij of PeerTieUpdate. Its migrant term is added as
