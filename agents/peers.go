@@ -142,8 +142,9 @@ var (
 // +0; checkTies checks it): +0 added to a sum leaves it as it is (the sum
 // of strengths is never −0). A mask chooses, not a branch.
 func growTie(t int32, s, g float32) float32 {
-	empty := uint32(t >> 31)                                                   // all ones for an empty slot
-	return math.Float32frombits(math.Float32bits(s+float32(g*(1-s))) &^ empty) // rounded: no fused multiply-add (see fmath)
+	empty := uint32(t >> 31) // all ones for an empty slot
+	// float32(g*(1-s)) is rounded: no fused multiply-add (see fmath).
+	return math.Float32frombits(math.Float32bits(s+float32(g*(1-s))) &^ empty)
 }
 
 // dissimilarity is d_ij of PeerTieUpdate. Its migrant term is added as
