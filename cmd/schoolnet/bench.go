@@ -27,8 +27,9 @@ run's sequential share, the part no number of workers shortens, and the
 speed-up and efficiency Amdahl's law then allows on 16 and 64 workers.
 The worlds have no policies, so each worker runs a school's whole year
 before the next school (docs/MODEL.md, "Years without phase 1"); years
-with policies run week by week, a little slower and with a barrier a week
-(go test ./sim -bench YearWeekByWeek measures that path).
+with policies run week by week, with a barrier a week, except in weeks
+every policy says are quiet (go test ./sim -bench YearWeekByWeek measures
+the week-by-week path).
 Sizes: district 100 schools and 60,000 students, city 1,600 and
 1,000,000, province 10,000 and 8,000,000.`
 
