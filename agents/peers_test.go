@@ -82,7 +82,7 @@ func TestDropGateBoundsEveryPair(t *testing.T) {
 			// gate or no gate: at the draws either side of p and of the
 			// gate, and at random.
 			kp, kg := uint64(math.Ceil(p*0x1p24)), wk.gateBelow
-			for _, k := range []uint64{kp - 1, kp, kp + 1, kg - 1, kg, r.Uint64N(1 << 24), r.Uint64N(kg)} {
+			for _, k := range []uint64{kp - 1, kp, kp + 1, kg - 1, kg, r.Uint64N(1 << 24), r.Uint64N(max(kg, 1))} {
 				k = min(k, 1<<24-1)
 				u := float64(k) * 0x1p-24
 				if got := wk.drops(k, &a, 1, &b); got != (u < p) {
