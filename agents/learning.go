@@ -14,16 +14,18 @@ type week struct {
 	engage float64 // EngagementRate / W
 	// climate and style shifts of the engagement target
 	engageClimate float64
-	// peer ties: weekly meeting chance, drop scale K/2·δ/W, strength
-	// growth, climate inclusion and the acceptance bound a·(1 + inclusion)
-	meet, drop, inclusion, accept float64
-	grow                          float32
+	// peer ties: drop scale K/2·δ/W, strength growth and the acceptance
+	// bound a·(1 + χ·(C − C̄)); the weekly meeting chance and
+	// TieSameClass are held as counts of draws (meetBelow,
+	// sameClassBelow)
+	drop, accept float64
+	grow         float32
 	// the parameters the student step reads, at hand: EngagementPeer,
 	// PeerRelationEffect, EngagementEffect, HomophilyAchievement,
-	// HomophilySES, TieSameClass; and migrant[1] the migrant term of
-	// the dissimilarity, h_m·max(0, 1 − χ·(C − C̄)) (migrant[0] = 0)
+	// HomophilySES; and migrant[1] the migrant term of the
+	// dissimilarity, h_m·max(0, 1 − χ·(C − C̄)) (migrant[0] = 0)
 	engagePeer, prEffect, engEffect float64
-	homAch, homSES, sameClass       float64
+	homAch, homSES                  float64
 	migrant                         [2]float64
 	// sums, when not nil (spin-up years), collects per grade what
 	// LearningGrowth reads, for MeasureReference.
@@ -96,9 +98,7 @@ func newWeek(s *School, env *Env) *week {
 		noise:         p.GrowthNoise / math.Sqrt(w),
 		engage:        weekly(p.EngagementRate, w),
 		engageClimate: p.EngagementClimate * (float64(s.Climate) - ref.Climate),
-		meet:          p.TieMeetRate / w * (1 + float64(p.ActivityTieBoost*float64(s.Reform.Activity))),
 		drop:          TiesPerStudent / 2 * p.TieDropRate / w,
-		inclusion:     inclusion,
 		accept:        p.TieAccept * (1 + inclusion),
 		grow:          float32(weekly(p.TieStrengthRate, w)),
 		engagePeer:    p.EngagementPeer,
@@ -106,15 +106,15 @@ func newWeek(s *School, env *Env) *week {
 		engEffect:     p.EngagementEffect,
 		homAch:        p.HomophilyAchievement,
 		homSES:        p.HomophilySES,
-		sameClass:     p.TieSameClass,
 		migrant:       [2]float64{0, float64(p.HomophilyMigrant * max(0, 1-inclusion))},
 		achLo:         float32(math.Inf(-1)),
 		achHi:         float32(math.Inf(1)),
 		dropBound:     math.Inf(1),
 		gateBelow:     gateBelow(math.Inf(1)),
 	}
-	wk.meetBelow, wk.acceptBelow = drawsBelow(wk.meet, 16), drawsBelow(wk.accept, 16)
-	wk.sameClassBelow = drawsBelow(wk.sameClass, 24)
+	meet := p.TieMeetRate / w * (1 + float64(p.ActivityTieBoost*float64(s.Reform.Activity)))
+	wk.meetBelow, wk.acceptBelow = drawsBelow(meet, 16), drawsBelow(wk.accept, 16)
+	wk.sameClassBelow = drawsBelow(p.TieSameClass, 24)
 	return wk
 }
 

@@ -54,17 +54,17 @@ func tieStep(s *School, i int, cl *class, wk *week, q *pcgState) {
 		unlink(s, i, int(t))
 	}
 
-	// 2. With chance wk.meet, a second draw: same class or grade (bits
+	// 2. With the weekly meeting chance, a second draw: same class or grade (bits
 	// 0-23), candidate (24-47), acceptance (48-63). It is made in any
 	// case and kept only if i meets someone.
-	meet := x>>48 < wk.meetBelow // float64(x>>48)·2^−16 < wk.meet
+	meet := x>>48 < wk.meetBelow // float64(x>>48)·2^−16 < the meeting chance
 	next := *q
 	y := next.uint64()
 	q.keepIf(&next, meet)
 	// The candidate: a classmate, or with chance 1 − TieSameClass
 	// anyone of the grade, chosen among the others (i skipped); none if
-	// i is alone. unit24(y) ≥ sameClass (a parameter, never NaN) takes
-	// the grade.
+	// i is alone. unit24(y) ≥ TieSameClass (a parameter, never NaN)
+	// takes the grade.
 	r := &cl.ranges[b2i(y&bits24 >= wk.sameClassBelow)]
 	lo, hi := r[0], r[1]
 	j := lo + below24(y>>24, max(hi-lo-1, 0))

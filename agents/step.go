@@ -119,17 +119,18 @@ func classAggregates(s *School, env *Env, wk *week) {
 			// before +0 and keep a NaN: the bracket needs neither, as
 			// ±0 are the same value and a NaN student's tie never ends,
 			// gate or not (u < drop·(1 + NaN) is false).
-			if m := st.meanAch; m < achLo {
+			m, ses := st.meanAch, st.SES
+			if m < achLo {
 				achLo = m
 			}
-			if m := st.meanAch; m > achHi {
+			if m > achHi {
 				achHi = m
 			}
-			if x := st.SES; x < sesLo {
-				sesLo = x
+			if ses < sesLo {
+				sesLo = ses
 			}
-			if x := st.SES; x > sesHi {
-				sesHi = x
+			if ses > sesHi {
+				sesHi = ses
 			}
 		}
 		sums := [NumSubjects]float64{s0, s1, s2, s3}
