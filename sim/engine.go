@@ -179,9 +179,8 @@ func (e *Engine) Fork(cfg Config) (_ *Engine, err error) {
 // Run simulates the years from the next one (the first spin-up year for a
 // new engine) through cfg.Years, calling emit with the record of year 0
 // (the baseline) and of each simulated year. When ctx is cancelled it
-// stops within the year, between weeks or, in weeks run a school at a
-// time (schoolYear, and a year's quiet weeks), between schools, and
-// returns ctx's error; the engine must not run again after that.
+// stops within the year, between weeks or between schools, and returns
+// ctx's error; the engine must not run again after that.
 func (e *Engine) Run(ctx context.Context, emit func(YearRecord)) error {
 	for y := e.next; y <= e.cfg.Years; y++ {
 		if err := e.RunYear(ctx, y, emit); err != nil {
@@ -230,9 +229,7 @@ func (e *Engine) weeks(ctx context.Context, y int, quiet bool) error {
 		if quiet {
 			end = e.quietFrom(y, wk+1)
 		}
-		if end == wk+1 {
-			e.schoolPhase()
-		} else if err := e.schoolWeeks(ctx, end-wk); err != nil {
+		if err := e.schoolWeeks(ctx, end-wk); err != nil {
 			return err
 		}
 		for q := wk + 1; q < end; q++ {
@@ -337,11 +334,9 @@ func (e *Engine) policyPhase(y, wk int) error {
 	return nil
 }
 
-// schoolPhase steps every school by one week, in parallel.
-func (e *Engine) schoolPhase() {
-	schools := e.world.Pop.Schools
-	e.eachSchool(func(i int) { agents.StepSchool(&schools[i], &e.env) })
-}
+// schoolPhase steps every school by one week, in parallel (Lockstep's
+// weekly phase, which is not cancelled within a week).
+func (e *Engine) schoolPhase() { _ = e.schoolWeeks(context.Background(), 1) }
 
 // eachSchool runs fn(i) for every school i on the workers. They take the
 // schools largest first (longest-processing-time order), so that no large
