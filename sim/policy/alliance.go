@@ -158,7 +158,7 @@ func (a *Alliance) Act(w *sim.World) error {
 	c := &a.Spec.Common
 	y := w.Clock.Year
 	if !c.Active(y) {
-		if a.formed > 0 && !a.ended {
+		if a.standing() {
 			a.dissolve(w)
 		}
 		return nil
@@ -180,8 +180,12 @@ func (a *Alliance) Act(w *sim.World) error {
 // QuietWeek reports whether the policy is quiet in week k (sim.Quiet):
 // outside its years, except for the week it dissolves the alliances.
 func (a *Alliance) QuietWeek(_ *sim.World, k sim.Clock) bool {
-	return !a.Spec.Active(k.Year) && !(a.formed > 0 && !a.ended)
+	return !a.Spec.Active(k.Year) && !a.standing()
 }
+
+// standing reports whether the alliances are formed and not yet
+// dissolved.
+func (a *Alliance) standing() bool { return a.formed > 0 && !a.ended }
 
 // form clusters the chosen schools into alliances by proximity and sets
 // their initial contributions. Clustering is greedy and deterministic: the

@@ -338,15 +338,19 @@ func (c *Choice) QuietWeek(_ *sim.World, k sim.Clock) bool {
 	case k.Year < cm.Start:
 		return true
 	case !cm.Active(k.Year):
-		return c.restored || c.autonomy == nil
+		return !c.holdsAutonomy()
 	}
 	return c.autonomy != nil
 }
 
+// holdsAutonomy reports whether the policy has set the selected schools'
+// autonomy and not yet given it back.
+func (c *Choice) holdsAutonomy() bool { return c.autonomy != nil && !c.restored }
+
 // restoreAutonomy gives the selected schools back the autonomy they had
 // before the policy.
 func (c *Choice) restoreAutonomy(w *sim.World) {
-	if c.restored || c.autonomy == nil {
+	if !c.holdsAutonomy() {
 		return
 	}
 	for k, i := range c.chosen {

@@ -123,7 +123,7 @@ func (f *Funding) Name() string { return f.Spec.Label() }
 func (f *Funding) Act(w *sim.World) error {
 	c := &f.Spec.Common
 	if !c.Active(w.Clock.Year) {
-		if f.Spec.Labelled && f.done && !f.unlabelled && w.Clock.Year > c.End {
+		if f.unlabels(w.Clock.Year) {
 			for _, i := range f.chosen {
 				school(w, i).Label = 0
 			}
@@ -163,8 +163,13 @@ func (f *Funding) Act(w *sim.World) error {
 // QuietWeek reports whether the policy is quiet in week k (sim.Quiet):
 // outside its years, except for the week it takes its label off.
 func (f *Funding) QuietWeek(_ *sim.World, k sim.Clock) bool {
-	c := &f.Spec.Common
-	return !c.Active(k.Year) && !(f.Spec.Labelled && f.done && !f.unlabelled && k.Year > c.End)
+	return !f.Spec.Active(k.Year) && !f.unlabels(k.Year)
+}
+
+// unlabels reports whether the policy, in a year y outside its years,
+// takes its label off the selected schools: after its end, once.
+func (f *Funding) unlabels(y int) bool {
+	return f.Spec.Labelled && f.done && !f.unlabelled && y > f.Spec.End
 }
 
 // allocate returns each chosen school's money per year.

@@ -193,7 +193,7 @@ func (g *Group) Act(w *sim.World) error {
 		g.posts = endPostings(w, g.posts, y)
 	}
 	if !c.Active(y) {
-		if g.formed && !g.dissolved {
+		if g.standing() {
 			g.dissolve(w)
 		}
 		return nil
@@ -215,8 +215,11 @@ func (g *Group) Act(w *sim.World) error {
 // dissolved, after the first week of a year (when postings end).
 func (g *Group) QuietWeek(_ *sim.World, k sim.Clock) bool {
 	c := &g.Spec.Common
-	return k.Year < c.Start || !k.YearStart() && !c.Active(k.Year) && !(g.formed && !g.dissolved)
+	return k.Year < c.Start || !k.YearStart() && !c.Active(k.Year) && !g.standing()
 }
+
+// standing reports whether the groups are formed and not yet dissolved.
+func (g *Group) standing() bool { return g.formed && !g.dissolved }
 
 // form builds the groups. Members, weakest reputation first, each join
 // the nearest lead of their own district with room (members_per_group);

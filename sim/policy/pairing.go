@@ -204,7 +204,7 @@ func (p *Pairing) Name() string { return p.Spec.Label() }
 func (p *Pairing) Act(w *sim.World) error {
 	c := &p.Spec.Common
 	if !c.Active(w.Clock.Year) {
-		if c.End != 0 && w.Clock.Year > c.End && p.matched && !p.ended {
+		if p.dissolves(w.Clock.Year) {
 			p.dissolve(w)
 		}
 		return nil
@@ -252,8 +252,14 @@ func (p *Pairing) Act(w *sim.World) error {
 // QuietWeek reports whether the policy is quiet in week k (sim.Quiet):
 // outside its years, except for the week it dissolves the pairs.
 func (p *Pairing) QuietWeek(_ *sim.World, k sim.Clock) bool {
+	return !p.Spec.Active(k.Year) && !p.dissolves(k.Year)
+}
+
+// dissolves reports whether the policy, in a year y outside its years,
+// dissolves its pairs: after its end, once.
+func (p *Pairing) dissolves(y int) bool {
 	c := &p.Spec.Common
-	return !c.Active(k.Year) && !(c.End != 0 && k.Year > c.End && p.matched && !p.ended)
+	return c.End != 0 && y > c.End && p.matched && !p.ended
 }
 
 // match pairs each target, in index order, with a free school of the
