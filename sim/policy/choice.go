@@ -275,11 +275,16 @@ type Placement struct {
 	Exit, Passive bool
 }
 
-// record keeps placement p when the policy records them (Record).
-func (c *Choice) record(p Placement) {
-	if c.Record {
-		c.Placements = append(c.Placements, p)
+// record keeps applicant a's placement when the policy records them
+// (Record): at school (−1: the exit), its option of rank pos, km from
+// home and homeKm from its catchment school (positions of chosen).
+func (c *Choice) record(a *applicant, chosen []int32, school int32, pos int, km, homeKm float64) {
+	if !c.Record {
+		return
 	}
+	c.Placements = append(c.Placements, Placement{Home: chosen[a.home], School: school, Migrant: a.st.Migrant,
+		Choice: pos, Distance: km, HomeDistance: homeKm, HomeChoice: int(a.homeRank),
+		SES: float64(a.st.SES), Mean: a.st.MeanAchievement(), Exit: school < 0, Passive: a.passive})
 }
 
 var (
@@ -425,7 +430,8 @@ type applicant struct {
 	lot uint64
 	// The applicant's ranking of its options (positions in chosen, and
 	// the exit): its first nhead in head, n in all, the catchment school
-	// at rank homeRank (−1: not ranked). draws is its school's stream as
+	// at rank homeRank (−1: not ranked; found only when the round records
+	// its placements, Choice.Record). draws is its school's stream as
 	// it was before the applicant's taste draws, from which the rest of
 	// the ranking is made again if every option in head is full.
 	head        [headLen]int32
@@ -435,9 +441,10 @@ type applicant struct {
 }
 
 // headLen is the number of an applicant's best-ranked options a round
-// keeps; passiveHead the number it keeps of a family that does not choose
-// and may go anywhere in the city, whose ranking (every school by
-// distance) is found again outward from its home if these are full.
+// keeps; passiveHead the number it keeps of a family that does not
+// choose, whose ranking (the schools by distance) is found again if
+// these are full, which is rare: the nearest is its catchment school,
+// where it has a place unless it may not choose a strong school.
 const (
 	headLen     = 8
 	passiveHead = 2
@@ -476,11 +483,9 @@ type scratch struct {
 	km, utility []float64 // by position in chosen (and the exit)
 	ranking     []int
 	near        nearest
-	// kmAll has a place per school of the city, neighbours lists a
-	// school's nearest (residence).
-	kmAll      []float64
-	neighbours []int32
-	buf        []int32
+	kmAll       []float64 // a place per school of the city
+	home        catchment // the catchment of the school whose applicants are drawn
+	buf         []int32
 }
 
 func (r *round) school(k int) *agents.School { return school(r.w, r.chosen[k]) }
@@ -592,11 +597,11 @@ func (r *round) draw(k int, apps []applicant, key uint64) {
 	rng := rand.New(src)
 	sc := r.scratch.Get().(*scratch)
 	defer r.scratch.Put(sc)
-	sc.neighbours = neighbours(r.schools, i, residenceNeighbours, &sc.near, sc.kmAll, sc.neighbours)
+	sc.home.set(r.schools, i, sp.ResidenceSD, &sc.near, sc.kmAll)
 	for j := range apps {
 		a := &apps[j]
 		*a = applicant{st: agents.DrawStudent(s, rng), home: k, district: -1}
-		a.x, a.y = r.c.residence(r.w, i, r.schools, sc.neighbours, rng, &sc.buf)
+		a.x, a.y = sc.home.residence(r.schools, rng, &sc.buf)
 		switch {
 		case a.st.Migrant && sp.Hukou == HukouLocalOnly && r.hasNS[d]:
 			a.district, a.nonStrong = d, true
@@ -627,11 +632,22 @@ func (r *round) draw(k int, apps []applicant, key uint64) {
 				a.nhead++
 			}
 			a.n = int32(len(r.chosen))
-			a.homeRank = int32(sc.near.index(int32(a.home)))
+			if r.c.Record {
+				a.homeRank = int32(sc.near.index(int32(a.home)))
+			}
 			continue
 		}
-		ranking := r.ranking(a, rng, sc)
-		a.n = int32(len(ranking))
+		// Only the head is sorted, unless the placements are recorded
+		// with the catchment school's rank.
+		head := r.keep
+		switch {
+		case r.c.Record:
+			head = 0
+		case a.passive:
+			head = min(r.keep, passiveHead)
+		}
+		ranking, n := r.ranking(a, rng, sc, head)
+		a.n = int32(n)
 		for p, k := range ranking {
 			if p < r.keep {
 				a.head[p] = int32(k)
@@ -649,28 +665,35 @@ func (r *round) draw(k int, apps []applicant, key uint64) {
 // rng: by ChoiceUtility for a family that chooses, by distance for one
 // that does not (in its district; one that may go anywhere is ranked by
 // the index in draw and place). Equal utilities keep the order of rank.
-func (r *round) ranking(a *applicant, rng *rand.Rand, sc *scratch) []int {
+// It returns the first head options (all for head = 0) and the number of
+// options.
+func (r *round) ranking(a *applicant, rng *rand.Rand, sc *scratch, head int) ([]int, int) {
 	sp := &r.c.Spec
 	ses := float64(a.st.SES)
-	ranking := r.rank(a, sp.considered(ses), sc)
+	ranking, n := r.rank(a, sp.considered(ses), head, sc)
+	if a.passive {
+		sc.ranking = ranking
+		return ranking, n // by distance (rank)
+	}
 	fam := sp.family(ses)
+	var fee float64
+	if sp.ChoiceFee > 0 {
+		fee = sp.fee(ses, sp.ChoiceFee)
+	}
 	for _, k := range ranking {
-		if a.passive {
-			sc.utility[k] = -sc.km[k]
-			continue
-		}
 		sc.utility[k] = fam.utility(rng, r.rep[k], sc.km[k], r.opts.peer[k])
 		if sp.ChoiceFee > 0 && k != a.home {
-			sc.utility[k] -= sp.fee(ses, sp.ChoiceFee)
+			sc.utility[k] -= fee
 		}
 	}
-	if r.opts.exitFree != nil && !a.passive {
+	if r.opts.exitFree != nil {
 		ranking = append(ranking, r.exitK)
 		sc.utility[r.exitK] = fam.utility(rng, sp.ExitQuality, 0, r.opts.exitPeer[r.district(a.home)]) - sp.fee(ses, sp.ExitFee)
+		n++
 	}
-	ranking = sortByKey(ranking, sc.utility, true, 0)
+	ranking = sortByKey(ranking, sc.utility, true, head)
 	sc.ranking = ranking
-	return ranking
+	return ranking, n
 }
 
 // place runs the round's placements: applicants in the order of choosing
@@ -712,7 +735,9 @@ func (c *Choice) place(r *round, apps []applicant, free, freeD, freeNS []int) {
 	// The order of choosing: by decreasing mean achievement or by lottery
 	// number, ties in applicant order.
 	key := make([]uint64, len(apps))
+	passive := make([]bool, len(apps)) // at hand, in applicant order
 	for k := range apps {
+		passive[k] = apps[k].passive
 		switch sp.Admission {
 		case AdmitScore:
 			key[k] = ^floatOrder(apps[k].st.MeanAchievement())
@@ -724,7 +749,7 @@ func (c *Choice) place(r *round, apps []applicant, free, freeD, freeNS []int) {
 	if sp.DefaultShare > 0 {
 		// Residents who do not choose go first: their local school's
 		// place is theirs.
-		order = passiveFirst(order, apps)
+		order = passiveFirst(order, passive)
 	}
 
 	admitted := make([][]agents.Student, len(chosen))
@@ -783,16 +808,14 @@ func (c *Choice) place(r *round, apps []applicant, free, freeD, freeNS []int) {
 		}
 		ses := float64(a.st.SES)
 		home := r.district(a.home)
-		p := Placement{Home: chosen[a.home], School: -1, Migrant: a.st.Migrant, Choice: pos,
-			HomeChoice: int(a.homeRank), HomeDistance: r.dist(a, a.home),
-			SES: ses, Mean: a.st.MeanAchievement(), Exit: got == exitK, Passive: a.passive}
-		if p.Exit {
+		homeKm := r.dist(a, a.home)
+		if got == exitK {
 			opts.exitFree[home]--
 			e := &c.exitRound(w)[chosen[a.home]]
 			e.N++
 			e.SES += ses
 			e.SESSq += float64(ses * ses)
-			c.record(p)
+			c.record(a, chosen, -1, pos, 0, homeKm)
 			continue
 		}
 		if got < 0 {
@@ -812,9 +835,9 @@ func (c *Choice) place(r *round, apps []applicant, free, freeD, freeNS []int) {
 			freeNS[d]--
 		}
 		admitted[got] = append(admitted[got], a.st)
-		p.School, p.Distance = chosen[got], r.dist(a, got)
-		extra[chosen[got]] += max(0, p.Distance-p.HomeDistance)
-		c.record(p)
+		km := r.dist(a, got)
+		extra[chosen[got]] += max(0, km-homeKm)
+		c.record(a, chosen, chosen[got], pos, km, homeKm)
 	}
 	r.scratch.Put(sc)
 	for k, i := range chosen {
@@ -845,7 +868,7 @@ func (r *round) rest(a *applicant, sc *scratch, takes func(*applicant, int) bool
 		}
 	}
 	src := a.draws
-	ranking := r.ranking(a, rand.New(&src), sc)
+	ranking, _ := r.ranking(a, rand.New(&src), sc, 0)
 	for p := int(a.nhead); p < len(ranking); p++ {
 		if takes(a, ranking[p]) {
 			return ranking[p], p
@@ -854,14 +877,22 @@ func (r *round) rest(a *applicant, sc *scratch, takes func(*applicant, int) bool
 	return -1, -1
 }
 
-// rank appends to ranking the chosen schools (positions) applicant a
-// ranks, before their utilities order them: the allowed schools, in
+// rank returns the chosen schools (positions) applicant a ranks, before
+// their utilities order them, and their number: the allowed schools, in
 // position order, or, for a choosing family that considers n of them, the
 // n nearest, by distance and then position. Applicants of a district take
 // its schools from inDistrict; applicants of the whole city take the
 // nearest from the index r.city, or else every chosen school. sc.km
-// receives the distances.
-func (r *round) rank(a *applicant, n int, sc *scratch) []int {
+// receives the distances of the schools returned. A district's family
+// that does not choose ranks them by distance alone: rank orders them so
+// and returns the first head of them (all for head = 0), with the number
+// of all.
+//
+// Schools are put in order of distance by their squared distances, the
+// same order but for ties within rounding, and fmath.Hypot is taken only
+// of those returned, which for a district's families who choose or not
+// is a few of its dozens of schools.
+func (r *round) rank(a *applicant, n, head int, sc *scratch) ([]int, int) {
 	ranking := sc.ranking[:0]
 	if a.district < 0 && !a.passive && n > 0 && n < len(r.chosen) {
 		sc.near.reset(r.city, a.x, a.y, sc.km)
@@ -869,7 +900,7 @@ func (r *round) rank(a *applicant, n int, sc *scratch) []int {
 			k, _ := sc.near.at(p)
 			ranking = append(ranking, int(k))
 		}
-		return ranking
+		return ranking, n
 	}
 	if a.district >= 0 {
 		for _, k := range r.inDistrict[a.district] {
@@ -882,13 +913,22 @@ func (r *round) rank(a *applicant, n int, sc *scratch) []int {
 			ranking = append(ranking, k)
 		}
 	}
+	all := len(ranking)
+	for _, k := range ranking {
+		dx, dy := a.x-r.x[k], a.y-r.y[k]
+		sc.km[k] = float64(dx*dx) + float64(dy*dy)
+	}
+	switch {
+	case a.passive:
+		ranking = sortByKey(ranking, sc.km, false, head)
+	case n > 0 && n < len(ranking):
+		ranking = sortByKey(ranking, sc.km, false, n)
+		all = n
+	}
 	for _, k := range ranking {
 		sc.km[k] = r.dist(a, k)
 	}
-	if !a.passive && n > 0 && n < len(ranking) {
-		ranking = sortByKey(ranking, sc.km, false, n)
-	}
-	return ranking
+	return ranking, all
 }
 
 // sortByKey sorts list stably by key[list[i]], increasing, or decreasing
@@ -934,18 +974,41 @@ func keyBefore(a, b float64, desc bool) bool {
 	return cmp.Less(a, b)
 }
 
-// orderBy returns the indices of key by increasing key, ties by index:
-// a stable sort's order, made by sorting the pairs side by side.
+// orderBy returns the indices of key by increasing key, ties by index: a
+// stable sort's order. It sorts the pairs of key and index by the key's
+// bytes, least significant first (a radix sort): each pass is stable, so
+// that ties keep their index order, and a byte that every key shares is
+// skipped. A round's hundreds of thousands of applicants sort several
+// times faster so than by comparisons.
 func orderBy(key []uint64) []int {
 	type pair struct {
 		key uint64
 		i   int
 	}
-	pairs := make([]pair, len(key))
+	pairs, next := make([]pair, len(key)), make([]pair, len(key))
 	for i, k := range key {
 		pairs[i] = pair{k, i}
 	}
-	slices.SortFunc(pairs, func(a, b pair) int { return cmp.Or(cmp.Compare(a.key, b.key), cmp.Compare(a.i, b.i)) })
+	for shift := 0; shift < 64; shift += 8 {
+		var count [256]int
+		for _, p := range pairs {
+			count[byte(p.key>>shift)]++
+		}
+		if len(key) == 0 || count[byte(key[0]>>shift)] == len(key) {
+			continue
+		}
+		start := 0
+		for b, c := range count {
+			count[b] = start
+			start += c
+		}
+		for _, p := range pairs {
+			b := byte(p.key >> shift)
+			next[count[b]] = p
+			count[b]++
+		}
+		pairs, next = next, pairs
+	}
 	order := make([]int, len(key))
 	for j, p := range pairs {
 		order[j] = p.i
@@ -970,12 +1033,12 @@ func floatOrder(x float64) uint64 {
 }
 
 // passiveFirst returns order with the applicants whose family does not
-// choose first, each group in its order in order.
-func passiveFirst(order []int, apps []applicant) []int {
+// choose (passive[k]) first, each group in its order in order.
+func passiveFirst(order []int, passive []bool) []int {
 	out := make([]int, 0, len(order))
 	for _, pass := range []bool{true, false} {
 		for _, k := range order {
-			if apps[k].passive == pass {
+			if passive[k] == pass {
 				out = append(out, k)
 			}
 		}
@@ -1119,62 +1182,6 @@ func (sp *ChoiceSpec) fee(ses, rmb float64) float64 {
 	// Rounded: a caller subtracts it, and no product may fuse into a sum
 	// (see package fmath).
 	return float64(float64(sp.FeeWeight*rmb/feeUnit) * fmath.Exp(float64(-sp.FeeSES*ses)))
-}
-
-// residenceTries is the number of draws residence makes before it puts
-// the home at the school itself.
-const residenceTries = 50
-
-// residenceNeighbours is the number of a school's nearest schools that
-// residence asks first whether they are nearer a drawn home: when any
-// school is, one of these almost always is (a catchment is bounded by its
-// neighbours'), and the search of the index is left for the rest.
-const residenceNeighbours = 12
-
-// residence draws the home of a child of school i's catchment: the
-// school's location plus N(0, ResidenceSD²) km per axis, redrawn until
-// school i is the nearest school of the city (the catchment is the area
-// nearest the school, as in China's rule of enrolment near home), and at
-// the school itself if residenceTries draws all fall nearer another
-// school.
-//
-// schools indexes every school of the city (schoolGrid) and near lists
-// some of them (school i's nearest, residenceNeighbours): each draw asks
-// those first whether one is nearer, then the index; the answer is the
-// index's. The draws come from r; buf is scratch.
-func (c *Choice) residence(w *sim.World, i int32, schools *grid, near []int32, r *rand.Rand, buf *[]int32) (x, y float64) {
-	s := school(w, i)
-	sx, sy := float64(s.X), float64(s.Y)
-	for range residenceTries {
-		x = sx + float64(c.Spec.ResidenceSD*fmath.NormFloat64(r))
-		y = sy + float64(c.Spec.ResidenceSD*fmath.NormFloat64(r))
-		rd := offsetRadius(x-sx, y-sy)
-		if schools.anyWithin(near, x, y, &rd, i) {
-			continue
-		}
-		var nearer bool
-		if nearer, *buf = schools.anyNearer(x, y, rd, i, *buf); !nearer {
-			return x, y
-		}
-	}
-	return sx, sy
-}
-
-// neighbours returns school i's n nearest other schools, from the index
-// schools (ties by index), using near and km (a place per school).
-func neighbours(schools *grid, i int32, n int, near *nearest, km []float64, out []int32) []int32 {
-	out = out[:0]
-	near.reset(schools, schools.x[i], schools.y[i], km)
-	for p := 0; len(out) < n; p++ {
-		j, ok := near.at(p)
-		if !ok {
-			break
-		}
-		if j != i {
-			out = append(out, j)
-		}
-	}
-	return out
 }
 
 // schoolGrid returns a spatial index of all of w's schools.

@@ -24,7 +24,10 @@ var updateGolden = flag.Bool("update-golden", false, "rewrite the school-choice 
 // later moves of a default do not change what is compared. The code
 // before those keys (commit 68c40ee) wrote them first; when admission
 // rounds moved to a stream per school (issue 14), which draws the same
-// things in another order, they were written again from the same inputs.
+// things in another order, and when homes came to be drawn from the
+// normal truncated to the catchment's box (residence), which draws them
+// with fewer numbers and no longer puts a home at its school after 50
+// failed draws, they were written again from the same inputs.
 const goldenDir = "testdata/choice-golden"
 
 // goldenCases are the scenarios of the golden files: the default keys

@@ -568,45 +568,27 @@ func TestChoiceSameForAnyWorkers(t *testing.T) {
 	}
 }
 
-// TestResidenceNeighboursChangeNothing: asking a school's nearest
-// neighbours first whether one is nearer a drawn home changes no home:
-// residence gives the same homes, draw for draw, as with the index alone,
-// on schools with repeated positions, at spreads of homes small and large
-// against the schools' spacing.
-func TestResidenceNeighboursChangeNothing(t *testing.T) {
-	r := rand.New(rand.NewPCG(7, 8))
-	pop := &agents.Population{Schools: make([]agents.School, 300)}
-	for i := range pop.Schools {
-		s := &pop.Schools[i]
-		s.Index = int32(i)
-		s.X, s.Y = float32(r.NormFloat64()*5), float32(r.NormFloat64()*3)
-		if i%10 == 0 { // on a lattice, and some twice
-			s.X, s.Y = float32(i%7), float32(i%3)
+// TestOrderByIsAStableSort: orderBy gives the order of a stable sort of
+// the keys, ties by index, for keys of every width, with many ties and
+// none, and for none and one.
+func TestOrderByIsAStableSort(t *testing.T) {
+	r := rand.New(rand.NewPCG(11, 12))
+	for _, v := range []struct {
+		n    int
+		mask uint64
+	}{{0, 0}, {1, ^uint64(0)}, {500, 0}, {500, 7}, {2000, 0xff00}, {2000, 0xffff_0000_0000_00ff}, {3000, ^uint64(0)}} {
+		key := make([]uint64, v.n)
+		for i := range key {
+			key[i] = r.Uint64() & v.mask
 		}
-	}
-	w := &sim.World{Pop: pop}
-	schools := schoolGrid(w)
-	var near nearest
-	var buf []int32
-	km := make([]float64, len(pop.Schools))
-	for _, sd := range []float64{0.1, 0.5, 2, 20} {
-		c := &Choice{Spec: ChoiceSpec{ResidenceSD: sd}}
-		fails := 0
-		for i := range int32(len(pop.Schools)) {
-			list := neighbours(schools, i, residenceNeighbours, &near, km, nil)
-			a, b := rand.New(rand.NewPCG(uint64(i), 1)), rand.New(rand.NewPCG(uint64(i), 1))
-			for range 20 {
-				x, y := c.residence(w, i, schools, list, a, &buf)
-				wx, wy := c.residence(w, i, schools, nil, b, &buf)
-				if x != wx || y != wy {
-					t.Fatalf("sd %g school %d: home (%g, %g) with its neighbours asked first, (%g, %g) without", sd, i, x, y, wx, wy)
-				}
-				if s := school(w, i); x == float64(s.X) && y == float64(s.Y) {
-					fails++
-				}
-			}
+		want := make([]int, v.n)
+		for i := range want {
+			want[i] = i
 		}
-		t.Logf("sd %g: %d of %d homes at the school (every draw nearer another)", sd, fails, 20*len(pop.Schools))
+		slices.SortStableFunc(want, func(a, b int) int { return cmp.Compare(key[a], key[b]) })
+		if got := orderBy(key); !slices.Equal(got, want) {
+			t.Errorf("%d keys under mask %#x: orderBy differs from a stable sort", v.n, v.mask)
+		}
 	}
 }
 
