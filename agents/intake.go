@@ -45,16 +45,6 @@ func IntakeResponse(schools []School, r *rand.Rand, p *Params) {
 		school, i int
 		adv       float64
 	}
-	entrants := func(s *School) []slot {
-		var out []slot
-		for i := range s.Students {
-			if s.Students[i].Grade != 0 {
-				break // students are ordered by grade, youngest first
-			}
-			out = append(out, slot{school: int(s.Index), i: i})
-		}
-		return out
-	}
 	var treated []int
 	for i := range schools {
 		if schools[i].Member.Treated != 0 {
@@ -64,21 +54,31 @@ func IntakeResponse(schools []School, r *rand.Rand, p *Params) {
 	if len(treated) == 0 {
 		return
 	}
-	// Every entrant's advantage, drawn in school and student order.
+	// Every entrant's advantage, drawn in school and student order: school
+	// i's entrants (its first students, ordered by grade, youngest first)
+	// are adv[i], all of them in one array, and so are moved's.
+	first := make([]int, len(schools)+1)
+	for i := range schools {
+		n := 0
+		for n < len(schools[i].Students) && schools[i].Students[n].Grade == 0 {
+			n++
+		}
+		first[i+1] = first[i] + n
+	}
+	flat := make([]float64, first[len(schools)])
+	movedFlat := make([]bool, len(flat))
 	adv := make([][]float64, len(schools))
+	moved := make([][]bool, len(schools))
 	for i := range schools {
 		s := &schools[i]
-		for _, e := range entrants(s) {
-			st := &s.Students[e.i]
+		adv[i], moved[i] = flat[first[i]:first[i+1]:first[i+1]], movedFlat[first[i]:first[i+1]:first[i+1]]
+		for k := range adv[i] {
+			st := &s.Students[k]
 			u := min(max(r.Float64(), 1e-12), 1-1e-12)
 			// MeanAchievement is a sum times 1/4: rounded before the sum
 			// (see package fmath).
-			adv[i] = append(adv[i], float64(st.SES)+float64(st.MeanAchievement())+fmath.Log(u/(1-u)))
+			adv[i][k] = float64(st.SES) + float64(st.MeanAchievement()) + fmath.Log(u/(1-u))
 		}
-	}
-	moved := make([][]bool, len(schools))
-	for i := range schools {
-		moved[i] = make([]bool, len(adv[i]))
 	}
 	// The untreated schools of each district and tier, in index order:
 	// where a treated school's movers come from.
@@ -103,6 +103,9 @@ func IntakeResponse(schools []School, r *rand.Rand, p *Params) {
 					pool = append(pool, slot{school: i, i: k, adv: adv[i][k]})
 				}
 			}
+		}
+		if len(pool) == 0 {
+			continue
 		}
 		var own []slot
 		for k := range adv[t] {
