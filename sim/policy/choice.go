@@ -992,7 +992,7 @@ func keyBefore(a, b float64, desc bool) bool {
 // bytes, least significant first (a radix sort): each pass is stable, so
 // that ties keep their index order, and a byte that every key shares is
 // skipped. A round's hundreds of thousands of applicants sort several
-// times faster so than by comparisons.
+// times faster this way than by comparisons.
 func orderBy(key []uint64) []int {
 	type pair struct {
 		key uint64

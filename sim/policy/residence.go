@@ -18,10 +18,11 @@ import (
 // of its normal, and a cap of 50 draws put a third of a city's homes at
 // the school itself. residence instead draws each axis from the normal
 // truncated to a box that holds the catchment (catchment.set) and redraws
-// only the homes in the box but outside the catchment, about a third of
-// them. That is the same distribution: the box holds the catchment and
-// the two axes of the normal are independent, so a draw kept from the box
-// has the normal's density restricted to the catchment.
+// only the homes in the box but outside the catchment, about two in five
+// (1.75 draws a home in a city, against 28.6). That is the same
+// distribution: the box holds the catchment and the two axes of the
+// normal are independent, so a draw kept from the box has the normal's
+// density restricted to the catchment.
 
 // residenceTries is the number of draws residence makes before it puts the
 // home at the school itself. A draw falls in the catchment with a chance
