@@ -44,8 +44,16 @@ const cutsWalked = 32
 // homeReach is how far from its school, in SDs of the spread of homes, a
 // catchment is looked at: a box around a catchment that reaches farther
 // (one at the edge of the city) is cut at homeReach SDs, which leaves out
-// a chance below 1e-15 an axis, below the resolution of the draws.
+// a chance of 1.2e-15 an axis, about the resolution of the draws.
 const homeReach = 8
+
+// closeBy is how near, as a share of the reach, another school must be
+// for catchment.set not to cut by its bisector: so near, the rounding of
+// the index's distances makes the two schools equally near in a wedge
+// along the bisector wider, far out, than the box's margin. Such a school
+// is left uncut, which only widens the box, and the catchment's homes
+// are then all decided by the index.
+const closeBy = 1e-5
 
 // catchment is a school's catchment as residence draws homes in it.
 type catchment struct {
@@ -60,11 +68,13 @@ type catchment struct {
 	// one per school whose bisector meets it (set); tol is a
 	// margin in km² far above the rounding of v·d − h and of the
 	// index's distances, so that a point farther than it from every
-	// cut's line is in or out of the catchment by the index too.
-	cuts  []halfPlane
-	reach float64
-	tol   float64
-	clip  [2][]vec
+	// cut's line is in or out of the catchment by the index too. With
+	// byIndex (a school close by, closeBy) the index decides every home.
+	cuts    []halfPlane
+	reach   float64
+	tol     float64
+	byIndex bool
+	clip    [2][]vec
 }
 
 // vec is a point or offset in km.
@@ -97,7 +107,7 @@ func (p halfPlane) side(v vec) float64 { return float64(v.x*p.d.x) + float64(v.y
 func (c *catchment) set(schools *grid, i int32, sd float64, near *nearest, km []float64) {
 	c.i, c.x, c.y, c.sd = i, schools.x[i], schools.y[i], sd
 	c.reach = float64(homeReach * sd)
-	c.near, c.cuts = c.near[:0], c.cuts[:0]
+	c.near, c.cuts, c.byIndex = c.near[:0], c.cuts[:0], false
 	poly := append(c.clip[0][:0], vec{-c.reach, -c.reach}, vec{c.reach, -c.reach}, vec{c.reach, c.reach}, vec{-c.reach, c.reach})
 	out := c.clip[1][:0]
 	far := float64(2 * float64(c.reach*c.reach)) // the farthest vertex's squared distance from the school
@@ -109,6 +119,9 @@ func (c *catchment) set(schools *grid, i int32, sd float64, near *nearest, km []
 		switch {
 		case d2 == 0:
 			return true // a school at the same place is never strictly nearer
+		case d2 < float64(closeBy*c.reach)*float64(closeBy*c.reach):
+			c.byIndex = true
+			return true
 		case d2 > float64(4*far)*(1+1e-6):
 			return false
 		}
@@ -167,8 +180,10 @@ func (c *catchment) set(schools *grid, i int32, sd float64, near *nearest, km []
 	m := float64(1e-9 * c.reach)
 	c.lo = vec{min(lo.x-m, 0) / sd, min(lo.y-m, 0) / sd}
 	c.hi = vec{max(hi.x+m, 0) / sd, max(hi.y+m, 0) / sd}
-	scale := c.reach + math.Abs(c.x) + math.Abs(c.y)
-	c.tol = float64(1e-9 * float64(scale*scale))
+	// The cuts and the index both work on differences of coordinates,
+	// whose rounding grows with the offsets (at most a few reaches), not
+	// with the coordinates themselves.
+	c.tol = float64(1e-9 * float64(c.reach*c.reach))
 	// A cut whose line misses the polygon by more than tol (later cuts
 	// took its part away) is left out: the others and the square still
 	// make the same polygon, since a convex set larger than it would
@@ -193,7 +208,7 @@ func (c *catchment) set(schools *grid, i int32, sd float64, near *nearest, km []
 // strictly nearer, asking c.near first). buf is scratch.
 func (c *catchment) contains(schools *grid, x, y float64, buf *[]int32) bool {
 	v := vec{x - c.x, y - c.y}
-	sure := math.Abs(v.x) < c.reach && math.Abs(v.y) < c.reach
+	sure := !c.byIndex && math.Abs(v.x) < c.reach && math.Abs(v.y) < c.reach
 	for _, p := range c.cuts {
 		switch f := p.side(v); {
 		case f > c.tol:
@@ -237,12 +252,12 @@ const sqrt2Pi = 2.5066282746310002
 
 // truncNormal draws from r a standard normal variable conditioned to lie
 // in [a, b], for a ≤ 0 ≤ b, exactly, by rejection: from the normal itself
-// when the interval is wider than √(2π), a draw kept with a chance of at
-// least 0.49; else from the uniform on the interval, kept with chance
-// exp(−z²/2), at least 0.59 on average. (Each keeps the draws with a
-// chance proportional to the normal's density on the interval; the
-// second is the more likely exactly when the interval is narrower than
-// √(2π).)
+// when the interval is wider than √(2π); else from the uniform on the
+// interval, kept with chance exp(−z²/2). Either way a draw is kept with
+// a chance of at least 0.49 (each keeps the draws with a chance
+// proportional to the normal's density on the interval; the second is
+// the more likely exactly when the interval is narrower than √(2π), and
+// the two are equal, 0.494, at √(2π) with 0 at one end).
 func truncNormal(r *rand.Rand, a, b float64) float64 {
 	if !(a <= 0 && 0 <= b) {
 		panic("policy: truncNormal needs a ≤ 0 ≤ b")

@@ -86,6 +86,60 @@ func TestCatchmentAgreesWithTheIndex(t *testing.T) {
 	}
 }
 
+// TestCatchmentOfSchoolsCloseBy: two schools a hair apart (a tenth of a
+// metre, and one float32 step at 10 km) share a bisector along which the
+// index's rounding makes them equally near far out, wider than the box's
+// margin; the box still holds every point of either's catchment, and
+// whether a point is in it is the index's answer.
+func TestCatchmentOfSchoolsCloseBy(t *testing.T) {
+	for _, pair := range [][2]float32{{0, 1e-4}, {10, math.Nextafter32(10, 11)}} {
+		pop := &agents.Population{Schools: make([]agents.School, 6)}
+		for i := range pop.Schools {
+			s := &pop.Schools[i]
+			s.Index = int32(i)
+			s.X, s.Y = pair[0]+float32(i-1)*3, 1
+		}
+		pop.Schools[0].X, pop.Schools[0].Y = pair[0], 0
+		pop.Schools[1].X, pop.Schools[1].Y = pair[1], 0
+		w := &sim.World{Pop: pop}
+		schools := schoolGrid(w)
+		var near nearest
+		var buf []int32
+		km := make([]float64, len(pop.Schools))
+		r := rand.New(rand.NewPCG(17, 18))
+		const sd = 2
+		for i := range int32(2) {
+			var c catchment
+			c.set(schools, i, sd, &near, km)
+			in := 0
+			for k := range 20000 {
+				// Along the pair's bisector, far out, and anywhere.
+				x := (schools.x[0]+schools.x[1])/2 + 1e-6*r.NormFloat64()
+				y := c.reach * (2*r.Float64() - 1)
+				if k%2 == 1 {
+					x = c.x + c.reach*(2*r.Float64()-1)
+				}
+				rd := offsetRadius(x-c.x, y-c.y)
+				nearer, _ := schools.anyNearer(x, y, rd, i, nil)
+				if got := c.contains(schools, x, y, &buf); got != !nearer {
+					t.Fatalf("%v school %d: (%v, %v) in the catchment by its cuts: %v, by the index: %v", pair, i, x, y, got, !nearer)
+				}
+				if nearer {
+					continue
+				}
+				in++
+				if ox, oy := (x-c.x)/sd, (y-c.y)/sd; ox < c.lo.x || ox > c.hi.x || oy < c.lo.y || oy > c.hi.y {
+					t.Fatalf("%v school %d: (%v, %v) is in its catchment, outside its box [%g, %g]×[%g, %g] SDs",
+						pair, i, x, y, c.lo.x, c.hi.x, c.lo.y, c.hi.y)
+				}
+			}
+			if in < 1000 {
+				t.Fatalf("%v school %d: only %d points in the catchment", pair, i, in)
+			}
+		}
+	}
+}
+
 // scatteredSchools returns a world of n schools scattered unevenly, a
 // tenth of them on a lattice, some twice at one place.
 func scatteredSchools(n int) *sim.World {
