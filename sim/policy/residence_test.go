@@ -27,17 +27,14 @@ import (
 //     much smaller than the square of the reach, or they would save no
 //     draws.
 func TestCatchmentAgreesWithTheIndex(t *testing.T) {
-	w := scatteredSchools(300)
-	schools := schoolGrid(w)
-	var near nearest
+	pop := scatteredSchools(300)
+	schools, catchmentOf := catchmentsOf(pop)
 	var buf []int32
-	km := make([]float64, len(w.Pop.Schools))
 	r := rand.New(rand.NewPCG(1, 2))
 	for _, sd := range []float64{0.1, 0.5, 2, 20} {
-		var c catchment
 		in, onLine, small := 0, 0, 0
-		for i := range int32(len(w.Pop.Schools)) {
-			c.set(schools, i, sd, &near, km)
+		for i := range int32(len(pop.Schools)) {
+			c := catchmentOf(i, sd)
 			alone := c
 			alone.near = nil
 			if c.hi.x-c.lo.x < homeReach && c.hi.y-c.lo.y < homeReach {
@@ -80,8 +77,8 @@ func TestCatchmentAgreesWithTheIndex(t *testing.T) {
 		if in < 1000 || onLine < 1000 {
 			t.Fatalf("sd %g: %d points in a catchment, %d on a bisector; the test tests little", sd, in, onLine)
 		}
-		if sd >= 0.5 && sd <= 2 && small < len(w.Pop.Schools)/2 {
-			t.Errorf("sd %g: only %d of %d boxes are under half their square's side", sd, small, len(w.Pop.Schools))
+		if sd >= 0.5 && sd <= 2 && small < len(pop.Schools)/2 {
+			t.Errorf("sd %g: only %d of %d boxes are under half their square's side", sd, small, len(pop.Schools))
 		}
 	}
 }
@@ -101,16 +98,12 @@ func TestCatchmentOfSchoolsCloseBy(t *testing.T) {
 		}
 		pop.Schools[0].X, pop.Schools[0].Y = pair[0], 0
 		pop.Schools[1].X, pop.Schools[1].Y = pair[1], 0
-		w := &sim.World{Pop: pop}
-		schools := schoolGrid(w)
-		var near nearest
+		schools, catchmentOf := catchmentsOf(pop)
 		var buf []int32
-		km := make([]float64, len(pop.Schools))
 		r := rand.New(rand.NewPCG(17, 18))
 		const sd = 2
 		for i := range int32(2) {
-			var c catchment
-			c.set(schools, i, sd, &near, km)
+			c := catchmentOf(i, sd)
 			in := 0
 			for k := range 20000 {
 				// Along the pair's bisector, far out, and anywhere.
@@ -140,9 +133,9 @@ func TestCatchmentOfSchoolsCloseBy(t *testing.T) {
 	}
 }
 
-// scatteredSchools returns a world of n schools scattered unevenly, a
+// scatteredSchools returns n schools scattered unevenly, a
 // tenth of them on a lattice, some twice at one place.
-func scatteredSchools(n int) *sim.World {
+func scatteredSchools(n int) *agents.Population {
 	r := rand.New(rand.NewPCG(7, 8))
 	pop := &agents.Population{Schools: make([]agents.School, n)}
 	for i := range pop.Schools {
@@ -153,7 +146,21 @@ func scatteredSchools(n int) *sim.World {
 			s.X, s.Y = float32(i%7), float32(i%3)
 		}
 	}
-	return &sim.World{Pop: pop}
+	return pop
+}
+
+// catchmentsOf indexes pop's schools as an admission round does and
+// returns the index and school i's catchment for homes spread sd km per
+// axis.
+func catchmentsOf(pop *agents.Population) (*grid, func(i int32, sd float64) catchment) {
+	schools := schoolGrid(&sim.World{Pop: pop})
+	var near nearest
+	km := make([]float64, len(pop.Schools))
+	return schools, func(i int32, sd float64) catchment {
+		var c catchment
+		c.set(schools, i, sd, &near, km)
+		return c
+	}
 }
 
 // TestResidenceIsTheNormalInTheCatchment: residence's homes have the
@@ -174,15 +181,11 @@ func TestResidenceIsTheNormalInTheCatchment(t *testing.T) {
 			s.Index = int32(i)
 			s.X, s.Y = float32(float64(i%side)*v.spacing), float32(float64(i/side)*v.spacing)
 		}
-		w := &sim.World{Pop: pop}
-		schools := schoolGrid(w)
-		var near nearest
+		schools, catchmentOf := catchmentsOf(pop)
 		var buf []int32
-		km := make([]float64, len(pop.Schools))
 		r := rand.New(rand.NewPCG(5, 6))
 		for _, i := range []int32{side*side/2 + side/2, side / 2, 0} {
-			var c catchment
-			c.set(schools, i, v.sd, &near, km)
+			c := catchmentOf(i, v.sd)
 			var got, want [2][]float64
 			atSchool := 0
 			for range n {
