@@ -249,6 +249,11 @@ type Choice struct {
 	// applicant, at most headLen (0: headLen); tests lower it so that the
 	// rankings are made again more often.
 	keep int
+	// oneSequence makes every round place its applicants in one sequence
+	// even where the districts could be placed apart, and apart counts
+	// the rounds placed district by district: for tests.
+	oneSequence bool
+	apart       int
 }
 
 // Placement is one applicant of an admission round and where it went.
@@ -275,16 +280,52 @@ type Placement struct {
 	Exit, Passive bool
 }
 
-// record keeps applicant a's placement when the policy records them
-// (Record): at school (−1: the exit), its option of rank pos, km from
-// home and homeKm from its catchment school (positions of chosen).
-func (c *Choice) record(a *applicant, chosen []int32, school int32, pos int, km, homeKm float64) {
+// record keeps applicant a's placement, the j-th in the order of
+// choosing, when the policy records them (Record): at school (−1: the
+// exit), its option of rank pos, km from home and homeKm from its
+// catchment school (positions of chosen).
+func (c *Choice) record(j int, a *applicant, chosen []int32, school int32, pos int, km, homeKm float64) {
 	if !c.Record {
 		return
 	}
-	c.Placements = append(c.Placements, Placement{Home: chosen[a.home], School: school, Migrant: a.st.Migrant,
+	c.Placements[j] = Placement{Home: chosen[a.home], School: school, Migrant: a.st.Migrant,
 		Choice: pos, Distance: km, HomeDistance: homeKm, HomeChoice: int(a.homeRank),
-		SES: float64(a.st.SES), Mean: a.st.MeanAchievement(), Exit: school < 0, Passive: a.passive})
+		SES: float64(a.st.SES), Mean: a.st.MeanAchievement(), Exit: school < 0, Passive: a.passive}
+}
+
+// districtsApart returns the positions in the order of choosing of each
+// district's applicants, in that order, when the districts' placements
+// can run apart, or nil. They can when every applicant chooses in its own
+// district (the district rule, or hukou for every applicant) and every
+// district has at least as many places as applicants: then an applicant
+// who finds its whole ranking full always finds a place not kept in its
+// district (the places there, less those taken and those kept for
+// applicants still to come, outnumber the applicants still to come), so
+// no placement reads or changes another district's places, and each
+// district's applicants, placed in their order, are placed as in the one
+// sequence.
+func (r *round) districtsApart(apps []applicant, order []int, freeD []int) [][]int {
+	count := make([]int, len(freeD))
+	for _, a := range apps {
+		if a.district < 0 {
+			return nil
+		}
+		count[a.district]++
+	}
+	for d, n := range count {
+		if freeD[d] < n {
+			return nil
+		}
+	}
+	byDistrict := make([][]int, len(freeD))
+	for d, n := range count {
+		byDistrict[d] = make([]int, 0, n)
+	}
+	for j, ai := range order {
+		d := apps[ai].district
+		byDistrict[d] = append(byDistrict[d], j)
+	}
+	return byDistrict
 }
 
 var (
@@ -764,7 +805,10 @@ func (c *Choice) place(r *round, apps []applicant, free, freeD, freeNS []int) {
 	extra := make([]float64, len(w.Pop.Schools))
 	c.Placements = c.Placements[:0]
 	if c.Record {
-		c.Placements = slices.Grow(c.Placements, len(apps))
+		c.Placements = slices.Grow(c.Placements, len(apps))[:len(apps)]
+	}
+	if r.opts.exitFree != nil {
+		c.exitRound(w) // made before the districts share it
 	}
 	opts, exitK := &r.opts, r.exitK
 	// open reports whether chosen school k has a place the reserves
@@ -781,78 +825,99 @@ func (c *Choice) place(r *round, apps []applicant, free, freeD, freeNS []int) {
 		}
 		return a.reserved && k == a.home || open(k)
 	}
-	sc := r.scratch.Get().(*scratch)
-	// The order of choosing reads the applicants far apart in apps, each a
-	// cache miss. They are copied in that order a block at a time first:
-	// the copies' misses overlap, where the placements' would not.
-	block := make([]applicant, min(len(order), placeBlock))
-	for j := range order {
-		if j%placeBlock == 0 {
-			for b := range block[:min(placeBlock, len(order)-j)] {
-				block[b] = apps[order[j+b]]
+	// placeAll places the applicants at positions js of the order of
+	// choosing, in turn; within is true when they all choose in one
+	// district, whose places no other district's applicants take.
+	placeAll := func(js []int, within bool) {
+		sc := r.scratch.Get().(*scratch)
+		defer r.scratch.Put(sc)
+		// The order of choosing reads the applicants far apart in apps,
+		// each a cache miss. They are copied in that order a block at a
+		// time first: the copies' misses overlap, where the placements'
+		// would not.
+		block := make([]applicant, min(len(js), placeBlock))
+		for n, j := range js {
+			if n%placeBlock == 0 {
+				for b := range block[:min(placeBlock, len(js)-n)] {
+					block[b] = apps[order[js[n+b]]]
+				}
 			}
-		}
-		a := &block[j%placeBlock]
-		if a.district >= 0 && !a.reserved {
-			pendD[a.district]--
-			if a.nonStrong {
-				pendNS[a.district]--
+			a := &block[n%placeBlock]
+			if a.district >= 0 && !a.reserved {
+				pendD[a.district]--
+				if a.nonStrong {
+					pendNS[a.district]--
+				}
 			}
-		}
-		// The applicant's own place at home, if kept, is now its to take.
-		if a.reserved {
-			reserved[a.home]--
-			reservedD[r.district(a.home)]--
-			if !r.strong(a.home) {
-				reservedNS[r.district(a.home)]--
+			// The applicant's own place at home, if kept, is now its to take.
+			if a.reserved {
+				reserved[a.home]--
+				reservedD[r.district(a.home)]--
+				if !r.strong(a.home) {
+					reservedNS[r.district(a.home)]--
+				}
 			}
-		}
-		// The best-ranked option with a place the reserves allow: in the
-		// head, or else in the rest of the ranking, made again.
-		got, pos := -1, -1
-		for p, k := range a.head[:a.nhead] {
-			if takes(a, int(k)) {
-				got, pos = int(k), p
-				break
+			// The best-ranked option with a place the reserves allow: in the
+			// head, or else in the rest of the ranking, made again.
+			got, pos := -1, -1
+			for p, k := range a.head[:a.nhead] {
+				if takes(a, int(k)) {
+					got, pos = int(k), p
+					break
+				}
 			}
-		}
-		if got < 0 && a.n > int32(a.nhead) {
-			got, pos = r.rest(a, sc, takes)
-		}
-		ses := float64(a.st.SES)
-		home := r.district(a.home)
-		homeKm := r.dist(a, a.home)
-		if got == exitK {
-			opts.exitFree[home]--
-			e := &c.exitRound(w)[chosen[a.home]]
-			e.N++
-			e.SES += ses
-			e.SESSq += float64(ses * ses)
-			c.record(a, chosen, -1, pos, 0, homeKm)
-			continue
-		}
-		if got < 0 {
-			open := make([]int, len(free))
-			for k := range free {
-				open[k] = free[k] - reserved[k]
+			if got < 0 && a.n > int32(a.nhead) {
+				got, pos = r.rest(a, sc, takes)
 			}
-			got = r.nearestFree(a, open, home)
+			ses := float64(a.st.SES)
+			home := r.district(a.home)
+			homeKm := r.dist(a, a.home)
+			if got == exitK {
+				opts.exitFree[home]--
+				e := &c.exitRound(w)[chosen[a.home]]
+				e.N++
+				e.SES += ses
+				e.SESSq += float64(ses * ses)
+				c.record(j, a, chosen, -1, pos, 0, homeKm)
+				continue
+			}
 			if got < 0 {
-				got = r.nearestFree(a, open, -1)
+				// The nearest school with a place not kept: in the
+				// district, which within a district always has one
+				// (place), or else anywhere.
+				open := make([]int, len(free))
+				for _, k := range r.inDistrict[home] {
+					open[k] = free[k] - reserved[k]
+				}
+				if got = r.nearestFree(a, open, home); got < 0 && !within {
+					for k := range free {
+						open[k] = free[k] - reserved[k]
+					}
+					got = r.nearestFree(a, open, -1)
+				}
 			}
+			d := r.district(got)
+			free[got]--
+			freeD[d]--
+			if !r.strong(got) {
+				freeNS[d]--
+			}
+			admitted[got] = append(admitted[got], a.st)
+			km := r.dist(a, got)
+			extra[chosen[got]] += max(0, km-homeKm)
+			c.record(j, a, chosen, chosen[got], pos, km, homeKm)
 		}
-		d := r.district(got)
-		free[got]--
-		freeD[d]--
-		if !r.strong(got) {
-			freeNS[d]--
-		}
-		admitted[got] = append(admitted[got], a.st)
-		km := r.dist(a, got)
-		extra[chosen[got]] += max(0, km-homeKm)
-		c.record(a, chosen, chosen[got], pos, km, homeKm)
 	}
-	r.scratch.Put(sc)
+	if byDistrict := r.districtsApart(apps, order, freeD); byDistrict != nil && !c.oneSequence {
+		c.apart++
+		w.Each(nd, func(d int) { placeAll(byDistrict[d], true) })
+	} else {
+		all := make([]int, len(order))
+		for j := range all {
+			all[j] = j
+		}
+		placeAll(all, false)
+	}
 	for k, i := range chosen {
 		school(w, i).Admitted = admitted[k]
 	}

@@ -568,6 +568,61 @@ func TestChoiceSameForAnyWorkers(t *testing.T) {
 	}
 }
 
+// TestChoiceDistrictsApartSameAsOneSequence: where every applicant
+// chooses in its own district and each district has the places for its
+// applicants, the rounds place the districts apart, on the workers; the
+// records and every placement are those of the one sequence, with kept
+// local places or not, passive families, an exit sector, migrants held
+// to non-strong schools, admission by lottery, and rankings made again
+// from one option kept.
+func TestChoiceDistrictsApartSameAsOneSequence(t *testing.T) {
+	for _, tt := range []struct {
+		name string
+		edit func(c *ChoiceSpec)
+	}{
+		{"score district", nil},
+		{"lottery, exit, one option kept", func(c *ChoiceSpec) {
+			c.Admission, c.ExitShare = AdmitLottery, 0.1
+		}},
+		{"local-only, no kept places, few passive", func(c *ChoiceSpec) {
+			c.Hukou, c.ResidentPriority, c.DefaultShare = HukouLocalOnly, false, 0.1
+		}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			c := choiceSpec(t, tt.edit)
+			runWith := func(oneSequence bool) ([]sim.YearRecord, [][]Placement, int) {
+				cfg := testConfig(5)
+				cfg.Workers = 3
+				var p *Choice
+				var placements [][]Placement
+				cfg.Policies = func() []sim.Policy {
+					p = c.New(0).(*Choice)
+					p.Record, p.oneSequence = true, oneSequence
+					if tt.edit != nil {
+						p.keep = 1
+					}
+					return []sim.Policy{p}
+				}
+				_, recs := run(t, cfg, func(*sim.Engine, int) {
+					placements = append(placements, slices.Clone(p.Placements))
+				})
+				return recs, placements, p.apart
+			}
+			wantRecs, want, _ := runWith(true)
+			gotRecs, got, apart := runWith(false)
+			if apart == 0 {
+				t.Fatal("no round placed the districts apart; the test tests nothing")
+			}
+			if !reflect.DeepEqual(got, want) {
+				t.Error("the placements differ from the one sequence's")
+			}
+			if !reflect.DeepEqual(gotRecs, wantRecs) {
+				t.Error("the records differ from the one sequence's")
+			}
+		})
+	}
+}
+
 // TestOrderByIsAStableSort: orderBy gives the order of a stable sort of
 // the keys, ties by index, for keys of every width, with many ties and
 // none, and for none and one.
