@@ -497,7 +497,8 @@ const (
 
 // round is what one admission round's schools share while each draws and
 // ranks its own applicants on the workers: read-only until the
-// placements, which run in one sequence.
+// placements, which run in one sequence or district by district
+// (districtsApart).
 type round struct {
 	c      *Choice
 	w      *sim.World
@@ -569,7 +570,8 @@ func (r *round) dist(a *applicant, k int) float64 {
 // (sim.Derive of one draw of w.Rand and the school's index): their
 // students, homes, whether they choose, lottery numbers and tastes. The
 // placements then run in one sequence, since each applicant's place
-// depends on the places taken before it.
+// depends on the places taken before it, or, where no applicant's place
+// depends on another district's, district by district (districtsApart).
 func (c *Choice) admit(w *sim.World, chosen []int32) error {
 	if len(chosen) == 0 {
 		return nil
@@ -807,8 +809,11 @@ func (c *Choice) place(r *round, apps []applicant, free, freeD, freeNS []int) {
 	if c.Record {
 		c.Placements = slices.Grow(c.Placements, len(apps))[:len(apps)]
 	}
+	// This round's exit counts by catchment school: kept (exitRound)
+	// only if someone takes the exit.
+	var exits []agents.StudentSums
 	if r.opts.exitFree != nil {
-		c.exitRound(w) // made before the districts share it
+		exits = make([]agents.StudentSums, len(w.Pop.Schools))
 	}
 	opts, exitK := &r.opts, r.exitK
 	// open reports whether chosen school k has a place the reserves
@@ -874,7 +879,7 @@ func (c *Choice) place(r *round, apps []applicant, free, freeD, freeNS []int) {
 			homeKm := r.dist(a, a.home)
 			if got == exitK {
 				opts.exitFree[home]--
-				e := &c.exitRound(w)[chosen[a.home]]
+				e := &exits[chosen[a.home]]
 				e.N++
 				e.SES += ses
 				e.SESSq += float64(ses * ses)
@@ -883,8 +888,8 @@ func (c *Choice) place(r *round, apps []applicant, free, freeD, freeNS []int) {
 			}
 			if got < 0 {
 				// The nearest school with a place not kept: in the
-				// district, which within a district always has one
-				// (place), or else anywhere.
+				// district, which always has one when the districts
+				// are placed apart (districtsApart), or else anywhere.
 				open := make([]int, len(free))
 				for _, k := range r.inDistrict[home] {
 					open[k] = free[k] - reserved[k]
@@ -920,6 +925,12 @@ func (c *Choice) place(r *round, apps []applicant, free, freeD, freeNS []int) {
 	}
 	for k, i := range chosen {
 		school(w, i).Admitted = admitted[k]
+	}
+	if slices.ContainsFunc(exits, func(e agents.StudentSums) bool { return e.N > 0 }) {
+		round := c.exitRound(w)
+		for i := range exits {
+			round[i].Add(&exits[i])
+		}
 	}
 	y := w.Clock.Year
 	if len(c.extraKm) <= y {
@@ -1173,7 +1184,7 @@ func (c *Choice) options(w *sim.World, chosen []int32, applicants []int) options
 }
 
 // exitRound returns this year's exit counts by catchment school, made on
-// first use.
+// first use (a round's first exit).
 func (c *Choice) exitRound(w *sim.World) []agents.StudentSums {
 	y := w.Clock.Year
 	if len(c.exits) <= y {
