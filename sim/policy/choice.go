@@ -531,7 +531,6 @@ type scratch struct {
 	near        nearest
 	kmAll       []float64 // a place per school of the city
 	home        catchment // the catchment of the school whose applicants are drawn
-	buf         []int32
 }
 
 func (r *round) school(k int) *agents.School { return school(r.w, r.chosen[k]) }
@@ -648,7 +647,7 @@ func (r *round) draw(k int, apps []applicant, key uint64) {
 	for j := range apps {
 		a := &apps[j]
 		*a = applicant{st: agents.DrawStudent(s, rng), home: k, district: -1}
-		a.x, a.y = sc.home.residence(r.schools, rng, &sc.buf)
+		a.x, a.y = sc.home.residence(r.schools, rng)
 		switch {
 		case a.st.Migrant && sp.Hukou == HukouLocalOnly && r.hasNS[d]:
 			a.district, a.nonStrong = d, true

@@ -62,7 +62,7 @@ type catchment struct {
 	sd     float64 // the spread of homes, km per axis
 	lo, hi vec     // the box, in SDs from the school: lo ≤ 0 ≤ hi per axis
 	near   []int32 // the school's nearest other schools (residenceNeighbours)
-	buf    []int32
+	buf    []int32 // scratch of set and contains
 	// The catchment within reach km of the school on each axis is the
 	// points v (offsets from the school) with v·d ≤ h for every cut,
 	// one per school whose bisector meets it (set); tol is a
@@ -205,8 +205,8 @@ func (c *catchment) set(schools *grid, i int32, sd float64, near *nearest, km []
 // contains reports whether the home (x, y) is in the catchment: by the
 // cuts where it lies farther than tol from every cut's line and inside
 // the square of the reach, and else by the index schools (no school
-// strictly nearer, asking c.near first). buf is scratch.
-func (c *catchment) contains(schools *grid, x, y float64, buf *[]int32) bool {
+// strictly nearer, asking c.near first).
+func (c *catchment) contains(schools *grid, x, y float64) bool {
 	v := vec{x - c.x, y - c.y}
 	sure := !c.byIndex && math.Abs(v.x) < c.reach && math.Abs(v.y) < c.reach
 	for _, p := range c.cuts {
@@ -225,22 +225,22 @@ func (c *catchment) contains(schools *grid, x, y float64, buf *[]int32) bool {
 		return false
 	}
 	var nearer bool
-	nearer, *buf = schools.anyNearer(x, y, rd, c.i, *buf)
+	nearer, c.buf = schools.anyNearer(x, y, rd, c.i, c.buf)
 	return !nearer
 }
 
 // residence draws the home of a child of the catchment from r, and puts it
 // at the school itself if residenceTries draws all fall nearer another
 // school (or the spread is 0). The catchment is the area where no school
-// is strictly nearer, by the index schools (contains). buf is scratch.
-func (c *catchment) residence(schools *grid, r *rand.Rand, buf *[]int32) (x, y float64) {
+// is strictly nearer, by the index schools (contains).
+func (c *catchment) residence(schools *grid, r *rand.Rand) (x, y float64) {
 	if !(c.sd > 0) {
 		return c.x, c.y
 	}
 	for range residenceTries {
 		x = c.x + float64(c.sd*truncNormal(r, c.lo.x, c.hi.x))
 		y = c.y + float64(c.sd*truncNormal(r, c.lo.y, c.hi.y))
-		if c.contains(schools, x, y, buf) {
+		if c.contains(schools, x, y) {
 			return x, y
 		}
 	}

@@ -29,7 +29,6 @@ import (
 func TestCatchmentAgreesWithTheIndex(t *testing.T) {
 	pop := scatteredSchools(300)
 	schools, catchmentOf := catchmentsOf(pop)
-	var buf []int32
 	r := rand.New(rand.NewPCG(1, 2))
 	for _, sd := range []float64{0.1, 0.5, 2, 20} {
 		in, onLine, small := 0, 0, 0
@@ -57,10 +56,10 @@ func TestCatchmentAgreesWithTheIndex(t *testing.T) {
 				}
 				rd := offsetRadius(x-c.x, y-c.y)
 				nearer, _ := schools.anyNearer(x, y, rd, i, nil)
-				if got := c.contains(schools, x, y, &buf); got != !nearer {
+				if got := c.contains(schools, x, y); got != !nearer {
 					t.Fatalf("sd %g school %d: (%v, %v) in the catchment by its cuts: %v, by the index: %v", sd, i, x, y, got, !nearer)
 				}
-				if got := alone.contains(schools, x, y, &buf); got != !nearer {
+				if got := alone.contains(schools, x, y); got != !nearer {
 					t.Fatalf("sd %g school %d: (%v, %v) in the catchment by its cuts and the index alone: %v, by the index: %v", sd, i, x, y, got, !nearer)
 				}
 				if nearer {
@@ -99,7 +98,6 @@ func TestCatchmentOfSchoolsCloseBy(t *testing.T) {
 		pop.Schools[0].X, pop.Schools[0].Y = pair[0], 0
 		pop.Schools[1].X, pop.Schools[1].Y = pair[1], 0
 		schools, catchmentOf := catchmentsOf(pop)
-		var buf []int32
 		r := rand.New(rand.NewPCG(17, 18))
 		const sd = 2
 		for i := range int32(2) {
@@ -114,7 +112,7 @@ func TestCatchmentOfSchoolsCloseBy(t *testing.T) {
 				}
 				rd := offsetRadius(x-c.x, y-c.y)
 				nearer, _ := schools.anyNearer(x, y, rd, i, nil)
-				if got := c.contains(schools, x, y, &buf); got != !nearer {
+				if got := c.contains(schools, x, y); got != !nearer {
 					t.Fatalf("%v school %d: (%v, %v) in the catchment by its cuts: %v, by the index: %v", pair, i, x, y, got, !nearer)
 				}
 				if nearer {
@@ -189,7 +187,7 @@ func TestResidenceIsTheNormalInTheCatchment(t *testing.T) {
 			var got, want [2][]float64
 			atSchool := 0
 			for range n {
-				x, y := c.residence(schools, r, &buf)
+				x, y := c.residence(schools, r)
 				if x == c.x && y == c.y {
 					atSchool++
 				}
