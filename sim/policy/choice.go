@@ -296,29 +296,23 @@ func (c *Choice) record(j int, a *applicant, chosen []int32, school int32, pos i
 // districtsApart returns the positions in the order of choosing of each
 // district's applicants, in that order, when the districts' placements
 // can run apart, or nil. They can when every applicant chooses in its own
-// district (the district rule, or hukou for every applicant) and every
-// district has at least as many places as applicants: then an applicant
-// who finds its whole ranking full always finds a place not kept in its
-// district (the places there, less those taken and those kept for
-// applicants still to come, outnumber the applicants still to come), so
-// no placement reads or changes another district's places, and each
-// district's applicants, placed in their order, are placed as in the one
-// sequence.
-func (r *round) districtsApart(apps []applicant, order []int, freeD []int) [][]int {
-	count := make([]int, len(freeD))
-	for _, a := range apps {
-		if a.district < 0 {
-			return nil
-		}
-		count[a.district]++
+// district (the district rule: cross_district off) and every district
+// has at least as many places as applicants (applicantsD): then an
+// applicant who finds its whole ranking full always finds a place not
+// kept in its district (the places there, less those taken and those
+// kept for applicants still to come, outnumber the applicants still to
+// come), so no placement reads or changes another district's places, and
+// each district's applicants, placed in their order, are placed as in
+// the one sequence.
+func (r *round) districtsApart(apps []applicant, order, freeD, applicantsD []int) [][]int {
+	if r.c.Spec.CrossDistrict {
+		return nil
 	}
-	for d, n := range count {
+	byDistrict := make([][]int, len(freeD))
+	for d, n := range applicantsD {
 		if freeD[d] < n {
 			return nil
 		}
-	}
-	byDistrict := make([][]int, len(freeD))
-	for d, n := range count {
 		byDistrict[d] = make([]int, 0, n)
 	}
 	for j, ai := range order {
@@ -628,7 +622,7 @@ func (c *Choice) admit(w *sim.World, chosen []int32) error {
 	key := w.Rand.Uint64()
 	apps := make([]applicant, planned)
 	w.Each(len(chosen), func(k int) { r.draw(k, apps[first[k]:first[k+1]], key) })
-	c.place(r, apps, free, freeD, freeNS)
+	c.place(r, apps, free, freeD, freeNS, applicantsD)
 	return nil
 }
 
@@ -746,8 +740,8 @@ func (r *round) ranking(a *applicant, rng *rand.Rand, sc *scratch, head int) ([]
 // take the best-ranked option with a place the reserves allow, and each
 // chosen school's Admitted is set. free, freeD and freeNS are the places
 // per chosen school, per district and in each district's non-strong
-// schools.
-func (c *Choice) place(r *round, apps []applicant, free, freeD, freeNS []int) {
+// schools, and applicantsD the applicants per district.
+func (c *Choice) place(r *round, apps []applicant, free, freeD, freeNS, applicantsD []int) {
 	sp := &c.Spec
 	w, chosen, nd := r.w, r.chosen, len(freeD)
 	// The places kept for residents: reserved[k] at chosen school k,
@@ -912,7 +906,7 @@ func (c *Choice) place(r *round, apps []applicant, free, freeD, freeNS []int) {
 			c.record(j, a, chosen, chosen[got], pos, km, homeKm)
 		}
 	}
-	if byDistrict := r.districtsApart(apps, order, freeD); byDistrict != nil && !c.oneSequence {
+	if byDistrict := r.districtsApart(apps, order, freeD, applicantsD); byDistrict != nil && !c.oneSequence {
 		c.apart++
 		w.Each(nd, func(d int) { placeAll(byDistrict[d], true) })
 	} else {
@@ -1073,6 +1067,9 @@ func orderBy(key []uint64) []int {
 		key uint64
 		i   int
 	}
+	if len(key) == 0 {
+		return nil
+	}
 	pairs, next := make([]pair, len(key)), make([]pair, len(key))
 	for i, k := range key {
 		pairs[i] = pair{k, i}
@@ -1082,7 +1079,7 @@ func orderBy(key []uint64) []int {
 		for _, p := range pairs {
 			count[byte(p.key>>shift)]++
 		}
-		if len(key) == 0 || count[byte(key[0]>>shift)] == len(key) {
+		if count[byte(key[0]>>shift)] == len(key) {
 			continue
 		}
 		start := 0
