@@ -55,8 +55,10 @@ type staging struct {
 
 // NewFolder starts a result folder at dir that holds the top-level names
 // (files, or subfolders written "NAME/"). It removes what an earlier
-// killed writer of dir left and checks that dir, if it exists, may be
-// replaced; it creates nothing until the first file is written. A symbolic
+// killed writer of dir left and checks, before any work, that dir, if it
+// exists, may be replaced (it holds only schoolnet's files and is not a
+// mount point) and that a folder can be written beside it; it creates
+// nothing until the first file is written. A symbolic
 // link at dir is followed: the folder it points to is replaced.
 func NewFolder(dir string, names ...string) (*Folder, error) {
 	abs, err := filepath.Abs(dir)
@@ -76,6 +78,9 @@ func NewFolder(dir string, names ...string) (*Folder, error) {
 			return nil, fmt.Errorf("results: %q cannot be a name in a result folder", n)
 		}
 	}
+	if err := placeable(abs, dir); err != nil {
+		return nil, err
+	}
 	if err := tidy(abs); err != nil {
 		return nil, err
 	}
@@ -84,6 +89,51 @@ func NewFolder(dir string, names ...string) (*Folder, error) {
 		return nil, err
 	}
 	return &Folder{st: st}, nil
+}
+
+// placeable checks, before any work, that a commit can put a folder at
+// dir (shown in messages as shown): that dir is not a mount point, which
+// no rename can replace, and that a folder can be made beside it.
+func placeable(dir, shown string) error {
+	if fi, err := os.Stat(dir); err == nil && fi.IsDir() && mountPoint(dir) {
+		return fmt.Errorf("results: %s is a mount point, which a result folder cannot replace (it is put in place whole, by a rename): use a folder inside it, such as %s",
+			shown, filepath.Join(shown, "results"))
+	}
+	return writable(dir, shown)
+}
+
+// writable checks, before any work, that a file or folder can be made at
+// path (shown in messages as shown): it makes and removes a temporary
+// folder in path's folder or, where that does not exist yet, in the
+// nearest folder above it, in which the missing folders would be made.
+func writable(path, shown string) error {
+	dir := filepath.Dir(path)
+	for {
+		fi, err := os.Stat(dir)
+		if err == nil {
+			if !fi.IsDir() {
+				return fmt.Errorf("results: %s is a file, not a folder, so %s cannot be written in it; choose another path", dir, shown)
+			}
+			break
+		}
+		up := filepath.Dir(dir)
+		if !errors.Is(err, fs.ErrNotExist) && !errors.Is(err, syscall.ENOTDIR) || up == dir {
+			return fmt.Errorf("results: %w", err)
+		}
+		dir = up
+	}
+	probe, err := os.MkdirTemp(dir, "."+filepath.Base(path)+".*.tmp")
+	if err != nil {
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			err = pe.Err
+		}
+		return fmt.Errorf("results: %s cannot be written: making a folder in %s: %v; choose a path you can write to", shown, dir, err)
+	}
+	if err := os.Remove(probe); err != nil {
+		return fmt.Errorf("results: %w", err)
+	}
+	return nil
 }
 
 // Sub returns the subfolder name, written with the folder and committed
@@ -234,7 +284,11 @@ func (f *Folder) WriteManifest(m *Manifest) error {
 // (NFS, other systems) the old folder is first renamed to .NAME.old, so
 // that for a moment there is no folder at the path; a process killed at
 // that moment leaves .NAME.old, which the next NewFolder for the path
-// renames back. Commit on a subfolder panics.
+// renames back. If the new folder cannot be put in place (a folder bind-
+// mounted at the path, a folder that meanwhile took files schoolnet did
+// not write), Commit keeps it beside the path as NAME.new and says so in
+// its error, so that a long run's results are not lost. Commit on a
+// subfolder panics.
 func (f *Folder) Commit() error {
 	st := f.st
 	if f.prefix != "" {
@@ -247,36 +301,8 @@ func (f *Folder) Commit() error {
 		return err
 	}
 	parent := filepath.Dir(st.dir)
-	switch _, err := os.Lstat(st.dir); {
-	case errors.Is(err, fs.ErrNotExist):
-		if err := os.Rename(st.tmp, st.dir); err != nil {
-			return fmt.Errorf("results: %w", err)
-		}
-		st.tmp = ""
-	case err != nil:
-		return fmt.Errorf("results: %w", err)
-	default:
-		if err := st.replaceable(); err != nil {
-			return err
-		}
-		if err := exchange(st.tmp, st.dir); err == nil {
-			// st.tmp now holds the old folder, removed below.
-		} else if !errors.Is(err, errors.ErrUnsupported) {
-			return fmt.Errorf("results: %w", err)
-		} else {
-			old := oldName(st.dir)
-			if err := os.RemoveAll(old); err != nil {
-				return fmt.Errorf("results: %w", err)
-			}
-			if err := os.Rename(st.dir, old); err != nil {
-				return fmt.Errorf("results: %w", err)
-			}
-			if err := os.Rename(st.tmp, st.dir); err != nil {
-				os.Rename(old, st.dir)
-				return fmt.Errorf("results: %w", err)
-			}
-			st.tmp = old
-		}
+	if err := st.place(); err != nil {
+		return st.keep(err)
 	}
 	st.done = true
 	if err := syncDir(parent); err != nil {
@@ -289,6 +315,64 @@ func (f *Folder) Commit() error {
 		st.tmp = ""
 	}
 	return nil
+}
+
+// place puts the temporary folder at st.dir, by a rename where there is
+// no folder there, and otherwise by exchanging the two, or renaming them
+// one after the other (see Commit). st.tmp then holds the old folder, if
+// any, or is "".
+func (st *staging) place() error {
+	switch _, err := os.Lstat(st.dir); {
+	case errors.Is(err, fs.ErrNotExist):
+		if err := os.Rename(st.tmp, st.dir); err != nil {
+			return err
+		}
+		st.tmp = ""
+		return nil
+	case err != nil:
+		return err
+	}
+	if err := st.replaceable(); err != nil {
+		return err
+	}
+	if err := exchange(st.tmp, st.dir); err == nil {
+		return nil // st.tmp now holds the old folder, removed by Commit
+	} else if !errors.Is(err, errors.ErrUnsupported) {
+		return err
+	}
+	old := oldName(st.dir)
+	if err := os.RemoveAll(old); err != nil {
+		return err
+	}
+	if err := os.Rename(st.dir, old); err != nil {
+		return err
+	}
+	if err := os.Rename(st.tmp, st.dir); err != nil {
+		os.Rename(old, st.dir)
+		return err
+	}
+	st.tmp = old
+	return nil
+}
+
+// keep, after a commit that could not put the new folder in place, makes
+// its temporary folder a visible folder beside the path, NAME.new (or
+// NAME.new-2, …), so that what a long run wrote is not lost, and returns
+// an error that says where it is. The folder at the path stays as it was.
+func (st *staging) keep(err error) error {
+	kept := st.dir + ".new"
+	for n := 2; ; n++ {
+		if _, e := os.Lstat(kept); errors.Is(e, fs.ErrNotExist) {
+			break
+		}
+		kept = fmt.Sprintf("%s.new-%d", st.dir, n)
+	}
+	where := fmt.Sprintf("they are kept whole in %s: move them where you want them", kept)
+	if os.Rename(st.tmp, kept) != nil {
+		where = fmt.Sprintf("they are kept whole in %s, which the next run into %s removes: move them away first", st.tmp, st.shown)
+	}
+	st.tmp, st.done = "", true
+	return fmt.Errorf("results: could not put the results in place at %s (%w); %s", st.shown, err, where)
 }
 
 // Abort removes what the folder wrote, unless it was committed; the

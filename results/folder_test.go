@@ -12,6 +12,7 @@ import (
 	"reflect"
 	"slices"
 	"strings"
+	"syscall"
 	"testing"
 )
 
@@ -355,5 +356,91 @@ func TestManifestFieldsDocumented(t *testing.T) {
 	}
 	if len(fields) < 20 {
 		t.Errorf("only %d fields found", len(fields))
+	}
+}
+
+// TestFolderRefusesWhatItCannotReplace: a folder that is a mount point, or
+// whose path runs through a file, is refused when the folder is started,
+// before the command's work, not at its commit.
+func TestFolderRefusesWhatItCannotReplace(t *testing.T) {
+	root := t.TempDir()
+	mnt := filepath.Join(root, "mnt")
+	if err := os.Mkdir(mnt, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	saved := mountPoint
+	mountPoint = func(dir string) bool { return dir == mnt }
+	t.Cleanup(func() { mountPoint = saved })
+	_, err := NewFolder(mnt, "a.csv")
+	if err == nil || !strings.Contains(err.Error(), "mount point") || !strings.Contains(err.Error(), filepath.Join(mnt, "results")) {
+		t.Errorf("a mount point: got %v, want it refused with a folder inside it offered", err)
+	}
+	if _, err := NewFolder(filepath.Join(mnt, "results"), "a.csv"); err != nil {
+		t.Errorf("a folder inside the mount point: %v", err)
+	}
+
+	file := filepath.Join(root, "notes.txt")
+	if err := os.WriteFile(file, []byte("mine"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, err = NewFolder(filepath.Join(file, "deeper", "out"), "a.csv")
+	if err == nil || !strings.Contains(err.Error(), file+" is a file") {
+		t.Errorf("a path through a file: got %v, want it refused naming the file", err)
+	}
+	if names := entries(t, root); !slices.Equal(names, []string{"mnt", "notes.txt"}) {
+		t.Errorf("the checks left %v, want only mnt and notes.txt", names)
+	}
+	// A path whose folders do not exist yet is fine: the commit makes them.
+	if _, err := NewFolder(filepath.Join(root, "new", "deeper", "out"), "a.csv"); err != nil {
+		t.Errorf("a path to be made: %v", err)
+	}
+	if names := entries(t, root); !slices.Equal(names, []string{"mnt", "notes.txt"}) {
+		t.Errorf("the checks left %v, want nothing made before a file is written", names)
+	}
+}
+
+// TestMountPointOfProc checks the real test on a system that has one:
+// /proc is a mount point on Linux; a fresh temporary folder is not.
+func TestMountPointOfProc(t *testing.T) {
+	if _, err := os.Stat("/proc/self/mountinfo"); err != nil {
+		t.Skip("no /proc/self/mountinfo")
+	}
+	if !mountPoint("/proc") {
+		t.Error("/proc is not taken for a mount point")
+	}
+	if dir := t.TempDir(); mountPoint(dir) {
+		t.Errorf("%s is taken for a mount point", dir)
+	}
+}
+
+// TestFolderKeptWhenItCannotBePlaced: a commit whose rename fails (as for
+// a folder bind-mounted at the path, which only a mount can show) keeps
+// the new folder whole beside the path and leaves the old one as it was.
+func TestFolderKeptWhenItCannotBePlaced(t *testing.T) {
+	root := t.TempDir()
+	dir := filepath.Join(root, "out")
+	writeFolder(t, dir, map[string]string{"a.csv": "old a"})
+	want := tree(t, dir)
+	saved := exchange
+	exchange = func(a, b string) error { return syscall.EBUSY }
+	t.Cleanup(func() { exchange = saved })
+	for _, kept := range []string{"out.new", "out.new-2"} {
+		f, err := NewFolder(dir, "a.csv", "manifest.json")
+		if err != nil {
+			t.Fatal(err)
+		}
+		f.Write("a.csv", text("new a"))
+		f.WriteManifest(&Manifest{Program: "schoolnet"})
+		err = f.Commit()
+		f.Abort()
+		if err == nil || !errors.Is(err, syscall.EBUSY) || !strings.Contains(err.Error(), filepath.Join(root, kept)) {
+			t.Fatalf("got %v, want the rename's error naming %s", err, kept)
+		}
+		if got := tree(t, dir); !maps.Equal(got, want) {
+			t.Errorf("old folder now %v, want %v", got, want)
+		}
+		if got := tree(t, filepath.Join(root, kept)); got["a.csv"] != "new a" || got["manifest.json"] == "" {
+			t.Errorf("%s holds %v, want the new folder whole", kept, got)
+		}
 	}
 }

@@ -126,6 +126,12 @@ func cmdCompare(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "schoolnet compare: --report %s is inside --out %s, which holds only the files its manifest lists: write the report beside it\n", *report, o.out)
 		return exitUsage
 	}
+	if *report != "" {
+		if err := checkReport(*report); err != nil {
+			fmt.Fprintln(stderr, "schoolnet compare: --report:", err)
+			return exitUsage
+		}
+	}
 	// Two worlds a replication at a time: the spun-up world and the
 	// scenario forked from it (sim.RunWorlds).
 	if err := checkMemory(scns[0], o.workers, min(2, len(scns))); err != nil {

@@ -62,6 +62,11 @@ func cmdDiscover(args []string, stdout, stderr io.Writer) int {
 	case q.Better == "" || q.Than == "":
 		return fail("give the question: --better A --than B (two scenarios of the comparison)")
 	}
+	if *out != "" {
+		if err := results.CheckFile(*out, "discover.csv", ensemble.IsDiscovery); err != nil {
+			return fail("--out:", err)
+		}
+	}
 	d, err := ensemble.Discover(pos[0], q, sensitivity.PrimOptions{Threshold: *threshold, MinCoverage: *coverage})
 	if err != nil {
 		return fail(err)

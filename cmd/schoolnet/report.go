@@ -48,9 +48,14 @@ func cmdReport(args []string, stdout, stderr io.Writer) int {
 // writeReport reads the result folder dir and writes its report to out,
 // which must not lie inside dir: a result folder holds only the files its
 // manifest lists.
+//
+// It refuses an out that is a folder or a file other than a report.
 func writeReport(dir, out string) error {
 	if inside(dir, out) {
 		return fmt.Errorf("%s is inside the result folder %s, which holds only the files its manifest lists: write the report beside it", out, dir)
+	}
+	if err := checkReport(out); err != nil {
+		return err
 	}
 	f, err := report.Load(dir)
 	if err != nil {
@@ -58,6 +63,11 @@ func writeReport(dir, out string) error {
 	}
 	return results.WriteFile(out, func(w io.Writer) error { return report.Write(w, f) })
 }
+
+// checkReport checks, before any work, that a report can be written to
+// out: out is not a folder nor a file other than a report, and its folder
+// can be written in.
+func checkReport(out string) error { return results.CheckFile(out, "report", report.IsReport) }
 
 // inside reports whether path lies in the folder dir.
 func inside(dir, path string) bool {

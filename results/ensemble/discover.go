@@ -317,6 +317,17 @@ var boxColumns = results.Columns[boxRow]{
 // DiscoverySchema describes the file discover --out writes.
 var DiscoverySchema = boxColumns.Schema("discover", "One row per box of PRIM's peeling trajectory.")
 
+// IsDiscovery reports whether a file's first bytes, head, are those of a
+// file Write wrote (its header line): only such a file may be replaced
+// by discover --out (results.CheckFile).
+func IsDiscovery(head []byte) bool {
+	var b strings.Builder
+	if boxColumns.Write(&b, results.CSV, func(func(*boxRow) bool) {}) != nil {
+		return false
+	}
+	return strings.HasPrefix(string(head), b.String())
+}
+
 // Write writes the peeling trajectory as CSV.
 func (d *Discovery) Write(w io.Writer) error {
 	return boxColumns.Write(w, results.CSV, func(yield func(*boxRow) bool) {

@@ -118,6 +118,15 @@ type appendix struct {
 	Files     []Setting
 }
 
+// generator is the tag by which a page is known as schoolnet's report
+// (report.html.tmpl writes it in the page's head).
+const generator = `<meta name="generator" content="schoolnet report">`
+
+// IsReport reports whether a file's first bytes, head, are those of a
+// page Write wrote: only such a file may be replaced by a report
+// (results.CheckFile).
+func IsReport(head []byte) bool { return strings.Contains(string(head), generator) }
+
 // Write writes the report of folder f as one self-contained HTML page.
 func Write(w io.Writer, f *Folder) error {
 	p, err := build(f)

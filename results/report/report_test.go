@@ -176,6 +176,14 @@ func TestReportIsSelfContained(t *testing.T) {
 	if strings.Contains(page, "<?xml") {
 		t.Error("an SVG kept its XML prolog")
 	}
+	// The head says who wrote the page, so that only a report is replaced
+	// by one (results.CheckFile).
+	if head := page[:min(len(page), 4096)]; !IsReport([]byte(head)) {
+		t.Error("the page's first 4 KiB lack its generator tag")
+	}
+	if IsReport([]byte("<!DOCTYPE html><html><head><title>my notes</title>")) {
+		t.Error("another page is taken for a report")
+	}
 	// The caveats are docs/MODEL.md's own words.
 	heading, body, ok := section(docs.Model, caveatSections[0])
 	if !ok {
