@@ -34,7 +34,8 @@ var yearlyTable = []tableColumn{
 // of the baseline grade), the strong-weak and migrant-local gaps, the
 // between-school share of variance, leadership, peer relationships and
 // teacher turnover. With two or more replications each value is followed
-// by ± the half-width of its 95% interval.
+// by ± the half-width of its 95% interval. A value undefined in a year
+// (the mean of a group without students, a gap to one) is shown as –.
 func PrintYearly(w io.Writer, years [][]sim.YearMetrics) error {
 	if len(years) == 0 || len(years[0]) == 0 {
 		return nil
@@ -54,7 +55,10 @@ func PrintYearly(w io.Writer, years [][]sim.YearMetrics) error {
 			}
 			m, h := MeanCI(xs)
 			cell := fmt.Sprintf("%+.3f", m)
-			if !math.IsNaN(h) {
+			switch {
+			case math.IsNaN(m): // a group without students
+				cell = "–"
+			case !math.IsNaN(h):
 				cell += fmt.Sprintf(" ±%.3f", h)
 			}
 			row = append(row, cell)

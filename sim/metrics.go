@@ -1,6 +1,10 @@
 package sim
 
-import "schoolnet/agents"
+import (
+	"math"
+
+	"schoolnet/agents"
+)
 
 // The groups of students that yearly metrics are reported for.
 // "treated" is the students of schools any policy has selected;
@@ -130,6 +134,9 @@ func Summarise(rec YearRecord) YearMetrics {
 			gm.Turnover = float64(a.leavers) / float64(a.teachers)
 			gm.Movers = float64(a.movers) / float64(a.teachers)
 		}
+		if s.N == 0 {
+			gm.undefined()
+		}
 		m.Groups[g] = gm
 	}
 	m.GapStrongWeak = m.Groups[GroupStrong].Composite - m.Groups[GroupWeak].Composite
@@ -163,6 +170,22 @@ func Summarise(rec YearRecord) YearMetrics {
 		m.ExitShare = float64(exited.N) / float64(exited.N+accs[GroupAll].sums.N)
 	}
 	return m
+}
+
+// undefined marks the means of a group without students (no weak school
+// in a roster, no migrant, no treated school before a reform) as missing,
+// NaN, which result files write as an empty cell, instead of 0, which
+// would read as a measured mean and make a gap of the other group's mean
+// alone.
+func (gm *GroupMetrics) undefined() {
+	nan := math.NaN()
+	gm.Composite, gm.PeerRelations, gm.Engagement, gm.SES = nan, nan, nan, nan
+	for k := range gm.Z {
+		gm.Z[k] = nan
+	}
+	gm.Leadership, gm.Style, gm.Morale = nan, nan, nan
+	gm.Effectiveness, gm.Climate, gm.Resources = nan, nan, nan
+	gm.Turnover, gm.Movers = nan, nan
 }
 
 // GapSES returns the top minus the bottom SES quartile's composite: how far

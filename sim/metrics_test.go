@@ -198,3 +198,27 @@ func TestSESSegregation(t *testing.T) {
 			same.SESSegregation, apart.SESSegregation, same.ExitShare)
 	}
 }
+
+// TestSummariseEmptyGroupIsUndefined: a group without students (no weak
+// school, no migrant, no treated school) has undefined means, NaN, not
+// 0, and so does a gap to it; the groups that have students keep theirs.
+func TestSummariseEmptyGroupIsUndefined(t *testing.T) {
+	m := Summarise(YearRecord{Schools: []agents.SchoolRecord{school(agents.Strong, 100, 0, 1, 0)}})
+	for _, g := range []int{GroupAverage, GroupWeak, GroupMigrant, GroupTreated} {
+		gm := m.Groups[g]
+		for name, x := range map[string]float64{"composite": gm.Composite, "maths": gm.Z[0], "peer relations": gm.PeerRelations,
+			"engagement": gm.Engagement, "ses": gm.SES, "leadership": gm.Leadership, "climate": gm.Climate, "turnover": gm.Turnover, "movers": gm.Movers} {
+			if !math.IsNaN(x) {
+				t.Errorf("%s, no students: %s %v, want NaN", Groups[g], name, x)
+			}
+		}
+	}
+	if !math.IsNaN(m.GapStrongWeak) || !math.IsNaN(m.GapMigrantLocal) {
+		t.Errorf("gaps to empty groups: %v and %v, want NaN", m.GapStrongWeak, m.GapMigrantLocal)
+	}
+	for _, g := range []int{GroupAll, GroupStrong, GroupLocal} {
+		if gm := m.Groups[g]; gm.Composite != 1 || gm.Turnover != 0.1 {
+			t.Errorf("%s: composite %v, turnover %v; want 1 and 0.1", Groups[g], gm.Composite, gm.Turnover)
+		}
+	}
+}

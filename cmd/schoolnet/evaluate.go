@@ -196,6 +196,10 @@ func cmdEvaluate(args []string, stdout, stderr io.Writer) int {
 	res, err := evaluate.Run(ctx, scn, opt)
 	bar.Finish()
 	if err != nil {
+		if errors.Is(err, evaluate.ErrNoneTreated) {
+			fmt.Fprintf(stderr, "schoolnet evaluate: %s: %v; nothing was written\n", scn.Name, err)
+			return exitUsage
+		}
 		if !errors.Is(err, context.Canceled) {
 			return runFailed(stderr, "schoolnet evaluate", err, manifest.ScenarioHash)
 		}

@@ -111,6 +111,7 @@ var hostileInputs = []hostile{
 	{"compare year after the run", tiny, "compare FILE FILE --year 99 --out OUT", 2, "--year 99 is after the run's last year 1"},
 	{"evaluate strength", tiny, "evaluate FILE --strength 1e308 --out OUT", 2, "--strength: must be in [0,20]"},
 	{"evaluate bootstrap", tiny, "evaluate FILE --bootstrap 0 --out OUT", 2, "--bootstrap: must be in [1,100000]"},
+	{"evaluate with no school treated", tiny + "[[policy]]\nkind = \"funding\"\nselect.share = 0\nend = 0\n", "evaluate FILE --out OUT", 2, "no school was treated in any replication, so there is no effect to estimate"},
 	{"sweep workers", tiny, "sweep FILE --workers 99999 --out OUT", 2, "--workers: must be in [1,4096]"},
 	{"sweep shard", tiny, "sweep FILE --shard 0/0 --out OUT", 2, "--shard must be K/N"},
 	{"bench workers", "", "bench --workers 1,0", 2, "--workers: must be in [1,4096]"},

@@ -2,6 +2,7 @@ package evaluate
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 
@@ -191,8 +192,17 @@ func Run(ctx context.Context, scn *scenarios.Scenario, opt Options) (*Result, er
 	if err := g.Wait(); err != nil {
 		return nil, err
 	}
+	if !slices.ContainsFunc(res.Reps, func(r Replication) bool { return r.Treated[worldScenario] > 0 }) {
+		return nil, ErrNoneTreated
+	}
 	return res, nil
 }
+
+// ErrNoneTreated is Run's error when no replication treated a school: the
+// scenario's policies select none (a share of 0, a tier or district the
+// population lacks), so there is no effect to estimate, and an effect of
+// 0 ± 0 would read as a finding.
+var ErrNoneTreated = errors.New("no school was treated in any replication, so there is no effect to estimate: the scenario's policies select no school (a select.share of 0, or a tier or district the population lacks); select some schools")
 
 // Engines returns the number of worlds each replication of an evaluation
 // of scn with options opt runs side by side: the twin, the treated worlds
