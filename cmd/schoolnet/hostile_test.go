@@ -119,6 +119,10 @@ var hostileInputs = []hostile{
 	{"unknown flag", tiny, "run FILE --sede 3", 2, "flag provided but not defined: -sede"},
 	{"two scenarios to run", tiny, "run FILE FILE --out OUT", 2, "one scenario at a time"},
 	{"unknown command", "", "rn", 2, "unknown command \"rn\""},
+	{"bench with a size as an argument", "", "bench city", 2, "takes no arguments, got [\"city\"]; for a size, give --size city"},
+	{"scenarios with an argument", "", "scenarios baseline", 2, "takes no arguments"},
+	{"version with an argument", "", "version foo", 2, "takes no arguments"},
+	{"merge a scenario file", tiny, "merge OUT FILE", 2, "hostile.toml is a file, not a sweep directory"},
 }
 
 // TestHostileInputs runs every hostile input and checks its exit status,

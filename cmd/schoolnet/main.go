@@ -117,8 +117,7 @@ func Main(args []string, stdout, stderr io.Writer) (status int) {
 	case "report":
 		return cmdReport(rest, stdout, stderr)
 	case "version", "--version":
-		fmt.Fprintln(stdout, "schoolnet", version())
-		return exitOK
+		return cmdVersion(rest, stdout, stderr)
 	case "help", "-h", "--help", "-help":
 		if len(rest) == 1 && rest[0] != "help" && !strings.HasPrefix(rest[0], "-") {
 			return Main([]string{rest[0], "--help"}, stdout, stderr)
@@ -222,11 +221,29 @@ func cmdScenarios(args []string, stdout, stderr io.Writer) int {
 	if err := fs.Parse(args); err != nil {
 		return flagStatus(fs, err, stdout)
 	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "schoolnet scenarios: takes no arguments, got %q; run one with: schoolnet run NAME\n", fs.Args())
+		return exitUsage
+	}
 	tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', 0)
 	for _, s := range scenarios.Embedded() {
 		fmt.Fprintf(tw, "%s\t%s\n", s.Name, s.Description)
 	}
 	tw.Flush()
+	return exitOK
+}
+
+// cmdVersion prints the version.
+func cmdVersion(args []string, stdout, stderr io.Writer) int {
+	fs := newFlagSet("version", "Usage: schoolnet version\n\nPrints the version of schoolnet and the source revision it was built from,\nas a bug report or a methods section should quote them.", stdout, stderr)
+	if err := fs.Parse(args); err != nil {
+		return flagStatus(fs, err, stdout)
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "schoolnet version: takes no arguments, got %q\n", fs.Args())
+		return exitUsage
+	}
+	fmt.Fprintln(stdout, "schoolnet", version())
 	return exitOK
 }
 

@@ -183,7 +183,7 @@ func TestBadInputExitsTwoAndWritesNothing(t *testing.T) {
 }
 
 func TestHelpOnEveryCommand(t *testing.T) {
-	for _, args := range [][]string{{"help"}, {"--help"}, {"run", "--help"}, {"scenarios", "--help"}, {"validate", "--help"}, {"bench", "--help"}, {"sweep", "--help"}, {"merge", "--help"}, {"compare", "--help"}, {"roster", "--help"}, {"roster", "export", "--help"}, {"report", "--help"}, {"calibrate", "--help"}, {"discover", "--help"}} {
+	for _, args := range [][]string{{"help"}, {"--help"}, {"run", "--help"}, {"scenarios", "--help"}, {"validate", "--help"}, {"bench", "--help"}, {"sweep", "--help"}, {"merge", "--help"}, {"compare", "--help"}, {"roster", "--help"}, {"roster", "export", "--help"}, {"report", "--help"}, {"calibrate", "--help"}, {"discover", "--help"}, {"version", "--help"}, {"evaluate", "--help"}, {"serve", "--help"}} {
 		code, stdout, _ := run(t, args...)
 		if code != 0 || !strings.Contains(stdout, "Usage") {
 			t.Errorf("%v: exit %d, output %q; want 0 and a usage text", args, code, stdout)

@@ -13,6 +13,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"syscall"
 
 	"schoolnet/results"
 	"schoolnet/scenarios"
@@ -55,7 +56,7 @@ func ReadManifest(fsys fs.FS, dir string) (m Manifest, ok bool, err error) {
 		return m, false, err
 	}
 	if err := json.Unmarshal(data, &m); err != nil {
-		return m, false, refuse("%s: %v", p, err)
+		return m, false, refuse("%s: %v: the manifest is damaged; rerun the sweep that wrote %s into it to write it again", p, err, dir)
 	}
 	if m.ScenarioHash == "" {
 		return m, false, refuse("%s has no scenario_hash", p)
@@ -156,6 +157,12 @@ type Shard struct {
 // file is wrong and how to repair the directory; it is a *RefusedError
 // unless the directory could not be read.
 func ReadShard(fsys fs.FS, dir string) (*Shard, error) {
+	switch fi, err := fs.Stat(fsys, "."); {
+	case err == nil && !fi.IsDir(), errors.Is(err, syscall.ENOTDIR):
+		return nil, refuse("%s is a file, not a sweep directory: give the --out directory of a sweep", dir)
+	case errors.Is(err, fs.ErrNotExist):
+		return nil, refuse("%s does not exist: give the --out directory of a sweep", dir)
+	}
 	m, ok, err := ReadManifest(fsys, dir)
 	if err != nil {
 		return nil, err
