@@ -165,7 +165,7 @@ func cmdCompare(args []string, stdout, stderr io.Writer) int {
 			printFilled(stdout, s)
 		}
 	}
-	ens, err := o.loadEnsemble(first.Seed, first.Replications)
+	ens, err := o.loadEnsemble(first.Seed, first.Replications, scns...)
 	if err != nil {
 		fmt.Fprintln(stderr, "schoolnet compare:", err)
 		return exitUsage

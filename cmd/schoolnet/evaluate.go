@@ -136,7 +136,7 @@ func cmdEvaluate(args []string, stdout, stderr io.Writer) int {
 		o.out = filepath.Join("out", "evaluate-"+scn.Name)
 	}
 	opt.Workers, opt.Export = o.workers, *export
-	ens, err := o.loadEnsemble(scn.Run.Seed, scn.Run.Replications)
+	ens, err := o.loadEnsemble(scn.Run.Seed, scn.Run.Replications, scn)
 	var theta [][]float64
 	draw := make([]int, scn.Run.Replications)
 	for r := range draw {

@@ -61,7 +61,9 @@ func (o *runOptions) ensembleFlags(fs *flagSet) {
 
 // loadEnsemble returns the ensemble --ensemble names, with --draws draws
 // (by default half of reps, at least 1), or nil without --ensemble.
-func (o *runOptions) loadEnsemble(seed int64, reps int) (*ensemble.Ensemble, error) {
+//
+// Every particle of a posterior is checked against each of scns.
+func (o *runOptions) loadEnsemble(seed int64, reps int, scns ...*scenarios.Scenario) (*ensemble.Ensemble, error) {
 	if o.ensemble == "" {
 		if o.set["draws"] {
 			return nil, errors.New("--draws needs --ensemble")
@@ -75,7 +77,11 @@ func (o *runOptions) loadEnsemble(seed int64, reps int) (*ensemble.Ensemble, err
 	if draws > reps {
 		return nil, fmt.Errorf("--draws %d is more than the %d replications: each draw needs a replication (give --reps)", draws, reps)
 	}
-	return ensemble.Load(o.ensemble, draws, seed)
+	e, err := ensemble.Load(o.ensemble, draws, seed)
+	if err == nil {
+		err = e.Check(scns...)
+	}
+	return e, err
 }
 
 // formatFlag adds --format, the format of the large tables.
@@ -145,7 +151,7 @@ func cmdRun(args []string, stdout, stderr io.Writer) int {
 	if o.out == "" {
 		o.out = filepath.Join("out", scn.Name)
 	}
-	ens, err := o.loadEnsemble(scn.Run.Seed, scn.Run.Replications)
+	ens, err := o.loadEnsemble(scn.Run.Seed, scn.Run.Replications, scn)
 	if err != nil {
 		fmt.Fprintln(stderr, "schoolnet run:", err)
 		return exitUsage

@@ -43,6 +43,7 @@ type Ensemble struct {
 	lo, hi  []float64   // the prior's plausible ranges
 	integer []bool      // a whole-number key (prior: drawn on [lo, hi+1) and floored)
 	rows    [][]float64 // the posterior's particles
+	lines   []int       // their lines in the file
 	weights []float64
 	total   float64
 }
@@ -187,7 +188,7 @@ func ParsePosterior(file string, data []byte) (*Ensemble, error) {
 			}
 			vals[k] = x
 		}
-		e.rows, e.weights = append(e.rows, vals), append(e.weights, w)
+		e.rows, e.weights, e.lines = append(e.rows, vals), append(e.weights, w), append(e.lines, line)
 		e.total += w
 	}
 	if len(e.rows) == 0 || !(e.total > 0) {
@@ -251,14 +252,35 @@ func (e *Ensemble) DrawOf(rep int) int { return rep % e.Draws }
 // keys in its [model], a policy key in the policy of that name if scn has
 // one (else it is left out). The copy is checked like any scenario.
 func (e *Ensemble) Apply(scn *scenarios.Scenario, theta []float64) (*scenarios.Scenario, error) {
-	for k, key := range e.Keys {
-		p := targets.Param{Key: key}
-		scn = p.Set(scn, theta[k])
-	}
+	scn = e.set(scn, theta)
 	if err := scenarios.Check(scn); err != nil {
 		return nil, fmt.Errorf("ensemble: %s with the parameters of %s: %w", scn.Name, e.Name, err)
 	}
 	return scn, nil
+}
+
+// set returns a copy of scn with the parameters at theta, unchecked.
+func (e *Ensemble) set(scn *scenarios.Scenario, theta []float64) *scenarios.Scenario {
+	for k, key := range e.Keys {
+		p := targets.Param{Key: key}
+		scn = p.Set(scn, theta[k])
+	}
+	return scn
+}
+
+// Check applies every particle of a posterior to each of scns and checks
+// the result, so that a value out of a parameter's range is refused
+// before any run, naming its line, whichever particles the draws pick.
+// A prior's draws lie in the ranges; it has nothing to check.
+func (e *Ensemble) Check(scns ...*scenarios.Scenario) error {
+	for i, theta := range e.rows {
+		for _, scn := range scns {
+			if err := scenarios.Check(e.set(scn, theta)); err != nil {
+				return &ParseError{File: e.Name, Line: e.lines[i], Err: fmt.Errorf("%w (in scenario %s)", err, scn.Name)}
+			}
+		}
+	}
+	return nil
 }
 
 // Describe says in words what the ensemble is.

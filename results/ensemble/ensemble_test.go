@@ -105,3 +105,27 @@ func TestShippedPosterior(t *testing.T) {
 		}
 	}
 }
+
+// TestCheckNamesTheLineOfABadParticle: a posterior particle out of a
+// parameter's range is refused before any run, naming its line, even one
+// of weight 0 that no draw would pick (so that whether a file is refused
+// does not depend on the seed).
+func TestCheckNamesTheLineOfABadParticle(t *testing.T) {
+	scns := tinyScenarios(t)
+	good := "generation,particle,weight,distance,model.tie_accept\n1,0,1,0.1,0.5\n"
+	e, err := ParsePosterior("posterior.csv", []byte(good))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := e.Check(scns...); err != nil {
+		t.Errorf("a posterior within the ranges: %v", err)
+	}
+	e, err = ParsePosterior("posterior.csv", []byte(good+"1,1,0,0.1,1.5\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = e.Check(scns...)
+	if err == nil || !strings.HasPrefix(err.Error(), "posterior.csv:3: model.tie_accept: must be in [0,1]") {
+		t.Errorf("got %v, want the bad particle's line and key", err)
+	}
+}
