@@ -594,6 +594,18 @@ func (s *Scenario) pointErr(i int, vals []any, policies []string, err error) err
 		key = "policy." + policies[n-1] + key[strings.IndexByte(key, ']')+1:]
 	}
 	e := &Error{File: s.src.name, Err: pe.Err, Hint: pe.Hint}
+	if t := s.Sweep.Table; s.Sweep.Method == SweepTable && t != nil {
+		// A table sweep's values come from its design file: the cell's
+		// line there (when this file read it) and its column's key.
+		if c := slices.Index(t.Header, key); c >= 0 {
+			e.File, e.Key = t.File, key
+			if i < len(t.lines) {
+				e.Line = t.lines[i]
+			}
+			e.Err = fmt.Errorf("point %d: %w", i, pe.Err)
+			return e
+		}
+	}
 	for k, p := range s.Sweep.Params {
 		if p.Key == key {
 			e.Key = fmt.Sprintf("sweep.param[%d]", k+1)

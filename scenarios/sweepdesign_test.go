@@ -96,7 +96,7 @@ func TestTableSweep(t *testing.T) {
 		{"unknown key", "model.tie_acept\n0.5\n", "", "design.csv:1: model.tie_acept"},
 		{"short row", "model.tie_accept,model.peer_relation_effect\n0.5,0.2\n0.6\n", "", "design.csv:3"},
 		{"no points", "model.tie_accept\n", "", "design.csv:2: no points"},
-		{"out of range", "model.tie_accept\n0.5\n3\n", "", "point 1 sets model.tie_accept = 3"},
+		{"out of range", "model.tie_accept\n0.5\n3\n", "", "design.csv:3: model.tie_accept: point 1: must be in [0,1] (chance), got 3"},
 		{"params as well", "model.tie_accept\n0.5\n", "[[sweep.param]]\nkey = \"model.tie_accept\"\n", "leave out [[sweep.param]]"},
 		{"missing file", "", "", "cannot read design \"none.csv\""},
 		{"design for grid", "model.tie_accept\n0.5\n", "", "sweep.design: only for method table"},
