@@ -230,7 +230,43 @@ func decodeErr(err error, src source, prefix string, relocate bool) error {
 	if relocate {
 		e.Line = locate(src.data, e.Key)
 	}
+	e.Err = plainTypeErr(e.Err, e.Key)
 	return e
+}
+
+var (
+	incompatible = regexp.MustCompile(`^incompatible types: TOML value has type (\S+); destination has type (\S+)$`)
+	mismatch     = regexp.MustCompile(`^type mismatch for \S+: expected table but found (\S+)$`)
+)
+
+// tomlTypes names the decoder's types of a value in the words of a
+// scenario file's author.
+var tomlTypes = map[string]string{
+	"string": "text in quotes", "float64": "a number with a decimal point", "int64": "a whole number",
+	"integer": "a whole number", "float": "a number", "bool": "true or false", "[]any": "an array",
+	"[]map[string]any": "an array of tables", "map[string]any": "a table",
+}
+
+// plainTypeErr rewrites the TOML decoder's type errors, which speak of Go
+// types, as what the key takes and what the file gave it.
+func plainTypeErr(err error, key string) error {
+	name := func(t string) string {
+		if w, ok := tomlTypes[t]; ok {
+			return w
+		}
+		return t
+	}
+	if m := incompatible.FindStringSubmatch(err.Error()); m != nil {
+		return fmt.Errorf("must be %s, got %s", name(m[2]), name(m[1]))
+	}
+	if m := mismatch.FindStringSubmatch(err.Error()); m != nil {
+		table := key[strings.LastIndexByte(key, '.')+1:]
+		if m[1] == "[]map[string]any" {
+			return fmt.Errorf("must be a table, written [%s], not an array of tables, written [[%s]]", table, table)
+		}
+		return fmt.Errorf("must be a table, written [%s], got %s", table, name(m[1]))
+	}
+	return err
 }
 
 // parse decodes src on top of the scenario it extends (or the defaults).
@@ -311,6 +347,11 @@ func parse(src source, chain []string) (*Scenario, error) {
 	if err := checkSweepMethodKeys(&s.Sweep, src, md); err != nil {
 		return nil, err
 	}
+	if md.IsDefined("sweep", "bootstrap") && s.Sweep.Bootstrap == 0 {
+		// 0 stands for the default where the key is left out.
+		return nil, &Error{File: src.name, Line: locate(src.data, "sweep.bootstrap"), Key: "sweep.bootstrap",
+			Err: fmt.Errorf("must be in [1,100000], or -1 for no intervals, got 0 (leave the key out for %d)", DefaultBootstrap)}
+	}
 	if md.IsDefined("sweep", "design") {
 		if err := s.readSweepDesign(src); err != nil {
 			return nil, err
@@ -343,6 +384,11 @@ func parse(src source, chain []string) (*Scenario, error) {
 			e.File = src.name
 			e.Key = ownKey(e.Key, own)
 			e.Line = locate(src.data, e.Key)
+			// A policy's default (a pairing's end in year 3, say) can be
+			// out of range for a short run: say that the file did not set it.
+			if _, leaf, ok := strings.Cut(e.Key, "]."); ok && strings.HasPrefix(e.Key, "policy[") && !strings.Contains(leaf, "(") && e.Hint == "" && !sets(src.data, e.Key) {
+				e.Hint = "this file does not set it: the value is the policy's default or comes from the file it extends; set it here"
+			}
 			if e.Line == 0 && strings.HasSuffix(e.Key, ".share") && strings.HasPrefix(e.Key, "population.") {
 				// The shares do not sum to 1: point at a share the file sets.
 				for _, tier := range []string{"strong", "average", "weak"} {
@@ -384,6 +430,13 @@ func decodePolicies(s *Scenario, src source, inherited []policy.Spec) ([]int, er
 		}
 		kind, _ := raw["kind"].(string)
 		name, _ := raw["name"].(string)
+		for _, key := range []string{"kind", "name"} {
+			if v, ok := raw[key]; ok {
+				if _, ok := v.(string); !ok {
+					return nil, at(key, fmt.Errorf("must be a string in quotes, such as %s = %q, got %v", key, map[string]string{"kind": "funding", "name": "pairs"}[key], v))
+				}
+			}
+		}
 		target := -1
 		if name != "" {
 			for k, p := range s.Policies {
@@ -508,6 +561,18 @@ func keysOf(t reflect.Type, path []string) []string {
 // [table] and [[array]] headers (the n-th [[policy]] is "policy[n]") and
 // dotted keys; it does not parse inline tables.
 func locate(data []byte, key string) int {
+	n, _ := locateKey(data, key)
+	return n
+}
+
+// sets reports whether a file sets key itself (not only a table above it).
+func sets(data []byte, key string) bool {
+	_, exact := locateKey(data, key)
+	return exact
+}
+
+// locateKey is locate, and whether the line found sets key itself.
+func locateKey(data []byte, key string) (int, bool) {
 	table, tableLine := "", 0
 	count := map[string]int{}
 	for n, raw := range strings.Split(string(data), "\n") {
@@ -535,7 +600,10 @@ func locate(data []byte, key string) int {
 				full = table + "." + k
 			}
 			if full == key {
-				return n + 1
+				return n + 1, true
+			}
+			if strings.HasPrefix(key, full+".") { // an inline table holds key
+				tableLine = n + 1
 			}
 			continue
 		default:
@@ -545,5 +613,5 @@ func locate(data []byte, key string) int {
 			tableLine = n + 1
 		}
 	}
-	return tableLine
+	return tableLine, false
 }

@@ -666,7 +666,16 @@ func WithRoster(s *Scenario, path string) (*Scenario, error) {
 		return nil, err
 	}
 	base := s.src
-	return parse(source{name: "--roster", data: buf.Bytes(), base: &base}, nil)
+	r, err := parse(source{name: "--roster", data: buf.Bytes(), base: &base}, nil)
+	var e *Error
+	if errors.As(err, &e) && e.File == "--roster" && strings.Contains(e.Key, " (inherited)") {
+		// A key of the scenario's own file that the roster's schools make
+		// wrong (a school number the roster lacks): the file's line.
+		key := strings.Replace(e.Key, " (inherited)", "", 1)
+		e.File, e.Key, e.Line = s.src.name, key, locate(s.src.data, key)
+		e.Hint = "with the schools of roster " + path
+	}
+	return r, err
 }
 
 // ExportRoster returns the school system of the scenario's first

@@ -2,6 +2,7 @@ package scenarios
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -373,5 +374,22 @@ func TestRosterSweeps(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), tt.want) {
 			t.Errorf("sweeping %s: %v, want %q", tt.key, err, tt.want)
 		}
+	}
+}
+
+// TestWithRosterBlamesTheScenarioLine: a key of the scenario's own file
+// that a roster given on the command line makes wrong (a school the
+// roster lacks) is reported at the scenario file's line, with the roster
+// named, not as an inherited key of no file.
+func TestWithRosterBlamesTheScenarioLine(t *testing.T) {
+	p := writeScenario(t, goodRoster, "[population]\ndistricts = 1\nschools_per_district = 6\n[[policy]]\nkind = \"funding\"\nselect.rule = \"list\"\nselect.schools = [5]\n")
+	base, err := Load(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = WithRoster(base, filepath.Join(filepath.Dir(p), "schools.csv"))
+	var e *Error
+	if !errors.As(err, &e) || e.File != filepath.Base(p) || e.Line != 7 || e.Key != "policy[1].select.schools" || !strings.Contains(err.Error(), "with the schools of roster") {
+		t.Errorf("got %v, want %s:7: policy[1].select.schools … with the schools of roster", err, p)
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 
 	"schoolnet/sim/policy"
 	"schoolnet/sim/ranges"
@@ -93,7 +94,7 @@ var StudyRanges = ranges.Table{
 // validate checks a [study] table.
 func (st *StudySpec) validate() error {
 	if !slices.Contains(studyTests, st.Test) {
-		return &Error{Key: "study.test", Err: fmt.Errorf("unknown test %q; one of %v", st.Test, studyTests)}
+		return &Error{Key: "study.test", Err: fmt.Errorf("unknown test %q; one of %s", st.Test, strings.Join(studyTests, ", "))}
 	}
 	if err := StudyRanges.Check(st); err != nil {
 		re := err.(*ranges.Error)

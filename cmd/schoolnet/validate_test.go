@@ -18,7 +18,7 @@ func TestValidateBrokenScenarios(t *testing.T) {
 		{"syntax", "name = \"open\n", "main.toml:1: name: strings cannot contain newlines"},
 		{"unknown key", "[run]\nyaers = 2\n", "main.toml:2: run.yaers: unknown key (did you mean run.years?)"},
 		{"unknown table", "[modle]\ngrowth_per_year = 1\n", "main.toml:1: modle: unknown key (did you mean model?)"},
-		{"wrong type", "[run]\nseed = \"x\"\n", "main.toml:2: run.seed: incompatible types"},
+		{"wrong type", "[run]\nseed = \"x\"\n", "main.toml:2: run.seed: must be a whole number, got text in quotes"},
 		{"out of range", "[model]\ntie_accept = 2\n", "main.toml:2: model.tie_accept: must be in [0,1] (chance), got 2"},
 		{"negative", "[model]\nteacher_sd = -0.1\n", "main.toml:2: model.teacher_sd: must be in [0,1] (SD/year), got -0.1"},
 		{"tier shares", "[population.weak]\nshare = 0.9\n", "main.toml:2: population.weak.share: tier shares must sum to 1"},

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 
 	"golang.org/x/sync/errgroup"
 
@@ -147,7 +148,7 @@ func (r *Result) Has(design string) bool {
 func Run(ctx context.Context, scn *scenarios.Scenario, opt Options) (*Result, error) {
 	for _, d := range opt.Designs {
 		if !slices.Contains(Designs, d) {
-			return nil, fmt.Errorf("evaluate: unknown design %q; one of %v", d, Designs)
+			return nil, fmt.Errorf("evaluate: unknown design %q; one of %s", d, strings.Join(Designs, ", "))
 		}
 	}
 	st, err := NewStudy(scn, opt.Grade)

@@ -3,6 +3,7 @@ package evaluate
 import (
 	"fmt"
 	"slices"
+	"strings"
 
 	"schoolnet/scenarios"
 )
@@ -185,7 +186,7 @@ func SwitchOff(scn *scenarios.Scenario, names ...string) error {
 		case SourceInflation:
 			scn.Model.TestInflation = 0
 		default:
-			return fmt.Errorf("evaluate: unknown bias source %q; one of %v", n, SourceNames)
+			return fmt.Errorf("evaluate: unknown bias source %q; one of %s", n, strings.Join(SourceNames, ", "))
 		}
 	}
 	scn.Study = sp

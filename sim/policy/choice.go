@@ -6,6 +6,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"slices"
+	"strings"
 	"sync"
 
 	"schoolnet/agents"
@@ -160,9 +161,9 @@ func init() {
 func (s *ChoiceSpec) Validate() error {
 	switch {
 	case !slices.Contains(hukouRules, s.Hukou):
-		return fieldErr("hukou", "unknown rule %q; one of %v", s.Hukou, hukouRules)
+		return fieldErr("hukou", "unknown rule %q; one of %s", s.Hukou, strings.Join(hukouRules, ", "))
 	case !slices.Contains(admissions, s.Admission):
-		return fieldErr("admission", "unknown admission %q; one of %v", s.Admission, admissions)
+		return fieldErr("admission", "unknown admission %q; one of %s", s.Admission, strings.Join(admissions, ", "))
 	}
 	return nil
 }

@@ -2,6 +2,7 @@ package policy
 
 import (
 	"slices"
+	"strings"
 
 	"schoolnet/agents"
 	"schoolnet/sim"
@@ -91,7 +92,7 @@ func (s *DoubleTeacherSpec) Validate() error {
 		}
 	}
 	if !slices.Contains(connectivities, s.Connectivity) {
-		return fieldErr("connectivity", "unknown connectivity %q; one of %v", s.Connectivity, connectivities)
+		return fieldErr("connectivity", "unknown connectivity %q; one of %s", s.Connectivity, strings.Join(connectivities, ", "))
 	}
 	return nil
 }

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"math"
 	"slices"
+	"strings"
 
 	"schoolnet/sim"
 	"schoolnet/sim/fmath"
@@ -65,7 +66,7 @@ func init() {
 func (s *FundingSpec) Validate() error {
 	switch {
 	case !slices.Contains(allocations, s.Allocation):
-		return fieldErr("allocation", "unknown allocation %q; one of %v", s.Allocation, allocations)
+		return fieldErr("allocation", "unknown allocation %q; one of %s", s.Allocation, strings.Join(allocations, ", "))
 	case math.Abs(s.Facilities+s.Courses+s.Training-1) > 1e-9:
 		return fieldErr("facilities", "facilities + courses + training must be 1, got %g", s.Facilities+s.Courses+s.Training)
 	}

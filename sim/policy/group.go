@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"math"
 	"slices"
+	"strings"
 
 	"schoolnet/agents"
 	"schoolnet/sim"
@@ -115,7 +116,7 @@ func init() {
 // Validate checks the education-group keys.
 func (s *GroupSpec) Validate() error {
 	if !slices.Contains(structures, s.Structure) {
-		return fieldErr("structure", "unknown structure %q; one of %v", s.Structure, structures)
+		return fieldErr("structure", "unknown structure %q; one of %s", s.Structure, strings.Join(structures, ", "))
 	}
 	return nil
 }

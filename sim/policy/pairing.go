@@ -3,6 +3,7 @@ package policy
 import (
 	"cmp"
 	"slices"
+	"strings"
 
 	"schoolnet/agents"
 	"schoolnet/sim"
@@ -134,11 +135,11 @@ func (s *PairingSpec) Validate() error {
 	}
 	switch {
 	case !slices.Contains(partnerRules, s.PartnerRule):
-		return fieldErr("partner_rule", "unknown rule %q; one of %v", s.PartnerRule, partnerRules)
+		return fieldErr("partner_rule", "unknown rule %q; one of %s", s.PartnerRule, strings.Join(partnerRules, ", "))
 	case !slices.Contains(mentorSources, s.Mentoring):
-		return fieldErr("mentoring", "unknown mentoring %q; one of %v", s.Mentoring, mentorSources)
+		return fieldErr("mentoring", "unknown mentoring %q; one of %s", s.Mentoring, strings.Join(mentorSources, ", "))
 	case !slices.Contains(focuses, s.Focus):
-		return fieldErr("focus", "unknown focus %q; one of %v", s.Focus, focuses)
+		return fieldErr("focus", "unknown focus %q; one of %s", s.Focus, strings.Join(focuses, ", "))
 	}
 	return nil
 }

@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"slices"
 	"sort"
+	"strings"
 
 	"schoolnet/agents"
 	"schoolnet/sim"
@@ -162,7 +163,7 @@ func (c *Common) Validate(years, schools, districts int) error {
 	}
 	s := &c.Select
 	if !slices.Contains(rules, s.Rule) {
-		return fieldErr("select.rule", "unknown rule %q; one of %v", s.Rule, rules)
+		return fieldErr("select.rule", "unknown rule %q; one of %s", s.Rule, strings.Join(rules, ", "))
 	}
 	if _, _, ok := parseTier(s.Tier); !ok {
 		return fieldErr("select.tier", "unknown tier %q; one of strong, average, weak, any", s.Tier)

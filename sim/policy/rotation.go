@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"math"
 	"slices"
+	"strings"
 
 	"schoolnet/agents"
 	"schoolnet/sim"
@@ -111,11 +112,11 @@ func init() {
 func (s *RotationSpec) Validate() error {
 	switch {
 	case !slices.Contains(whoValues, s.Who):
-		return fieldErr("who", "unknown value %q; one of %v", s.Who, whoValues)
+		return fieldErr("who", "unknown value %q; one of %s", s.Who, strings.Join(whoValues, ", "))
 	case !slices.Contains(directions, s.Direction):
-		return fieldErr("direction", "unknown direction %q; one of %v", s.Direction, directions)
+		return fieldErr("direction", "unknown direction %q; one of %s", s.Direction, strings.Join(directions, ", "))
 	case !slices.Contains(sourceRules, s.SourceRule):
-		return fieldErr("source_rule", "unknown rule %q; one of %v", s.SourceRule, sourceRules)
+		return fieldErr("source_rule", "unknown rule %q; one of %s", s.SourceRule, strings.Join(sourceRules, ", "))
 	}
 	return nil
 }

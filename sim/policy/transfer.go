@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"math"
 	"slices"
+	"strings"
 
 	"schoolnet/agents"
 	"schoolnet/sim"
@@ -63,7 +64,7 @@ func init() {
 // Validate checks the transfer-incentive keys.
 func (s *TransferSpec) Validate() error {
 	if !slices.Contains(transferSources, s.Source) {
-		return fieldErr("source", "unknown source %q; one of %v", s.Source, transferSources)
+		return fieldErr("source", "unknown source %q; one of %s", s.Source, strings.Join(transferSources, ", "))
 	}
 	return nil
 }

@@ -191,9 +191,9 @@ func (st *Settings) checkRanges() error {
 	}
 	switch {
 	case st.SelectionRule != nil && !slices.Contains(SelectionRules, *st.SelectionRule):
-		return fmt.Errorf("selection rule must be one of %v, got %q", SelectionRules, *st.SelectionRule)
+		return fmt.Errorf("selection rule must be one of %s, got %q", strings.Join(SelectionRules, ", "), *st.SelectionRule)
 	case st.Alliance != nil && !slices.Contains(AllianceChoices, *st.Alliance):
-		return fmt.Errorf("alliance must be one of %v, got %q", AllianceChoices, *st.Alliance)
+		return fmt.Errorf("alliance must be one of %s, got %q", strings.Join(AllianceChoices, ", "), *st.Alliance)
 	}
 	return nil
 }

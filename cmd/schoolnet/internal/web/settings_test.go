@@ -138,7 +138,7 @@ func TestApplySettingsErrors(t *testing.T) {
 		{"mentoring out of range", "baseline", Settings{MentoringIntensity: ptr(-0.1)}, "principal mentoring must be between 0 and 1, got -0.1", false},
 		{"negative funding", "baseline", Settings{FundingPerSchool: ptr(-1.0)}, "funding per school must be between 0 and 1000000000, got -1", false},
 		{"funding of 1e308", "baseline", Settings{FundingPerSchool: ptr(1e308)}, "funding per school must be between 0 and 1000000000, got 1e+308", false},
-		{"unknown rule", "baseline", Settings{SelectionRule: ptr("list")}, `selection rule must be one of [voluntary lottery rank all], got "list"`, false},
+		{"unknown rule", "baseline", Settings{SelectionRule: ptr("list")}, `selection rule must be one of voluntary, lottery, rank, all, got "list"`, false},
 		{"zero years", "baseline", Settings{Years: ptr(0)}, "years must be between 1 and 100, got 0", false},
 		{"alliance beside the SSP's pairs", "shanghai-ssp", Settings{Alliance: ptr("loose")}, `policy "lab-alliance" (curriculum-alliance): conflicts with policy "ssp-pairs" (pairing)`, true},
 		{"pairing beside education groups", "chengdu-education-groups", Settings{PairingShare: ptr(0.5)}, `policy "lab-pairing" (pairing): conflicts with policy`, true},
