@@ -261,6 +261,7 @@ func (r *Roster) plan(spec *PopulationSpec) ([]rosterPlan, []string, error) {
 		fStyle
 		fDigital
 		fTeachers
+		fTeachersBounded
 		fRounded
 	)
 	fill := func(v *float64, def float64, k int) float64 {
@@ -345,7 +346,11 @@ func (r *Roster) plan(spec *PopulationSpec) ([]rosterPlan, []string, error) {
 		// [1, classes]; by default one for every two classes.
 		p.perSubject = (classes*G + 1) / 2
 		if rs.Teachers != nil {
-			p.perSubject = min(max(1, int(math.Round(float64(*rs.Teachers)/NumSubjects))), classes*G)
+			asked := int(math.Round(float64(*rs.Teachers) / NumSubjects))
+			p.perSubject = min(max(1, asked), classes*G)
+			if p.perSubject != asked {
+				count[fTeachersBounded]++
+			}
 		} else {
 			count[fTeachers]++
 		}
@@ -370,6 +375,10 @@ func (r *Roster) plan(spec *PopulationSpec) ([]rosterPlan, []string, error) {
 	add(fStyle, "teacher_style", "their tier's teacher_style (population.<tier>.teacher_style)")
 	add(fDigital, "digital", "their tier's digital (population.<tier>.digital)")
 	add(fTeachers, "teachers", "the model's rule, one teacher per subject for every two classes")
+	if count[fTeachersBounded] > 0 {
+		notes = append(notes, fmt.Sprintf("teachers: %d of %d schools have more than one teacher of a subject for each class, or none, and are given the nearest of those (a quarter of the teachers for each of the four subjects, at least one and at most one a class)",
+			count[fTeachersBounded], n))
+	}
 	if count[fTenure] > 0 {
 		notes = append(notes, fmt.Sprintf("principal_tenure: %d of %d schools drawn from the steady state of principal succession, anew in each replication", count[fTenure], n))
 	}

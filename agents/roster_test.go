@@ -102,6 +102,25 @@ func TestRosterFill(t *testing.T) {
 	}
 }
 
+// TestRosterTeachersBounded: a school's teachers beyond one of a subject
+// for each class are taken as one a class, and the notes say so.
+func TestRosterTeachersBounded(t *testing.T) {
+	spec := rosterSpec(
+		RosterSchool{ID: "a", Tier: "weak", Enrolment: 270, Teachers: ptr(3000)},
+		RosterSchool{ID: "b", Tier: "weak", Enrolment: 270, Teachers: ptr(12)},
+	)
+	plans, notes, err := spec.Roster.plan(&spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if classes := plans[0].profile.ClassesPerGrade * spec.Grades; plans[0].perSubject != classes || plans[1].perSubject != 3 {
+		t.Errorf("teachers a subject: %d and %d, want %d (one a class) and 3", plans[0].perSubject, plans[1].perSubject, classes)
+	}
+	if joined := strings.Join(notes, "\n"); !strings.Contains(joined, "teachers: 1 of 2 schools have more than one teacher of a subject for each class") {
+		t.Errorf("the notes do not say that a school's teachers were bounded:\n%s", joined)
+	}
+}
+
 // TestRosterRefusesUnusableEnrolment checks the errors that depend on the
 // population: an enrolment too large for 64 classes a grade, a tier that
 // cannot be derived.
