@@ -4,6 +4,7 @@ import (
 	"image/color"
 	"io"
 	"math"
+	"slices"
 	"strconv"
 
 	"gonum.org/v1/plot"
@@ -23,13 +24,18 @@ type Point struct {
 }
 
 // Trajectory returns, for each year, the mean over replications of
-// get(year's metrics) and its 95% interval.
+// get(year's metrics) and its 95% interval. Replications in which the
+// value is undefined (NaN: the mean of a group without students) are
+// left out; a year without any has a NaN mean.
 func Trajectory(reps [][]sim.YearMetrics, get func(*sim.YearMetrics) float64) []Point {
 	out := make([]Point, len(reps[0]))
-	xs := make([]float64, len(reps))
+	xs := make([]float64, 0, len(reps))
 	for k := range out {
+		xs = xs[:0]
 		for r := range reps {
-			xs[r] = get(&reps[r][k])
+			if x := get(&reps[r][k]); !math.IsNaN(x) {
+				xs = append(xs, x)
+			}
 		}
 		m, h := MeanCI(xs)
 		if math.IsNaN(h) {
@@ -75,6 +81,12 @@ func (c *Chart) Plot() (*plot.Plot, error) {
 		return nil, err
 	}
 	for k, series := range c.Series {
+		// Years whose mean is undefined are left out, and a series
+		// without any year from the chart.
+		series = slices.DeleteFunc(slices.Clone(series), func(pt Point) bool { return math.IsNaN(pt.Mean) })
+		if len(series) == 0 {
+			continue
+		}
 		col := plotutil.Color(k)
 		band := make(plotter.XYs, 0, 2*len(series))
 		line := make(plotter.XYs, len(series))

@@ -101,9 +101,11 @@ func ReadSweepRuns(r io.Reader, keys []string) ([]SweepRun, error) {
 		s.Params = row[4 : 4+len(keys)]
 		s.Scenario, s.Hash = row[len(row)-2], row[len(row)-1]
 		for k, cell := range row[4+len(keys) : len(row)-2] {
-			x, err := strconv.ParseFloat(cell, 64)
-			if err != nil {
-				return nil, bad(Headlines[k].Name, err)
+			x := math.NaN() // an empty cell: undefined (a group without students)
+			if cell != "" {
+				if x, err = strconv.ParseFloat(cell, 64); err != nil {
+					return nil, bad(Headlines[k].Name, err)
+				}
 			}
 			s.Outcomes = append(s.Outcomes, x)
 		}
@@ -206,25 +208,37 @@ func (c *SweepChart) Plot() (*plot.Plot, error) {
 		return float64(slices.Index(labels, v))
 	}
 
-	runs := make(plotter.XYs, len(c.Runs))
-	for i, r := range c.Runs {
-		runs[i] = plotter.XY{X: x(r.Params[c.Param]), Y: r.Outcomes[k]}
+	// An outcome undefined in a run (the mean of a group without
+	// students) is left out of the dots and the means.
+	runs := make(plotter.XYs, 0, len(c.Runs))
+	for _, r := range c.Runs {
+		if y := r.Outcomes[k]; !math.IsNaN(y) {
+			runs = append(runs, plotter.XY{X: x(r.Params[c.Param]), Y: y})
+		}
 	}
 	// Per-point means, then their mean at each value of the key.
 	sum := map[string]float64{}
 	count := map[string]int{}
 	for _, pt := range sweepPoints(c.Runs) {
 		var m float64
+		n := 0
 		for _, r := range pt {
-			m += r.Outcomes[k]
+			if y := r.Outcomes[k]; !math.IsNaN(y) {
+				m += y
+				n++
+			}
 		}
-		v := pt[0].Params[c.Param]
-		sum[v] += m / float64(len(pt))
-		count[v]++
+		if n > 0 {
+			v := pt[0].Params[c.Param]
+			sum[v] += m / float64(n)
+			count[v]++
+		}
 	}
 	effect := make(plotter.XYs, 0, len(labels))
 	for _, v := range labels {
-		effect = append(effect, plotter.XY{X: x(v), Y: sum[v] / float64(count[v])})
+		if count[v] > 0 {
+			effect = append(effect, plotter.XY{X: x(v), Y: sum[v] / float64(count[v])})
+		}
 	}
 	slices.SortStableFunc(effect, func(a, b plotter.XY) int {
 		switch {

@@ -62,3 +62,50 @@ func TestOutputsRefusedBeforeAnyWork(t *testing.T) {
 		})
 	}
 }
+
+// TestEmptyGroupsThroughEveryCommand: a system without weak schools and
+// without migrant children, whose weak and migrant means and gaps are
+// undefined (empty cells), runs through run, compare with its report and
+// charts, report and a sweep, and every file says "undefined", not 0.
+func TestEmptyGroupsThroughEveryCommand(t *testing.T) {
+	const system = "[run]\nyears = 2\nweeks_per_year = 2\nspin_up_years = 1\nreplications = 2\n[population]\ndistricts = 1\nschools_per_district = 4\nstaff_history_years = 1\n" +
+		"[population.strong]\nshare = 0.5\nmigrant_share = 0\n[population.average]\nshare = 0.5\nmigrant_share = 0\n[population.weak]\nshare = 0\nmigrant_share = 0\n"
+	dir := t.TempDir()
+	write := func(name, src string) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte(src), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	none := write("none.toml", "name = \"none\"\n"+system)
+	funded := write("funded.toml", "name = \"funded\"\n"+system+"[[policy]]\nkind = \"funding\"\nend = 2\nselect.tier = \"average\"\n")
+	swept := write("swept.toml", "name = \"swept\"\n"+system+"[sweep]\nmethod = \"grid\"\noutcome = \"gap_migrant_local\"\n[[sweep.param]]\nkey = \"model.tie_accept\"\nvalues = [0.2, 0.5]\n")
+	for _, args := range [][]string{
+		{"run", none, "--out", filepath.Join(dir, "run"), "--quiet"},
+		{"report", filepath.Join(dir, "run"), "--out", filepath.Join(dir, "run.html")},
+		{"compare", none, funded, "--out", filepath.Join(dir, "compare"), "--report", filepath.Join(dir, "compare.html"), "--quiet"},
+		{"sweep", swept, "--out", filepath.Join(dir, "sweep"), "--quiet"},
+	} {
+		if code, _, stderr := run(t, args...); code != exitOK {
+			t.Fatalf("%v: exit %d: %s", args[0], code, stderr)
+		}
+	}
+	summary, err := os.ReadFile(filepath.Join(dir, "run", "summary.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, outcome := range []string{"weak_composite", "gap_strong_weak", "gap_migrant_local"} {
+		if !strings.Contains(string(summary), "\n"+outcome+",SD,,,,2,") {
+			t.Errorf("summary.csv does not leave %s undefined:\n%s", outcome, summary)
+		}
+	}
+	points, err := os.ReadFile(filepath.Join(dir, "sweep", "points.csv"))
+	if err != nil || strings.Count(string(points), "\n") != 3 {
+		t.Errorf("points.csv: %v\n%s", err, points)
+	}
+	page, err := os.ReadFile(filepath.Join(dir, "run.html"))
+	if err != nil || strings.Contains(string(page), "NaN") || strings.Contains(string(page), `data-value=""`) {
+		t.Errorf("the report shows NaN or a number for an empty cell (%v)", err)
+	}
+}

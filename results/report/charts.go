@@ -92,7 +92,7 @@ func (f *Folder) figures() ([]Figure, error) {
 			return nil, err
 		}
 		p, err = f.effectsPlot()
-		if err == nil {
+		if err == nil && p != nil {
 			err = add("chart-effects", fmt.Sprintf("Effects in year %d with 95%% intervals", f.Year),
 				fmt.Sprintf("The difference from %s in weak schools' composite in year %d (the table's diff column), with its 95%% interval. An interval that crosses zero means the reform's effect cannot be told from none with these replications.", ref.Name, f.Year), p)
 		}
@@ -124,7 +124,8 @@ func (f *Folder) figures() ([]Figure, error) {
 }
 
 // effectsPlot draws each reform's effect on weak schools at the compared
-// year with its interval, from compare.csv.
+// year with its interval, from compare.csv; nil if no reform has one
+// (none has weak schools).
 func (f *Folder) effectsPlot() (*plot.Plot, error) {
 	p := plot.New()
 	p.Title.Text = fmt.Sprintf("Effect on weak schools in year %d", f.Year)
@@ -133,7 +134,7 @@ func (f *Folder) effectsPlot() (*plot.Plot, error) {
 	var names []string
 	for k, sc := range f.Scenarios[1:] {
 		e, ok := f.effect(sc.Name, "weak_composite")
-		if !ok {
+		if !ok || e.Diff != e.Diff { // none, or undefined (no weak school)
 			continue
 		}
 		names = append(names, sc.Name)
@@ -153,6 +154,9 @@ func (f *Folder) effectsPlot() (*plot.Plot, error) {
 		}
 		s.Color, s.Shape, s.Radius = col, draw.CircleGlyph{}, vg.Points(5)
 		p.Add(s)
+	}
+	if len(names) == 0 { // no reform has an effect on weak schools to show
+		return nil, nil
 	}
 	zero := plotter.NewFunction(func(float64) float64 { return 0 })
 	zero.Color, zero.Dashes = color.Gray{Y: 90}, []vg.Length{vg.Points(4), vg.Points(3)}

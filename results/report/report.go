@@ -596,8 +596,12 @@ func (f *Folder) equity() equity {
 		for _, sc := range f.Scenarios {
 			if e, ok := f.effect(sc.Name, g.outcome); ok {
 				row.Cells = append(row.Cells, effectNum(e, "mean", 3, true))
-			} else if s, ok := sc.summary(g.outcome); ok && f.Command == "run" {
-				x, _ := strconv.ParseFloat(s["mean"], 64)
+			} else if s, ok := sc.summary(g.outcome); ok && f.Command == "run" && s["mean"] != "" {
+				x, err := strconv.ParseFloat(s["mean"], 64)
+				if err != nil {
+					row.Cells = append(row.Cells, cell{Text: "–"})
+					continue
+				}
 				row.Cells = append(row.Cells, cell{Text: format(x, 3, true), Num: &numRef{Src: "summary.csv", Scenario: sc.Name, Outcome: g.outcome, Col: "mean", Value: s["mean"]}})
 			} else {
 				row.Cells = append(row.Cells, cell{Text: "–"})

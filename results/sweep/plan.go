@@ -202,7 +202,11 @@ func (p *Plan) Print(w io.Writer, runs []results.SweepRun) {
 				vals[j] = strconv.FormatFloat(x, 'g', 6, 64)
 			}
 		}
-		fmt.Fprintf(tw, "%d\t%s\t%.3f\t%s\t\n", pt, strings.Join(vals, "\t"), m, ci)
+		mean := fmt.Sprintf("%.3f", m)
+		if math.IsNaN(m) { // undefined: a group without students
+			mean = "–"
+		}
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t\n", pt, strings.Join(vals, "\t"), mean, ci)
 	}
 	tw.Flush()
 }

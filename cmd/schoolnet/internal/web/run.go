@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 	"sync"
 	"time"
 
@@ -47,29 +48,29 @@ var ChartSeries = []Series{
 }
 
 // Interval is a mean over replications and its 95% interval; Lo and Hi
-// are null with one replication.
+// are null with one replication, and all three when the value is
+// undefined (the mean of a group without students, such as the weak
+// schools of an uploaded system that has none).
 type Interval struct {
-	Mean float64  `json:"mean"`
+	Mean *float64 `json:"mean"`
 	Lo   *float64 `json:"lo"`
 	Hi   *float64 `json:"hi"`
 }
 
-// meanCI is results.MeanCI as an Interval.
+// meanCI is results.MeanCI as an Interval, leaving out the replications
+// in which the value is undefined (NaN).
 func meanCI(xs []float64) Interval {
+	xs = slices.DeleteFunc(slices.Clone(xs), math.IsNaN)
 	m, h := results.MeanCI(xs)
-	iv := Interval{Mean: finite(m)}
-	if !math.IsNaN(h) && !math.IsNaN(m) {
-		lo, hi := m-h, m+h
-		iv.Lo, iv.Hi = &lo, &hi
+	var iv Interval
+	if !math.IsNaN(m) && !math.IsInf(m, 0) {
+		iv.Mean = &m
+		if !math.IsNaN(h) {
+			lo, hi := m-h, m+h
+			iv.Lo, iv.Hi = &lo, &hi
+		}
 	}
 	return iv
-}
-
-func finite(x float64) float64 {
-	if math.IsNaN(x) || math.IsInf(x, 0) {
-		return 0
-	}
-	return x
 }
 
 // event is one server-sent event of a run's log.

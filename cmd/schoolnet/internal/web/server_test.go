@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"math"
 	"net/http"
 	"net/http/httptest"
 	"regexp"
@@ -415,7 +416,7 @@ func TestEventStream(t *testing.T) {
 				t.Errorf("year %d: %d values, want %d", pt.Year, len(pt.Values), len(ChartSeries))
 			}
 			for k, v := range pt.Values {
-				if v.Lo == nil || v.Hi == nil || *v.Lo > v.Mean || *v.Hi < v.Mean {
+				if v.Mean == nil || v.Lo == nil || v.Hi == nil || *v.Lo > *v.Mean || *v.Hi < *v.Mean {
 					t.Errorf("year %d %s: %+v is not an interval around the mean", pt.Year, ChartSeries[k].Key, v)
 				}
 			}
@@ -605,5 +606,19 @@ func checkHosts(t *testing.T, h http.Handler, want map[string]int) {
 		if rec.Code != want {
 			t.Errorf("Host %s: %d, want %d", host, rec.Code, want)
 		}
+	}
+}
+
+// TestMeanCIUndefined: a value undefined in every replication (the mean
+// of a group the system lacks) is sent as null, not 0; replications in
+// which it is undefined are left out of the mean.
+func TestMeanCIUndefined(t *testing.T) {
+	nan := math.NaN()
+	data, err := json.Marshal(meanCI([]float64{nan, nan}))
+	if err != nil || string(data) != `{"mean":null,"lo":null,"hi":null}` {
+		t.Errorf("all undefined: %s, %v", data, err)
+	}
+	if iv := meanCI([]float64{1, nan, 3}); iv.Mean == nil || *iv.Mean != 2 || iv.Lo == nil {
+		t.Errorf("one undefined of three: %+v, want the mean of the other two", iv)
 	}
 }

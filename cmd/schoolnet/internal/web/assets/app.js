@@ -769,10 +769,12 @@ function drawChart(svg, i, s) {
   svg.replaceChildren();
   const W = 340, H = 200, L = 52, R = 10, T = 16, B = 40;
   const runs = chartRuns();
-  const pts = runs.map(({ run, cls }) => ({ cls, pts: run.points.filter(Boolean).map((p) => ({ year: p.year, v: p.values[i] })) }));
+  // A year whose value is undefined (mean null: a group without students) is left out.
+  const pts = runs.map(({ run, cls }) => ({ cls, pts: run.points.filter(Boolean).map((p) => ({ year: p.year, v: p.values[i] })).filter((p) => p.v && p.v.mean !== null) }));
   const all = pts.flatMap((p) => p.pts);
   if (all.length === 0) {
-    el('text', { x: W / 2, y: H / 2, 'text-anchor': 'middle', class: 'empty' }, svg).textContent = 'no data yet: press Run';
+    const ran = runs.some(({ run }) => run.points.some(Boolean));
+    el('text', { x: W / 2, y: H / 2, 'text-anchor': 'middle', class: 'empty' }, svg).textContent = ran ? 'undefined: this system has no such students' : 'no data yet: press Run';
     return;
   }
   let maxYear = 1;
@@ -867,7 +869,7 @@ function fillChartTable(table, i, s) {
       const td = document.createElement('td');
       const p = run.points[yr];
       const v = p && p.values[i];
-      td.textContent = !v ? '–' : v.mean.toFixed(3) + (v.lo !== null ? ` (${v.lo.toFixed(3)} to ${v.hi.toFixed(3)})` : '');
+      td.textContent = !v || v.mean === null ? '–' : v.mean.toFixed(3) + (v.lo !== null ? ` (${v.lo.toFixed(3)} to ${v.hi.toFixed(3)})` : '');
       tr.append(td);
     }
     return tr;
