@@ -348,7 +348,9 @@ func (st *staging) place() error {
 		return err
 	}
 	if err := os.Rename(st.tmp, st.dir); err != nil {
-		os.Rename(old, st.dir)
+		if e := os.Rename(old, st.dir); e != nil {
+			return fmt.Errorf("%w; the old folder is at %s, which the next command writing %s puts back", err, old, st.shown)
+		}
 		return err
 	}
 	st.tmp = old
@@ -370,6 +372,8 @@ func (st *staging) keep(err error) error {
 	where := fmt.Sprintf("they are kept whole in %s: move them where you want them", kept)
 	if os.Rename(st.tmp, kept) != nil {
 		where = fmt.Sprintf("they are kept whole in %s, which the next run into %s removes: move them away first", st.tmp, st.shown)
+	} else {
+		syncDir(filepath.Dir(st.dir)) // best effort: the error says where they are
 	}
 	st.tmp, st.done = "", true
 	return fmt.Errorf("results: could not put the results in place at %s (%w); %s", st.shown, err, where)

@@ -161,13 +161,13 @@ func PrintIndices(w io.Writer, outcome string, xs []Index) {
 		fmt.Fprintf(w, "\n%s: Morris elementary effects over %d points × %d replications, most influential first (per the key's whole range)\n", outcome, rows[0].Points, rows[0].Reps)
 		fmt.Fprintf(tw, "param\tμ*\t95%% interval\tμ\tσ\t\n")
 		for _, x := range rows {
-			fmt.Fprintf(tw, "%s\t%.4f\t%s\t%+.4f\t%.4f\t\n", x.Param, x.MuStar, span(x.MuStarLo, x.MuStarHi), x.Mu, x.Sigma)
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t\n", x.Param, Undefined("%.4f", x.MuStar), span(x.MuStarLo, x.MuStarHi), Undefined("%+.4f", x.Mu), Undefined("%.4f", x.Sigma))
 		}
 	} else {
 		fmt.Fprintf(w, "\n%s: Sobol indices over %d points × %d replications, most influential first\n", outcome, rows[0].Points, rows[0].Reps)
 		fmt.Fprintf(tw, "param\tfirst-order S\t95%% interval\ttotal ST\t95%% interval\t\n")
 		for _, x := range rows {
-			fmt.Fprintf(tw, "%s\t%.3f\t%s\t%.3f\t%s\t\n", x.Param, x.S1, span(x.S1Lo, x.S1Hi), x.ST, span(x.STLo, x.STHi))
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t\n", x.Param, Undefined("%.3f", x.S1), span(x.S1Lo, x.S1Hi), Undefined("%.3f", x.ST), span(x.STLo, x.STHi))
 		}
 	}
 	tw.Flush()

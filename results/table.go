@@ -54,11 +54,8 @@ func PrintYearly(w io.Writer, years [][]sim.YearMetrics) error {
 				xs[r] = c.get(&years[r][k])
 			}
 			m, h := MeanCI(xs)
-			cell := fmt.Sprintf("%+.3f", m)
-			switch {
-			case math.IsNaN(m): // a group without students
-				cell = "–"
-			case !math.IsNaN(h):
+			cell := Undefined("%+.3f", m)
+			if !math.IsNaN(m) && !math.IsNaN(h) {
 				cell += fmt.Sprintf(" ±%.3f", h)
 			}
 			row = append(row, cell)
@@ -66,4 +63,14 @@ func PrintYearly(w io.Writer, years [][]sim.YearMetrics) error {
 		fmt.Fprintln(tw, strings.Join(row, "\t")+"\t")
 	}
 	return tw.Flush()
+}
+
+// Undefined formats x as format does, or as – where x is undefined (NaN:
+// the mean of a group without students, an index of an outcome that is
+// undefined), for the printed tables.
+func Undefined(format string, x float64) string {
+	if math.IsNaN(x) {
+		return "–"
+	}
+	return fmt.Sprintf(format, x)
 }

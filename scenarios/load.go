@@ -245,6 +245,8 @@ var tomlTypes = map[string]string{
 	"string": "text in quotes", "float64": "a number with a decimal point", "int64": "a whole number",
 	"integer": "a whole number", "float": "a number", "bool": "true or false", "[]any": "an array",
 	"[]map[string]any": "an array of tables", "map[string]any": "a table",
+	"slice": "an array", "array": "an array", "map": "a table", "struct": "a table",
+	"time.Time": "a date or time", "uint": "a whole number at least 0",
 }
 
 // plainTypeErr rewrites the TOML decoder's type errors, which speak of Go
@@ -260,7 +262,7 @@ func plainTypeErr(err error, key string) error {
 		return fmt.Errorf("must be %s, got %s", name(m[2]), name(m[1]))
 	}
 	if m := mismatch.FindStringSubmatch(err.Error()); m != nil {
-		table := key[strings.LastIndexByte(key, '.')+1:]
+		table := key
 		if m[1] == "[]map[string]any" {
 			return fmt.Errorf("must be a table, written [%s], not an array of tables, written [[%s]]", table, table)
 		}
@@ -386,7 +388,8 @@ func parse(src source, chain []string) (*Scenario, error) {
 			e.Line = locate(src.data, e.Key)
 			// A policy's default (a pairing's end in year 3, say) can be
 			// out of range for a short run: say that the file did not set it.
-			if _, leaf, ok := strings.Cut(e.Key, "]."); ok && strings.HasPrefix(e.Key, "policy[") && !strings.Contains(leaf, "(") && e.Hint == "" && !sets(src.data, e.Key) {
+			// (Not in the generated text of a sweep point or --roster.)
+			if _, leaf, ok := strings.Cut(e.Key, "]."); ok && src.base == nil && strings.HasPrefix(e.Key, "policy[") && !strings.Contains(leaf, "(") && e.Hint == "" && !sets(src.data, e.Key) {
 				e.Hint = "this file does not set it: the value is the policy's default or comes from the file it extends; set it here"
 			}
 			if e.Line == 0 && strings.HasSuffix(e.Key, ".share") && strings.HasPrefix(e.Key, "population.") {
@@ -602,8 +605,12 @@ func locateKey(data []byte, key string) (int, bool) {
 			if full == key {
 				return n + 1, true
 			}
-			if strings.HasPrefix(key, full+".") { // an inline table holds key
+			if rest, ok := strings.CutPrefix(key, full+"."); ok { // an inline table holds key
 				tableLine = n + 1
+				first, _, _ := strings.Cut(rest, ".")
+				if v := line[strings.IndexByte(line, '=')+1:]; regexp.MustCompile(`[{,]\s*"?` + regexp.QuoteMeta(first) + `"?\s*[=.]`).MatchString(v) {
+					return n + 1, true
+				}
 			}
 			continue
 		default:

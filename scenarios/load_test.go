@@ -387,3 +387,25 @@ func TestDipped(t *testing.T) {
 func TestModelDocStudyRanges(t *testing.T) {
 	rangestest.AllowedColumn(t, "../docs/SCENARIOS.md", []string{"## The study table"}, StudyRanges, *updateDoc)
 }
+
+// TestNotSetHintOnlyWhereNotSet: the hint that a file does not set a
+// policy's key appears for a default, not for a key set in an inline
+// table or by a sweep point.
+func TestNotSetHintOnlyWhereNotSet(t *testing.T) {
+	const hint = "this file does not set it"
+	_, err := Parse("inline.toml", []byte("[[policy]]\nkind = \"funding\"\nselect = { share = 2.0 }\n"))
+	if err == nil || !strings.HasPrefix(err.Error(), "inline.toml:3: policy[1].select.share: must be in [0,1]") || strings.Contains(err.Error(), hint) {
+		t.Errorf("inline table: %v", err)
+	}
+	_, err = Parse("default.toml", []byte("[run]\nyears = 2\n[[policy]]\nkind = \"pairing\"\n"))
+	if err == nil || !strings.Contains(err.Error(), hint) {
+		t.Errorf("default: %v, want the hint", err)
+	}
+	s, err := Parse("sweep.toml", []byte("[run]\nyears = 3\n[[policy]]\nkind = \"funding\"\nname = \"p\"\nend = 2\n[sweep]\nmethod = \"grid\"\n[[sweep.param]]\nkey = \"policy.p.start\"\nvalues = [1, 3]\n"))
+	if err == nil {
+		_, err = s.SweepPoints()
+	}
+	if err == nil || strings.Contains(err.Error(), hint) {
+		t.Errorf("sweep point: %v, want an error without the hint", err)
+	}
+}

@@ -4,9 +4,7 @@ import (
 	"context"
 	"runtime"
 	"strconv"
-	"syscall"
 	"testing"
-	"time"
 
 	"schoolnet/agents"
 )
@@ -96,10 +94,4 @@ func benchYearWith(b *testing.B, z Size, workers int, year func(e *Engine, y int
 }
 
 // cpuSeconds returns the user and system CPU time of the process so far.
-func cpuSeconds() float64 {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano()).Seconds()
-}
+func cpuSeconds() float64 { return CPUTime().Seconds() }

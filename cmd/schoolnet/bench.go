@@ -7,7 +7,6 @@ import (
 	"runtime"
 	"strconv"
 	"strings"
-	"syscall"
 	"text/tabwriter"
 	"time"
 
@@ -122,7 +121,7 @@ func cmdBench(args []string, stdout, stderr io.Writer) int {
 	fmt.Fprintf(stdout, "machine: %d CPUs, GOMAXPROCS %d, %s %s/%s\n", runtime.NumCPU(), runtime.GOMAXPROCS(0),
 		runtime.Version(), runtime.GOOS, runtime.GOARCH)
 	fmt.Fprintf(stdout, "memory: %.0f bytes per student (live heap after generation: %.1f MiB); peak resident %.1f MiB\n\n",
-		float64(heap)/float64(students), float64(heap)/(1<<20), float64(peakRSS())/(1<<20))
+		float64(heap)/float64(students), float64(heap)/(1<<20), float64(sim.PeakRSS())/(1<<20))
 	fmt.Fprintln(stdout, "Per-school phase, one replication:")
 	printBench(stdout, phase)
 	if *whole {
@@ -317,14 +316,4 @@ func si(x float64) string {
 		return fmt.Sprintf("%.1fk", x/1e3)
 	}
 	return fmt.Sprintf("%.0f", x)
-}
-
-// peakRSS returns the process's peak resident memory in bytes, or 0 where
-// the platform does not say.
-func peakRSS() int64 {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return ru.Maxrss * 1024 // kilobytes on Linux
 }

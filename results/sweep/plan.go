@@ -202,11 +202,7 @@ func (p *Plan) Print(w io.Writer, runs []results.SweepRun) {
 				vals[j] = strconv.FormatFloat(x, 'g', 6, 64)
 			}
 		}
-		mean := fmt.Sprintf("%.3f", m)
-		if math.IsNaN(m) { // undefined: a group without students
-			mean = "–"
-		}
-		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t\n", pt, strings.Join(vals, "\t"), mean, ci)
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t\n", pt, strings.Join(vals, "\t"), results.Undefined("%.3f", m), ci)
 	}
 	tw.Flush()
 }

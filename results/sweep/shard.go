@@ -56,7 +56,7 @@ func ReadManifest(fsys fs.FS, dir string) (m Manifest, ok bool, err error) {
 		return m, false, err
 	}
 	if err := json.Unmarshal(data, &m); err != nil {
-		return m, false, refuse("%s: %v: the manifest is damaged; rerun the sweep that wrote %s into it to write it again", p, err, dir)
+		return m, false, refuse("%s: %v: the manifest is damaged; remove it and run the sweep that wrote %s into it again, which checks and keeps the run files there and writes a new manifest", p, err, dir)
 	}
 	if m.ScenarioHash == "" {
 		return m, false, refuse("%s has no scenario_hash", p)

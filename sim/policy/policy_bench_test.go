@@ -6,7 +6,6 @@ import (
 	"runtime"
 	"slices"
 	"strconv"
-	"syscall"
 	"testing"
 	"time"
 
@@ -165,13 +164,12 @@ func policyYear(b *testing.B, base benchBase, spec Spec) time.Duration {
 }
 
 // processCPU returns the CPU time, user and system, of the process
-// (getrusage), or the wall clock where that is not available.
+// (sim.CPUTime), or the wall clock where that is not available.
 func processCPU() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return time.Duration(time.Now().UnixNano())
+	if t := sim.CPUTime(); t > 0 {
+		return t
 	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+	return time.Duration(time.Now().UnixNano())
 }
 
 // BenchmarkChoiceCityYear times one simulated year of a city (64

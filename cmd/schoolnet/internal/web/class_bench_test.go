@@ -9,6 +9,8 @@ import (
 	"runtime"
 	"testing"
 	"time"
+
+	"schoolnet/sim"
 )
 
 // BenchmarkClassOf40 measures a class on a 2-core laptop's settings (two
@@ -46,7 +48,7 @@ func BenchmarkClassOf40(b *testing.B) {
 			json.NewDecoder(res.Body).Decode(out)
 			return res.StatusCode
 		}
-		start, cpu0 := time.Now(), cpuTime()
+		start, cpu0 := time.Now(), sim.CPUTime()
 		var inf sessionInfo
 		if code := send("/api/class", lab.TeacherToken(), req, &inf); code != http.StatusCreated {
 			b.Fatalf("start: %d", code)
@@ -79,7 +81,7 @@ func BenchmarkClassOf40(b *testing.B) {
 			}
 		}
 		wall += time.Since(start)
-		cpu += cpuTime() - cpu0
+		cpu += sim.CPUTime() - cpu0
 		runtime.GC()
 		var ms runtime.MemStats
 		runtime.ReadMemStats(&ms)

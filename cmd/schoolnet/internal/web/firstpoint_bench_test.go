@@ -7,6 +7,8 @@ import (
 	"net/http/httptest"
 	"testing"
 	"time"
+
+	"schoolnet/sim"
 )
 
 // BenchmarkFirstChartPoint measures what a teacher waits for after
@@ -39,9 +41,9 @@ func BenchmarkFirstChartPoint(b *testing.B) {
 						b.Fatal(err)
 					}
 				}
-				cpu0 := cpuTime()
+				cpu0 := sim.CPUTime()
 				p, y := firstPoint(b, ts.URL, req)
-				cpu += cpuTime() - cpu0
+				cpu += sim.CPUTime() - cpu0
 				progress += p
 				point += y
 				ts.Close()
