@@ -40,13 +40,8 @@ func cmdBench(args []string, stdout, stderr io.Writer) int {
 	reps := fs.Bool("reps", true, "also measure replications side by side")
 	whole := fs.Bool("whole", true, "also time whole runs (generation, spin-up and years) and report the sequential share")
 	quiet := fs.Bool("quiet", false, "no progress bar")
-	pos, err := parseInterspersed(fs, args)
-	if err != nil {
-		return flagStatus(fs, err, stdout)
-	}
-	if len(pos) > 0 {
-		fmt.Fprintf(stderr, "schoolnet bench: takes no arguments, got %q; for a size, give --size %s\n", pos, pos[0])
-		return exitUsage
+	if status, ok := noArgs(fs, args, stdout, stderr, func(arg string) string { return "; for a size, give --size " + arg }); !ok {
+		return status
 	}
 	z, err := sim.SizeNamed(*size)
 	if err != nil {

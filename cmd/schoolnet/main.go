@@ -218,12 +218,8 @@ sweep. Prints one line per file; exits 2 if any is invalid.`, stdout, stderr)
 
 func cmdScenarios(args []string, stdout, stderr io.Writer) int {
 	fs := newFlagSet("scenarios", "Usage: schoolnet scenarios\n\nLists the scenarios shipped in the binary, each with its description.\nRun one with: schoolnet run NAME", stdout, stderr)
-	if err := fs.Parse(args); err != nil {
-		return flagStatus(fs, err, stdout)
-	}
-	if fs.NArg() > 0 {
-		fmt.Fprintf(stderr, "schoolnet scenarios: takes no arguments, got %q; run one with: schoolnet run NAME\n", fs.Args())
-		return exitUsage
+	if status, ok := noArgs(fs, args, stdout, stderr, func(string) string { return "; run one with: schoolnet run NAME" }); !ok {
+		return status
 	}
 	tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', 0)
 	for _, s := range scenarios.Embedded() {
@@ -236,15 +232,32 @@ func cmdScenarios(args []string, stdout, stderr io.Writer) int {
 // cmdVersion prints the version.
 func cmdVersion(args []string, stdout, stderr io.Writer) int {
 	fs := newFlagSet("version", "Usage: schoolnet version\n\nPrints the version of schoolnet and the source revision it was built from,\nas a bug report or a methods section should quote them.", stdout, stderr)
-	if err := fs.Parse(args); err != nil {
-		return flagStatus(fs, err, stdout)
-	}
-	if fs.NArg() > 0 {
-		fmt.Fprintf(stderr, "schoolnet version: takes no arguments, got %q\n", fs.Args())
-		return exitUsage
+	if status, ok := noArgs(fs, args, stdout, stderr, nil); !ok {
+		return status
 	}
 	fmt.Fprintln(stdout, "schoolnet", version())
 	return exitOK
+}
+
+// noArgs parses the flags of a command that takes no other arguments. It
+// returns false, with the exit status, when the command is to stop: help
+// was asked for, a flag is wrong, or an argument was given that the
+// command would ignore (refused; hint, if not nil, says what to do
+// instead with the first such argument).
+func noArgs(fs *flagSet, args []string, stdout, stderr io.Writer, hint func(arg string) string) (int, bool) {
+	pos, err := parseInterspersed(fs, args)
+	if err != nil {
+		return flagStatus(fs, err, stdout), false
+	}
+	if len(pos) > 0 {
+		more := ""
+		if hint != nil {
+			more = hint(pos[0])
+		}
+		fmt.Fprintf(stderr, "schoolnet %s: takes no arguments, got %q%s\n", fs.Name(), pos, more)
+		return exitUsage, false
+	}
+	return exitOK, true
 }
 
 // version returns the module version and VCS revision the binary was built
