@@ -29,13 +29,10 @@ type Point struct {
 // left out; a year without any has a NaN mean.
 func Trajectory(reps [][]sim.YearMetrics, get func(*sim.YearMetrics) float64) []Point {
 	out := make([]Point, len(reps[0]))
-	xs := make([]float64, 0, len(reps))
+	xs := make([]float64, len(reps))
 	for k := range out {
-		xs = xs[:0]
 		for r := range reps {
-			if x := get(&reps[r][k]); !math.IsNaN(x) {
-				xs = append(xs, x)
-			}
+			xs[r] = get(&reps[r][k])
 		}
 		m, h := MeanCI(xs)
 		if math.IsNaN(h) {

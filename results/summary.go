@@ -82,7 +82,7 @@ var summaryColumns = append(Columns[summaryRow]{
 	{Field{"mean", Number, "the outcome's", "mean over replications"}, func(r *summaryRow) Cell { return Num(r.mean) }},
 	{Field{"ci_low", Number, "the outcome's", "lower end of the 95% interval of the mean: mean − t(0.975, n−1)·s/√n; empty with one replication"}, func(r *summaryRow) Cell { return Num(r.lo) }},
 	{Field{"ci_high", Number, "the outcome's", "upper end of the 95% interval of the mean: mean + t(0.975, n−1)·s/√n; empty with one replication"}, func(r *summaryRow) Cell { return Num(r.hi) }},
-	{Field{"replications", Integer, "count", "n, the replications"}, func(r *summaryRow) Cell { return Int(r.n) }},
+	{Field{"replications", Integer, "count", "n, the replications in which the outcome is defined (0 for the means of a group without students)"}, func(r *summaryRow) Cell { return Int(r.n) }},
 	{Field{"description", String, "", "what the outcome is"}, func(r *summaryRow) Cell { return Str(r.o.Description) }},
 }, RunColumns(func(r *summaryRow) *RunID { return r.id })...)
 
@@ -102,8 +102,8 @@ func WriteSummary(w io.Writer, id RunID, years [][]sim.YearMetrics) error {
 			for r := range years {
 				xs[r] = o.Get(years[r])
 			}
-			m, h := MeanCI(xs)
-			if !yield(&summaryRow{&id, o, m, m - h, m + h, len(xs)}) {
+			m, h, n := MeanCIDefined(xs)
+			if !yield(&summaryRow{&id, o, m, m - h, m + h, n}) {
 				return
 			}
 		}

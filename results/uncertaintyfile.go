@@ -87,7 +87,7 @@ func PrintUncertainty(w io.Writer, title string, qs []Quantity) {
 		if !math.IsNaN(q.Split.Lo) {
 			pi = fmt.Sprintf("[%.3f, %.3f]", q.Split.Lo, q.Split.Hi)
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%.3f\t%s\t%s\t\n", q.Name, q.Unit, q.Split.Mean, pi, percent(q.Split.Share()))
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t\n", q.Name, q.Unit, Undefined("%.3f", q.Split.Mean), pi, percent(q.Split.Share()))
 	}
 	tw.Flush()
 }

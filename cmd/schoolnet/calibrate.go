@@ -173,7 +173,7 @@ func cmdCalibrate(args []string, stdout, stderr io.Writer) int {
 		}})
 	bar.Finish()
 	switch {
-	case errors.Is(err, calibrate.ErrOtherCalibration):
+	case errors.Is(err, calibrate.ErrOtherCalibration), errors.Is(err, calibrate.ErrUndefinedTarget):
 		return fail(exitUsage, err)
 	case errors.Is(err, context.Canceled):
 		return fail(exitFailure, fmt.Sprintf("interrupted; what finished is kept in %s: run the same command again to resume", out))

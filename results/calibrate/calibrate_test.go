@@ -3,6 +3,7 @@ package calibrate
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"math"
 	"os"
@@ -323,5 +324,43 @@ func TestAnotherCalibrationIsRefused(t *testing.T) {
 	other.Settings.Seed = 12
 	if _, err := Run(context.Background(), other, Options{Dir: dir, Workers: 2}); err == nil || !strings.Contains(err.Error(), "another calibration") {
 		t.Errorf("got %v, want a refusal naming another calibration", err)
+	}
+}
+
+// TestUndefinedTargetIsRefused: a target whose statistic is undefined in
+// its scenario (the gap to weak schools, in a system without them) is
+// refused before any generation runs, naming the target, and a folder
+// the calibration made is not left behind.
+func TestUndefinedTargetIsRefused(t *testing.T) {
+	dir := t.TempDir()
+	world := tinyWorld(6, 7)
+	for _, tier := range []string{"strong", "average", "weak"} {
+		share := map[string]string{"strong": "0.5", "average": "0.5", "weak": "0"}[tier]
+		world = strings.Replace(world, "[population."+tier+"]\n", "[population."+tier+"]\nshare = "+share+"\n", 1)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "tiny.toml"), []byte(world), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	src := "params = [\"model.growth_per_year\"]\n[calibration]\nparticles = 4\nmax_generations = 1\nreplications = 1\n" +
+		"[[target]]\nname = \"gap\"\nstatistic = \"gap_strong_weak\"\nscenario = \"tiny.toml\"\nyears = [1, 2]\ngrade = 8\nsubject = \"composite\"\nvalue = 0.5\nse = 0.1\nevidence = \"assumption\"\nsource = \"test\"\n"
+	p := filepath.Join(dir, "targets.toml")
+	if err := os.WriteFile(p, []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	f, err := targets.Load(p, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := NewModel(f, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(dir, "out")
+	_, err = Run(context.Background(), m, Options{Dir: out, Workers: 2})
+	if !errors.Is(err, ErrUndefinedTarget) || !strings.Contains(err.Error(), "target gap: its statistic gap_strong_weak is not defined") {
+		t.Errorf("got %v, want the target refused", err)
+	}
+	if _, err := os.Stat(out); !os.IsNotExist(err) {
+		t.Errorf("the refused calibration left %s", out)
 	}
 }

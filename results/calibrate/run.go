@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"math"
 	"os"
 	"path/filepath"
@@ -42,6 +43,10 @@ type Options struct {
 // shards' particles: what it simulated is kept, and running it again
 // resumes.
 var ErrWaiting = errors.New("calibrate: the other shards' particles of this generation are not there yet")
+
+// ErrUndefinedTarget is Run's error when a target's statistic is not
+// defined at the parameters' defaults, before any generation runs.
+var ErrUndefinedTarget = errors.New("calibrate: a target cannot be met")
 
 // Result is a calibration that has ended.
 type Result struct {
@@ -105,6 +110,8 @@ func Run(ctx context.Context, m *Model, opt Options) (*Result, error) {
 	if opt.Poll == 0 {
 		opt.Poll = time.Second
 	}
+	_, err := os.Stat(opt.Dir)
+	fresh := errors.Is(err, fs.ErrNotExist)
 	if err := os.MkdirAll(opt.Dir, 0o755); err != nil {
 		return nil, fmt.Errorf("calibrate: %w", err)
 	}
@@ -113,6 +120,26 @@ func Run(ctx context.Context, m *Model, opt Options) (*Result, error) {
 	}
 	s := newSampler(m)
 	res := &Result{Model: m}
+	if opt.Shard == 1 {
+		// The defaults first: a target whose statistic is undefined there
+		// (a group the scenario lacks) would make every particle's
+		// distance infinite, and the whole calibration in vain.
+		d, err := s.defaults(ctx, &opt)
+		if err != nil {
+			return nil, err
+		}
+		for k, x := range d.Stats {
+			if math.IsNaN(x) {
+				if fresh { // refused: leave nothing behind
+					os.RemoveAll(opt.Dir)
+				}
+				t := &m.File.Targets[k]
+				return nil, fmt.Errorf("%w: target %s: its statistic %s is not defined in scenario %s at the parameters' defaults (the mean of a group its schools lack, such as weak schools or migrant children); calibrate it on a scenario that has them",
+					ErrUndefinedTarget, t.Name, t.Statistic, t.Scenario)
+			}
+		}
+		res.Defaults = d
+	}
 	var prev *Generation
 	for t := 0; ; t++ {
 		g, ok, err := m.readGeneration(opt.Dir, t)
@@ -139,13 +166,6 @@ func Run(ctx context.Context, m *Model, opt Options) (*Result, error) {
 			return nil, err
 		}
 		res.All = append(res.All, ps...)
-	}
-	if opt.Shard == 1 {
-		d, err := s.defaults(ctx, &opt)
-		if err != nil {
-			return nil, err
-		}
-		res.Defaults = d
 	}
 	return res, nil
 }

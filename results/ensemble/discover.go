@@ -80,6 +80,8 @@ func Discover(dir string, q Question, opt sensitivity.PrimOptions) (*Discovery, 
 		d.X, d.Diff, d.Wins = append(d.X, x), append(d.Diff, diff[i]), append(d.Wins, diff[i] > q.Margin)
 	}
 	switch {
+	case len(d.X) == 0 && len(theta) > 0:
+		return nil, fmt.Errorf("discover: %s is not defined in any draw of %s for both scenarios (the mean of a group their schools lack, such as weak schools or migrant children, or an effect per million RMB of a scenario that spends none); ask about another --outcome", q.Outcome, dir)
 	case len(d.X) < 2:
 		return nil, fmt.Errorf("discover: %s has %d draws where %s is defined for both scenarios; scenario discovery needs many (give compare more --reps and --draws)", dir, len(d.X), q.Outcome)
 	case len(d.Keys) == 0:

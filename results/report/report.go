@@ -253,6 +253,8 @@ func text(s string) part { return part{Text: s} }
 // certainty says in words how sure the model is of a difference.
 func certainty(e *Effect) string {
 	switch {
+	case math.IsNaN(e.Diff):
+		return "not defined"
 	case e.N < 2:
 		return "one replication: no interval"
 	case e.Lo == e.Hi:
@@ -338,10 +340,16 @@ func (f *Folder) compareSummary(system string, reps int) []sentence {
 	growth := num(path(ref.Spec, "Model", "GrowthPerYear"))
 	// The reform that lifts weak schools most.
 	var best *Effect
+	undefined := false // the systems have no weak schools
 	for _, sc := range others {
-		if e, ok := f.effect(sc.Name, "weak_composite"); ok && (best == nil || e.Diff > best.Diff) {
+		e, ok := f.effect(sc.Name, "weak_composite")
+		undefined = undefined || ok && math.IsNaN(e.Diff)
+		if ok && !math.IsNaN(e.Diff) && (best == nil || e.Diff > best.Diff) {
 			best = e
 		}
+	}
+	if best == nil && undefined {
+		out = append(out, sentence{text("The systems compared have no weak schools, so the reforms' effect on weak schools is not defined; the outcomes that are defined are in the tables.")})
 	}
 	if best != nil {
 		d := decimals(best.Unit)
@@ -374,9 +382,18 @@ func (f *Folder) compareSummary(system string, reps int) []sentence {
 			pm = e
 		}
 	}
-	if pm == nil {
+	spends := false
+	for _, sc := range others {
+		if c, ok := f.effect(sc.Name, "cost_money"); ok && c.Diff > 0 {
+			spends = true
+		}
+	}
+	switch {
+	case pm == nil && spends:
+		out = append(out, sentence{text("An effect per million RMB is not defined here: the effect on weak schools that it divides by the money is not; what the reforms cost is in the table.")})
+	case pm == nil:
 		out = append(out, sentence{text("None of the reforms spends reform money, so an effect per million RMB is not defined; what they cost in teacher and travel hours is in the table.")})
-	} else {
+	default:
 		d := decimals(pm.Unit)
 		what := " lifts weak schools most: "
 		if len(others) == 1 {
@@ -402,7 +419,7 @@ func (f *Folder) compareSummary(system string, reps int) []sentence {
 		} {
 			e, ok := f.effect(best.Scenario, g.outcome)
 			r, ok2 := f.effect(ref.Name, g.outcome)
-			if !ok || !ok2 {
+			if !ok || !ok2 || math.IsNaN(e.Mean) || math.IsNaN(r.Mean) { // a group the systems lack
 				continue
 			}
 			if n > 0 {
@@ -439,7 +456,7 @@ func (f *Folder) sureness(others []*Scenario, best *Effect) sentence {
 	var effects []*Effect
 	for _, sc := range others {
 		e, ok := f.effect(sc.Name, "weak_composite")
-		if !ok {
+		if !ok || math.IsNaN(e.Diff) { // not defined: no weak schools
 			continue
 		}
 		effects = append(effects, e)

@@ -8,7 +8,6 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"slices"
 	"sync"
 	"time"
 
@@ -60,7 +59,6 @@ type Interval struct {
 // meanCI is results.MeanCI as an Interval, leaving out the replications
 // in which the value is undefined (NaN).
 func meanCI(xs []float64) Interval {
-	xs = slices.DeleteFunc(slices.Clone(xs), math.IsNaN)
 	m, h := results.MeanCI(xs)
 	var iv Interval
 	if !math.IsNaN(m) && !math.IsInf(m, 0) {
