@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 	"text/tabwriter"
@@ -182,9 +183,17 @@ func CompareDraws(names []string, runs [][][]sim.YearMetrics, year int, draw []i
 
 func effect(scenario, outcome, unit string, x, d []float64) Effect {
 	e := Effect{Scenario: scenario, Outcome: outcome, Unit: unit}
-	e.Mean, _ = MeanCI(x)
+	// Mean, difference and N over the same replications: those where the
+	// difference, so both scenarios' values, are defined.
+	both := slices.Clone(x)
+	for r := range both {
+		if math.IsNaN(d[r]) {
+			both[r] = math.NaN()
+		}
+	}
+	e.Mean, _ = MeanCI(both)
 	var h float64
-	e.Diff, h, e.N = MeanCIDefined(d) // N: the replications where both are defined
+	e.Diff, h, e.N = MeanCIDefined(d)
 	e.Lo, e.Hi = e.Diff-h, e.Diff+h
 	return e
 }

@@ -17,7 +17,6 @@ import (
 
 	"schoolnet/results/sensitivity"
 	"schoolnet/sim"
-	"schoolnet/sim/fmath"
 )
 
 // SensitivityMethod names the sensitivity analyses of a sweep.
@@ -69,7 +68,7 @@ func SweepIndices(d *SweepDesign, runs []SweepRun) []Index {
 			for r := range pt {
 				xs[r] = pt[r].Outcomes[j]
 			}
-			y[i] = fmath.Mean(xs)
+			y[i], _ = MeanCI(xs) // over the runs where it is defined
 		}
 		src := sim.Stream(uint64(d.Seed), j, sim.PurposeSweep, 2)
 		nan := math.NaN()

@@ -363,4 +363,14 @@ func TestUndefinedTargetIsRefused(t *testing.T) {
 	if _, err := os.Stat(out); !os.IsNotExist(err) {
 		t.Errorf("the refused calibration left %s", out)
 	}
+	// Into a folder that exists, and as a second shard: nothing written.
+	if err := os.Mkdir(out, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if _, err = Run(context.Background(), m, Options{Dir: out, Workers: 2, Shard: 2, Shards: 2}); !errors.Is(err, ErrUndefinedTarget) {
+		t.Errorf("shard 2: got %v, want the target refused", err)
+	}
+	if es, _ := os.ReadDir(out); len(es) > 0 {
+		t.Errorf("the refused calibration wrote %v into %s", es, out)
+	}
 }

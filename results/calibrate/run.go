@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"math"
 	"os"
 	"path/filepath"
@@ -100,8 +99,9 @@ func (r *Result) Posterior() []Particle {
 // again, and the first generation not closed goes on. It returns when the
 // calibration has ended (Result), when ctx is cancelled (what finished is
 // kept), or, for a shard, when it has waited opt.Wait for the others.
-// The shard of number 1, or the only process, also simulates the
-// defaults. The same targets, parameters and settings give the same
+// Every shard first simulates the parameters' defaults (or reads them
+// from dir) and refuses targets undefined there, before it writes
+// anything; the shard of number 1, or the only process, keeps them. The same targets, parameters and settings give the same
 // result whatever the workers, shards and interruptions.
 func Run(ctx context.Context, m *Model, opt Options) (*Result, error) {
 	if opt.Shards == 0 {
@@ -110,32 +110,31 @@ func Run(ctx context.Context, m *Model, opt Options) (*Result, error) {
 	if opt.Poll == 0 {
 		opt.Poll = time.Second
 	}
-	_, err := os.Stat(opt.Dir)
-	fresh := errors.Is(err, fs.ErrNotExist)
-	if err := os.MkdirAll(opt.Dir, 0o755); err != nil {
-		return nil, fmt.Errorf("calibrate: %w", err)
-	}
-	if err := m.checkPlan(opt.Dir); err != nil {
+	// Nothing is written until the targets are known to be defined.
+	if err := m.checkPlan(opt.Dir, false); err != nil {
 		return nil, err
 	}
 	s := newSampler(m)
 	res := &Result{Model: m}
-	if opt.Shard == 1 {
-		// The defaults first: a target whose statistic is undefined there
-		// (a group the scenario lacks) would make every particle's
-		// distance infinite, and the whole calibration in vain.
-		d, err := s.defaults(ctx, &opt)
-		if err != nil {
-			return nil, err
-		}
-		for k, x := range d.Stats {
-			if math.IsNaN(x) {
-				if fresh { // refused: leave nothing behind
-					os.RemoveAll(opt.Dir)
-				}
-				t := &m.File.Targets[k]
-				return nil, fmt.Errorf("%w: target %s: its statistic %s is not defined in scenario %s at the parameters' defaults (the mean of a group its schools lack, such as weak schools or migrant children); calibrate it on a scenario that has them",
-					ErrUndefinedTarget, t.Name, t.Statistic, t.Scenario)
+	d, stored, err := s.defaults(ctx, &opt)
+	if err != nil {
+		return nil, err
+	}
+	if err := m.checkDefined(d); err != nil {
+		return nil, err
+	}
+	if err := os.MkdirAll(opt.Dir, 0o755); err != nil {
+		return nil, fmt.Errorf("calibrate: %w", err)
+	}
+	if err := m.checkPlan(opt.Dir, true); err != nil {
+		return nil, err
+	}
+	if opt.Shard == 1 { // the first shard keeps the defaults' particle
+		if !stored {
+			if err := writeFile(opt.Dir, defaultsFile, func(w io.Writer) error {
+				return m.writeParticles(w, []Particle{*d}, true)
+			}); err != nil {
+				return nil, err
 			}
 		}
 		res.Defaults = d
@@ -300,24 +299,33 @@ func (s *sampler) simulate(ctx context.Context, t int, props []Particle, todo []
 
 // defaults returns the particle at the parameters' defaults, simulated
 // once and kept in dir.
-func (s *sampler) defaults(ctx context.Context, opt *Options) (*Particle, error) {
+func (s *sampler) defaults(ctx context.Context, opt *Options) (p *Particle, stored bool, err error) {
 	m := s.model
 	ps, ok, err := m.readFile(opt.Dir, defaultsFile, true)
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	if ok && len(ps) == 1 && slices.Equal(ps[0].Theta, m.Defaults()) {
-		return &ps[0], nil
+		return &ps[0], true, nil
 	}
-	p := Particle{Generation: -1, Theta: m.Defaults(), Weight: 1}
+	p = &Particle{Generation: -1, Theta: m.Defaults(), Weight: 1}
 	if p.Stats, err = m.Simulate(ctx, p.Theta); err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	p.Distance = m.Distance(p.Stats)
-	if err := writeFile(opt.Dir, defaultsFile, func(w io.Writer) error {
-		return m.writeParticles(w, []Particle{p}, true)
-	}); err != nil {
-		return nil, err
+	return p, false, nil
+}
+
+// checkDefined refuses a calibration one of whose targets' statistics is
+// undefined at the parameters' defaults (d): every particle near them
+// would have an infinite distance, and the calibration be in vain.
+func (m *Model) checkDefined(d *Particle) error {
+	for k, x := range d.Stats {
+		if math.IsNaN(x) {
+			t := &m.File.Targets[k]
+			return fmt.Errorf("%w: target %s: its statistic %s is not defined in scenario %s at the parameters' defaults (for instance the mean of a group its schools lack, such as weak schools or migrant children, or a statistic with too few cases in so small a system); calibrate it on a scenario where it is",
+				ErrUndefinedTarget, t.Name, t.Statistic, t.Scenario)
+		}
 	}
-	return &p, nil
+	return nil
 }

@@ -58,14 +58,16 @@ func (m *Model) plan() plan {
 // calibration.
 var ErrOtherCalibration = errors.New("calibrate: the directory holds another calibration")
 
-// checkPlan writes the plan into dir, or checks that the one there is
-// the same.
-func (m *Model) checkPlan(dir string) error {
+// checkPlan checks that the plan in dir, if any, is this calibration's;
+// with write, it writes the plan there if there is none.
+func (m *Model) checkPlan(dir string, write bool) error {
 	want, _ := json.MarshalIndent(m.plan(), "", "  ")
 	want = append(want, '\n')
 	p := filepath.Join(dir, planFile)
 	got, err := os.ReadFile(p)
 	switch {
+	case errors.Is(err, fs.ErrNotExist) && !write:
+		return nil
 	case errors.Is(err, fs.ErrNotExist):
 		return results.WriteFile(p, func(w io.Writer) error { _, err := w.Write(want); return err })
 	case err != nil:

@@ -340,16 +340,21 @@ func (f *Folder) compareSummary(system string, reps int) []sentence {
 	growth := num(path(ref.Spec, "Model", "GrowthPerYear"))
 	// The reform that lifts weak schools most.
 	var best *Effect
-	undefined := false // the systems have no weak schools
-	for _, sc := range others {
+	var without []string // the scenarios whose systems have no weak schools
+	for k, sc := range f.Scenarios {
 		e, ok := f.effect(sc.Name, "weak_composite")
-		undefined = undefined || ok && math.IsNaN(e.Diff)
-		if ok && !math.IsNaN(e.Diff) && (best == nil || e.Diff > best.Diff) {
+		if ok && math.IsNaN(e.Mean) {
+			without = append(without, sc.Name)
+		}
+		if k > 0 && ok && !math.IsNaN(e.Diff) && (best == nil || e.Diff > best.Diff) {
 			best = e
 		}
 	}
-	if best == nil && undefined {
+	switch {
+	case best == nil && len(without) == len(f.Scenarios):
 		out = append(out, sentence{text("The systems compared have no weak schools, so the reforms' effect on weak schools is not defined; the outcomes that are defined are in the tables.")})
+	case best == nil && len(without) > 0:
+		out = append(out, sentence{text(fmt.Sprintf("The effect on weak schools is not defined: %s %s no weak schools to compare.", list2(without), plural(len(without), "has", "have")))})
 	}
 	if best != nil {
 		d := decimals(best.Unit)
@@ -533,7 +538,9 @@ func (f *Folder) runSummary(system string, reps int) []sentence {
 		}
 		return part{Text: format(x, decimals(row["unit"]), sign), Num: &numRef{Src: "summary.csv", Scenario: sc.Name, Outcome: row["outcome"], Col: col, Value: row[col]}}
 	}
-	if w, ok := get("weak_composite"); ok {
+	if w, ok := get("weak_composite"); ok && w["mean"] == "" {
+		out = append(out, sentence{text("The system has no weak schools, so their achievement and the gap to them are not defined; the outcomes that are defined are in the tables.")})
+	} else if ok {
 		s := sentence{text(fmt.Sprintf("In year %d the weak schools' achievement is ", f.Years)), num(w, "mean", true), text(" SD")}
 		if w["ci_low"] != "" {
 			s = append(s, text(" (95% interval "), num(w, "ci_low", true), text(" to "), num(w, "ci_high", true), text(")"))

@@ -183,7 +183,7 @@ func (p *Plan) Print(w io.Writer, runs []results.SweepRun) {
 	if p.Effect {
 		what = "the policies' effect (the run minus its untreated twin) on " + what
 	}
-	fmt.Fprintf(w, "\n%s (%s): %s; mean over %d replications and 95%% interval\n", o.Name, o.Unit, what, p.Reps)
+	fmt.Fprintf(w, "\n%s (%s): %s; mean over %d replications (those where it is defined) and 95%% interval\n", o.Name, o.Unit, what, p.Reps)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintf(tw, "point\t%s\tmean\t95%% interval\t\n", strings.Join(p.Keys, "\t"))
 	xs := make([]float64, p.Reps)
