@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"slices"
 	"strconv"
 	"strings"
 	"text/tabwriter"
@@ -183,15 +182,11 @@ func CompareDraws(names []string, runs [][][]sim.YearMetrics, year int, draw []i
 
 func effect(scenario, outcome, unit string, x, d []float64) Effect {
 	e := Effect{Scenario: scenario, Outcome: outcome, Unit: unit}
-	// Mean, difference and N over the same replications: those where the
-	// difference, so both scenarios' values, are defined.
-	both := slices.Clone(x)
-	for r := range both {
-		if math.IsNaN(d[r]) {
-			both[r] = math.NaN()
-		}
-	}
-	e.Mean, _ = MeanCI(both)
+	// The mean is the scenario's own, over its replications where the
+	// value is defined; the difference, its interval and N are over those
+	// where both scenarios' values are (the same, but for a group that
+	// only some replications have).
+	e.Mean, _ = MeanCI(x)
 	var h float64
 	e.Diff, h, e.N = MeanCIDefined(d)
 	e.Lo, e.Hi = e.Diff-h, e.Diff+h
@@ -213,7 +208,7 @@ var compareColumns = Columns[compareRow]{
 	{Field{"diff", Number, "the outcome's", "the mean over replications of the paired difference from the first scenario, replication by replication"}, func(r *compareRow) Cell { return Num(r.e.Diff) }},
 	{Field{"diff_ci_low", Number, "the outcome's", "lower end of its 95% interval: diff − t(0.975, n−1)·s/√n"}, func(r *compareRow) Cell { return Num(r.e.Lo) }},
 	{Field{"diff_ci_high", Number, "the outcome's", "upper end of its 95% interval: diff + t(0.975, n−1)·s/√n"}, func(r *compareRow) Cell { return Num(r.e.Hi) }},
-	{Field{"replications", Integer, "count", "n, the replications in which the outcome is defined in both scenarios"}, func(r *compareRow) Cell { return Int(r.e.N) }},
+	{Field{"replications", Integer, "count", "n, the replications in which the outcome is defined in both scenarios: those of diff and its interval (mean is over the scenario's own)"}, func(r *compareRow) Cell { return Int(r.e.N) }},
 	{Field{"uncertainty", String, "", "which uncertainty `pi_low` and `pi_high` hold: `stochastic` (the model's own randomness), or `parametric+stochastic` with `--ensemble` (also what we do not know about the mechanisms)"}, func(r *compareRow) Cell { return Str(r.e.Uncertainty) }},
 	{Field{"draws", Integer, "count", "the parameter draws of the ensemble (1 without `--ensemble`: the scenarios' own parameters)"}, func(r *compareRow) Cell { return Int(r.e.Draws) }},
 	{Field{"pi_low", Number, "the outcome's", "lower end of the 95% prediction interval of the difference in one more world drawn with its own random numbers (and, with `--ensemble`, its own parameters): diff − t(0.975, D−1)·√(σ²_p + σ²_s + σ²_p/D + σ²_s/n), σ²_p and σ²_s the parametric and stochastic variance (docs/UNCERTAINTY.md)"}, func(r *compareRow) Cell { return Num(r.e.PILo) }},

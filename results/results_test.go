@@ -154,3 +154,28 @@ func TestResultColumnsDocumented(t *testing.T) {
 		}
 	}
 }
+
+// TestCompareWhereAGroupIsPartlyUndefined: a scenario's mean is over its
+// own replications where the value is defined, its difference from the
+// reference and the count over those where both are.
+func TestCompareWhereAGroupIsPartlyUndefined(t *testing.T) {
+	nan := math.NaN()
+	weak := [][]float64{{0, 0, nan}, {1, nan, 3}} // per scenario, per replication
+	runs := make([][][]sim.YearMetrics, len(weak))
+	for k := range weak {
+		for _, w := range weak[k] {
+			y := sim.YearMetrics{Year: 1, Groups: make([]sim.GroupMetrics, len(sim.Groups))}
+			y.Groups[sim.GroupWeak].Composite = w
+			runs[k] = append(runs[k], []sim.YearMetrics{y})
+		}
+	}
+	for _, e := range CompareDraws([]string{"ref", "reform"}, runs, -1, []int{0, 1, 2}, false) {
+		if e.Outcome != "weak_composite" {
+			continue
+		}
+		want := map[string][3]float64{"ref": {0, 0, 2}, "reform": {2, 1, 1}}[e.Scenario] // mean, diff, n
+		if e.Mean != want[0] || e.Diff != want[1] || e.N != int(want[2]) {
+			t.Errorf("%s: mean %v, diff %v over %d; want %v", e.Scenario, e.Mean, e.Diff, e.N, want)
+		}
+	}
+}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -107,5 +108,22 @@ func TestEmptyGroupsThroughEveryCommand(t *testing.T) {
 	page, err := os.ReadFile(filepath.Join(dir, "run.html"))
 	if err != nil || strings.Contains(string(page), "NaN") || strings.Contains(string(page), `data-value=""`) {
 		t.Errorf("the report shows NaN or a number for an empty cell (%v)", err)
+	}
+	// Beside a system that has weak schools, in either order, the report
+	// says which one lacks them.
+	shares := strings.NewReplacer("share = 0.5", "share = 0.4", "[population.weak]\nshare = 0\n", "[population.weak]\nshare = 0.2\n")
+	weak := write("weak.toml", "name = \"weak\"\n"+shares.Replace(system))
+	for i, pair := range [][2]string{{none, weak}, {weak, none}} {
+		html := filepath.Join(dir, fmt.Sprintf("pair%d.html", i))
+		if code, _, stderr := run(t, "compare", pair[0], pair[1], "--out", filepath.Join(dir, fmt.Sprintf("pair%d", i)), "--report", html, "--quiet"); code != exitOK {
+			t.Fatalf("compare: exit %d: %s", code, stderr)
+		}
+		page, err := os.ReadFile(html)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(string(page), "none has no weak schools to compare") || strings.Contains(string(page), "The systems compared have no weak schools") {
+			t.Errorf("%s then %s: the report does not say that none alone lacks weak schools", filepath.Base(pair[0]), filepath.Base(pair[1]))
+		}
 	}
 }

@@ -545,10 +545,10 @@ func (f *Folder) runSummary(system string, reps int) []sentence {
 		if w["ci_low"] != "" {
 			s = append(s, text(" (95% interval "), num(w, "ci_low", true), text(" to "), num(w, "ci_high", true), text(")"))
 		}
-		if st, ok := get("strong_composite"); ok {
+		if st, ok := get("strong_composite"); ok && st["mean"] != "" {
 			s = append(s, text(", the strong schools' "), num(st, "mean", true), text(" SD"))
 		}
-		if g, ok := get("gap_strong_weak"); ok {
+		if g, ok := get("gap_strong_weak"); ok && g["mean"] != "" {
 			s = append(s, text(", a gap of "), num(g, "mean", false), text(" SD"))
 		}
 		out = append(out, append(s, text(".")))
