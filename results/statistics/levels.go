@@ -78,6 +78,9 @@ func levels(y *Year) []Value {
 		}
 		for k, subject := range Subjects {
 			n := tierN[1+int(agents.Strong)] + tierN[1+int(agents.Weak)]
+			if tierN[1+int(agents.Strong)] == 0 || tierN[1+int(agents.Weak)] == 0 {
+				n = 0 // the gap is undefined: no students on one side
+			}
 			out = append(out, yearly(Key{Statistic: GapStrongWeak, Grade: grade, Subject: subject}, y.Year, gaps[k], n))
 		}
 	}

@@ -244,8 +244,13 @@ func TestLevelsOfAKnownYear(t *testing.T) {
 			t.Errorf("%+v = %g, want %g", tt.key, v.Value, tt.want)
 		}
 	}
-	if v := get(t, values, Key{TierMean, 9, "average", "maths"}, 5); !math.IsNaN(v.Value) {
-		t.Errorf("no average school: tier mean %g, want NaN", v.Value)
+	if v := get(t, values, Key{TierMean, 9, "average", "maths"}, 5); !math.IsNaN(v.Value) || v.N != 0 {
+		t.Errorf("no average school: tier mean %g over %d, want NaN over 0", v.Value, v.N)
+	}
+	// Without a weak school the gap is undefined, over no students.
+	y.Schools[1].Tier = agents.Average
+	if v := get(t, levels(y), Key{GapStrongWeak, 9, "", "maths"}, 5); !math.IsNaN(v.Value) || v.N != 0 {
+		t.Errorf("no weak school: gap %g over %d, want NaN over 0", v.Value, v.N)
 	}
 }
 
