@@ -280,12 +280,7 @@ func PrintCompare(w io.Writer, effects []Effect) error {
 }
 
 // percent writes a share as a whole percentage, "–" when undefined.
-func percent(x float64) string {
-	if math.IsNaN(x) {
-		return "–"
-	}
-	return strconv.FormatFloat(100*x, 'f', 0, 64) + "%"
-}
+func percent(x float64) string { return Undefined("%.0f%%", 100*x) }
 
 func describe(outcome string) string {
 	if outcome == PerMillion {
@@ -306,21 +301,11 @@ func decimals(unit string) int {
 }
 
 func format(x float64, unit string) string {
-	if math.IsNaN(x) {
-		return "–"
-	}
-	return strconv.FormatFloat(x, 'f', decimals(unit), 64)
+	return Undefined("%."+strconv.Itoa(decimals(unit))+"f", x)
 }
 
 func signed(x float64, unit string) string {
-	if math.IsNaN(x) {
-		return "–"
-	}
-	s := strconv.FormatFloat(x, 'f', decimals(unit), 64)
-	if x >= 0 {
-		s = "+" + s
-	}
-	return s
+	return Undefined("%+."+strconv.Itoa(decimals(unit))+"f", x)
 }
 
 func interval(e Effect) string {

@@ -219,18 +219,15 @@ func (c *SweepChart) Plot() (*plot.Plot, error) {
 	// Per-point means, then their mean at each value of the key.
 	sum := map[string]float64{}
 	count := map[string]int{}
+	var ys []float64
 	for _, pt := range sweepPoints(c.Runs) {
-		var m float64
-		n := 0
+		ys = ys[:0]
 		for _, r := range pt {
-			if y := r.Outcomes[k]; !math.IsNaN(y) {
-				m += y
-				n++
-			}
+			ys = append(ys, r.Outcomes[k])
 		}
-		if n > 0 {
+		if m, _ := MeanCI(ys); !math.IsNaN(m) {
 			v := pt[0].Params[c.Param]
-			sum[v] += m / float64(n)
+			sum[v] += m
 			count[v]++
 		}
 	}

@@ -67,9 +67,9 @@ func PrintYearly(w io.Writer, years [][]sim.YearMetrics) error {
 
 // Undefined formats x as format does, or as – where x is undefined (NaN:
 // the mean of a group without students, an index of an outcome that is
-// undefined), for the printed tables.
+// undefined; or infinite), for the printed tables.
 func Undefined(format string, x float64) string {
-	if math.IsNaN(x) {
+	if math.IsNaN(x) || math.IsInf(x, 0) {
 		return "–"
 	}
 	return fmt.Sprintf(format, x)

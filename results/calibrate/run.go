@@ -101,8 +101,9 @@ func (r *Result) Posterior() []Particle {
 // kept), or, for a shard, when it has waited opt.Wait for the others.
 // Every shard first simulates the parameters' defaults (or reads them
 // from dir) and refuses targets undefined there, before it writes
-// anything; the shard of number 1, or the only process, keeps them. The same targets, parameters and settings give the same
-// result whatever the workers, shards and interruptions.
+// anything; the shard of number 1, or the only process, keeps them.
+// The same targets, parameters and settings give the same result
+// whatever the workers, shards and interruptions.
 func Run(ctx context.Context, m *Model, opt Options) (*Result, error) {
 	if opt.Shards == 0 {
 		opt.Shard, opt.Shards = 1, 1

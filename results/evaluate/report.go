@@ -351,19 +351,9 @@ func (r *Result) WriteBalance(w io.Writer) error {
 	return cw.Error()
 }
 
-func signed(x float64) string {
-	if math.IsNaN(x) || math.IsInf(x, 0) {
-		return "–"
-	}
-	return fmt.Sprintf("%+.3f", x)
-}
+func signed(x float64) string { return results.Undefined("%+.3f", x) }
 
-func plain(x float64) string {
-	if math.IsNaN(x) || math.IsInf(x, 0) {
-		return "–"
-	}
-	return fmt.Sprintf("%.3f", x)
-}
+func plain(x float64) string { return results.Undefined("%.3f", x) }
 
 func span(lo, hi float64) string {
 	if math.IsNaN(lo) || math.IsNaN(hi) {

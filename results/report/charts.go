@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"html/template"
 	"image/color"
+	"math"
 	"regexp"
 	"strings"
 
@@ -134,7 +135,7 @@ func (f *Folder) effectsPlot() (*plot.Plot, error) {
 	var names []string
 	for k, sc := range f.Scenarios[1:] {
 		e, ok := f.effect(sc.Name, "weak_composite")
-		if !ok || e.Diff != e.Diff { // none, or undefined (no weak school)
+		if !ok || math.IsNaN(e.Diff) { // none, or undefined (no weak school)
 			continue
 		}
 		names = append(names, sc.Name)

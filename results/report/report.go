@@ -618,18 +618,15 @@ func (f *Folder) equity() equity {
 	} {
 		row := equityRow{Label: g.label}
 		for _, sc := range f.Scenarios {
+			c := cell{Text: "–"} // none, or undefined (an empty cell)
 			if e, ok := f.effect(sc.Name, g.outcome); ok {
-				row.Cells = append(row.Cells, effectNum(e, "mean", 3, true))
-			} else if s, ok := sc.summary(g.outcome); ok && f.Command == "run" && s["mean"] != "" {
-				x, err := strconv.ParseFloat(s["mean"], 64)
-				if err != nil {
-					row.Cells = append(row.Cells, cell{Text: "–"})
-					continue
+				c = effectNum(e, "mean", 3, true)
+			} else if s, ok := sc.summary(g.outcome); ok && f.Command == "run" {
+				if x, err := strconv.ParseFloat(s["mean"], 64); err == nil {
+					c = cell{Text: format(x, 3, true), Num: &numRef{Src: "summary.csv", Scenario: sc.Name, Outcome: g.outcome, Col: "mean", Value: s["mean"]}}
 				}
-				row.Cells = append(row.Cells, cell{Text: format(x, 3, true), Num: &numRef{Src: "summary.csv", Scenario: sc.Name, Outcome: g.outcome, Col: "mean", Value: s["mean"]}})
-			} else {
-				row.Cells = append(row.Cells, cell{Text: "–"})
 			}
+			row.Cells = append(row.Cells, c)
 		}
 		eq.GapRows = append(eq.GapRows, row)
 	}
