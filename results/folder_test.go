@@ -43,6 +43,16 @@ func writeFolder(t *testing.T, dir string, files map[string]string) {
 	}
 }
 
+// oldFolder writes files as a committed folder "out" in a fresh root and
+// returns the root, the folder and its tree.
+func oldFolder(t *testing.T, files map[string]string) (root, dir string, want map[string]string) {
+	t.Helper()
+	root = t.TempDir()
+	dir = filepath.Join(root, "out")
+	writeFolder(t, dir, files)
+	return root, dir, tree(t, dir)
+}
+
 // tree returns every file under dir (slash-separated path → content),
 // the manifest's sha256 and files blanked so that trees compare simply.
 func tree(t *testing.T, dir string) map[string]string {
@@ -193,10 +203,7 @@ func TestFolderFailureKeepsTheOldFolder(t *testing.T) {
 		}, true},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			root := t.TempDir()
-			dir := filepath.Join(root, "out")
-			writeFolder(t, dir, old)
-			want := tree(t, dir)
+			root, dir, want := oldFolder(t, old)
 			f, err := NewFolder(dir, "a.csv", "b.csv", "manifest.json")
 			if err != nil {
 				t.Fatal(err)
@@ -235,10 +242,7 @@ func TestFolderFailureKeepsTheOldFolder(t *testing.T) {
 // killed between the two renames of a commit without exchange: the old
 // folder set aside as .out.old, the new one in its temporary folder.
 func TestFolderKilledMidCommitIsRestored(t *testing.T) {
-	root := t.TempDir()
-	dir := filepath.Join(root, "out")
-	writeFolder(t, dir, map[string]string{"a.csv": "old a"})
-	want := tree(t, dir)
+	root, dir, want := oldFolder(t, map[string]string{"a.csv": "old a"})
 	f, err := NewFolder(dir, "a.csv")
 	if err != nil {
 		t.Fatal(err)
@@ -417,10 +421,7 @@ func TestMountPointOfProc(t *testing.T) {
 // a folder bind-mounted at the path, which only a mount can show) keeps
 // the new folder whole beside the path and leaves the old one as it was.
 func TestFolderKeptWhenItCannotBePlaced(t *testing.T) {
-	root := t.TempDir()
-	dir := filepath.Join(root, "out")
-	writeFolder(t, dir, map[string]string{"a.csv": "old a"})
-	want := tree(t, dir)
+	root, dir, want := oldFolder(t, map[string]string{"a.csv": "old a"})
 	saved := exchange
 	exchange = func(a, b string) error { return syscall.EBUSY }
 	t.Cleanup(func() { exchange = saved })

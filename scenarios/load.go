@@ -262,11 +262,10 @@ func plainTypeErr(err error, key string) error {
 		return fmt.Errorf("must be %s, got %s", name(m[2]), name(m[1]))
 	}
 	if m := mismatch.FindStringSubmatch(err.Error()); m != nil {
-		table := key
 		if m[1] == "[]map[string]any" {
-			return fmt.Errorf("must be a table, written [%s], not an array of tables, written [[%s]]", table, table)
+			return fmt.Errorf("must be a table, written [%s], not an array of tables, written [[%s]]", key, key)
 		}
-		return fmt.Errorf("must be a table, written [%s], got %s", table, name(m[1]))
+		return fmt.Errorf("must be a table, written [%s], got %s", key, name(m[1]))
 	}
 	return err
 }
@@ -389,7 +388,7 @@ func parse(src source, chain []string) (*Scenario, error) {
 			// A policy's default (a pairing's end in year 3, say) can be
 			// out of range for a short run: say that the file did not set it.
 			// (Not in the generated text of a sweep point or --roster.)
-			if _, leaf, ok := strings.Cut(e.Key, "]."); ok && src.base == nil && strings.HasPrefix(e.Key, "policy[") && !strings.Contains(leaf, "(") && e.Hint == "" && !sets(src.data, e.Key) {
+			if strings.HasPrefix(e.Key, "policy[") && strings.Contains(e.Key, "].") && src.base == nil && e.Hint == "" && !sets(src.data, e.Key) {
 				e.Hint = "this file does not set it: the value is the policy's default or comes from the file it extends; set it here"
 			}
 			if e.Line == 0 && strings.HasSuffix(e.Key, ".share") && strings.HasPrefix(e.Key, "population.") {
@@ -506,6 +505,10 @@ func decodePolicies(s *Scenario, src source, inherited []policy.Spec) ([]int, er
 	return own, nil
 }
 
+// inheritedMark follows the policy[n] of a key that ownKey finds in a
+// policy the file inherits unchanged from the one it extends.
+const inheritedMark = " (inherited)"
+
 // ownKey rewrites a key "policies[k].x", which validate uses for the k-th
 // policy of the resolved scenario, to the file's "policy[n].x"; a policy
 // that comes unchanged from the base keeps its resolved position.
@@ -519,7 +522,7 @@ func ownKey(key string, own []int) string {
 	if k >= 0 && k < len(own) && own[k] > 0 {
 		return fmt.Sprintf("policy[%d]%s", own[k], rest)
 	}
-	return fmt.Sprintf("policy[%d] (inherited)%s", k+1, rest)
+	return fmt.Sprintf("policy[%d]%s%s", k+1, inheritedMark, rest)
 }
 
 // clone returns a shallow copy of a spec, so that overriding it does not
@@ -562,7 +565,8 @@ func keysOf(t reflect.Type, path []string) []string {
 // locate returns the line where the dotted key is set, or where its table
 // starts, or 0 when it is not written in the file (a default). It follows
 // [table] and [[array]] headers (the n-th [[policy]] is "policy[n]") and
-// dotted keys; it does not parse inline tables.
+// dotted keys, and finds a key set in an inline table on that table's
+// line.
 func locate(data []byte, key string) int {
 	n, _ := locateKey(data, key)
 	return n

@@ -668,10 +668,10 @@ func WithRoster(s *Scenario, path string) (*Scenario, error) {
 	base := s.src
 	r, err := parse(source{name: "--roster", data: buf.Bytes(), base: &base}, nil)
 	var e *Error
-	if errors.As(err, &e) && e.File == "--roster" && strings.Contains(e.Key, " (inherited)") {
+	if errors.As(err, &e) && e.File == "--roster" && strings.Contains(e.Key, inheritedMark) {
 		// A key of the scenario's own file that the roster's schools make
 		// wrong (a school number the roster lacks): the file's line.
-		key := strings.Replace(e.Key, " (inherited)", "", 1)
+		key := strings.Replace(e.Key, inheritedMark, "", 1)
 		e.File, e.Key, e.Line = s.src.name, key, locate(s.src.data, key)
 		e.Hint = "with the schools of roster " + path
 	}

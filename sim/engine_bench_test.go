@@ -71,7 +71,7 @@ func benchYearWith(b *testing.B, z Size, workers int, year func(e *Engine, y int
 	runtime.GC()
 	runtime.ReadMemStats(&after)
 	students := e.Population().NumStudents()
-	cpu0 := cpuSeconds()
+	cpu0 := CPUTime()
 	b.ResetTimer()
 	y := 1
 	for b.Loop() {
@@ -80,7 +80,7 @@ func benchYearWith(b *testing.B, z Size, workers int, year func(e *Engine, y int
 		}
 		y++
 	}
-	cpu := cpuSeconds() - cpu0
+	cpu := (CPUTime() - cpu0).Seconds()
 	steps := float64(students) * float64(cfg.WeeksPerYear) * float64(b.N)
 	rate := steps / b.Elapsed().Seconds()
 	// CPU time, unlike wall time, is not inflated by other programs
@@ -92,6 +92,3 @@ func benchYearWith(b *testing.B, z Size, workers int, year func(e *Engine, y int
 	b.ReportMetric(float64(students), "students")
 	runtime.KeepAlive(e)
 }
-
-// cpuSeconds returns the user and system CPU time of the process so far.
-func cpuSeconds() float64 { return CPUTime().Seconds() }
