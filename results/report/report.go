@@ -146,7 +146,7 @@ func build(f *Folder) (*page, error) {
 	if p.Caveats, err = caveats(); err != nil {
 		return nil, err
 	}
-	reps := int(num(f.Manifest["replications"]))
+	reps := f.replications()
 	seed := value(f.Manifest["seed"])
 	system := systemWords(ref)
 	if p.Compare {
@@ -250,11 +250,14 @@ func (c cell) part() part { return part{Text: c.Text, Num: c.Num} }
 
 func text(s string) part { return part{Text: s} }
 
-// certainty says in words how sure the model is of a difference.
-func certainty(e *Effect) string {
+// certainty says in words how sure the model is of a difference, of
+// the reps replications run.
+func certainty(e *Effect, reps int) string {
 	switch {
 	case math.IsNaN(e.Diff):
 		return "not defined"
+	case e.N < 2 && reps > 1:
+		return fmt.Sprintf("defined in one of %d replications: no interval", reps)
 	case e.N < 2:
 		return "one replication: no interval"
 	case e.Lo == e.Hi:
@@ -266,6 +269,10 @@ func certainty(e *Effect) string {
 	}
 	return "includes zero"
 }
+
+// replications is the number of replications the folder's results hold,
+// from its manifest.
+func (f *Folder) replications() int { return int(num(f.Manifest["replications"])) }
 
 // ensemble reports whether the comparison ran over parameter draws.
 func (f *Folder) ensemble() bool {
@@ -283,7 +290,7 @@ func (f *Folder) effectGroups() []effectGroup {
 		d := decimals(e.Unit)
 		row := effectRow{Scenario: e.Scenario, Mean: effectNum(e, "mean", d, false), Diff: effectNum(e, "diff", d, true),
 			Low: effectNum(e, "diff_ci_low", d, true), High: effectNum(e, "diff_ci_high", d, true),
-			Replications: strconv.Itoa(e.N), Certainty: certainty(e),
+			Replications: strconv.Itoa(e.N), Certainty: certainty(e, f.replications()),
 			PILow: effectNum(e, "pi_low", d, true), PIHigh: effectNum(e, "pi_high", d, true),
 			Share: effectNum(e, "parametric_share", 2, false), PBetter: effectNum(e, "p_better", 2, false)}
 		if e.Scenario == f.Scenarios[0].Name {
@@ -465,7 +472,7 @@ func (f *Folder) sureness(others []*Scenario, best *Effect) sentence {
 			continue
 		}
 		effects = append(effects, e)
-		switch certainty(e) {
+		switch certainty(e, f.replications()) {
 		case "above zero":
 			sure = append(sure, e.Scenario)
 		case "below zero":
@@ -474,7 +481,7 @@ func (f *Folder) sureness(others []*Scenario, best *Effect) sentence {
 			unsure = append(unsure, e.Scenario)
 		}
 	}
-	if len(effects) > 0 && effects[0].N < 2 {
+	if len(effects) > 0 && f.replications() < 2 {
 		return sentence{text("With a single replication there are no intervals, so the report cannot say how sure these effects are: run with --reps 4 or more.")}
 	}
 	var parts []string

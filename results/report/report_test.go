@@ -356,3 +356,25 @@ func TestLoadRefusesOtherFolders(t *testing.T) {
 		t.Errorf("a sweep folder: %v", err)
 	}
 }
+
+// TestCertaintySaysWhyNoInterval checks that an effect without an
+// interval says whether the run had one replication or the effect was
+// defined in only one of several, and that an undefined effect is not
+// called certain or uncertain.
+func TestCertaintySaysWhyNoInterval(t *testing.T) {
+	for _, c := range []struct {
+		e    Effect
+		reps int
+		want string
+	}{
+		{Effect{Diff: 0.1, N: 1}, 1, "one replication: no interval"},
+		{Effect{Diff: 0.1, N: 1}, 4, "defined in one of 4 replications: no interval"},
+		{Effect{Diff: math.NaN(), N: 0}, 4, "not defined"},
+		{Effect{Diff: 0.1, N: 4, Lo: 0.05, Hi: 0.2}, 4, "above zero"},
+		{Effect{Diff: 0.1, N: 3, Lo: -0.05, Hi: 0.2}, 4, "includes zero"},
+	} {
+		if got := certainty(&c.e, c.reps); got != c.want {
+			t.Errorf("certainty(%+v, %d reps) = %q, want %q", c.e, c.reps, got, c.want)
+		}
+	}
+}
