@@ -168,7 +168,9 @@ func (b *byschool) mediation(units []unit, reps int, r *rand.Rand) [NumOutcomes]
 	if !ok {
 		var nan [NumOutcomes]Mediation
 		for k := range nan {
+			nan[k].Total = math.NaN()
 			for m := range 3 {
+				nan[k].A[m], nan[k].B[m] = math.NaN(), math.NaN()
 				nan[k].Indirect[m], nan[k].Share[m] = math.NaN(), math.NaN()
 				nan[k].IndirectCI[m] = estimate.Interval{SE: math.NaN(), Lo: math.NaN(), Hi: math.NaN()}
 				nan[k].ShareCI[m] = nan[k].IndirectCI[m]

@@ -3,6 +3,7 @@ package evaluate
 import (
 	"context"
 	"maps"
+	"math"
 	"slices"
 
 	"schoolnet/agents"
@@ -327,6 +328,8 @@ func trueEffect(treated, twin []Student, schools []School) ([NumOutcomes]float64
 	for k := range sum {
 		if n > 0 {
 			sum[k] /= float64(n)
+		} else {
+			sum[k] = math.NaN() // no treated student: no effect to speak of
 		}
 	}
 	return sum, per

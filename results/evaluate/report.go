@@ -70,6 +70,7 @@ func worldOf(design string) int {
 func (r *Result) Rows() []Row {
 	var out []Row
 	n := len(r.Reps)
+	nan := math.NaN()
 	for _, d := range Designs {
 		if !r.Has(d) {
 			continue
@@ -77,22 +78,29 @@ func (r *Result) Rows() []Row {
 		w := worldOf(d)
 		for k := range NumOutcomes {
 			truth, est, se, lo, hi, bias := make([]float64, n), make([]float64, n), make([]float64, n), make([]float64, n), make([]float64, n), make([]float64, n)
-			covered, valid := 0, 0
+			covered, valid, defined := 0, 0, 0
 			for i := range r.Reps {
 				rep := &r.Reps[i]
 				tr := rep.Truth[w]
-				truth[i] = tr[len(tr)-1][k]
 				e := rep.Estimates[d][k]
-				est[i], se[i], lo[i], hi[i] = e.Value, e.SE, e.Lo, e.Hi
-				bias[i] = e.Value - truth[i]
-				if !math.IsNaN(e.Lo) {
-					valid++
-					if e.Lo <= truth[i] && truth[i] <= e.Hi {
-						covered++
+				// A replication counts in the row only if the design gave
+				// an estimate and the truth is defined: the row's truth,
+				// estimate and bias are then over the same replications,
+				// and estimate = truth + bias holds for the means.
+				truth[i], est[i], se[i], lo[i], hi[i] = nan, nan, nan, nan, nan
+				if t := tr[len(tr)-1][k]; !math.IsNaN(e.Value) && !math.IsNaN(t) {
+					defined++
+					truth[i], est[i], se[i], lo[i], hi[i] = t, e.Value, e.SE, e.Lo, e.Hi
+					if !math.IsNaN(e.Lo) {
+						valid++
+						if e.Lo <= t && t <= e.Hi {
+							covered++
+						}
 					}
 				}
+				bias[i] = est[i] - truth[i]
 			}
-			row := Row{Assignment: r.assignmentOf(w), Design: d, Outcome: OutcomeName(k), Year: r.Study.FollowUp, Reps: n,
+			row := Row{Assignment: r.assignmentOf(w), Design: d, Outcome: OutcomeName(k), Year: r.Study.FollowUp, Reps: defined,
 				Estimate: meanOf(est), SE: meanOf(se), Lo: meanOf(lo), Hi: meanOf(hi), SD: sdOf(est), Coverage: math.NaN()}
 			row.True, row.TrueLo, row.TrueHi = meanCI(truth)
 			row.Bias, row.BiasLo, row.BiasHi = meanCI(bias)
@@ -116,10 +124,14 @@ func (r *Result) TruthRows() []Row {
 		for yi := range r.Reps[0].Truth[w] {
 			for k := range NumOutcomes {
 				xs := make([]float64, len(r.Reps))
+				defined := 0
 				for i := range r.Reps {
 					xs[i] = r.Reps[i].Truth[w][yi][k]
+					if !math.IsNaN(xs[i]) {
+						defined++
+					}
 				}
-				row := Row{Assignment: r.assignmentOf(w), Design: "truth", Outcome: OutcomeName(k), Year: r.Study.Baseline + 1 + yi, Reps: len(xs)}
+				row := Row{Assignment: r.assignmentOf(w), Design: "truth", Outcome: OutcomeName(k), Year: r.Study.Baseline + 1 + yi, Reps: defined}
 				row.True, row.TrueLo, row.TrueHi = meanCI(xs)
 				for _, p := range []*float64{&row.Estimate, &row.SE, &row.Lo, &row.Hi, &row.SD, &row.Bias, &row.BiasLo, &row.BiasHi, &row.Coverage} {
 					*p = math.NaN()
@@ -169,7 +181,10 @@ type MediationRow struct {
 	EstShare, EstShareLo, EstShareHi          float64
 	// A and B are the mean path coefficients.
 	A, B float64
-	Reps int
+	// Reps counts the replications of the model's columns (those with a
+	// true effect), EstReps those of the study's (those in which it gave
+	// an estimate).
+	Reps, EstReps int
 }
 
 // MediationRows returns the mediation table, or nil without mediation.
@@ -185,18 +200,31 @@ func (r *Result) MediationRows() []MediationRow {
 			est, estLo, estHi := make([]float64, n), make([]float64, n), make([]float64, n)
 			es, esLo, esHi := make([]float64, n), make([]float64, n), make([]float64, n)
 			a, b := make([]float64, n), make([]float64, n)
+			model, estimated := 0, 0
 			for i := range r.Reps {
 				rep := &r.Reps[i]
 				tr := rep.Truth[worldScenario]
 				total := tr[len(tr)-1][k]
 				ind[i] = total - rep.Held[m][k]
 				share[i] = ind[i] / total
+				if !math.IsNaN(ind[i]) {
+					model++
+				}
+				// The study's columns are over the replications in which
+				// it gave an estimate, every one of them.
 				md := &rep.Mediation[k]
 				est[i], estLo[i], estHi[i] = md.Indirect[m], md.IndirectCI[m].Lo, md.IndirectCI[m].Hi
 				es[i], esLo[i], esHi[i] = md.Share[m], md.ShareCI[m].Lo, md.ShareCI[m].Hi
 				a[i], b[i] = md.A[m], md.B[m]
+				if math.IsNaN(est[i]) {
+					for _, x := range []*float64{&estLo[i], &estHi[i], &es[i], &esLo[i], &esHi[i], &a[i], &b[i]} {
+						*x = math.NaN()
+					}
+				} else {
+					estimated++
+				}
 			}
-			row := MediationRow{Mediator: med.String(), Outcome: OutcomeName(k), Reps: n,
+			row := MediationRow{Mediator: med.String(), Outcome: OutcomeName(k), Reps: model, EstReps: estimated,
 				EstIndirect: meanOf(est), EstIndirectLo: meanOf(estLo), EstIndirectHi: meanOf(estHi),
 				EstShare: meanOf(es), EstShareLo: meanOf(esLo), EstShareHi: meanOf(esHi),
 				A: meanOf(a), B: meanOf(b)}
@@ -223,7 +251,9 @@ func (r *Result) BalanceRows() []BalanceRow {
 	for j, c := range Covariates {
 		var before, after []float64
 		for i := range r.Reps {
-			if p := r.Reps[i].PSM; p != nil {
+			// Before and after over the same replications: those with a
+			// matching.
+			if p := r.Reps[i].PSM; p != nil && p.Matched > 0 {
 				before = append(before, p.Before[j])
 				after = append(after, p.After[j])
 			}
@@ -319,7 +349,7 @@ var MediationColumns = []string{"mediator", "outcome",
 	"model_share", "model_share_ci_low", "model_share_ci_high",
 	"estimated_indirect", "estimated_indirect_ci_low", "estimated_indirect_ci_high",
 	"estimated_share", "estimated_share_ci_low", "estimated_share_ci_high",
-	"path_a", "path_b", "replications"}
+	"path_a", "path_b", "replications", "estimated_replications"}
 
 // WriteMediation writes the mediation table.
 func (r *Result) WriteMediation(w io.Writer) error {
@@ -331,7 +361,7 @@ func (r *Result) WriteMediation(w io.Writer) error {
 			cell(m.ModelShare), cell(m.ModelShareLo), cell(m.ModelShareHi),
 			cell(m.EstIndirect), cell(m.EstIndirectLo), cell(m.EstIndirectHi),
 			cell(m.EstShare), cell(m.EstShareLo), cell(m.EstShareHi),
-			cell(m.A), cell(m.B), strconv.Itoa(m.Reps)})
+			cell(m.A), cell(m.B), strconv.Itoa(m.Reps), strconv.Itoa(m.EstReps)})
 	}
 	cw.Flush()
 	return cw.Error()
@@ -426,18 +456,21 @@ func (r *Result) Print(w io.Writer, outcomes []int) error {
 		fmt.Fprintln(w)
 	}
 	if bal := r.BalanceRows(); bal != nil {
-		var matched, off, cal, treated float64
+		// The counts are over every replication that fitted the
+		// propensity model, a matching or not; the table over those with
+		// a matching (BalanceRows).
+		var matched, off, cal, treated, n float64
 		for i := range r.Reps {
 			if p := r.Reps[i].PSM; p != nil {
 				matched += float64(p.Matched)
 				off += float64(p.OffSupport)
 				cal += float64(p.OutsideCaliper)
 				treated += float64(p.Treated)
+				n++
 			}
 		}
-		n := float64(bal[0].Reps)
-		fmt.Fprintf(w, "Balance of psm-did (standardised mean differences, mean over replications; |SMD| < 0.1 is good): of %.1f treated schools %.1f matched, %.1f off the common support, %.1f beyond the caliper.\n",
-			treated/n, matched/n, off/n, cal/n)
+		fmt.Fprintf(w, "Balance of psm-did (standardised mean differences, mean over the %d replications with a matching; |SMD| < 0.1 is good): of %.1f treated schools %.1f matched, %.1f off the common support, %.1f beyond the caliper (mean over the %.0f replications that fitted the propensity model).\n",
+			bal[0].Reps, treated/n, matched/n, off/n, cal/n, n)
 		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 		fmt.Fprintln(tw, "covariate\tbefore\tafter\t")
 		for _, b := range bal {
@@ -543,15 +576,23 @@ func (r *Result) BiasRows() []BiasRow {
 			w := worldOf(d)
 			for k := range NumOutcomes {
 				truth, est, bias, added := make([]float64, n), make([]float64, n), make([]float64, n), make([]float64, n)
+				defined := 0
 				for i := range r.Reps {
 					cs, none := &r.Reps[i].Bias[ci], &r.Reps[i].Bias[0]
-					truth[i] = cs.Truth[w][k]
-					est[i] = cs.Estimates[d][k].Value
-					bias[i] = est[i] - truth[i]
-					added[i] = bias[i] - (none.Estimates[d][k].Value - none.Truth[w][k])
+					// Only replications in which the design's bias is
+					// defined under this configuration and with every
+					// source off count: every column of the row is over
+					// the same replications.
+					b := cs.Estimates[d][k].Value - cs.Truth[w][k]
+					a := b - (none.Estimates[d][k].Value - none.Truth[w][k])
+					truth[i], est[i], bias[i], added[i] = math.NaN(), math.NaN(), math.NaN(), math.NaN()
+					if !math.IsNaN(a) {
+						defined++
+						truth[i], est[i], bias[i], added[i] = cs.Truth[w][k], cs.Estimates[d][k].Value, b, a
+					}
 				}
 				row := BiasRow{Config: c.Name, Sources: sourcesLabel(c.Sources), Assignment: r.assignmentOf(w),
-					Design: d, Outcome: OutcomeName(k), Year: r.Study.FollowUp, Reps: n,
+					Design: d, Outcome: OutcomeName(k), Year: r.Study.FollowUp, Reps: defined,
 					True: meanOf(truth), Estimate: meanOf(est)}
 				row.Bias, row.BiasLo, row.BiasHi = meanCI(bias)
 				row.Added, row.AddedLo, row.AddedHi = meanCI(added)

@@ -35,7 +35,6 @@ var (
 	assignmentField  = evalField("assignment", results.String, "", "the world the row is about: the scenario's selection rule (such as `voluntary`) or `lottery`")
 	outcomeField     = evalField("outcome", results.String, "", "`maths`, `chinese`, `english`, `science` or `composite` (the mean of the four)")
 	replicationField = evalField("replication", results.Integer, "", "replication number")
-	repsField        = evalField("replications", results.Integer, "count", "replications")
 )
 
 // EvaluationSchema describes evaluation.csv.
@@ -58,7 +57,7 @@ var EvaluationSchema = results.Schema{Name: "evaluation",
 		evalField("bias_ci_low", results.Number, "SD", "lower end of its 95% interval over replications"),
 		evalField("bias_ci_high", results.Number, "SD", "upper end of that interval"),
 		evalField("coverage", results.Number, "share", "share of replications whose interval holds their own true effect (0.95 for an honest interval)"),
-		repsField,
+		evalField("replications", results.Integer, "count", "replications in which the design gave an estimate and the truth is defined: every column of the row is over these (0, and the row empty, where it gave none); in the rows of design `truth`, those in which the truth is defined"),
 	)}
 
 // EstimateSchema describes estimates.csv.
@@ -108,7 +107,8 @@ var MediationSchema = results.Schema{Name: "mediation",
 		evalField("estimated_share_ci_high", results.Number, "share", "mean of their upper ends"),
 		evalField("path_a", results.Number, "the mediator's", "mean coefficient a, the DID effect of treatment on the mediator"),
 		evalField("path_b", results.Number, "SD per unit", "mean coefficient b, the outcome's change per unit of mediator"),
-		repsField,
+		evalField("replications", results.Integer, "count", "replications of the model's columns (those with a true effect)"),
+		evalField("estimated_replications", results.Integer, "count", "replications of the study's columns (`estimated_*`, `path_a`, `path_b`): those in which it gave an estimate (0, and those columns empty, where it gave none)"),
 	)}
 
 // BalanceSchema describes balance.csv.
@@ -139,5 +139,5 @@ var BiasSchema = results.Schema{Name: "bias",
 		evalField("added_bias", results.Number, "SD", "mean over replications of this configuration's bias minus the same replication's bias under `none`: the bias the sources add"),
 		evalField("added_bias_ci_low", results.Number, "SD", "lower end of its 95% interval over replications (paired, so narrower than the bias's)"),
 		evalField("added_bias_ci_high", results.Number, "SD", "upper end of that interval"),
-		repsField,
+		evalField("replications", results.Integer, "count", "replications in which the design's bias is defined under this configuration and with every source off: every column of the row is over these"),
 	)}
