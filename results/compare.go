@@ -168,6 +168,9 @@ func CompareDraws(names []string, runs [][][]sim.YearMetrics, year int, draw []i
 			e.Uncertainty, e.Draws, e.Share = Stochastic, 1, 0
 			if ensemble {
 				e.Uncertainty, e.Draws, e.Share = ParametricStochastic, split.Draws, split.Share()
+				// The runs of a draw share its parameters: the mean's
+				// interval counts the draws' spread.
+				e.Lo, e.Hi = split.CILo, split.CIHi
 			}
 			e.PILo, e.PIHi = split.Lo, split.Hi
 			e.PBetter = math.NaN()
@@ -206,8 +209,8 @@ var compareColumns = Columns[compareRow]{
 	{Field{"unit", String, "", "the outcome's unit"}, func(r *compareRow) Cell { return Str(r.e.Unit) }},
 	{Field{"mean", Number, "the outcome's", "the scenario's mean over replications, at the compared year (`--year`, default the last)"}, func(r *compareRow) Cell { return Num(r.e.Mean) }},
 	{Field{"diff", Number, "the outcome's", "the mean over replications of the paired difference from the first scenario, replication by replication"}, func(r *compareRow) Cell { return Num(r.e.Diff) }},
-	{Field{"diff_ci_low", Number, "the outcome's", "lower end of its 95% interval: diff − t(0.975, n−1)·s/√n"}, func(r *compareRow) Cell { return Num(r.e.Lo) }},
-	{Field{"diff_ci_high", Number, "the outcome's", "upper end of its 95% interval: diff + t(0.975, n−1)·s/√n"}, func(r *compareRow) Cell { return Num(r.e.Hi) }},
+	{Field{"diff_ci_low", Number, "the outcome's", "lower end of its 95% interval: diff − t(0.975, n−1)·s/√n; with `--ensemble`, whose runs of one draw share its parameters, diff − t(0.975, D−1)·√(σ²_p/D + σ²_s/n), σ²_p and σ²_s as for `pi_low` (docs/UNCERTAINTY.md)"}, func(r *compareRow) Cell { return Num(r.e.Lo) }},
+	{Field{"diff_ci_high", Number, "the outcome's", "upper end of its 95% interval (with `--ensemble`, as for `diff_ci_low`)"}, func(r *compareRow) Cell { return Num(r.e.Hi) }},
 	{Field{"replications", Integer, "count", "n, the replications in which the outcome is defined in both scenarios: those of diff and its interval (mean is over the scenario's own)"}, func(r *compareRow) Cell { return Int(r.e.N) }},
 	{Field{"uncertainty", String, "", "which uncertainty `pi_low` and `pi_high` hold: `stochastic` (the model's own randomness), or `parametric+stochastic` with `--ensemble` (also what we do not know about the mechanisms)"}, func(r *compareRow) Cell { return Str(r.e.Uncertainty) }},
 	{Field{"draws", Integer, "count", "the parameter draws of the ensemble (1 without `--ensemble`: the scenarios' own parameters)"}, func(r *compareRow) Cell { return Int(r.e.Draws) }},

@@ -21,6 +21,9 @@ type RunFiles struct {
 	// and their summaries.
 	Records [][]sim.YearRecord
 	Metrics [][]sim.YearMetrics
+	// Draw, with an ensemble, is each replication's parameter draw
+	// (summary.csv's intervals count the draws' spread); nil without.
+	Draw []int
 	// Statistics, if not nil, are the replications' statistics
 	// (results/statistics), written to statistics.csv.
 	Statistics []statistics.Replication
@@ -81,7 +84,7 @@ func (r *RunFiles) WriteTo(w io.Writer, name string) error {
 		case &TreatmentSchema:
 			return WriteTreatments(w, r.Format, r.ID, r.Policies, r.Records)
 		case &SummarySchema:
-			return WriteSummary(w, r.ID, r.Metrics)
+			return WriteSummary(w, r.ID, r.Metrics, r.Draw)
 		case &StatisticsSchema:
 			return WriteStatistics(w, r.Format, r.ID, r.Statistics)
 		}

@@ -80,8 +80,8 @@ var summaryColumns = append(Columns[summaryRow]{
 	{Field{"outcome", String, "", "the outcome's name (below)"}, func(r *summaryRow) Cell { return Str(r.o.Name) }},
 	{Field{"unit", String, "", "its unit"}, func(r *summaryRow) Cell { return Str(r.o.Unit) }},
 	{Field{"mean", Number, "the outcome's", "mean over replications"}, func(r *summaryRow) Cell { return Num(r.mean) }},
-	{Field{"ci_low", Number, "the outcome's", "lower end of the 95% interval of the mean: mean − t(0.975, n−1)·s/√n; empty with one replication"}, func(r *summaryRow) Cell { return Num(r.lo) }},
-	{Field{"ci_high", Number, "the outcome's", "upper end of the 95% interval of the mean: mean + t(0.975, n−1)·s/√n; empty with one replication"}, func(r *summaryRow) Cell { return Num(r.hi) }},
+	{Field{"ci_low", Number, "the outcome's", "lower end of the 95% interval of the mean: mean − t(0.975, n−1)·s/√n; empty with one replication; with `--ensemble`, mean − t(0.975, D−1)·√(σ²_p/D + σ²_s/n) over its D draws (docs/UNCERTAINTY.md), empty with one draw"}, func(r *summaryRow) Cell { return Num(r.lo) }},
+	{Field{"ci_high", Number, "the outcome's", "upper end of the 95% interval of the mean (as for `ci_low`)"}, func(r *summaryRow) Cell { return Num(r.hi) }},
 	{Field{"replications", Integer, "count", "n, the replications in which the outcome is defined (0 for the means of a group without students)"}, func(r *summaryRow) Cell { return Int(r.n) }},
 	{Field{"description", String, "", "what the outcome is"}, func(r *summaryRow) Cell { return Str(r.o.Description) }},
 }, RunColumns(func(r *summaryRow) *RunID { return r.id })...)
@@ -93,8 +93,10 @@ var SummarySchema = summaryColumns.Schema("summary", "One row per headline outco
 var SummaryColumns = SummarySchema.Names()
 
 // WriteSummary writes each headline outcome's mean over replications and
-// its 95% interval (empty with one replication).
-func WriteSummary(w io.Writer, id RunID, years [][]sim.YearMetrics) error {
+// its 95% interval (empty with one replication). With an ensemble, draw[r]
+// is replication r's parameter draw, and the interval counts the draws'
+// spread (Split's CILo and CIHi); draw is nil without one.
+func WriteSummary(w io.Writer, id RunID, years [][]sim.YearMetrics, draw []int) error {
 	return summaryColumns.Write(w, CSV, func(yield func(*summaryRow) bool) {
 		xs := make([]float64, len(years))
 		for k := range Headlines {
@@ -103,7 +105,12 @@ func WriteSummary(w io.Writer, id RunID, years [][]sim.YearMetrics) error {
 				xs[r] = o.Get(years[r])
 			}
 			m, h, n := MeanCIDefined(xs)
-			if !yield(&summaryRow{&id, o, m, m - h, m + h, n}) {
+			lo, hi := m-h, m+h
+			if draw != nil {
+				sp := Decompose(xs, draw)
+				lo, hi = sp.CILo, sp.CIHi
+			}
+			if !yield(&summaryRow{&id, o, m, lo, hi, n}) {
 				return
 			}
 		}

@@ -27,6 +27,12 @@ type Split struct {
 	// more world drawn from the ensemble (package doc); NaN with fewer
 	// than two draws.
 	Lo, Hi float64
+	// CILo and CIHi bound the 95% confidence interval of the ensemble's
+	// mean, x̄ ± t(0.975, D−1)·√(σ²_p/D + σ²_s/N): the runs of one draw
+	// share its parameters, so the draws, not the runs, are the
+	// independent units. With one run a draw it is the usual t interval
+	// over the runs; NaN with fewer than two draws.
+	CILo, CIHi float64
 	// Draws and Runs count the groups and the runs.
 	Draws, Runs int
 }
@@ -48,8 +54,9 @@ func (s *Split) Share() float64 {
 //	MSW = Σ_d Σ_i (x_di − x̄_d)² / (N − D),  MSB = Σ_d n_d (x̄_d − x̄)² / (D − 1)
 //	n₀ = (N − Σ_d n_d²/N) / (D − 1),         σ²_s = MSW,  σ²_p = max(0, (MSB − MSW)/n₀)
 //
-// and returns them with the mean and the 95% prediction interval x̄ ±
-// t(0.975, D−1)·√(σ²_p + σ²_s + σ²_p/D + σ²_s/N).
+// and returns them with the mean, the 95% prediction interval x̄ ±
+// t(0.975, D−1)·√(σ²_p + σ²_s + σ²_p/D + σ²_s/N) and the 95% confidence
+// interval of the mean, x̄ ± t(0.975, D−1)·√(σ²_p/D + σ²_s/N).
 func Decompose(x []float64, draw []int) Split {
 	if len(x) != len(draw) {
 		panic("results: one draw per run")
@@ -67,7 +74,8 @@ func Decompose(x []float64, draw []int) Split {
 		groups[draw[i]] = append(groups[draw[i]], v)
 		all = append(all, v)
 	}
-	s := Split{Mean: math.NaN(), Parametric: math.NaN(), Stochastic: math.NaN(), Lo: math.NaN(), Hi: math.NaN(),
+	nan := math.NaN()
+	s := Split{Mean: nan, Parametric: nan, Stochastic: nan, Lo: nan, Hi: nan, CILo: nan, CIHi: nan,
 		Draws: len(order), Runs: len(all)}
 	if len(all) == 0 {
 		return s
@@ -103,8 +111,11 @@ func Decompose(x []float64, draw []int) Split {
 	if math.IsNaN(ss) {
 		ss = 0
 	}
-	half := float64(fmath.StudentTQuantile(0.975, len(order)-1) * math.Sqrt(sp+ss+sp/d+ss/n)) // rounded: no fused multiply-add
+	t := fmath.StudentTQuantile(0.975, len(order)-1)
+	half := float64(t * math.Sqrt(sp+ss+sp/d+ss/n)) // rounded: no fused multiply-add
 	s.Lo, s.Hi = s.Mean-half, s.Mean+half
+	half = float64(t * math.Sqrt(sp/d+ss/n))
+	s.CILo, s.CIHi = s.Mean-half, s.Mean+half
 	return s
 }
 

@@ -186,6 +186,10 @@ func cmdCompare(args []string, stdout, stderr io.Writer) int {
 	}
 	runs := make([][][]sim.YearMetrics, len(scns))
 	ids := make([]results.RunID, len(scns))
+	var draw []int // each replication's parameter draw, with an ensemble
+	if ens != nil {
+		draw = sims.Draw
+	}
 	for k, s := range scns {
 		manifest, err := results.NewManifest(s, s.Run.Seed, s.Run.Replications)
 		if err != nil {
@@ -199,7 +203,7 @@ func cmdCompare(args []string, stdout, stderr io.Writer) int {
 		records := sims.Records[k]
 		runs[k] = summarise(records)
 		ids[k] = manifest.RunID(s.Name)
-		if err := writeRun(folder.Sub(s.Name), s, format, records, runs[k], &manifest, statisticsOf(sims.Stats[k], records)); err != nil {
+		if err := writeRun(folder.Sub(s.Name), s, format, records, runs[k], draw, &manifest, statisticsOf(sims.Stats[k], records)); err != nil {
 			fmt.Fprintln(stderr, "schoolnet compare:", err)
 			return exitFailure
 		}

@@ -93,7 +93,7 @@ func TestRunKilledBeforeCommitKeepsTheOldFolder(t *testing.T) {
 			if err != nil {
 				return err
 			}
-			return writeRun(f, scn, results.CSV, records, metrics, &m, nil)
+			return writeRun(f, scn, results.CSV, records, metrics, nil, &m, nil)
 		}},
 	} {
 		t.Run(tt.name, func(t *testing.T) {

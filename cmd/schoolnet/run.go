@@ -229,7 +229,11 @@ func cmdRun(args []string, stdout, stderr io.Writer) int {
 			{name: "ensemble.csv", schema: &draws, write: func(w io.Writer) error { return ens.WriteDraws(w, id, sims.Theta) }},
 		}
 	}
-	if err := writeRun(folder, scn, format, records, metrics, &manifest, statisticsOf(stats, records), extra...); err != nil {
+	var draw []int
+	if ens != nil {
+		draw = sims.Draw
+	}
+	if err := writeRun(folder, scn, format, records, metrics, draw, &manifest, statisticsOf(stats, records), extra...); err != nil {
 		fmt.Fprintln(stderr, "schoolnet run:", err)
 		return exitFailure
 	}
@@ -284,10 +288,11 @@ func summarise(records [][]sim.YearRecord) [][]sim.YearMetrics {
 }
 
 // writeRun writes the run's result files of scenario scn into f (its
-// statistics, results/statistics, among them), their datapackage.json,
+// statistics, results/statistics, among them; draw is each replication's
+// parameter draw with an ensemble, else nil), their datapackage.json,
 // and the manifest last, listing them; the caller commits f.
-func writeRun(f *results.Folder, scn *scenarios.Scenario, format results.Format, records [][]sim.YearRecord, metrics [][]sim.YearMetrics, m *results.Manifest, stats []statistics.Replication, extra ...namedWrite) error {
-	files := results.RunFiles{ID: m.RunID(scn.Name), Policies: scn.PolicyNames(), Format: format, Records: records, Metrics: metrics, Statistics: stats}
+func writeRun(f *results.Folder, scn *scenarios.Scenario, format results.Format, records [][]sim.YearRecord, metrics [][]sim.YearMetrics, draw []int, m *results.Manifest, stats []statistics.Replication, extra ...namedWrite) error {
+	files := results.RunFiles{ID: m.RunID(scn.Name), Policies: scn.PolicyNames(), Format: format, Records: records, Metrics: metrics, Draw: draw, Statistics: stats}
 	if err := writeFiles(f, extra, nil, ""); err != nil {
 		return err
 	}
