@@ -26,8 +26,9 @@ const runSynopsis = `Usage: schoolnet run [flags] [SCENARIO]
 
 Runs SCENARIO (a TOML file or a shipped scenario's name; default: the
 shipped baseline), prints the yearly table (means over replications with
-95% intervals), and writes yearly.csv, schools.csv, summary.csv and
-statistics.csv (docs/RESULTS.md) to --out.
+95% intervals), and writes yearly.csv, schools.csv, treatments.csv,
+summary.csv and statistics.csv (docs/RESULTS.md) to --out (with
+--format parquet, yearly, schools, treatments and statistics as .parquet).
 The same scenario and seed give byte-identical files for any --workers.
 
 With --ensemble prior, --ensemble posterior (the shipped calibration's)
@@ -86,7 +87,7 @@ func (o *runOptions) loadEnsemble(seed int64, reps int, scns ...*scenarios.Scena
 
 // formatFlag adds --format, the format of the large tables.
 func (o *runOptions) formatFlag(fs *flagSet) {
-	fs.StringVar(&o.format, "format", "csv", "format of the yearly, school and treatment tables: csv, or parquet (typed, compressed columns for large panels; docs/RESULTS.md)")
+	fs.StringVar(&o.format, "format", "csv", "format of the yearly, school, treatment and statistics tables: csv, or parquet (typed, compressed columns for large panels; docs/RESULTS.md)")
 }
 
 // parsed records which flags fs's command line set, and checks every
