@@ -85,6 +85,16 @@ func Decompose(x []float64, draw []int) Split {
 	if len(order) < 2 {
 		return s
 	}
+	if constant(all, s.Mean) {
+		// A quantity that does not vary but for rounding (a fixed
+		// budget summed week by week) has no uncertainty of either kind,
+		// not a parametric share of 100% of a variance of 1e-18.
+		s.Parametric, s.Lo, s.Hi, s.CILo, s.CIHi = 0, s.Mean, s.Mean, s.Mean, s.Mean
+		if len(all) > len(order) {
+			s.Stochastic = 0
+		}
+		return s
+	}
 	var ssw, ssb, sumN2 float64
 	for _, g := range order {
 		xs := groups[g]
@@ -117,6 +127,18 @@ func Decompose(x []float64, draw []int) Split {
 	half = float64(t * math.Sqrt(sp/d+ss/n))
 	s.CILo, s.CIHi = s.Mean-half, s.Mean+half
 	return s
+}
+
+// constant reports whether every x lies within 1e-9 of their mean m,
+// relative to |m| where that is above 1: equal but for rounding.
+func constant(x []float64, m float64) bool {
+	tol := 1e-9 * math.Max(1, math.Abs(m))
+	for _, v := range x {
+		if math.Abs(v-m) > tol {
+			return false
+		}
+	}
+	return true
 }
 
 // drawMeans returns each draw's mean of x over its runs, by draw, in order

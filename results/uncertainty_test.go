@@ -91,6 +91,25 @@ func TestEnsembleMeanIntervalCoversTheMean(t *testing.T) {
 	}
 }
 
+// TestDecomposeConstantButForRounding: a quantity equal in every run but
+// for rounding (a budget summed week by week in another order) has no
+// uncertainty: its intervals are the value itself and its parametric share
+// cannot be told, as for an exact constant, not 100% of a variance of
+// 1e-18 (an audit saw funding's cost printed so).
+func TestDecomposeConstantButForRounding(t *testing.T) {
+	x := []float64{16e6, 16e6 + 3.7e-9, 16e6, 16e6 - 1.9e-9, 16e6 + 3.7e-9, 16e6}
+	draw := []int{0, 1, 2, 0, 1, 2}
+	s := Decompose(x, draw)
+	if s.Lo != s.Hi || s.CILo != s.CIHi || !math.IsNaN(s.Share()) || s.Parametric != 0 || s.Stochastic != 0 {
+		t.Errorf("constant but for rounding: interval [%v, %v], mean's [%v, %v], share %v, variances %v and %v; want no uncertainty",
+			s.Lo, s.Hi, s.CILo, s.CIHi, s.Share(), s.Parametric, s.Stochastic)
+	}
+	x[0] += 0.5 // half a yuan is a real difference
+	if s := Decompose(x, draw); s.Lo == s.Hi {
+		t.Errorf("a spread of 0.5 was taken for rounding")
+	}
+}
+
 // TestDecomposeWithoutParametricSpread: runs whose draws do not matter
 // have a parametric share near 0; one run a draw cannot be split.
 func TestDecomposeWithoutParametricSpread(t *testing.T) {
