@@ -2,6 +2,7 @@ package web
 
 import (
 	"fmt"
+	"math"
 	"net/http"
 	"strconv"
 	"time"
@@ -49,6 +50,16 @@ func (r *run) unsubscribe(grace time.Duration, onIdle func()) {
 	}
 }
 
+// events returns the run's events from the from-th on (none if from is
+// past the log's end), the channel closed at the next change, and whether
+// the run has ended. It holds the run's lock only while it reads, and
+// lets it go however it returns.
+func (r *run) events(from int) (evs []event, changed <-chan struct{}, final bool) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.log[min(max(from, 0), len(r.log)):], r.changed, r.final()
+}
+
 // handleEvents streams the run's events (server-sent events): the whole
 // log so far, or from after the Last-Event-ID a reconnecting page sends,
 // then each new event as it comes, with a "ping" event every Heartbeat
@@ -63,13 +74,14 @@ func (s *Server) handleEvents(w http.ResponseWriter, req *http.Request) {
 		return
 	}
 	from := 0
-	if last, err := strconv.Atoi(req.Header.Get("Last-Event-ID")); err == nil && last >= 0 {
+	// An id is an index into the log: one past its end (or beyond any
+	// log, up to 2^63 − 1, whose successor would wrap round) means "every
+	// event seen", and a reply from the log's end. Anything else that is
+	// not a whole number ≥ 0 is ignored.
+	if last, err := strconv.Atoi(req.Header.Get("Last-Event-ID")); err == nil && last >= 0 && last < math.MaxInt {
 		from = last + 1
 	}
-	rn.mu.Lock()
-	over := rn.final() && from >= len(rn.log)
-	rn.mu.Unlock()
-	if over {
+	if evs, _, final := rn.events(from); final && len(evs) == 0 {
 		w.WriteHeader(http.StatusNoContent)
 		return
 	}
@@ -87,9 +99,7 @@ func (s *Server) handleEvents(w http.ResponseWriter, req *http.Request) {
 	beat := time.NewTicker(s.opt.Heartbeat)
 	defer beat.Stop()
 	for {
-		rn.mu.Lock()
-		evs, changed, final := rn.log[min(from, len(rn.log)):], rn.changed, rn.final()
-		rn.mu.Unlock()
+		evs, changed, final := rn.events(from)
 		for _, ev := range evs {
 			if _, err := fmt.Fprintf(w, "id: %d\nevent: %s\ndata: %s\n\n", ev.id, ev.name, ev.data); err != nil {
 				return
