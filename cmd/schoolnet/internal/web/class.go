@@ -652,7 +652,7 @@ func (s *Server) handleClassBoard(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, "class", "no class session is running")
 		return
 	}
-	b := board{sessionInfo: c.info(nil)}
+	b := board{sessionInfo: c.info(nil), Rows: []boardRow{}} // [] for a class without students, not null
 	type entry struct {
 		m              *member
 		active, latest *run

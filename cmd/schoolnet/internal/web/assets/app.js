@@ -1382,6 +1382,7 @@ async function refreshBoard() {
     }
     return;
   }
+  b.rows = b.rows || [];
   const done = b.rows.filter((r) => r.effect).length;
   $('class-count').textContent = `${b.members} of ${b.max_members} students joined; ${done} with a result. Starting point: ${b.reference_state}. ` +
     `Server: ${b.queue.running} running, ${b.queue.queued} waiting.`;
