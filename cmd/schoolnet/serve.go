@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"net"
 	"net/http"
 	"os"
@@ -160,7 +161,10 @@ func serve(ctx context.Context, ln net.Listener, o web.Options, stdout io.Writer
 	if o.Class {
 		fmt.Fprintf(stdout, "teacher's page (keep this link to yourself, do not project it): %s#teacher=%s\n", url, lab.TeacherToken())
 	}
-	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
+	// Idle keep-alive connections close after a minute, so that a page
+	// (or a script) cannot hold hundreds open; event streams are requests
+	// under way, not idle.
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: time.Minute}
 	done := make(chan error, 1)
 	go func() { done <- srv.Serve(ln) }()
 	select {
@@ -197,8 +201,8 @@ func parseSize(s string) (int64, error) {
 		}
 	}
 	n, err := strconv.ParseInt(t, 10, 64)
-	if err != nil || n < 1 {
-		return 0, fmt.Errorf("want a positive size such as 65536 or 64KiB, got %q", s)
+	if err != nil || n < 1 || n > math.MaxInt64/mult {
+		return 0, fmt.Errorf("want a positive size such as 65536 or 64KiB, below 8 EiB, got %q", s)
 	}
 	return n * mult, nil
 }

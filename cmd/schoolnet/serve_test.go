@@ -23,6 +23,8 @@ func TestServeFlags(t *testing.T) {
 		{[]string{"--max-reps", "0"}, exitUsage, "--max-reps must be at least 1"},
 		{[]string{"--max-parsing", "0"}, exitUsage, "--max-parsing must be at least 1"},
 		{[]string{"--max-upload", "lots"}, exitUsage, "--max-upload"},
+		{[]string{"--max-upload", "9999999999999M"}, exitUsage, "--max-upload"}, // overflowed to the default once
+		{[]string{"--world-cache", "9999999999999M"}, exitUsage, "--world-cache"},
 		{[]string{"--addr", "256.0.0.1:99999"}, exitUsage, "schoolnet serve:"},
 		{[]string{"extra"}, exitUsage, "takes no arguments"},
 		{[]string{"--help"}, exitOK, ""},
