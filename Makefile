@@ -25,7 +25,7 @@ run:
 ## screenings of the SSP's and funding's effects over ten mechanisms, a
 ## Sobol analysis of the SSP's in two merged shards, an
 ## ensemble comparison of the headline reforms and a scenario discovery)
-## into out/study; about 25 minutes on 2 cores
+## into out/study; about 18 minutes on 2 cores
 STUDY_KEYS = peer_relation_effect,peer_achievement_effect,resource_effect,funding_crowd_out,spending_concavity,mentoring_rate,collaboration_gain,activity_tie_boost,load_effect,teacher_sd
 study:
 	$(GO) build -o out/schoolnet ./cmd/schoolnet
