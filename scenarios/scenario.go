@@ -42,6 +42,39 @@ type Scenario struct {
 	// src is the file the scenario was loaded from: sweep points extend
 	// it.
 	src source
+	// written is the run's years as the scenario was written, when
+	// SetYears has shortened it: its policies are checked against those
+	// years, not the shorter run's.
+	written int
+}
+
+// SetYears sets the years the scenario runs, as the command line's
+// --years (and the teaching lab's Years) do. A longer run is checked as
+// any scenario. A shorter one stops the scenario early, as its first
+// years: each policy keeps the years (and so the yearly budget) the
+// scenario gives it and is checked against them, where a file whose
+// run.years were shorter would be refused; Cut names the policies a
+// shorter run cuts.
+func (s *Scenario) SetYears(years int) {
+	s.written = max(s.written, s.Run.Years)
+	s.Run.Years = years
+}
+
+// Cut returns a note for each policy that the run's years cut short
+// (SetYears): one that ends, or starts, after the run's last year.
+func (s *Scenario) Cut() []string {
+	var out []string
+	y := s.Run.Years
+	for _, p := range s.Policies {
+		c := p.Base()
+		switch {
+		case c.Start > y:
+			out = append(out, fmt.Sprintf("policy %q starts in year %d, after this run's last year %d: it does not act", c.Label(), c.Start, y))
+		case c.End > y:
+			out = append(out, fmt.Sprintf("policy %q runs to year %d; this run stops at year %d, so it shows the policy's first %d years (its yearly budget and schedule stay those of its %d years)", c.Label(), c.End, y, y-c.Start+1, c.End-c.Start+1))
+		}
+	}
+	return out
 }
 
 // RunSpec holds the run settings.
@@ -259,7 +292,9 @@ func (s *Scenario) validatePolicies() error {
 		if strings.Contains(names[k], ".") {
 			return at(k, &policy.FieldError{Key: "name", Err: fmt.Sprintf("%q: a policy name has no '.' (a sweep key names it as policy.NAME.key)", names[k])})
 		}
-		if err := policy.Check(p, s.Run.Years, pop.NumSchools(), pop.Districts); err != nil {
+		// A run shortened by SetYears checks its policies against the
+		// years as written.
+		if err := policy.Check(p, max(s.Run.Years, s.written), pop.NumSchools(), pop.Districts); err != nil {
 			return at(k, err)
 		}
 		if err := p.Base().Select.ResolveAs(names[:k]); err != nil {

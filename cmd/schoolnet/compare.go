@@ -48,7 +48,7 @@ func cmdCompare(args []string, stdout, stderr io.Writer) int {
 	var o runOptions
 	fs.IntVar(&o.seed, "seed", -1, "run seed for every scenario (default: the first scenario's)")
 	fs.IntVar(&o.reps, "reps", 0, "replications per scenario (default: the first scenario's)")
-	fs.IntVar(&o.years, "years", 0, "simulated years (default: the first scenario's)")
+	fs.IntVar(&o.years, "years", 0, "simulated years (default: the first scenario's); fewer than a scenario's runs its first years, each policy keeping its own years and budget")
 	fs.IntVar(&o.workers, "workers", runtime.NumCPU(), "goroutines for replications and schools")
 	fs.StringVar(&o.out, "out", filepath.Join("out", "compare"), "directory for compare.csv, the charts and each scenario's files")
 	fs.BoolVar(&o.quiet, "quiet", false, "no progress bar")
@@ -109,14 +109,15 @@ func cmdCompare(args []string, stdout, stderr io.Writer) int {
 				s.Name, scns[0].Name, first.Years, first.WeeksPerYear, first.SpinUpYears)
 		}
 		s.Run.Seed, s.Run.Replications = first.Seed, first.Replications
-		s.Run.Years, s.Run.WeeksPerYear, s.Run.SpinUpYears = first.Years, first.WeeksPerYear, first.SpinUpYears
+		s.Run.WeeksPerYear, s.Run.SpinUpYears = first.WeeksPerYear, first.SpinUpYears
+		s.SetYears(first.Years)
 	}
-	// A policy starting after the common last year would never act.
 	for _, s := range scns {
 		if err := scenarios.Check(s); err != nil {
 			fmt.Fprintf(stderr, "schoolnet compare: %s: %v\n", s.Name, err)
 			return exitUsage
 		}
+		noteCut(stderr, "compare", s)
 	}
 	if *year > first.Years {
 		fmt.Fprintf(stderr, "schoolnet compare: --year %d is after the run's last year %d\n", *year, first.Years)

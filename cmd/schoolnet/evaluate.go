@@ -118,13 +118,15 @@ func cmdEvaluate(args []string, stdout, stderr io.Writer) int {
 		return exitUsage
 	}
 	opt := evaluate.Options{Grade: *grade, Designs: designs, Mediation: *mediation, Bootstrap: *bootstrap, Decompose: *decompose}
-	if err := o.apply(scn); err == nil {
+	err = o.apply(scn)
+	if err == nil {
 		err = checkMemory(scn, o.workers, evaluate.Engines(scn, opt))
 	}
 	if err != nil {
 		fmt.Fprintln(stderr, "schoolnet evaluate:", err)
 		return exitUsage
 	}
+	noteCut(stderr, "evaluate", scn)
 	if o.set["strength"] {
 		for _, p := range scn.Policies {
 			if sel := &p.Base().Select; sel.Rule == "voluntary" {

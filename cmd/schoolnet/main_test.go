@@ -326,3 +326,64 @@ func TestRunParquetSameBytesForAnyWorkers(t *testing.T) {
 		t.Errorf("--format xlsx: exit %d, %q; want 2 and the formats", code, stderr)
 	}
 }
+
+// TestShorterRunIsTheFirstYears: --years shorter than the scenario's runs
+// its first years, each policy keeping its own years and budget (a note
+// says which it cuts short), so that the shorter run's yearly.csv is the
+// longer run's first rows; compare takes the same shortening. Before,
+// compare refused such a run (a policy ending after it), the teaching lab
+// squeezed the policies into it, and run ignored the refusal (and its
+// memory check) by accident.
+func TestShorterRunIsTheFirstYears(t *testing.T) {
+	dir := t.TempDir()
+	yearly := func(years string) [][]string {
+		out := filepath.Join(dir, "y"+years)
+		code, _, stderr := run(t, "run", "shanghai-ssp", "--years", years, "--reps", "1", "--quiet", "--out", out)
+		if code != exitOK {
+			t.Fatalf("run --years %s: exit %d: %s", years, code, stderr)
+		}
+		if years == "2" && strings.Count(stderr, "runs to year 3; this run stops at year 2") != 3 {
+			t.Errorf("run --years 2: stderr %q, want a note for each of the three policies", stderr)
+		}
+		return readCSV(t, filepath.Join(out, "yearly.csv"))
+	}
+	full, short := yearly("3"), yearly("2")
+	year, hash := slices.Index(full[0], "year"), slices.Index(full[0], "scenario_hash")
+	var first [][]string
+	for _, r := range full[1:] {
+		if r[year] != "3" {
+			first = append(first, r)
+		}
+	}
+	if len(first) != len(short)-1 {
+		t.Fatalf("%d rows of years 0-2 in the full run, %d in the shorter one", len(first), len(short)-1)
+	}
+	for i, r := range first {
+		for j := range r {
+			if j != hash && r[j] != short[i+1][j] {
+				t.Errorf("row %d, %s: %s in the full run, %s in the shorter", i+1, full[0][j], r[j], short[i+1][j])
+			}
+		}
+	}
+	code, _, stderr := run(t, "compare", "baseline", "shanghai-ssp", "--years", "2", "--reps", "1", "--quiet", "--out", filepath.Join(dir, "c"))
+	if code != exitOK || !strings.Contains(stderr, "this run stops at year 2") {
+		t.Errorf("compare --years 2: exit %d, stderr %q", code, stderr)
+	}
+}
+
+// TestRunRefusesWhatMemoryCannotHold: a run that needs far more memory
+// than any machine has is refused before it starts (the check had been
+// skipped by run and evaluate).
+func TestRunRefusesWhatMemoryCannotHold(t *testing.T) {
+	dir := t.TempDir()
+	big := filepath.Join(dir, "big.toml")
+	if err := os.WriteFile(big, []byte("name = \"big\"\n[population]\ndistricts = 2000\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, cmd := range []string{"run", "evaluate"} {
+		code, _, stderr := run(t, cmd, big, "--reps", "1000", "--workers", "1000", "--quiet", "--out", filepath.Join(dir, cmd))
+		if code != exitUsage || !strings.Contains(stderr, "of memory") {
+			t.Errorf("%s of 41 million students, 1000 side by side: exit %d, stderr %q; want 2 and the memory it needs", cmd, code, stderr)
+		}
+	}
+}

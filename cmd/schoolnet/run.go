@@ -103,7 +103,7 @@ func cmdRun(args []string, stdout, stderr io.Writer) int {
 	var o runOptions
 	fs.IntVar(&o.seed, "seed", -1, "run seed (default: the scenario's run.seed)")
 	fs.IntVar(&o.reps, "reps", 0, "replications (default: the scenario's run.replications)")
-	fs.IntVar(&o.years, "years", 0, "simulated years (default: the scenario's run.years)")
+	fs.IntVar(&o.years, "years", 0, "simulated years (default: the scenario's run.years); fewer runs the scenario's first years, each policy keeping its own years and budget")
 	fs.IntVar(&o.workers, "workers", runtime.NumCPU(), "goroutines for replications and schools")
 	fs.StringVar(&o.out, "out", "", "directory for the result files (default: out/NAME)")
 	fs.BoolVar(&o.quiet, "quiet", false, "no progress bar")
@@ -139,13 +139,17 @@ func cmdRun(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "schoolnet run:", err)
 		return exitUsage
 	}
-	if err := o.apply(scn); err == nil {
+	// One err: an if-scoped one would leave these errors unseen (it did:
+	// run went ahead with whatever apply and checkMemory refused).
+	err = o.apply(scn)
+	if err == nil {
 		err = checkMemory(scn, o.workers, 1)
 	}
 	if err != nil {
 		fmt.Fprintln(stderr, "schoolnet run:", err)
 		return exitUsage
 	}
+	noteCut(stderr, "run", scn)
 	if scn.Sweep.Defined() {
 		fmt.Fprintf(stderr, "schoolnet run: note: %s has a [sweep] table, which run ignores; run the sweep with: schoolnet sweep %s\n", scn.Name, name)
 	}
@@ -263,8 +267,8 @@ func complete(records [][]sim.YearRecord, years int) [][]sim.YearRecord {
 }
 
 // apply overrides the scenario's run settings with the flags given
-// (parsed has checked their ranges), and checks the scenario again: a
-// policy may end after a shortened run, say.
+// (parsed has checked their ranges), and checks the scenario again. A
+// shorter --years runs the scenario's first years (SetYears).
 func (o *runOptions) apply(scn *scenarios.Scenario) error {
 	if o.set["seed"] {
 		scn.Run.Seed = int64(o.seed)
@@ -273,9 +277,17 @@ func (o *runOptions) apply(scn *scenarios.Scenario) error {
 		scn.Run.Replications = o.reps
 	}
 	if o.set["years"] {
-		scn.Run.Years = o.years
+		scn.SetYears(o.years)
 	}
 	return scenarios.Check(scn)
+}
+
+// noteCut tells on stderr which of scn's policies the run's years cut
+// short (scenarios.Scenario.Cut).
+func noteCut(stderr io.Writer, command string, scn *scenarios.Scenario) {
+	for _, n := range scn.Cut() {
+		fmt.Fprintf(stderr, "schoolnet %s: note: %s: %s\n", command, scn.Name, n)
+	}
 }
 
 func summarise(records [][]sim.YearRecord) [][]sim.YearMetrics {

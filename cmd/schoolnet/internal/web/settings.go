@@ -209,14 +209,16 @@ func intValue[T int | int64](x *T) *float64 {
 
 // Apply sets the controls on scn and validates the result with
 // scenarios.Check. It returns notes on what it changed beyond the keys the
-// controls name (policies added, ends moved to the run's last year).
+// controls name (policies added, policies a shorter run cuts short).
 // Errors are the control's range error or the validator's *scenarios.Error.
 func (st *Settings) Apply(scn *scenarios.Scenario) (notes []string, err error) {
 	if err := st.checkRanges(); err != nil {
 		return nil, err
 	}
 	if st.Years != nil {
-		scn.Run.Years = *st.Years
+		// As schoolnet run --years: a shorter run shows the scenario's
+		// first years, its policies keeping their own years and budgets.
+		scn.SetYears(*st.Years)
 	}
 	if st.Replications != nil {
 		scn.Run.Replications = *st.Replications
@@ -225,13 +227,7 @@ func (st *Settings) Apply(scn *scenarios.Scenario) (notes []string, err error) {
 		scn.Run.Seed = *st.Seed
 	}
 	years := scn.Run.Years
-	// A shorter run ends every policy by its last year.
-	for _, p := range scn.Policies {
-		if c := p.Base(); c.End > years && c.Start <= years {
-			notes = append(notes, fmt.Sprintf("policy %q now ends in year %d, the run's last year", name(p), years))
-			c.End = years
-		}
-	}
+	notes = append(notes, scn.Cut()...)
 	rule := func() string {
 		if st.SelectionRule != nil {
 			return *st.SelectionRule

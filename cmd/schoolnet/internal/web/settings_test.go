@@ -1,6 +1,7 @@
 package web
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"strings"
@@ -90,14 +91,27 @@ func TestApplySettings(t *testing.T) {
 				t.Errorf("rules %v, want lottery,as,as", rules)
 			}
 		}},
-		{"a shorter run ends policies by its last year", "shanghai-ssp", Settings{Years: ptr(2)}, func(t *testing.T, scn *scenarios.Scenario, notes []string) {
+		{"a shorter run shows the scenario's first years, as run --years does", "shanghai-ssp", Settings{Years: ptr(2)}, func(t *testing.T, scn *scenarios.Scenario, notes []string) {
+			// An audit found the lab moving the policies' ends, which
+			// squeezed their three years' budget into two: the page's
+			// numbers were not schoolnet run --years 2's.
 			for _, p := range scn.Policies {
-				if p.Base().End != 2 {
-					t.Errorf("%s ends in year %d, want 2", name(p), p.Base().End)
+				if p.Base().End != 3 {
+					t.Errorf("%s ends in year %d, want its own 3", name(p), p.Base().End)
 				}
 			}
 			if len(notes) != 3 {
 				t.Errorf("notes %q, want one per policy", notes)
+			}
+			cli, err := scenarios.Load("shanghai-ssp")
+			if err != nil {
+				t.Fatal(err)
+			}
+			cli.SetYears(2)
+			a, _ := json.Marshal(scn)
+			b, _ := json.Marshal(cli)
+			if !bytes.Equal(a, b) {
+				t.Errorf("the lab's scenario differs from schoolnet run --years 2's:\n%s\n%s", a, b)
 			}
 		}},
 		{"alliance review", "curriculum-alliance", Settings{Alliance: ptr("review")}, func(t *testing.T, scn *scenarios.Scenario, _ []string) {
