@@ -248,8 +248,10 @@ func WriteCompare(w io.Writer, ids []RunID, effects []Effect) error {
 }
 
 // PrintCompare prints one table per outcome: each scenario's mean and its
-// difference from the first scenario with the 95% interval.
-func PrintCompare(w io.Writer, effects []Effect) error {
+// difference from the first scenario with the 95% interval. year is the
+// year compared and last the run's last (the outcomes' descriptions say
+// "in the final year" only when they are the same).
+func PrintCompare(w io.Writer, effects []Effect, year, last int) error {
 	var outcome string
 	var tw *tabwriter.Writer
 	flush := func() {
@@ -262,7 +264,7 @@ func PrintCompare(w io.Writer, effects []Effect) error {
 		if e.Outcome != outcome {
 			flush()
 			outcome = e.Outcome
-			fmt.Fprintf(w, "%s (%s): %s\n", e.Outcome, e.Unit, describe(e.Outcome))
+			fmt.Fprintf(w, "%s (%s): %s\n", e.Outcome, e.Unit, AtYear(describe(e.Outcome), year, last))
 			tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 			if e.Uncertainty == ParametricStochastic {
 				fmt.Fprintf(tw, "scenario\tmean\tdifference from %s\t95%% interval (parametric + stochastic)\tparametric share\tP(better than %s)\t\n", effects[i].Scenario, effects[i].Scenario)
@@ -284,6 +286,19 @@ func PrintCompare(w io.Writer, effects []Effect) error {
 
 // percent writes a share as a whole percentage, "–" when undefined.
 func percent(x float64) string { return Undefined("%.0f%%", 100*x) }
+
+// AtYear rewrites an outcome's description for outcomes read at year of a
+// run whose last year is last: "in the final year" becomes "in year N",
+// and costs and turnover "over the run" or "over the simulated years"
+// become "over years 1–N".
+func AtYear(desc string, year, last int) string {
+	if year < 0 || year == last {
+		return desc
+	}
+	return strings.NewReplacer("in the final year", fmt.Sprintf("in year %d", year),
+		"over the simulated years", fmt.Sprintf("over years 1–%d", year),
+		"over the run", fmt.Sprintf("over years 1–%d", year)).Replace(desc)
+}
 
 func describe(outcome string) string {
 	if outcome == PerMillion {

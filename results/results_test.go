@@ -179,3 +179,29 @@ func TestCompareWhereAGroupIsPartlyUndefined(t *testing.T) {
 		}
 	}
 }
+
+// TestAtYearSaysTheYearCompared: outcomes compared at an earlier year
+// than the last (compare --year) are described as of that year, not "in
+// the final year" (a docs audit found the terminal saying so).
+func TestAtYearSaysTheYearCompared(t *testing.T) {
+	for _, c := range []struct {
+		desc       string
+		year, last int
+		want       string
+	}{
+		{"weak schools' mean maths in the final year", 2, 3, "weak schools' mean maths in year 2"},
+		{"weak schools' mean maths in the final year", 3, 3, "weak schools' mean maths in the final year"},
+		{"weak schools' mean maths in the final year", -1, 3, "weak schools' mean maths in the final year"},
+		{"reform money spent over the run", 2, 6, "reform money spent over years 1–2"},
+		{"mean yearly teacher turnover over the simulated years", 4, 6, "mean yearly teacher turnover over years 1–4"},
+	} {
+		if got := AtYear(c.desc, c.year, c.last); got != c.want {
+			t.Errorf("AtYear(%q, %d, %d) = %q, want %q", c.desc, c.year, c.last, got, c.want)
+		}
+	}
+	for _, h := range Headlines {
+		if d := AtYear(h.Description, 1, 2); strings.Contains(d, "final year") || strings.Contains(d, "over the run") || strings.Contains(d, "simulated years") {
+			t.Errorf("%s at year 1 of 2: %q still speaks of the whole run", h.Name, d)
+		}
+	}
+}

@@ -211,7 +211,11 @@ func cmdCompare(args []string, stdout, stderr io.Writer) int {
 	}
 
 	effects := results.CompareDraws(names, runs, *year, sims.Draw, ens != nil)
-	results.PrintCompare(stdout, effects)
+	compared := *year
+	if compared < 0 {
+		compared = first.Years
+	}
+	results.PrintCompare(stdout, effects, compared, first.Years)
 	wins, ranks := results.WinsAndRanks(names, runs, *year, sims.Draw, ens != nil)
 	if ens != nil {
 		results.PrintWins(stdout, []string{"weak_composite", results.PerMillion}, wins, ranks)
@@ -235,10 +239,6 @@ func cmdCompare(args []string, stdout, stderr io.Writer) int {
 		return exitFailure
 	}
 	manifest.Command, manifest.Workers, manifest.Start, manifest.End = "compare", o.workers, start.UTC(), time.Now().UTC()
-	compared := first.Years
-	if *year >= 0 {
-		compared = *year
-	}
 	manifest.Year = &compared
 	files := []namedWrite{
 		{name: "compare.csv", schema: &results.CompareSchema, write: func(w io.Writer) error { return results.WriteCompare(w, ids, effects) }},

@@ -309,7 +309,7 @@ func describe(f *Folder, outcome string) string {
 		return "gain in weak schools' composite over the reference per million RMB of extra reform money"
 	}
 	if row, ok := f.Scenarios[0].summary(outcome); ok {
-		return row["description"]
+		return results.AtYear(row["description"], f.Year, f.Years)
 	}
 	return ""
 }
