@@ -683,6 +683,10 @@ func DefaultParams() Params {
 type ParamError struct {
 	Key string
 	Err string
+	// Also names the other keys a limit on a product or sum of several
+	// keys (the planned students, the tier shares) is as much about as
+	// Key, so that a message can point at the one a file sets.
+	Also []string
 }
 
 func (e *ParamError) Error() string { return "agents: " + e.Key + ": " + e.Err }
@@ -692,7 +696,7 @@ func (e *ParamError) Error() string { return "agents: " + e.Key + ": " + e.Err }
 func (p *Params) Validate() error {
 	if err := ParamRanges.Check(p); err != nil {
 		re := err.(*ranges.Error)
-		return &ParamError{re.Key, re.Reason()}
+		return &ParamError{Key: re.Key, Err: re.Reason()}
 	}
 	return nil
 }

@@ -111,7 +111,12 @@ func (ps *PopulationSpec) NumSchools() int {
 // shares sum to 1, and that the system is at most [MaxSchools] schools and
 // [MaxStudents] planned students.
 func (ps *PopulationSpec) Validate() error {
-	bad := func(key, msg string) error { return &ParamError{"population." + key, msg} }
+	bad := func(key, msg string, also ...string) error {
+		for i := range also {
+			also[i] = "population." + also[i]
+		}
+		return &ParamError{Key: "population." + key, Err: msg, Also: also}
+	}
 	if err := PopulationRanges.Check(ps); err != nil {
 		re := err.(*ranges.Error)
 		return bad(re.Key, re.Reason())
@@ -124,11 +129,12 @@ func (ps *PopulationSpec) Validate() error {
 	case ps.Roster != nil && ps.Districts != len(ps.Roster.Districts):
 		return bad("districts", fmt.Sprintf("the roster has %d districts; districts is set by the roster", len(ps.Roster.Districts)))
 	case math.Abs(sum-1) > 1e-6:
-		return bad("strong.share", fmt.Sprintf("tier shares must sum to 1, got %g", sum))
+		return bad("strong.share", fmt.Sprintf("tier shares must sum to 1, got %g", sum), "average.share", "weak.share")
 	case ps.NumSchools() > MaxSchools:
-		return bad("schools_per_district", fmt.Sprintf("districts × schools_per_district is %d schools; at most %d (a national system)", ps.NumSchools(), MaxSchools))
+		return bad("schools_per_district", fmt.Sprintf("districts × schools_per_district is %d schools; at most %d (a national system)", ps.NumSchools(), MaxSchools), "districts")
 	case ps.PlannedStudents() > MaxStudents:
-		return bad("class_size", fmt.Sprintf("the population plans %.0f students; at most %d (a national system)", ps.PlannedStudents(), MaxStudents))
+		return bad("class_size", fmt.Sprintf("the population plans %.0f students (districts × schools × classes a grade × grades × class_size); at most %d (a national system)", ps.PlannedStudents(), MaxStudents),
+			"districts", "schools_per_district", "grades", "strong.classes_per_grade", "average.classes_per_grade", "weak.classes_per_grade")
 	}
 	return nil
 }

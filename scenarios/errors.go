@@ -22,6 +22,10 @@ type Error struct {
 	// ExtendedBy lists, for an error in a file another extends, where the
 	// extends keys are that lead to it, nearest first ("main.toml:1").
 	ExtendedBy []string
+	// also are keys the error is as much about as Key (the factors of a
+	// product that is too large): where the file does not set Key, the
+	// message names the first of them it sets.
+	also []string
 }
 
 func (e *Error) Error() string {

@@ -391,10 +391,12 @@ func parse(src source, chain []string) (*Scenario, error) {
 			if strings.HasPrefix(e.Key, "policy[") && strings.Contains(e.Key, "].") && src.base == nil && e.Hint == "" && !sets(src.data, e.Key) {
 				e.Hint = "this file does not set it: the value is the policy's default or comes from the file it extends; set it here"
 			}
-			if e.Line == 0 && strings.HasSuffix(e.Key, ".share") && strings.HasPrefix(e.Key, "population.") {
-				// The shares do not sum to 1: point at a share the file sets.
-				for _, tier := range []string{"strong", "average", "weak"} {
-					if k := "population." + tier + ".share"; locate(src.data, k) > 0 {
+			if !sets(src.data, e.Key) {
+				// A limit on several keys together (shares that do not sum
+				// to 1, too many planned students): point at one the file
+				// sets.
+				for _, k := range e.also {
+					if sets(src.data, k) {
 						e.Key, e.Line = k, locate(src.data, k)
 						break
 					}

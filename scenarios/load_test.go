@@ -409,3 +409,24 @@ func TestNotSetHintOnlyWhereNotSet(t *testing.T) {
 		t.Errorf("sweep point: %v, want an error without the hint", err)
 	}
 }
+
+// TestLimitOnSeveralKeysNamesOneTheFileSets: a system over the student
+// limit, or tier shares that do not sum to 1, is blamed on a key the file
+// sets and its line, not on a key it leaves at its default (a docs audit
+// saw class_size blamed, on the [population] line, for districts = 10000).
+func TestLimitOnSeveralKeysNamesOneTheFileSets(t *testing.T) {
+	for _, c := range []struct {
+		src, key string
+		line     int
+	}{
+		{"name = \"big\"\n[population]\ndistricts = 10000\n", "population.districts", 3},
+		{"name = \"big\"\n[population]\nclass_size = 60\ndistricts = 10000\n", "population.class_size", 3},
+		{"name = \"sh\"\n[population]\nweak.share = 0.5\n", "population.weak.share", 3},
+	} {
+		_, err := Parse("f.toml", []byte(c.src))
+		var e *Error
+		if !errors.As(err, &e) || e.Key != c.key || e.Line != c.line {
+			t.Errorf("%q: got %v, want %s on line %d", c.src, err, c.key, c.line)
+		}
+	}
+}

@@ -323,7 +323,11 @@ func (s *Scenario) validatePolicies() error {
 
 func paramErr(prefix string, err error) error {
 	if pe, ok := err.(*agents.ParamError); ok {
-		return &Error{Key: prefix + pe.Key, Err: fmt.Errorf("%s", pe.Err)}
+		e := &Error{Key: prefix + pe.Key, Err: fmt.Errorf("%s", pe.Err)}
+		for _, k := range pe.Also {
+			e.also = append(e.also, prefix+k)
+		}
+		return e
 	}
 	return err
 }

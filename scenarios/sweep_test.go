@@ -268,7 +268,9 @@ func TestBrokenSweepPoints(t *testing.T) {
 		{"policy value out of range", "[sweep]\n" + param + "key = \"model.tie_accept\"\nvalues = [0.1]\n" + param + "key = \"policy.pairs.mentoring_intensity\"\nvalues = [0.5, -1]\n", 21, "sweep.param[2].values", "point 1 sets policy.pairs.mentoring_intensity = -1: must be in [0,1]"},
 		{"selection out of range", "[sweep]\n" + param + "key = \"policy.pairs.select.share\"\nvalues = [2]\n", 18, "sweep.param[1].values", "point 0 sets policy.pairs.select.share = 2: must be in [0,1]"},
 		{"lhs range too wide", "[sweep]\nmethod = \"lhs\"\npoints = 4\n" + param + "key = \"policy.pairs.select.share\"\nmin = 0.5\nmax = 3.5\n", 18, "sweep.param[1]", "sets policy.pairs.select.share = "},
-		{"an invalid combination", "[sweep]\n" + param + "key = \"population.weak.share\"\nvalues = [0.3, 0.5]\n", 15, "sweep", "point 1 (population.weak.share = 0.5): population.strong.share: tier shares must sum to 1"},
+		// The shares' sum names the share the point sets, and so the
+		// param that sets it.
+		{"an invalid combination", "[sweep]\n" + param + "key = \"population.weak.share\"\nvalues = [0.3, 0.5]\n", 18, "sweep.param[1].values", "point 1 sets population.weak.share = 0.5: tier shares must sum to 1"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			s, err := Parse("broken.toml", []byte(sweepBase+tt.src))
