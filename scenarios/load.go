@@ -129,6 +129,13 @@ func open(name, dir string, from *Error) (source, error) {
 		p = filepath.Join(dir, name)
 	}
 	data, err := readScenarioFile(p)
+	if from != nil && errors.Is(err, fs.ErrNotExist) && filepath.Ext(p) == "" {
+		// extends = "good" names good.toml next to the file first, as
+		// "baseline" names the shipped baseline.toml.
+		if d, e2 := readScenarioFile(p + ".toml"); !errors.Is(e2, fs.ErrNotExist) {
+			p, data, err = p+".toml", d, e2
+		}
+	}
 	if err == nil && from != nil && filepath.Ext(p) != ".toml" {
 		from.Err = fmt.Errorf("%q is not a scenario file: extends names a .toml file or a shipped scenario", name)
 		return source{}, from

@@ -430,3 +430,20 @@ func TestLimitOnSeveralKeysNamesOneTheFileSets(t *testing.T) {
 		}
 	}
 }
+
+// TestExtendsNameWithoutTOML: extends = "good" finds good.toml next to
+// the file, as "baseline" finds the shipped baseline.toml (SCENARIOS.md;
+// a docs audit found only "good.toml" worked).
+func TestExtendsNameWithoutTOML(t *testing.T) {
+	dir := writeFiles(t, map[string]string{
+		"good.toml": "name = \"good\"\n[run]\nyears = 2\n",
+		"e.toml":    "extends = \"good\"\nname = \"e\"\n",
+	})
+	s, err := Load(filepath.Join(dir, "e.toml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.Run.Years != 2 {
+		t.Errorf("years %d, want good.toml's 2", s.Run.Years)
+	}
+}
