@@ -24,8 +24,9 @@ scenario on it. Columns and units: docs/SCENARIOS.md, "Rosters"; a
 walk-through: docs/DISTRICT.md.
 
 export writes the school system of SCENARIO (a TOML file or a shipped
-scenario's name) as a CSV roster, every value filled in, to edit in a
-spreadsheet. A synthetic system draws a new layout in each replication;
+scenario's name) as a CSV roster, every value filled in (but the
+principals' tenure a synthetic system draws in each replication, left
+empty), to edit in a spreadsheet. A synthetic system draws a new layout in each replication;
 the roster is the first replication's. Run from it with one replication,
 the roster gives byte-identical result files.
 
