@@ -169,12 +169,39 @@ type flagSet struct {
 func flagStatus(fs *flagSet, err error, stdout io.Writer) int {
 	if errors.Is(err, flag.ErrHelp) {
 		fmt.Fprintf(stdout, "%s\n\nFlags:\n", fs.synopsis)
-		fs.SetOutput(stdout)
-		fs.PrintDefaults()
+		printFlags(stdout, fs.FlagSet)
 		return exitOK
 	}
 	fmt.Fprintf(fs.Output(), "Run 'schoolnet %s --help' for its flags.\n", fs.Name())
 	return exitUsage
+}
+
+// printFlags prints the flags as the flag package's PrintDefaults does,
+// but leaves out its "(default X)" where the flag's own text already says
+// what its default means ("default: the scenario's run.seed"), which
+// would otherwise follow it with a bare -1.
+func printFlags(w io.Writer, fs *flag.FlagSet) {
+	fs.VisitAll(func(f *flag.Flag) {
+		kind, usage := flag.UnquoteUsage(f)
+		line := "  -" + f.Name
+		if kind != "" {
+			line += " " + kind
+		}
+		if len(line) <= 4 { // a one-letter flag without a value
+			line += "\t"
+		} else {
+			line += "\n    \t"
+		}
+		line += strings.ReplaceAll(usage, "\n", "\n    \t")
+		switch zero := f.DefValue == "" || f.DefValue == "0" || f.DefValue == "false" || f.DefValue == "0s"; {
+		case zero || strings.Contains(usage, "default"):
+		case kind == "string":
+			line += fmt.Sprintf(" (default %q)", f.DefValue)
+		default:
+			line += fmt.Sprintf(" (default %v)", f.DefValue)
+		}
+		fmt.Fprintln(w, line)
+	})
 }
 
 func cmdValidate(args []string, stdout, stderr io.Writer) int {
