@@ -69,12 +69,13 @@ func cmdDiscover(args []string, stdout, stderr io.Writer) int {
 	}
 	d, err := ensemble.Discover(pos[0], q, sensitivity.PrimOptions{Threshold: *threshold, MinCoverage: *coverage})
 	if err != nil {
-		return fail(err)
+		complain(stderr, "discover", err)
+		return exitUsage
 	}
 	d.Print(stdout)
 	if *out != "" {
 		if err := results.WriteFile(*out, d.Write); err != nil {
-			fmt.Fprintln(stderr, "schoolnet discover:", err)
+			complain(stderr, "discover", err)
 			return exitFailure
 		}
 		fmt.Fprintf(stdout, "\nWrote the peeling trajectory to %s.\n", filepath.Clean(*out))

@@ -86,7 +86,7 @@ func cmdEvaluate(args []string, stdout, stderr io.Writer) int {
 		return flagStatus(fs, err, stdout)
 	}
 	if err := o.parsed(fs); err != nil {
-		fmt.Fprintln(stderr, "schoolnet evaluate:", err)
+		complain(stderr, "evaluate", err)
 		return exitUsage
 	}
 	if len(pos) != 1 {
@@ -100,21 +100,21 @@ func cmdEvaluate(args []string, stdout, stderr io.Writer) int {
 	}
 	designs, err := parseDesigns(*design)
 	if err != nil {
-		fmt.Fprintln(stderr, "schoolnet evaluate:", err)
+		complain(stderr, "evaluate", err)
 		return exitUsage
 	}
 	printed, err := parseOutcomes(*outcomes)
 	if err != nil {
-		fmt.Fprintln(stderr, "schoolnet evaluate:", err)
+		complain(stderr, "evaluate", err)
 		return exitUsage
 	}
 	scn, err := scenarios.Load(pos[0])
 	if err != nil {
-		fmt.Fprintln(stderr, "schoolnet evaluate:", err)
+		complain(stderr, "evaluate", err)
 		return exitUsage
 	}
 	if err := applySources(scn, *sources, *test); err != nil {
-		fmt.Fprintln(stderr, "schoolnet evaluate:", err)
+		complain(stderr, "evaluate", err)
 		return exitUsage
 	}
 	opt := evaluate.Options{Grade: *grade, Designs: designs, Mediation: *mediation, Bootstrap: *bootstrap, Decompose: *decompose}
@@ -123,7 +123,7 @@ func cmdEvaluate(args []string, stdout, stderr io.Writer) int {
 		err = checkMemory(scn, o.workers, evaluate.Engines(scn, opt))
 	}
 	if err != nil {
-		fmt.Fprintln(stderr, "schoolnet evaluate:", err)
+		complain(stderr, "evaluate", err)
 		return exitUsage
 	}
 	noteCut(stderr, "evaluate", scn)
@@ -159,12 +159,12 @@ func cmdEvaluate(args []string, stdout, stderr io.Writer) int {
 		opt.Vary = func(rep int) (*scenarios.Scenario, error) { return worlds[ens.DrawOf(rep)], nil }
 	}
 	if err != nil {
-		fmt.Fprintln(stderr, "schoolnet evaluate:", err)
+		complain(stderr, "evaluate", err)
 		return exitUsage
 	}
 	study, err := evaluate.NewStudy(scn, *grade)
 	if err != nil {
-		fmt.Fprintln(stderr, "schoolnet evaluate:", err)
+		complain(stderr, "evaluate", err)
 		return exitUsage
 	}
 
@@ -174,7 +174,7 @@ func cmdEvaluate(args []string, stdout, stderr io.Writer) int {
 	}
 	folder, err := results.NewFolder(o.out, declared...)
 	if err != nil {
-		fmt.Fprintln(stderr, "schoolnet evaluate:", err)
+		complain(stderr, "evaluate", err)
 		return exitUsage
 	}
 	defer folder.Abort()
@@ -185,7 +185,7 @@ func cmdEvaluate(args []string, stdout, stderr io.Writer) int {
 		scn.Name, scn.Description, scn.Population.NumSchools(), scn.Run.Replications, scn.Run.Seed, o.workers)
 	manifest, err := results.NewManifest(scn, scn.Run.Seed, scn.Run.Replications)
 	if err != nil {
-		fmt.Fprintln(stderr, "schoolnet evaluate:", err)
+		complain(stderr, "evaluate", err)
 		return exitFailure
 	}
 	manifest.Command, manifest.Workers, manifest.Start = "evaluate", o.workers, time.Now().UTC()
@@ -252,7 +252,7 @@ func cmdEvaluate(args []string, stdout, stderr io.Writer) int {
 		err = folder.Commit()
 	}
 	if err != nil {
-		fmt.Fprintln(stderr, "schoolnet evaluate:", err)
+		complain(stderr, "evaluate", err)
 		return exitFailure
 	}
 	fmt.Fprintf(stdout, "\nRan in %s; wrote %s in %s\n", manifest.End.Sub(manifest.Start).Round(time.Millisecond), strings.Join(manifest.Files, ", "), o.out)

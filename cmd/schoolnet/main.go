@@ -176,6 +176,13 @@ func flagStatus(fs *flagSet, err error, stdout io.Writer) int {
 	return exitUsage
 }
 
+// complain prints err on w as command's error, "schoolnet COMMAND: …",
+// without the "COMMAND: " the error may start with already (the packages
+// evaluate, discover's and report's name themselves so).
+func complain(w io.Writer, command string, err error) {
+	fmt.Fprintf(w, "schoolnet %s: %s\n", command, strings.TrimPrefix(err.Error(), command+": "))
+}
+
 // printFlags prints the flags as the flag package's PrintDefaults does,
 // but leaves out its "(default X)" where the flag's own text already says
 // what its default means ("default: the scenario's run.seed"), which

@@ -38,7 +38,7 @@ func cmdReport(args []string, stdout, stderr io.Writer) int {
 		*out = dir + ".html"
 	}
 	if err := writeReport(dir, *out); err != nil {
-		fmt.Fprintln(stderr, "schoolnet report:", err)
+		complain(stderr, "report", err)
 		return exitUsage
 	}
 	fmt.Fprintf(stdout, "Wrote %s: open it in a browser, or print it to PDF.\n", *out)
