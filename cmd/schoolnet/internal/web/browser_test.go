@@ -768,3 +768,56 @@ func inkStats(img image.Image) (colours int, ink float64) {
 
 var _ = json.Marshal
 var _ = fmt.Sprint
+
+// noWeakSchools is a small system without weak schools: every weak-school
+// mean is undefined (null in the API).
+const noWeakSchools = `name = "noweak"
+[run]
+seed = 3
+years = 3
+weeks_per_year = 10
+spin_up_years = 1
+replications = 2
+[population]
+districts = 2
+schools_per_district = 8
+class_size = 20
+staff_history_years = 2
+[population.strong]
+share = 0.3
+[population.average]
+share = 0.7
+[population.weak]
+share = 0.0
+`
+
+// TestBrowserUndefinedValues: a system without weak schools goes through
+// the page, a run, a pin and a comparison, with no error, the undefined
+// values shown as –, and a summary that says why it has no weak-school
+// figures (an audit saw "…per school: ." there).
+func TestBrowserUndefinedValues(t *testing.T) {
+	_, ts := browserLab(t, Options{})
+	f := filepath.Join(t.TempDir(), "noweak.toml")
+	if err := os.WriteFile(f, []byte(noWeakSchools), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	b := newBrowser(t, 1360, 1000)
+	b.load(ts.URL)
+	b.do("upload", chromedp.SetUploadFiles(chromedp.CSS(`#upload`), []string{f}))
+	b.waitFor(`document.getElementById('scenario-desc').textContent.startsWith('Uploaded')`, "the upload")
+	b.runAndWait("first run")
+	b.do("pin", chromedp.Click(chromedp.CSS(`#pin`)))
+	b.setInput(`#funding-exact`, "2000000")
+	b.runAndWait("second run")
+	b.waitFor(`!document.getElementById('compare').hidden`, "the comparison")
+	if s := b.text(`#compare-summary`); strings.Contains(s, ": .") || !strings.Contains(s, "not defined") {
+		t.Errorf("summary %q: want it to say the weak schools' outcomes are not defined", s)
+	}
+	row := eval[string](b, `[...document.querySelectorAll('#compare-table tbody tr')].find(r => r.dataset.outcome === 'weak_composite').textContent`)
+	if !strings.Contains(row, "–") {
+		t.Errorf("weak_composite row %q: want – for the undefined values", row)
+	}
+	if n := eval[int](b, `lab.unhandled`); n != 0 {
+		t.Errorf("%d unhandled errors on the page", n)
+	}
+}

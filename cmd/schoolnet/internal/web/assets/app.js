@@ -594,8 +594,11 @@ async function compare(again = true) {
     return;
   }
   if (lab.current === b) showStatus(b);
-  $('col-a').textContent = 'pinned: ' + a.label;
-  $('col-b').textContent = 'this run: ' + b.label;
+  // Runs of different repeats are compared on the repeats both have: say
+  // so, for a column's mean may then differ from its run's own summary.
+  const first = c.runs.a.settings.replications !== c.runs.b.settings.replications ? ` (first ${c.replications} repeats)` : '';
+  $('col-a').textContent = 'pinned: ' + a.label + first;
+  $('col-b').textContent = 'this run: ' + b.label + first;
   const diffs = [];
   for (const k of Object.keys(labels)) {
     const va = c.runs.a.settings[k], vb = c.runs.b.settings[k];
@@ -605,7 +608,7 @@ async function compare(again = true) {
   if (c.runs.a.scenario !== c.runs.b.scenario) diffs.unshift(`scenario ${c.runs.a.scenario} → ${c.runs.b.scenario}`);
   $('compare-note').textContent =
     `Changed: ${diffs.length ? diffs.join('; ') : 'nothing (the same settings give the same numbers)'}. ` +
-    `Differences are this run minus the pinned run, repeat by repeat (${c.replications} repeats, seed ${c.seed}: the same schools and chance events), in year ${c.year}.`;
+    `Differences are this run minus the pinned run, repeat by repeat (${first ? `the first ${c.replications} repeats of each, those both have` : `${c.replications} repeats`}, seed ${c.seed}: the same schools and chance events), in year ${c.year}.`;
   const rows = c.rows.map((r) => {
     const tr = document.createElement('tr');
     tr.dataset.outcome = r.outcome;
@@ -652,6 +655,7 @@ function summarise(c, run) {
   };
   say(row('weak_composite'), "weak schools' achievement changed by");
   say(row('gap_strong_weak'), 'the gap between strong and weak schools by');
+  if (!parts.length) parts.push("the weak schools' outcomes are not defined for this school system (it has no weak schools)");
   const money = row('cost_money');
   let text = `Against the pinned run, ${run.label}: ` + parts.join('; ') + '.';
   if (money && money.diff) text += ` It spent ${fmt(Math.abs(money.diff), 'RMB')} ${money.diff > 0 ? 'more' : 'less'}.`;
