@@ -184,12 +184,17 @@ func (s *Server) anonymousAllowed(r *http.Request, w who) error {
 
 // loopback reports whether the request comes from this machine.
 func loopback(r *http.Request) bool {
+	ip := net.ParseIP(remoteHost(r))
+	return ip != nil && ip.IsLoopback()
+}
+
+// remoteHost is the address the request comes from, without its port.
+func remoteHost(r *http.Request) string {
 	host, _, err := net.SplitHostPort(r.RemoteAddr)
 	if err != nil {
 		host = r.RemoteAddr
 	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
+	return host
 }
 
 // newCode returns a join code.
@@ -385,10 +390,7 @@ func (s *Server) handleClassJoin(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	c := s.class
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		host = r.RemoteAddr
-	}
+	host := remoteHost(r)
 	now := time.Now()
 	// Guesses are slowed per address; the lab's own machine (the
 	// teacher's, trying the class in several tabs) is not.

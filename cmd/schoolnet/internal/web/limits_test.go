@@ -113,10 +113,10 @@ func TestParsingLimit(t *testing.T) {
 	}
 }
 
-// TestSlowBodyReleasesItsToken checks that a client trickling its body
-// (slowloris) holds a parsing token only until the body timeout, then
-// gets 408, and the token is free again.
-func TestSlowBodyReleasesItsToken(t *testing.T) {
+// TestSlowBodyTimesOut checks that a client trickling its body
+// (slowloris) gets 408 at the body timeout, and that a request behind it
+// is served.
+func TestSlowBodyTimesOut(t *testing.T) {
 	lab := newLab(t, Options{MaxParsing: 1})
 	lab.bodyTimeout = 300 * time.Millisecond
 	lab.busyWait = 10 * time.Second
@@ -148,5 +148,50 @@ func TestSlowBodyReleasesItsToken(t *testing.T) {
 	wg.Wait()
 	if code != http.StatusOK {
 		t.Errorf("the request after the slow one: %d %+v, want 200", code, e)
+	}
+}
+
+// TestSlowBodyHoldsNoToken checks that a client trickling its body holds
+// no parsing token while it does (an audit kept a class from starting
+// runs with four such connections): a request behind it is served at
+// once; and that one address sends at most uploadsPerAddress bodies at a
+// time.
+func TestSlowBodyHoldsNoToken(t *testing.T) {
+	lab := newLab(t, Options{MaxParsing: 1})
+	lab.bodyTimeout = 10 * time.Second
+	lab.busyWait = 300 * time.Millisecond
+	host := strings.TrimPrefix(lab.ts.URL, "http://")
+	trickle := func() net.Conn {
+		conn, err := net.Dial("tcp", host)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { conn.Close() })
+		fmt.Fprintf(conn, "POST /api/inspect HTTP/1.1\r\nHost: %s\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{\"toml\": \"", host)
+		return conn
+	}
+	first := trickle()
+	time.Sleep(100 * time.Millisecond) // the server is reading its body
+	if code, e, _ := do(t, lab.ts.URL+"/api/inspect", uploadBody("tiny.toml", tinyScenario)); code != http.StatusOK {
+		t.Errorf("a request while another trickles its body: %d %+v, want 200", code, e)
+	}
+	for range uploadsPerAddress - 1 {
+		trickle()
+	}
+	time.Sleep(100 * time.Millisecond)
+	if code, e, _ := do(t, lab.ts.URL+"/api/inspect", uploadBody("tiny.toml", tinyScenario)); code != http.StatusTooManyRequests {
+		t.Errorf("body %d from one address: %d %+v, want 429", uploadsPerAddress+1, code, e)
+	}
+	first.Close()
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		code, e, _ := do(t, lab.ts.URL+"/api/inspect", uploadBody("tiny.toml", tinyScenario))
+		if code == http.StatusOK {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("after one trickling client left: %d %+v, want 200", code, e)
+		}
+		time.Sleep(20 * time.Millisecond)
 	}
 }

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"bytes"
 	"context"
 	"embed"
 	"encoding/json"
@@ -47,10 +48,14 @@ type Server struct {
 
 	// parsing holds a token for each request reading a scenario (upload,
 	// inspection or run request): at most MaxParsing at once. A request
-	// waits busyWait for a token, then is refused; it has bodyTimeout to
-	// send its body.
+	// sends its body first, within bodyTimeout and holding no token (so
+	// that a client that trickles it blocks no one else), while its
+	// address has fewer than uploadsPerAddress bodies arriving (uploads);
+	// then it waits busyWait for a token, or is refused.
 	parsing               chan struct{}
 	busyWait, bodyTimeout time.Duration
+	uploadsMu             sync.Mutex
+	uploads               map[string]int
 	log                   *log.Logger
 	worlds                *worldCache
 	id                    string // new at each start: see config.ServerID
@@ -70,7 +75,7 @@ type Server struct {
 func New(opt Options) *Server {
 	opt.fill()
 	s := &Server{opt: opt, mux: http.NewServeMux(), runs: map[string]*run{},
-		parsing: make(chan struct{}, opt.MaxParsing), busyWait: 2 * time.Second, bodyTimeout: 10 * time.Second,
+		parsing: make(chan struct{}, opt.MaxParsing), busyWait: 2 * time.Second, bodyTimeout: 10 * time.Second, uploads: map[string]int{},
 		log: opt.ErrorLog, worlds: newWorldCache(opt.WorldCache), id: newID()[:16]}
 	if s.log == nil {
 		s.log = log.New(os.Stderr, "", log.LstdFlags)
@@ -131,12 +136,25 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	s.mux.ServeHTTP(w, r)
 }
 
-// limited runs h while holding a parsing token, so that at most
-// MaxParsing requests read and check scenarios at once; a request that
-// finds no token free within busyWait is refused (503, Retry-After) and
-// does not queue.
+// uploadsPerAddress is how many request bodies one address may be
+// sending at once: it bounds the memory one address's unfinished uploads
+// hold (each up to maxRequest), while a class behind one address, whose
+// bodies take milliseconds each, rarely meets it.
+const uploadsPerAddress = 8
+
+// limited reads the request's body, then runs h while holding a parsing
+// token, so that at most MaxParsing requests check scenarios at once; a
+// request that finds no token free within busyWait is refused (503,
+// Retry-After) and does not queue. The body is read first, without a
+// token: a client that sends it slowly (it has bodyTimeout) holds only
+// its own connection, and an address may send uploadsPerAddress at once.
 func (s *Server) limited(h http.HandlerFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
+		body, ok := s.readBody(w, r)
+		if !ok {
+			return
+		}
+		r.Body = io.NopCloser(bytes.NewReader(body))
 		wait := time.NewTimer(s.busyWait)
 		defer wait.Stop()
 		select {
@@ -448,24 +466,70 @@ func (s *Server) readRequest(w http.ResponseWriter, r *http.Request) (*runReques
 	return req, scn, true
 }
 
+// readBody reads a request's body, of at most the largest request
+// (maxRequest) and within bodyTimeout, while the address it comes from
+// is sending fewer than uploadsPerAddress others. On failure it has
+// written the error.
+func (s *Server) readBody(w http.ResponseWriter, r *http.Request) ([]byte, bool) {
+	host := remoteHost(r)
+	s.uploadsMu.Lock()
+	n := s.uploads[host]
+	if n < uploadsPerAddress {
+		s.uploads[host] = n + 1
+	}
+	s.uploadsMu.Unlock()
+	if n >= uploadsPerAddress {
+		w.Header().Set("Retry-After", "1")
+		writeError(w, http.StatusTooManyRequests, "busy", fmt.Sprintf("this address is already sending %d requests; wait for them to arrive", n))
+		return nil, false
+	}
+	defer func() {
+		s.uploadsMu.Lock()
+		if s.uploads[host]--; s.uploads[host] == 0 {
+			delete(s.uploads, host)
+		}
+		s.uploadsMu.Unlock()
+	}()
+	http.NewResponseController(w).SetReadDeadline(time.Now().Add(s.bodyTimeout))
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, s.maxRequest()))
+	if err != nil {
+		s.bodyError(w, err)
+		return nil, false
+	}
+	return body, true
+}
+
+// maxRequest is the largest request body: JSON may escape a byte of the
+// largest scenario file as \u00XX, with room for the settings.
+func (s *Server) maxRequest() int64 { return 6*s.opt.MaxUpload + 64<<10 }
+
+// bodyError writes the error of a body that could not be read: too
+// large, too slow, or broken off.
+func (s *Server) bodyError(w http.ResponseWriter, err error) {
+	var tooBig *http.MaxBytesError
+	var slow interface{ Timeout() bool }
+	switch {
+	case errors.As(err, &tooBig):
+		writeError(w, http.StatusRequestEntityTooLarge, "upload", fmt.Sprintf("the request is too large; this server accepts scenario files up to %s (schoolnet serve --max-upload)", kib(s.opt.MaxUpload)))
+	case errors.As(err, &slow) && slow.Timeout():
+		writeError(w, http.StatusRequestTimeout, "upload", fmt.Sprintf("the request took more than %s to arrive; send it again", s.bodyTimeout))
+	default:
+		writeError(w, http.StatusBadRequest, "upload", "cannot read the request: "+err.Error())
+	}
+}
+
 // decodeRequest decodes and checks the body of a run or inspection
-// request. On failure it has written the error.
+// request (limited has read it). On failure it has written the error.
 func (s *Server) decodeRequest(w http.ResponseWriter, r *http.Request) (*runRequest, bool) {
 	limit := s.opt.MaxUpload
-	// JSON may escape a byte as \u00XX: room for that and the settings.
-	r.Body = http.MaxBytesReader(w, r.Body, 6*limit+64<<10)
-	// A client that trickles its body holds a parsing token: not for long.
-	http.NewResponseController(w).SetReadDeadline(time.Now().Add(s.bodyTimeout))
+	r.Body = http.MaxBytesReader(w, r.Body, s.maxRequest())
 	var req runRequest
 	if err := decodeStrict(r.Body, &req, "the request", requestFields); err != nil {
 		var tooBig *http.MaxBytesError
-		var slow interface{ Timeout() bool }
 		var bad *settingsError
 		switch {
 		case errors.As(err, &tooBig):
-			writeError(w, http.StatusRequestEntityTooLarge, "upload", fmt.Sprintf("the request is too large; this server accepts scenario files up to %s (schoolnet serve --max-upload)", kib(limit)))
-		case errors.As(err, &slow) && slow.Timeout():
-			writeError(w, http.StatusRequestTimeout, "upload", fmt.Sprintf("the request took more than %s to arrive; send it again", s.bodyTimeout))
+			s.bodyError(w, err)
 		case errors.As(err, &bad):
 			writeError(w, http.StatusBadRequest, "settings", err.Error())
 		case errors.Is(err, io.EOF):
