@@ -51,6 +51,7 @@ func cmdServe(args []string, stdout, stderr io.Writer) int {
 	fs.IntVar(&o.MaxStudents, "max-students", def.MaxStudents, "most students (planned enrolment) in one run")
 	fs.IntVar(&o.MaxReps, "max-reps", def.MaxReps, "most replications in one run")
 	fs.IntVar(&o.MaxYears, "max-years", def.MaxYears, "most simulated years (and spin-up years) in one run")
+	fs.IntVar(&o.MaxSteps, "max-steps", def.MaxSteps, "most student-weeks in one run: students × replications × (years + spin-up years) × weeks a year")
 	fs.IntVar(&o.MaxRunning, "max-running", def.MaxRunning, "runs simulated at once; later ones queue")
 	fs.IntVar(&o.MaxQueued, "max-queued", def.MaxQueued, "most runs waiting in the queue")
 	upload := fs.String("max-upload", kibString(def.MaxUpload), "largest scenario file accepted (bytes, or with KiB or MiB)")
@@ -83,7 +84,7 @@ func cmdServe(args []string, stdout, stderr io.Writer) int {
 	for _, f := range []struct {
 		name string
 		v    int
-	}{{"max-schools", o.MaxSchools}, {"max-students", o.MaxStudents}, {"max-reps", o.MaxReps}, {"max-years", o.MaxYears},
+	}{{"max-schools", o.MaxSchools}, {"max-students", o.MaxStudents}, {"max-reps", o.MaxReps}, {"max-years", o.MaxYears}, {"max-steps", o.MaxSteps},
 		{"max-running", o.MaxRunning}, {"max-queued", o.MaxQueued}, {"max-parsing", o.MaxParsing}, {"keep", o.Keep}, {"workers", o.Workers},
 		{"class-size", o.ClassSize}} {
 		if f.v < 1 {

@@ -16,6 +16,10 @@ type Options struct {
 	// schools, its planned enrolment, its replications, and its simulated
 	// years (and, separately, its spin-up years).
 	MaxSchools, MaxStudents, MaxReps, MaxYears int
+	// MaxSteps bounds their product, the student-weeks one run simulates
+	// (students × replications × (years + spin-up years) × weeks a
+	// year): each bound alone would let a run take an hour.
+	MaxSteps int
 	// MaxRunning runs simulate at once; up to MaxQueued more wait their
 	// turn, first come first served.
 	MaxRunning, MaxQueued int
@@ -62,7 +66,7 @@ type Options struct {
 // shipped scenarios fit, with room for a class of small experiments.
 func DefaultOptions() Options {
 	return Options{
-		MaxSchools: 200, MaxStudents: 200_000, MaxReps: 10, MaxYears: 20,
+		MaxSchools: 200, MaxStudents: 200_000, MaxReps: 10, MaxYears: 20, MaxSteps: 2_000_000_000,
 		MaxRunning: 2, MaxQueued: 16, ClassSize: 40, MaxUpload: 64 << 10, MaxParsing: 4, Keep: 32,
 		Workers: runtime.NumCPU(), Grace: 10 * time.Second, Heartbeat: 5 * time.Second, WorldCache: 512 << 20,
 	}
@@ -80,6 +84,7 @@ func (o *Options) fill() {
 	set(&o.MaxStudents, d.MaxStudents)
 	set(&o.MaxReps, d.MaxReps)
 	set(&o.MaxYears, d.MaxYears)
+	set(&o.MaxSteps, d.MaxSteps)
 	set(&o.MaxRunning, d.MaxRunning)
 	set(&o.MaxQueued, d.MaxQueued)
 	set(&o.MaxParsing, d.MaxParsing)
@@ -117,6 +122,16 @@ func (o *Options) checkLimits(scn *scenarios.Scenario) error {
 		return fmt.Errorf("%d years asked; this server simulates at most %d (schoolnet serve --max-years)", scn.Run.Years, o.MaxYears)
 	case scn.Run.SpinUpYears > o.MaxYears:
 		return fmt.Errorf("run.spin_up_years is %d; this server simulates at most %d spin-up years (schoolnet serve --max-years)", scn.Run.SpinUpYears, o.MaxYears)
+	case studentWeeks(scn) > float64(o.MaxSteps):
+		return fmt.Errorf("this run would simulate %.2g student-weeks (%.0f students × %d repeats × (%d years + %d spin-up years) × %d weeks a year); this server runs at most %.2g in one run (schoolnet serve --max-steps): use fewer repeats, years or weeks",
+			studentWeeks(scn), students, scn.Run.Replications, scn.Run.Years, scn.Run.SpinUpYears, scn.Run.WeeksPerYear, float64(o.MaxSteps))
 	}
 	return nil
+}
+
+// studentWeeks is the student-weeks a run simulates at most (a run that forks a
+// spun-up world skips the spin-up's).
+func studentWeeks(scn *scenarios.Scenario) float64 {
+	r := &scn.Run
+	return scn.Population.PlannedStudents() * float64(r.Replications) * float64(r.Years+r.SpinUpYears) * float64(r.WeeksPerYear)
 }

@@ -155,6 +155,12 @@ func TestLimitsRefuseWithMessages(t *testing.T) {
 	if code := lab.post(t, "/api/runs", big, &e); code != http.StatusRequestEntityTooLarge || !strings.Contains(e.Error, "--max-upload") {
 		t.Errorf("huge body: %d %q", code, e.Error)
 	}
+	// Every bound met, their product not: the student-weeks bound it (an
+	// audit queued a five-minute run within every other limit).
+	steps := newLab(t, Options{MaxSteps: 100_000})
+	if code := steps.post(t, "/api/runs", upload(tinyScenario, Settings{}), &e); code != http.StatusBadRequest || !strings.Contains(e.Error, "student-weeks") || !strings.Contains(e.Error, "--max-steps") {
+		t.Errorf("a run over the student-weeks: %d %q, want 400 naming --max-steps", code, e.Error)
+	}
 	// The shipped scenario is described with its limit, not refused.
 	var info scenarioInfo
 	lab.get(t, "/api/scenarios/baseline", &info)
