@@ -2,11 +2,13 @@ package web
 
 import (
 	"bufio"
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -193,5 +195,40 @@ func TestSlowBodyHoldsNoToken(t *testing.T) {
 			t.Fatalf("after one trickling client left: %d %+v, want 200", code, e)
 		}
 		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// TestRunsPerOtherMachine checks that another machine has at most
+// runsPerAddress runs waiting or running outside a class, so that one
+// cannot fill the queue (an audit saw one anonymous user keep it full),
+// while this machine is not bounded so.
+func TestRunsPerOtherMachine(t *testing.T) {
+	lab := newLab(t, Options{MaxRunning: 1, MaxQueued: 16, Grace: time.Minute})
+	lab.gate = make(chan struct{})
+	defer close(lab.gate)
+	submit := func(from string) int {
+		js, _ := json.Marshal(upload(tinyScenario, Settings{}))
+		req := httptest.NewRequest("POST", "/api/runs", bytes.NewReader(js))
+		req.Header.Set("Content-Type", "application/json")
+		req.RemoteAddr = from
+		rec := httptest.NewRecorder()
+		lab.Server.ServeHTTP(rec, req)
+		return rec.Code
+	}
+	for k := range runsPerAddress {
+		if code := submit("192.0.2.7:4000"); code != http.StatusAccepted {
+			t.Fatalf("run %d from another machine: %d, want 202", k+1, code)
+		}
+	}
+	if code := submit("192.0.2.7:4001"); code != http.StatusTooManyRequests {
+		t.Errorf("run %d from one other machine: %d, want 429", runsPerAddress+1, code)
+	}
+	if code := submit("192.0.2.8:4000"); code != http.StatusAccepted {
+		t.Errorf("a run from a third machine: %d, want 202", code)
+	}
+	for k := range runsPerAddress + 1 {
+		if code := submit("127.0.0.1:5000"); code != http.StatusAccepted {
+			t.Errorf("run %d from this machine: %d, want 202", k+1, code)
+		}
 	}
 }

@@ -639,6 +639,9 @@ func (s *Server) handleSubmit(w http.ResponseWriter, r *http.Request) {
 	}
 	rn := newRun(s.base, scn, ReadSettings(scn), notes)
 	rn.crash, rn.worlds = s.crash, s.worlds
+	if !loopback(r) {
+		rn.from = remoteHost(r)
+	}
 	rn.label = runLabel(scn.Name, from, rn.settings)
 	if who.student != nil {
 		err = s.class.submit(who.student, rn)
@@ -675,6 +678,11 @@ func (s *Server) submit(rn *run, priority bool) error {
 	if !rn.member && waiting >= s.opt.MaxQueued && s.running >= s.opt.MaxRunning {
 		return &apiErr{http.StatusServiceUnavailable, "queue", fmt.Sprintf("%d runs are waiting already, the most this server queues (schoolnet serve --max-queued); try again when one has finished", waiting)}
 	}
+	if rn.from != "" && !rn.member {
+		if n := s.going(rn.from); n >= runsPerAddress {
+			return &apiErr{http.StatusTooManyRequests, "queue", fmt.Sprintf("this machine has %d runs waiting or running here already, the most one other machine may; wait for one to finish", n)}
+		}
+	}
 	s.runs[rn.id] = rn
 	s.order = append(s.order, rn)
 	if priority {
@@ -692,6 +700,28 @@ func (s *Server) submit(rn *run, priority bool) error {
 	// A run nobody watches is cancelled after the grace period.
 	rn.watchIdle(s.opt.Grace, func() { s.cancel(rn, "its page was closed") })
 	return nil
+}
+
+// runsPerAddress is how many runs another machine may have waiting or
+// running at once outside a class (a class member has one): the queue is
+// the class's, not one machine's. The lab's own machine is not bounded.
+const runsPerAddress = 2
+
+// going counts the runs from address from that wait or run; s.mu must be
+// held.
+func (s *Server) going(from string) int {
+	n := 0
+	for _, rn := range s.order {
+		if rn.from != from {
+			continue
+		}
+		rn.mu.Lock()
+		if !rn.final() {
+			n++
+		}
+		rn.mu.Unlock()
+	}
+	return n
 }
 
 // schedule starts queued runs while fewer than MaxRunning run, and tells
