@@ -134,11 +134,27 @@ func TestSweepManifests(t *testing.T) {
 		t.Errorf("fetch pod mounts %v, want /data read-only", m)
 	}
 
-	// Every pod: requests set, the volume is the claim.
+	// Every pod: not as root; requests and a memory limit set; one image
+	// tag, never :latest (a retried shard would pull another binary); the
+	// volume is the claim.
+	image := sw.Spec.Template.Spec.Containers[0].Image
+	if strings.HasSuffix(image, ":latest") || !strings.Contains(image, ":") {
+		t.Errorf("image %q: name a tag of one binary, not latest", image)
+	}
 	for name, spec := range map[string]corev1.PodSpec{"schoolnet-sweep": sw.Spec.Template.Spec, "schoolnet-merge": jobs["schoolnet-merge"].Spec.Template.Spec, "schoolnet-fetch": fetch.Spec} {
+		if sc := spec.SecurityContext; sc == nil || sc.RunAsNonRoot == nil || !*sc.RunAsNonRoot || sc.RunAsUser == nil || *sc.RunAsUser == 0 {
+			t.Errorf("%s may run as root", name)
+		}
 		for _, c := range spec.Containers {
-			if c.Resources.Requests.Cpu().IsZero() || c.Resources.Requests.Memory().IsZero() {
-				t.Errorf("%s/%s requests no CPU or memory", name, c.Name)
+			if c.Resources.Requests.Cpu().IsZero() || c.Resources.Requests.Memory().IsZero() || c.Resources.Limits.Memory().IsZero() {
+				t.Errorf("%s/%s requests no CPU or memory, or has no memory limit", name, c.Name)
+			}
+			if c.Image != image {
+				t.Errorf("%s/%s runs %s, the shards %s", name, c.Name, c.Image, image)
+			}
+			if sc := c.SecurityContext; sc == nil || sc.ReadOnlyRootFilesystem == nil || !*sc.ReadOnlyRootFilesystem ||
+				sc.AllowPrivilegeEscalation == nil || *sc.AllowPrivilegeEscalation {
+				t.Errorf("%s/%s: want a read-only root file system and no privilege escalation", name, c.Name)
 			}
 		}
 		for _, v := range spec.Volumes {
@@ -183,7 +199,8 @@ func TestStrictDecodingCatchesMistakes(t *testing.T) {
 // TestWaitJobStopsOnFailure runs deploy/k8s/wait-job with a stand-in
 // kubectl that reports the Job's conditions: it exits 0 on Complete, 1
 // at once on Failed (rather than sitting out its timeout) and 2 on a
-// timeout.
+// timeout; a kubectl that fails (the API server out of reach) is not a
+// failed Job but a timeout (an audit saw wait-job exit 1 on one).
 func TestWaitJobStopsOnFailure(t *testing.T) {
 	for _, tt := range []struct {
 		conditions string
@@ -192,9 +209,13 @@ func TestWaitJobStopsOnFailure(t *testing.T) {
 		{"Complete ", 0},
 		{"Failed ", 1},
 		{"", 2},
+		{"UNREACHABLE", 2},
 	} {
 		bin := t.TempDir()
 		kubectl := "#!/bin/sh\ncase \"$*\" in *'status==\"True\"'*) printf '%s' '" + tt.conditions + "' ;; *) echo 'BackoffLimitExceeded: Job has reached the specified backoff limit' ;; esac\n"
+		if tt.conditions == "UNREACHABLE" {
+			kubectl = "#!/bin/sh\necho 'The connection to the server was refused' >&2\nexit 1\n"
+		}
 		if err := os.WriteFile(bin+"/kubectl", []byte(kubectl), 0o755); err != nil {
 			t.Fatal(err)
 		}
