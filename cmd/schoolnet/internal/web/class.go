@@ -342,26 +342,32 @@ func (s *Server) handleClassEnd(w http.ResponseWriter, r *http.Request) {
 	c.mu.Lock()
 	se := c.session
 	c.session = nil
+	// The members' runs, read under the lock that finished and submit
+	// write them under.
+	var active, free []*run
+	if se != nil {
+		free = append(free, se.reference)
+		for _, m := range se.order {
+			active = append(active, m.active)
+			free = append(free, m.latest, m.active)
+		}
+	}
 	c.mu.Unlock()
 	if se == nil {
 		writeError(w, http.StatusNotFound, "class", "no class session is running")
 		return
 	}
-	for _, m := range se.order {
-		if m.active != nil {
-			s.cancel(m.active, "the class session ended")
+	for _, rn := range active {
+		if rn != nil {
+			s.cancel(rn, "the class session ended")
 		}
 	}
-	s.release(se)
+	s.release(se, free)
 	w.WriteHeader(http.StatusNoContent)
 }
 
-// release lets the server drop a session's runs again.
-func (s *Server) release(se *session) {
-	free := []*run{se.reference}
-	for _, m := range se.order {
-		free = append(free, m.latest, m.active)
-	}
+// release lets the server drop a session's runs (free) again.
+func (s *Server) release(se *session, free []*run) {
 	for _, rn := range free {
 		if rn != nil {
 			rn.mu.Lock()
@@ -500,15 +506,19 @@ func (s *Server) handleClassRemove(w http.ResponseWriter, r *http.Request) {
 			delete(se.members, gone.token)
 		}
 	}
+	var active, latest *run
+	if gone != nil {
+		active, latest = gone.active, gone.latest
+	}
 	c.mu.Unlock()
 	if gone == nil {
 		writeError(w, http.StatusNotFound, "class", fmt.Sprintf("no student %d in the class", req.No))
 		return
 	}
-	if gone.active != nil {
-		s.cancel(gone.active, "your teacher removed you from the class")
+	if active != nil {
+		s.cancel(active, "your teacher removed you from the class")
 	}
-	for _, rn := range []*run{gone.active, gone.latest} {
+	for _, rn := range []*run{active, latest} {
 		if rn != nil {
 			rn.mu.Lock()
 			rn.keep = false
@@ -607,6 +617,11 @@ func (c *classroom) finished(m *member, rn *run) {
 	} else {
 		old = rn
 	}
+	if c.session == nil || c.session.members[m.token] != m {
+		// The session ended, or the member was removed, while the run
+		// went on: nothing will show it, so let the server drop it.
+		old, m.latest = rn, nil
+	}
 	c.mu.Unlock()
 	if old != nil {
 		old.mu.Lock()
@@ -658,10 +673,11 @@ func (s *Server) handleClassBoard(w http.ResponseWriter, r *http.Request) {
 	type entry struct {
 		m              *member
 		active, latest *run
+		runs           int
 	}
 	var es []entry
 	for _, m := range se.order {
-		es = append(es, entry{m, m.active, m.latest})
+		es = append(es, entry{m, m.active, m.latest, m.runs})
 	}
 	c.mu.Unlock()
 	ref := se.reference
@@ -669,7 +685,7 @@ func (s *Server) handleClassBoard(w http.ResponseWriter, r *http.Request) {
 	b.ReferenceState = ref.state
 	ref.mu.Unlock()
 	for _, e := range es {
-		row := boardRow{No: e.m.no, Name: e.m.name, Runs: e.m.runs}
+		row := boardRow{No: e.m.no, Name: e.m.name, Runs: e.runs}
 		if e.active != nil {
 			e.active.mu.Lock()
 			row.State = e.active.state
@@ -686,6 +702,9 @@ func (s *Server) handleClassBoard(w http.ResponseWriter, r *http.Request) {
 			cmp, err := compareRuns(ref, e.latest)
 			if err != nil {
 				row.Waiting = "waiting for the starting point's run"
+				if b.ReferenceState == stateCancelled || b.ReferenceState == stateFailed {
+					row.Waiting = "the starting point's run " + b.ReferenceState + ": end the session and start a new one"
+				}
 				break
 			}
 			for i := range cmp.Rows {

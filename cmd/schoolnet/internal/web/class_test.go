@@ -378,3 +378,27 @@ func TestClassBoardWithoutStudents(t *testing.T) {
 		t.Errorf("rows of a class without students: %s, want []", got)
 	}
 }
+
+// TestClassBoardAfterStartingPointCancelled: when the teacher stops the
+// starting point's run, the board says so and what to do, instead of
+// waiting for it for ever (an audit read the code so).
+func TestClassBoardAfterStartingPointCancelled(t *testing.T) {
+	lab, inf := classLab(t, Options{Workers: 2})
+	if code, _ := lab.call(t, "POST", "/api/runs/"+inf.Reference+"/cancel", lab.TeacherToken(), struct{}{}, nil); code != http.StatusNoContent {
+		t.Fatalf("the teacher stops the starting point: %d", code)
+	}
+	lab.wait(t, inf.Reference, state(stateCancelled))
+	mei := lab.join(t, inf.Code, "Mei")
+	var sub submitted
+	if code, _ := lab.call(t, "POST", "/api/runs", mei.Token, runRequest{Settings: Settings{FundingPerSchool: ptr(1e6)}}, &sub); code != http.StatusAccepted {
+		t.Fatalf("Mei's run: %d", code)
+	}
+	lab.wait(t, sub.ID, state(stateDone))
+	var b board
+	if code, _ := lab.call(t, "GET", "/api/class/board", lab.TeacherToken(), nil, &b); code != http.StatusOK || len(b.Rows) != 1 {
+		t.Fatalf("board: %d %+v", code, b)
+	}
+	if w := b.Rows[0].Waiting; !strings.Contains(w, "cancelled") || !strings.Contains(w, "start a new one") {
+		t.Errorf("Mei's row waits %q; want it to say the starting point was cancelled and what to do", w)
+	}
+}
