@@ -24,8 +24,12 @@ func LeadershipUpdate(s *School, env *Env, w float64) float64 {
 	r := pr.ReformResponse(p)
 	// float64(x*y) rounds a product before a sum, so that no machine fuses
 	// the two into one multiply-add: the same bits everywhere (see fmath).
-	dl := float64(p.LeadershipExperienceRate/(1+x/p.LeadershipExperienceScale)*max(0, float64(pr.Potential)-l)) +
-		float64(p.MentoringRate*float64(pr.Mentoring)*r*max(0, float64(pr.MentorLeadership)-l)) +
+	// Each pull's yearly rate is capped at W, so that a week closes at most
+	// its whole gap however coarse the calendar (as weekly does for the
+	// other relaxations); below the cap, min leaves the rate's bits as
+	// they are.
+	dl := float64(min(p.LeadershipExperienceRate/(1+x/p.LeadershipExperienceScale), w)*max(0, float64(pr.Potential)-l)) +
+		float64(min(p.MentoringRate*float64(pr.Mentoring)*r, w)*max(0, float64(pr.MentorLeadership)-l)) +
 		float64(p.TrainingRate*float64(pr.Training)*r)
 	pr.Leadership = float32(min(1, l+dl/w))
 	return s.Leadership(p)

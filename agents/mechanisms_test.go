@@ -576,3 +576,31 @@ func TestReformResponseMotivation(t *testing.T) {
 		prevR, prevGain = r, gain
 	}
 }
+
+// TestLeadershipStepNeverPassesItsTarget: with one weekly step a year and
+// yearly rates above it (both allowed: leadership_experience_rate up to
+// 52, mentoring up to 1 at a response of up to 2), a week closes at most
+// the whole gap, as MODEL.md 7.1 says every weekly step does: leadership
+// lands on its potential or its mentor's, not beyond (an audit found it
+// jumping from 0.2 to 1 past a potential of 0.6).
+func TestLeadershipStepNeverPassesItsTarget(t *testing.T) {
+	par := DefaultParams()
+	par.LeadershipExperienceRate = 5
+	w := newWorld(t, testSpec(1, 2), par, 103)
+	s := w.school(t, Average)
+	pr := &s.Principal
+	pr.Leadership, pr.Potential, pr.Experience = 0.2, 0.6, 0
+	pr.Mentoring, pr.MentorLeadership, pr.Training = 0, 0, 0
+	LeadershipUpdate(s, &w.env, 1)
+	if got := pr.Leadership; got > 0.6+1e-6 {
+		t.Errorf("one yearly step at rate 5 from 0.2 toward a potential of 0.6: %.3f", got)
+	}
+	par.LeadershipExperienceRate, par.MentoringRate = 0, 1
+	w.env.Par = &par
+	pr.Leadership, pr.Potential = 0.2, 0.2
+	pr.Mentoring, pr.MentorLeadership, pr.motivation = 1, 0.7, 5 // response near 2
+	LeadershipUpdate(s, &w.env, 1)
+	if got := pr.Leadership; got > 0.7+1e-6 || got < 0.7-1e-6 {
+		t.Errorf("one yearly step of mentoring at a rate near 2 from 0.2 toward a mentor of 0.7: %.3f, want 0.7", got)
+	}
+}
