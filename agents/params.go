@@ -381,7 +381,7 @@ type Params struct {
 	// AttritionEffectiveness is the rise in the logit of leaving per SD of
 	// effectiveness (TeacherSD) below the reference mean: less effective
 	// teachers leave more. Default 0.25 (in the baseline leavers then
-	// average about 0.6 teacher SD below stayers, 0.2 without the term):
+	// average about 0.35 teacher SD below stayers, 0.2 without the term):
 	// assumption for the size;
 	// the direction is measured by Boyd, Grossman, Lankford, Loeb &
 	// Wyckoff (2008), Hanushek & Rivkin (2010) and Goldhaber, Gross &
