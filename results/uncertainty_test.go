@@ -7,6 +7,20 @@ import (
 	"testing"
 )
 
+// toyWorlds fills x with the outcomes of runs of a toy ensemble whose
+// truth is known: run i takes draw i mod draws, whose mean θ ~ N(1, sp²),
+// and adds its own ε ~ N(0, ss²).
+func toyWorlds(r *rand.Rand, x []float64, draw []int, draws int, sp, ss float64) {
+	thetas := make([]float64, draws)
+	for d := range thetas {
+		thetas[d] = 1 + sp*r.NormFloat64()
+	}
+	for i := range x {
+		draw[i] = i % draws
+		x[i] = thetas[draw[i]] + ss*r.NormFloat64()
+	}
+}
+
 // TestPredictionIntervalCoversTruth: on a toy where the truth is known —
 // a world's outcome is θ + ε, θ ~ N(1, 0.6²) the parametric uncertainty
 // and ε ~ N(0, 0.4²) the stochastic — an ensemble of 10 draws × 2
@@ -22,14 +36,7 @@ func TestPredictionIntervalCoversTruth(t *testing.T) {
 	x := make([]float64, draws*seeds)
 	draw := make([]int, draws*seeds)
 	for range trials {
-		thetas := make([]float64, draws)
-		for d := range thetas {
-			thetas[d] = 1 + sp*r.NormFloat64()
-		}
-		for i := range x {
-			draw[i] = i % draws
-			x[i] = thetas[draw[i]] + ss*r.NormFloat64()
-		}
+		toyWorlds(r, x, draw, draws, sp, ss)
 		s := Decompose(x, draw)
 		truth := 1 + sp*r.NormFloat64() + ss*r.NormFloat64()
 		if s.Lo <= truth && truth <= s.Hi {
@@ -61,14 +68,7 @@ func TestEnsembleMeanIntervalCoversTheMean(t *testing.T) {
 	x := make([]float64, draws*seeds)
 	draw := make([]int, draws*seeds)
 	for range trials {
-		var thetas [draws]float64
-		for d := range thetas {
-			thetas[d] = 1 + sp*r.NormFloat64()
-		}
-		for i := range x {
-			draw[i] = i % draws
-			x[i] = thetas[draw[i]] + ss*r.NormFloat64()
-		}
+		toyWorlds(r, x, draw, draws, sp, ss)
 		s := Decompose(x, draw)
 		if s.CILo <= 1 && 1 <= s.CIHi {
 			covered++
