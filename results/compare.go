@@ -295,6 +295,11 @@ func AtYear(desc string, year, last int) string {
 	if year < 0 || year == last {
 		return desc
 	}
+	if year == 0 {
+		return strings.NewReplacer("in the final year", "in year 0, the baseline before any reform",
+			"over the simulated years", "before any simulated year (none: year 0)",
+			"over the run", "before any simulated year (none: year 0)").Replace(desc)
+	}
 	return strings.NewReplacer("in the final year", fmt.Sprintf("in year %d", year),
 		"over the simulated years", fmt.Sprintf("over years 1–%d", year),
 		"over the run", fmt.Sprintf("over years 1–%d", year)).Replace(desc)

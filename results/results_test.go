@@ -194,6 +194,8 @@ func TestAtYearSaysTheYearCompared(t *testing.T) {
 		{"weak schools' mean maths in the final year", -1, 3, "weak schools' mean maths in the final year"},
 		{"reform money spent over the run", 2, 6, "reform money spent over years 1–2"},
 		{"mean yearly teacher turnover over the simulated years", 4, 6, "mean yearly teacher turnover over years 1–4"},
+		{"reform money spent over the run", 0, 6, "reform money spent before any simulated year (none: year 0)"},
+		{"weak schools' mean maths in the final year", 0, 6, "weak schools' mean maths in year 0, the baseline before any reform"},
 	} {
 		if got := AtYear(c.desc, c.year, c.last); got != c.want {
 			t.Errorf("AtYear(%q, %d, %d) = %q, want %q", c.desc, c.year, c.last, got, c.want)

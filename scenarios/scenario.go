@@ -53,12 +53,25 @@ type Scenario struct {
 // any scenario. A shorter one stops the scenario early, as its first
 // years: each policy keeps the years (and so the yearly budget) the
 // scenario gives it and is checked against them, where a file whose
-// run.years were shorter would be refused; Cut names the policies a
+// run.years were shorter would be refused; a policy with end = 0 ("to
+// the end of the run") is given the end of the run as written, so that
+// its budget too is spread over its own years. Cut names the policies a
 // shorter run cuts.
 func (s *Scenario) SetYears(years int) {
 	s.written = max(s.written, s.Run.Years)
+	if years < s.written {
+		for _, p := range s.Policies {
+			if c := p.Base(); c.End == 0 && c.Start <= s.written {
+				c.End = s.written
+			}
+		}
+	}
 	s.Run.Years = years
 }
+
+// Written returns the run's years as the scenario was written, before
+// SetYears shortened it.
+func (s *Scenario) Written() int { return max(s.written, s.Run.Years) }
 
 // Cut returns a note for each policy that the run's years cut short
 // (SetYears): one that ends, or starts, after the run's last year.

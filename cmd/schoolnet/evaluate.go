@@ -118,11 +118,7 @@ func cmdEvaluate(args []string, stdout, stderr io.Writer) int {
 		return exitUsage
 	}
 	opt := evaluate.Options{Grade: *grade, Designs: designs, Mediation: *mediation, Bootstrap: *bootstrap, Decompose: *decompose}
-	err = o.apply(scn)
-	if err == nil {
-		err = checkMemory(scn, o.workers, evaluate.Engines(scn, opt))
-	}
-	if err != nil {
+	if err := o.applyFitting(scn, evaluate.Engines(scn, opt)); err != nil {
 		complain(stderr, "evaluate", err)
 		return exitUsage
 	}

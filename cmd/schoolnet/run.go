@@ -139,13 +139,7 @@ func cmdRun(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "schoolnet run:", err)
 		return exitUsage
 	}
-	// One err: an if-scoped one would leave these errors unseen (it did:
-	// run went ahead with whatever apply and checkMemory refused).
-	err = o.apply(scn)
-	if err == nil {
-		err = checkMemory(scn, o.workers, 1)
-	}
-	if err != nil {
+	if err := o.applyFitting(scn, 1); err != nil {
 		fmt.Fprintln(stderr, "schoolnet run:", err)
 		return exitUsage
 	}
@@ -280,6 +274,16 @@ func (o *runOptions) apply(scn *scenarios.Scenario) error {
 		scn.SetYears(o.years)
 	}
 	return scenarios.Check(scn)
+}
+
+// applyFitting applies the flags (apply), then refuses a run that would
+// not fit in the machine's memory with engines engines a replication.
+// (run and evaluate once dropped both errors through a shadowed err.)
+func (o *runOptions) applyFitting(scn *scenarios.Scenario, engines int) error {
+	if err := o.apply(scn); err != nil {
+		return err
+	}
+	return checkMemory(scn, o.workers, engines)
 }
 
 // noteCut tells on stderr which of scn's policies the run's years cut

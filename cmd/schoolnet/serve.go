@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"schoolnet/cmd/schoolnet/internal/web"
+	"schoolnet/scenarios"
 )
 
 const serveSynopsis = `Usage: schoolnet serve [flags]
@@ -77,7 +78,10 @@ func cmdServe(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "schoolnet serve: --world-cache:", err)
 		return exitUsage
 	}
-	if o.MaxUpload, err = parseSize(*upload); err != nil {
+	if o.MaxUpload, err = parseSize(*upload); err == nil && o.MaxUpload > scenarios.MaxFileBytes {
+		err = fmt.Errorf("at most %s, the largest scenario file schoolnet reads; got %s", kibString(scenarios.MaxFileBytes), *upload)
+	}
+	if err != nil {
 		fmt.Fprintln(stderr, "schoolnet serve: --max-upload:", err)
 		return exitUsage
 	}

@@ -24,6 +24,7 @@ func TestServeFlags(t *testing.T) {
 		{[]string{"--max-parsing", "0"}, exitUsage, "--max-parsing must be at least 1"},
 		{[]string{"--max-upload", "lots"}, exitUsage, "--max-upload"},
 		{[]string{"--max-upload", "9999999999999M"}, exitUsage, "--max-upload"}, // overflowed to the default once
+		{[]string{"--max-upload", "2MiB"}, exitUsage, "the largest scenario file"},
 		{[]string{"--world-cache", "9999999999999M"}, exitUsage, "--world-cache"},
 		{[]string{"--addr", "256.0.0.1:99999"}, exitUsage, "schoolnet serve:"},
 		{[]string{"extra"}, exitUsage, "takes no arguments"},

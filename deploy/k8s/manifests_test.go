@@ -199,8 +199,9 @@ func TestStrictDecodingCatchesMistakes(t *testing.T) {
 // TestWaitJobStopsOnFailure runs deploy/k8s/wait-job with a stand-in
 // kubectl that reports the Job's conditions: it exits 0 on Complete, 1
 // at once on Failed (rather than sitting out its timeout) and 2 on a
-// timeout; a kubectl that fails (the API server out of reach) is not a
-// failed Job but a timeout (an audit saw wait-job exit 1 on one).
+// timeout; 3 at once for a Job that does not exist; a kubectl that fails
+// otherwise (the API server out of reach) is not a failed Job but a
+// timeout (an audit saw wait-job exit 1 on one).
 func TestWaitJobStopsOnFailure(t *testing.T) {
 	for _, tt := range []struct {
 		conditions string
@@ -210,11 +211,15 @@ func TestWaitJobStopsOnFailure(t *testing.T) {
 		{"Failed ", 1},
 		{"", 2},
 		{"UNREACHABLE", 2},
+		{"NOTFOUND", 3},
 	} {
 		bin := t.TempDir()
 		kubectl := "#!/bin/sh\ncase \"$*\" in *'status==\"True\"'*) printf '%s' '" + tt.conditions + "' ;; *) echo 'BackoffLimitExceeded: Job has reached the specified backoff limit' ;; esac\n"
-		if tt.conditions == "UNREACHABLE" {
+		switch tt.conditions {
+		case "UNREACHABLE":
 			kubectl = "#!/bin/sh\necho 'The connection to the server was refused' >&2\nexit 1\n"
+		case "NOTFOUND":
+			kubectl = "#!/bin/sh\necho 'Error from server (NotFound): jobs.batch \"schoolnet-sweep\" not found' >&2\nexit 1\n"
 		}
 		if err := os.WriteFile(bin+"/kubectl", []byte(kubectl), 0o755); err != nil {
 			t.Fatal(err)

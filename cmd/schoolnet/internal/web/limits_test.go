@@ -232,3 +232,19 @@ func TestRunsPerOtherMachine(t *testing.T) {
 		}
 	}
 }
+
+// TestUploaderKeys: uploads are counted by IPv4 address, and by /64
+// network for IPv6, where one machine may hold many addresses.
+func TestUploaderKeys(t *testing.T) {
+	for in, want := range map[string]string{
+		"192.0.2.7":            "192.0.2.7",
+		"2001:db8:1:2:3:4:5:6": "2001:db8:1:2::/64",
+		"2001:db8:1:2::9":      "2001:db8:1:2::/64",
+		"::1":                  "::/64",
+		"not an address":       "not an address",
+	} {
+		if got := uploader(in); got != want {
+			t.Errorf("uploader(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

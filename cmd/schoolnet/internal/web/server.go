@@ -50,12 +50,14 @@ type Server struct {
 	// inspection or run request): at most MaxParsing at once. A request
 	// sends its body first, within bodyTimeout and holding no token (so
 	// that a client that trickles it blocks no one else), while its
-	// address has fewer than uploadsPerAddress bodies arriving (uploads);
+	// address has fewer than uploadsPerAddress bodies arriving (uploads),
+	// and all fewer than maxUploads (uploading);
 	// then it waits busyWait for a token, or is refused.
 	parsing               chan struct{}
 	busyWait, bodyTimeout time.Duration
 	uploadsMu             sync.Mutex
-	uploads               map[string]int
+	uploads               map[string]int // by uploader
+	uploading             int
 	log                   *log.Logger
 	worlds                *worldCache
 	id                    string // new at each start: see config.ServerID
@@ -136,11 +138,24 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	s.mux.ServeHTTP(w, r)
 }
 
-// uploadsPerAddress is how many request bodies one address may be
-// sending at once: it bounds the memory one address's unfinished uploads
-// hold (each up to maxRequest), while a class behind one address, whose
-// bodies take milliseconds each, rarely meets it.
-const uploadsPerAddress = 8
+// uploadsPerAddress is how many request bodies one address (an IPv6 /64
+// network) may be sending at once, and maxUploads how many all may: they
+// bound the memory unfinished uploads hold (each up to maxRequest), while
+// a class, whose bodies take milliseconds each, rarely meets them.
+const (
+	uploadsPerAddress = 8
+	maxUploads        = 64
+)
+
+// uploader is the key uploads are counted by: the address, or its /64
+// network for IPv6, where one machine may hold a whole /64.
+func uploader(host string) string {
+	ip := net.ParseIP(host)
+	if ip == nil || ip.To4() != nil {
+		return host
+	}
+	return ip.Mask(net.CIDRMask(64, 128)).String() + "/64"
+}
 
 // limited reads the request's body, then runs h while holding a parsing
 // token, so that at most MaxParsing requests check scenarios at once; a
@@ -468,19 +483,24 @@ func (s *Server) readRequest(w http.ResponseWriter, r *http.Request) (*runReques
 
 // readBody reads a request's body, of at most the largest request
 // (maxRequest) and within bodyTimeout, while the address it comes from
-// is sending fewer than uploadsPerAddress others. On failure it has
-// written the error.
+// is sending fewer than uploadsPerAddress others and all fewer than
+// maxUploads. On failure it has written the error.
 func (s *Server) readBody(w http.ResponseWriter, r *http.Request) ([]byte, bool) {
-	host := remoteHost(r)
+	host := uploader(remoteHost(r))
 	s.uploadsMu.Lock()
-	n := s.uploads[host]
-	if n < uploadsPerAddress {
-		s.uploads[host] = n + 1
+	n, all := s.uploads[host], s.uploading
+	ok := n < uploadsPerAddress && all < maxUploads
+	if ok {
+		s.uploads[host], s.uploading = n+1, all+1
 	}
 	s.uploadsMu.Unlock()
-	if n >= uploadsPerAddress {
+	if !ok {
 		w.Header().Set("Retry-After", "1")
-		writeError(w, http.StatusTooManyRequests, "busy", fmt.Sprintf("this address is already sending %d requests; wait for them to arrive", n))
+		if n >= uploadsPerAddress {
+			writeError(w, http.StatusTooManyRequests, "busy", fmt.Sprintf("this address is already sending %d requests; wait for them to arrive", n))
+		} else {
+			writeError(w, http.StatusServiceUnavailable, "busy", fmt.Sprintf("the server is receiving %d requests already, the most it takes at once; try again in a moment", all))
+		}
 		return nil, false
 	}
 	defer func() {
@@ -488,6 +508,7 @@ func (s *Server) readBody(w http.ResponseWriter, r *http.Request) ([]byte, bool)
 		if s.uploads[host]--; s.uploads[host] == 0 {
 			delete(s.uploads, host)
 		}
+		s.uploading--
 		s.uploadsMu.Unlock()
 	}()
 	http.NewResponseController(w).SetReadDeadline(time.Now().Add(s.bodyTimeout))

@@ -226,8 +226,9 @@ func (st *Settings) Apply(scn *scenarios.Scenario) (notes []string, err error) {
 	if st.Seed != nil {
 		scn.Run.Seed = *st.Seed
 	}
-	years := scn.Run.Years
-	notes = append(notes, scn.Cut()...)
+	// Policies the lab adds run up to the run's years as written, as the
+	// scenario's own do; Cut's notes come once every policy is in.
+	years, written := scn.Run.Years, scn.Written()
 	rule := func() string {
 		if st.SelectionRule != nil {
 			return *st.SelectionRule
@@ -248,14 +249,14 @@ func (st *Settings) Apply(scn *scenarios.Scenario) (notes []string, err error) {
 		p, _ := policy.NewSpec(kind)
 		c := p.Base()
 		c.Name = label
-		if c.End > years {
-			c.End = years
+		if c.End > written || (c.End == 0 && years < written) {
+			c.End = written // as SetYears pins the scenario's own
 		}
 		if pair := first[*policy.PairingSpec](scn); take && pair != nil {
 			c.Select = policy.Selection{Rule: policy.RuleAs, As: name(pair), Tier: pair.Select.Tier}
 			c.Start = max(c.Start, pair.Start)
 			if c.End != 0 && c.End < c.Start {
-				c.End = min(years, c.Start+2)
+				c.End = min(written, c.Start+2)
 			}
 		} else if shareRule(c.Select.Rule) {
 			c.Select.Rule = rule()
@@ -322,6 +323,7 @@ func (st *Settings) Apply(scn *scenarios.Scenario) (notes []string, err error) {
 			}
 		}
 	}
+	notes = append(notes, scn.Cut()...)
 	if err := scenarios.Check(scn); err != nil {
 		return notes, explainPolicyKey(scn, err)
 	}

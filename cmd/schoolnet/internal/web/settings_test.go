@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"slices"
 	"strings"
 	"testing"
 
@@ -112,6 +113,15 @@ func TestApplySettings(t *testing.T) {
 			b, _ := json.Marshal(cli)
 			if !bytes.Equal(a, b) {
 				t.Errorf("the lab's scenario differs from schoolnet run --years 2's:\n%s\n%s", a, b)
+			}
+		}},
+		{"a policy the lab adds to a shorter run keeps its own years too", "baseline", Settings{Years: ptr(2), FundingPerSchool: ptr(1e6)}, func(t *testing.T, scn *scenarios.Scenario, notes []string) {
+			f := first[*policy.FundingSpec](scn)
+			if f == nil || f.Start != 1 || f.End != 3 {
+				t.Fatalf("added funding %+v, want years 1-3 as TEACHING.md says (a review found it squeezed into 2)", f)
+			}
+			if !slices.ContainsFunc(notes, func(n string) bool { return strings.Contains(n, "runs to year 3; this run stops at year 2") }) {
+				t.Errorf("notes %q, want one that the run cuts the added policy short", notes)
 			}
 		}},
 		{"alliance review", "curriculum-alliance", Settings{Alliance: ptr("review")}, func(t *testing.T, scn *scenarios.Scenario, _ []string) {
