@@ -130,6 +130,12 @@ func rosterCheck(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "schoolnet roster check:", err)
 		return exitUsage
 	}
+	// Checking builds the system once: refuse one this machine cannot
+	// hold, as run does, rather than run out of memory.
+	if err := checkMemory(base, 1, 1); err != nil {
+		fmt.Fprintln(stderr, "schoolnet roster check:", err)
+		return exitUsage
+	}
 	r := base.Population.Roster
 	var tiers [agents.NumTiers]int
 	pop, err := base.FirstPopulation()
