@@ -517,6 +517,13 @@ func RosterOf(pop *Population, spec *PopulationSpec) *Roster {
 			rs.Name = rs.ID
 		}
 		rs.Enrolment = ts.ClassesPerGrade * spec.Grades * classSize
+		if spec.Roster != nil && spec.Roster.Schools[i].Enrolment > 0 {
+			// The roster's own figure, from which plan made these classes:
+			// the classes' total (877 taught as 6 classes of 49, 882) can
+			// plan differently (7 classes of 42), and the round trip
+			// would not make the same schools.
+			rs.Enrolment = spec.Roster.Schools[i].Enrolment
+		}
 		num := func(x float64) *float64 { return &x }
 		rs.Teachers = &teachers
 		rs.PriorAchievement, rs.MigrantShare, rs.SESMean = num(ts.IntakeMean), num(ts.MigrantShare), num(ts.SESMean)
