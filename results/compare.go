@@ -267,7 +267,11 @@ func PrintCompare(w io.Writer, effects []Effect, year, last int) error {
 			fmt.Fprintf(w, "%s (%s): %s\n", e.Outcome, e.Unit, AtYear(describe(e.Outcome), year, last))
 			tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 			if e.Uncertainty == ParametricStochastic {
-				fmt.Fprintf(tw, "scenario\tmean\tdifference from %s\t95%% interval (parametric + stochastic)\tparametric share\tP(better than %s)\t\n", effects[i].Scenario, effects[i].Scenario)
+				// Two intervals, named apart: how sure the mean difference
+				// over the ensemble is, and where it falls in one more
+				// plausible world (an audit took the second, printed alone
+				// as "95% interval", for the first).
+				fmt.Fprintf(tw, "scenario\tmean\tdifference from %s\t95%% interval of the mean\t95%% prediction interval, one more world (parametric + stochastic)\tparametric share\tP(better than %s)\t\n", effects[i].Scenario, effects[i].Scenario)
 			} else {
 				fmt.Fprintf(tw, "scenario\tmean\tdifference from %s\t95%% interval\t\n", effects[i].Scenario)
 			}
@@ -275,7 +279,7 @@ func PrintCompare(w io.Writer, effects []Effect, year, last int) error {
 		if e.Uncertainty == ParametricStochastic {
 			pi := e
 			pi.Lo, pi.Hi = e.PILo, e.PIHi
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t\n", e.Scenario, format(e.Mean, e.Unit), signed(e.Diff, e.Unit), interval(pi), percent(e.Share), percent(e.PBetter))
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t\n", e.Scenario, format(e.Mean, e.Unit), signed(e.Diff, e.Unit), interval(e), interval(pi), percent(e.Share), percent(e.PBetter))
 			continue
 		}
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t\n", e.Scenario, format(e.Mean, e.Unit), signed(e.Diff, e.Unit), interval(e))
