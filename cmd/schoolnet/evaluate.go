@@ -204,6 +204,9 @@ func cmdEvaluate(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "schoolnet evaluate: interrupted; no result files were written")
 		return exitFailure
 	}
+	if ens != nil {
+		res.Draw = draw
+	}
 	res.Print(stdout, printed)
 	manifest.End = time.Now().UTC()
 	id := manifest.RunID(scn.Name)

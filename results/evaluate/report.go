@@ -52,6 +52,17 @@ func meanCI(xs []float64) (m, lo, hi float64) {
 	return m, m - h, m + h
 }
 
+// ci is meanCI over the replications, or with an ensemble (r.Draw) the
+// ensemble mean's interval, whose independent units are the draws
+// (results.Split's CILo and CIHi).
+func (r *Result) ci(xs []float64) (m, lo, hi float64) {
+	if r.Draw == nil {
+		return meanCI(xs)
+	}
+	sp := results.Decompose(xs, r.Draw)
+	return sp.Mean, sp.CILo, sp.CIHi
+}
+
 func meanOf(xs []float64) float64 {
 	m, _, _ := meanCI(xs)
 	return m
@@ -102,8 +113,8 @@ func (r *Result) Rows() []Row {
 			}
 			row := Row{Assignment: r.assignmentOf(w), Design: d, Outcome: OutcomeName(k), Year: r.Study.FollowUp, Reps: defined,
 				Estimate: meanOf(est), SE: meanOf(se), Lo: meanOf(lo), Hi: meanOf(hi), SD: sdOf(est), Coverage: math.NaN()}
-			row.True, row.TrueLo, row.TrueHi = meanCI(truth)
-			row.Bias, row.BiasLo, row.BiasHi = meanCI(bias)
+			row.True, row.TrueLo, row.TrueHi = r.ci(truth)
+			row.Bias, row.BiasLo, row.BiasHi = r.ci(bias)
 			if valid > 0 {
 				row.Coverage = float64(covered) / float64(valid)
 			}
@@ -132,7 +143,7 @@ func (r *Result) TruthRows() []Row {
 					}
 				}
 				row := Row{Assignment: r.assignmentOf(w), Design: "truth", Outcome: OutcomeName(k), Year: r.Study.Baseline + 1 + yi, Reps: defined}
-				row.True, row.TrueLo, row.TrueHi = meanCI(xs)
+				row.True, row.TrueLo, row.TrueHi = r.ci(xs)
 				for _, p := range []*float64{&row.Estimate, &row.SE, &row.Lo, &row.Hi, &row.SD, &row.Bias, &row.BiasLo, &row.BiasHi, &row.Coverage} {
 					*p = math.NaN()
 				}
@@ -228,8 +239,8 @@ func (r *Result) MediationRows() []MediationRow {
 				EstIndirect: meanOf(est), EstIndirectLo: meanOf(estLo), EstIndirectHi: meanOf(estHi),
 				EstShare: meanOf(es), EstShareLo: meanOf(esLo), EstShareHi: meanOf(esHi),
 				A: meanOf(a), B: meanOf(b)}
-			row.ModelIndirect, row.ModelIndirectLo, row.ModelIndirectHi = meanCI(ind)
-			row.ModelShare, row.ModelShareLo, row.ModelShareHi = meanCI(share)
+			row.ModelIndirect, row.ModelIndirectLo, row.ModelIndirectHi = r.ci(ind)
+			row.ModelShare, row.ModelShareLo, row.ModelShareHi = r.ci(share)
 			out = append(out, row)
 		}
 	}
@@ -594,8 +605,8 @@ func (r *Result) BiasRows() []BiasRow {
 				row := BiasRow{Config: c.Name, Sources: sourcesLabel(c.Sources), Assignment: r.assignmentOf(w),
 					Design: d, Outcome: OutcomeName(k), Year: r.Study.FollowUp, Reps: defined,
 					True: meanOf(truth), Estimate: meanOf(est)}
-				row.Bias, row.BiasLo, row.BiasHi = meanCI(bias)
-				row.Added, row.AddedLo, row.AddedHi = meanCI(added)
+				row.Bias, row.BiasLo, row.BiasHi = r.ci(bias)
+				row.Added, row.AddedLo, row.AddedHi = r.ci(added)
 				out = append(out, row)
 			}
 		}

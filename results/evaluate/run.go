@@ -131,6 +131,10 @@ type Result struct {
 	// alone, or with Options.Decompose the whole decomposition.
 	Configs []Config
 	Reps    []Replication
+	// Draw, with an ensemble, is each replication's parameter draw: the
+	// intervals over replications then count the draws' spread (as
+	// compare's and summary's do, docs/UNCERTAINTY.md); nil without.
+	Draw []int
 }
 
 // Has reports whether the evaluation applied design.

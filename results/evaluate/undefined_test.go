@@ -3,6 +3,7 @@ package evaluate
 import (
 	"math"
 	"math/rand/v2"
+	"schoolnet/results"
 	"testing"
 )
 
@@ -129,5 +130,33 @@ func TestTruthWithoutTreatedStudentsIsUndefined(t *testing.T) {
 	}
 	if len(per) != 0 {
 		t.Errorf("%d schools' effects without treated schools", len(per))
+	}
+}
+
+// TestEnsembleIntervalsCountDraws: with an ensemble, the truth's and the
+// bias's intervals over replications are the ensemble mean's, whose
+// independent units are the draws, as compare's are (an audit found
+// evaluate's still t over the runs, about a third too narrow).
+func TestEnsembleIntervalsCountDraws(t *testing.T) {
+	truth := []float64{0.10, 0.12, 0.30, 0.31, 0.05, 0.07, 0.22, 0.20}
+	draw := []int{0, 0, 1, 1, 2, 2, 3, 3}
+	r := &Result{Options: Options{Designs: []string{DID}}, Assignment: "voluntary", Draw: draw}
+	for i := range truth {
+		var tr [NumOutcomes]float64
+		var es [NumOutcomes]Estimate
+		for k := range NumOutcomes {
+			tr[k] = truth[i]
+			es[k] = Estimate{Value: truth[i] + 0.3, SE: 0.1, Lo: truth[i], Hi: truth[i] + 0.6, Clusters: 10}
+		}
+		r.Reps = append(r.Reps, Replication{Truth: [numWorlds][][NumOutcomes]float64{{tr}}, Estimates: map[string]*[NumOutcomes]Estimate{DID: &es}})
+	}
+	row := r.Rows()[0]
+	want := results.Decompose(truth, draw)
+	if math.Abs(row.TrueLo-want.CILo) > 1e-12 || math.Abs(row.TrueHi-want.CIHi) > 1e-12 {
+		t.Errorf("true effect's interval [%v, %v], want the ensemble mean's [%v, %v]", row.TrueLo, row.TrueHi, want.CILo, want.CIHi)
+	}
+	m, h := results.MeanCI(truth)
+	if row.TrueHi-row.TrueLo <= 2*h {
+		t.Errorf("interval %v wide, no wider than the t interval over runs %v (mean %v): the draws differ far more than their runs", row.TrueHi-row.TrueLo, 2*h, m)
 	}
 }
