@@ -172,6 +172,9 @@ func CompareDraws(names []string, runs [][][]sim.YearMetrics, year int, draw []i
 				// interval counts the draws' spread.
 				e.Lo, e.Hi = split.CILo, split.CIHi
 			}
+			if e.N == 0 {
+				e.Share = math.NaN() // undefined in every replication: no share of anything
+			}
 			e.PILo, e.PIHi = split.Lo, split.Hi
 			e.PBetter = math.NaN()
 			if k > 0 {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -124,6 +125,15 @@ func TestEmptyGroupsThroughEveryCommand(t *testing.T) {
 		}
 		if !strings.Contains(string(page), "none has no weak schools to compare") || strings.Contains(string(page), "The systems compared have no weak schools") {
 			t.Errorf("%s then %s: the report does not say that none alone lacks weak schools", filepath.Base(pair[0]), filepath.Base(pair[1]))
+		}
+		// A difference defined in no replication has no parametric
+		// share either (an audit found 0 there).
+		rows := readCSV(t, filepath.Join(dir, fmt.Sprintf("pair%d", i), "compare.csv"))
+		col := func(name string) int { return slices.Index(rows[0], name) }
+		for _, r := range rows[1:] {
+			if r[col("replications")] == "0" && r[col("parametric_share")] != "" {
+				t.Errorf("compare.csv %s %s: parametric_share %q over 0 replications", r[col("scenario")], r[col("outcome")], r[col("parametric_share")])
+			}
 		}
 	}
 }
