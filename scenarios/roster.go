@@ -50,6 +50,20 @@ func ReadRoster(file string, data []byte) (*agents.Roster, error) {
 		rows   []rosterRow
 		err    error
 	)
+	// A spreadsheet's "Unicode text" (UTF-16) or a Chinese locale's CSV
+	// (GBK) is not UTF-8: say so, and how to save it, rather than fail on
+	// a column or a name's length (a UTF-8 byte order mark is fine).
+	raw := data // the file's hash is of its bytes as they are
+	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
+	if bytes.HasPrefix(data, []byte{0xff, 0xfe}) || bytes.HasPrefix(data, []byte{0xfe, 0xff}) {
+		return nil, &Error{File: file, Line: 1, Err: errors.New("the file is UTF-16 text (a spreadsheet's \"Unicode text\"), not UTF-8"),
+			Hint: "save it as \"CSV UTF-8\" (Excel: Save As, CSV UTF-8 (Comma delimited))"}
+	}
+	if !utf8.Valid(data) {
+		line := 1 + bytes.Count(data[:invalidUTF8At(data)], []byte("\n"))
+		return nil, &Error{File: file, Line: line, Err: errors.New("the file is not UTF-8 text (a Chinese-locale spreadsheet writes GBK)"),
+			Hint: "save it as \"CSV UTF-8\" (Excel: Save As, CSV UTF-8 (Comma delimited))"}
+	}
 	switch strings.ToLower(filepath.Ext(file)) {
 	case ".csv":
 		header, rows, err = readRosterCSV(file, data)
@@ -66,9 +80,22 @@ func ReadRoster(file string, data []byte) (*agents.Roster, error) {
 	if err != nil {
 		return nil, err
 	}
-	sum := sha256.Sum256(data)
+	sum := sha256.Sum256(raw)
 	r.File, r.SHA256 = file, hex.EncodeToString(sum[:])
 	return r, nil
+}
+
+// invalidUTF8At returns the offset of data's first byte that is not
+// part of valid UTF-8 (len(data) if there is none).
+func invalidUTF8At(data []byte) int {
+	for i := 0; i < len(data); {
+		r, n := utf8.DecodeRune(data[i:])
+		if r == utf8.RuneError && n == 1 {
+			return i
+		}
+		i += n
+	}
+	return len(data)
 }
 
 // rosterRow is one school's cells by column, and the line it starts on.
@@ -89,6 +116,11 @@ func readRosterCSV(file string, data []byte) ([]string, []rosterRow, error) {
 		var pe *csv.ParseError
 		if errors.As(err, &pe) {
 			e := &Error{File: file, Line: pe.Line, Err: pe.Err}
+			if errors.Is(pe.Err, csv.ErrQuote) && pe.StartLine != pe.Line {
+				// An unclosed quote: the error is found at the file's
+				// end, the cause where the quoted cell starts.
+				e.Line, e.Err = pe.StartLine, errors.New("a quoted cell that starts on this line is not closed")
+			}
 			if errors.Is(pe.Err, csv.ErrFieldCount) {
 				e.Err = errors.New("a row has a different number of cells than the header")
 				e.Hint = "quote a cell that holds a comma: \"Pudong, No. 2\""
@@ -378,12 +410,17 @@ func buildRoster(file string, header []string, rows []rosterRow) (*agents.Roster
 		if n := utf8.RuneCountInString(s.Name); n > maxRosterName || !utf8.ValidString(s.Name) {
 			return nil, bad("name", "at most %d characters of UTF-8 text, got %d", maxRosterName, n)
 		}
+		if hasControl(s.Name) {
+			return nil, bad("name", "%q holds a control character (a line break, tab or escape): names are one line of text", s.Name)
+		}
 		d := cell("district")
 		switch n := utf8.RuneCountInString(d); {
 		case n == 0:
 			return nil, bad("district", "missing: every school belongs to a district")
 		case n > maxRosterID || !utf8.ValidString(d):
 			return nil, bad("district", "at most %d characters of UTF-8 text, got %d", maxRosterID, n)
+		case hasControl(d):
+			return nil, bad("district", "%q holds a control character (a line break, tab or escape): names are one line of text", d)
 		}
 		k, ok := district[d]
 		if !ok {
@@ -765,4 +802,9 @@ func WriteRoster(w io.Writer, r *agents.Roster, comments []string) error {
 	}
 	cw.Flush()
 	return cw.Error()
+}
+
+// hasControl reports whether s holds a control character.
+func hasControl(s string) bool {
+	return strings.ContainsFunc(s, unicode.IsControl)
 }

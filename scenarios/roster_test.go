@@ -96,6 +96,13 @@ func TestBadRosters(t *testing.T) {
 		{"neither tier nor prior", "id,district,x_km,y_km,enrolment,tier,prior_achievement\na,N,0,0,500,,\n", `schools.csv:2: tier: missing: give the school's tier or its prior_achievement`},
 		{"too many classes", head + "a,N,0,0,45000,weak\n", `schools.csv:2: enrolment: 45000 students in 3 grades make 333 classes`},
 		{"grades", "id,district,x_km,y_km,enrolment_g7,enrolment_g8,tier\na,N,0,0,100,100,weak\n", `schools.csv:2: enrolment_g: 2 grade columns, but the population has 3 grades`},
+		// What spreadsheets save (an audit found the first two blamed on a
+		// name's length and on an unknown column, the third on the file's
+		// last line).
+		{"GBK text", head + "a,\xb3\xc7\xb6\xab,0,0,500,weak\n", `schools.csv:2: the file is not UTF-8 text`},
+		{"UTF-16 text", "\xff\xfei\x00d\x00\n\x00", `schools.csv:1: the file is UTF-16 text`},
+		{"unclosed quote", head + "a,\"N,0,0,500,weak\nb,N,0,0,500,weak\nc,N,0,0,500,weak\n", `schools.csv:2: a quoted cell that starts on this line is not closed`},
+		{"control character", head + "a,\"Old\nTown\",0,0,500,weak\n", `schools.csv:2: district: "Old\nTown" holds a control character`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -125,6 +132,11 @@ func TestRosterGeoJSON(t *testing.T) {
 	b, err := ReadRoster("schools.geojson", []byte(geo))
 	if err != nil {
 		t.Fatal(err)
+	}
+	// A byte order mark, as some tools write, is skipped (an audit found
+	// it refused as JSON).
+	if _, err := ReadRoster("schools.geojson", []byte("\xef\xbb\xbf"+geo)); err != nil {
+		t.Errorf("GeoJSON with a byte order mark: %v", err)
 	}
 	if b.Schools[1].Line != 4 {
 		t.Errorf("second feature on line %d, want 4", b.Schools[1].Line)
