@@ -469,6 +469,9 @@ func buildRoster(file string, header []string, rows []rosterRow) (*agents.Roster
 			if err == nil && (lat == nil || lon == nil) {
 				return nil, bad(map[bool]string{true: "lat", false: "lon"}[lat == nil], "missing: every school needs its position")
 			}
+			if err == nil && *lat == 0 && *lon == 0 {
+				return nil, bad("lat", "0, 0 is no school's place but what a failed geocoding gives: give its lat and lon")
+			}
 			if err == nil {
 				s.Lat, s.Lon = lat, lon
 				lats, lons = append(lats, *lat), append(lons, *lon)
@@ -518,8 +521,24 @@ func buildRoster(file string, header []string, rows []rosterRow) (*agents.Roster
 	if lats != nil {
 		origin, x, y := agents.ProjectLatLon(lats, lons)
 		r.Origin = &origin
+		span := agents.RosterColumns[slices.IndexFunc(agents.RosterColumns, func(c agents.RosterColumn) bool { return c.Name == "x_km" })].Range
+		far := false
 		for i := range r.Schools {
 			r.Schools[i].X, r.Schools[i].Y = x[i], y[i]
+			far = far || !span.Contains(x[i]) || !span.Contains(y[i])
+		}
+		if far {
+			// One stray position moves the centre for all: name the school
+			// farthest from the others' median position.
+			mx, my := median(x), median(y)
+			k := 0
+			for i := range x {
+				if math.Hypot(x[i]-mx, y[i]-my) > math.Hypot(x[k]-mx, y[k]-my) {
+					k = i
+				}
+			}
+			return nil, &Error{File: file, Line: r.Schools[k].Line, Key: "lat",
+				Err: fmt.Errorf("school %s lies %.0f km from the schools' median position, and the roster spans more than the ±%g km it may: check its lat and lon", r.Schools[k].ID, math.Hypot(x[k]-mx, y[k]-my), span.Max)}
 		}
 	}
 	return r, nil
@@ -807,4 +826,15 @@ func WriteRoster(w io.Writer, r *agents.Roster, comments []string) error {
 // hasControl reports whether s holds a control character.
 func hasControl(s string) bool {
 	return strings.ContainsFunc(s, unicode.IsControl)
+}
+
+// median returns the median of xs (the mean of the middle two for an even
+// count); xs is not changed.
+func median(xs []float64) float64 {
+	s := slices.Sorted(slices.Values(xs))
+	n := len(s)
+	if n%2 == 1 {
+		return s[n/2]
+	}
+	return (s[n/2-1] + s[n/2]) / 2
 }

@@ -102,6 +102,8 @@ func TestBadRosters(t *testing.T) {
 		{"GBK text", head + "a,\xb3\xc7\xb6\xab,0,0,500,weak\n", `schools.csv:2: the file is not UTF-8 text`},
 		{"UTF-16 text", "\xff\xfei\x00d\x00\n\x00", `schools.csv:1: the file is UTF-16 text`},
 		{"unclosed quote", head + "a,\"N,0,0,500,weak\nb,N,0,0,500,weak\nc,N,0,0,500,weak\n", `schools.csv:2: a quoted cell that starts on this line is not closed`},
+		{"failed geocode", "id,district,lat,lon,enrolment,tier\na,N,31.1,121.4,500,weak\nb,N,0,0,500,weak\n", `schools.csv:3: lat: 0, 0 is no school's place`},
+		{"position far away", "id,district,lat,lon,enrolment,tier\na,N,31.1,121.4,500,weak\nb,N,31.2,121.5,500,weak\nc,N,-40,-60,500,weak\n", `schools.csv:4: lat: school c lies`},
 		{"control character", head + "a,\"Old\nTown\",0,0,500,weak\n", `schools.csv:2: district: "Old\nTown" holds a control character`},
 	}
 	for _, tt := range tests {
