@@ -3,6 +3,7 @@ package report
 import (
 	"bytes"
 	"html/template"
+	"regexp"
 	"strings"
 
 	"github.com/yuin/goldmark"
@@ -24,6 +25,10 @@ type Caveats struct {
 // else the list of the version's limits.
 var caveatSections = []string{"what the model can and cannot say", "limits of the current version"}
 
+// docLink matches a markdown link to a doc beside MODEL.md, such as
+// [VALIDATION.md](VALIDATION.md) or [its list](VALIDATION.md#test-only).
+var docLink = regexp.MustCompile(`\[([^\]]+)\]\(([A-Za-z0-9_.-]+\.md)(#[^)]*)?\)`)
+
 // caveats returns the section of docs/MODEL.md for the report.
 func caveats() (Caveats, error) {
 	for k, want := range caveatSections {
@@ -31,6 +36,9 @@ func caveats() (Caveats, error) {
 		if !ok {
 			continue
 		}
+		// A link to another doc would lead nowhere from a report mailed on
+		// its own: it becomes its text and the doc's name.
+		body = docLink.ReplaceAllString(body, "$1 (docs/$2)")
 		var buf bytes.Buffer
 		md := goldmark.New(goldmark.WithExtensions(extension.Table))
 		if err := md.Convert([]byte(body), &buf); err != nil {

@@ -378,3 +378,16 @@ func TestCertaintySaysWhyNoInterval(t *testing.T) {
 		}
 	}
 }
+
+// TestCaveatsLinkNowhere: the caveats quoted from docs/MODEL.md keep no
+// link to another doc, which a report mailed on its own could not follow
+// (an audit found <a href="VALIDATION.md">).
+func TestCaveatsLinkNowhere(t *testing.T) {
+	c, err := caveats()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(string(c.Body), ".md\"") || !strings.Contains(string(c.Body), "docs/VALIDATION.md") {
+		t.Errorf("caveats link to docs, or do not name them: %.300s", c.Body)
+	}
+}
