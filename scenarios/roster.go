@@ -21,6 +21,7 @@ import (
 	"github.com/BurntSushi/toml"
 
 	"schoolnet/agents"
+	"schoolnet/sim/fmath"
 	"schoolnet/sim/ranges"
 )
 
@@ -533,12 +534,12 @@ func buildRoster(file string, header []string, rows []rosterRow) (*agents.Roster
 			mx, my := median(x), median(y)
 			k := 0
 			for i := range x {
-				if math.Hypot(x[i]-mx, y[i]-my) > math.Hypot(x[k]-mx, y[k]-my) {
+				if fmath.Hypot(x[i]-mx, y[i]-my) > fmath.Hypot(x[k]-mx, y[k]-my) {
 					k = i
 				}
 			}
 			return nil, &Error{File: file, Line: r.Schools[k].Line, Key: "lat",
-				Err: fmt.Errorf("school %s lies %.0f km from the schools' median position, and the roster spans more than the ±%g km it may: check its lat and lon", r.Schools[k].ID, math.Hypot(x[k]-mx, y[k]-my), span.Max)}
+				Err: fmt.Errorf("school %s lies %.0f km from the schools' median position, and the roster spans more than the ±%g km it may: check its lat and lon", r.Schools[k].ID, fmath.Hypot(x[k]-mx, y[k]-my), span.Max)}
 		}
 	}
 	return r, nil
