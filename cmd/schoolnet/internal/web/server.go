@@ -140,7 +140,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 // uploadsPerAddress is how many request bodies one address (an IPv6 /64
 // network) may be sending at once, and maxUploads how many all may: they
-// bound the memory unfinished uploads hold (each up to maxRequest), while
+// bound the memory unfinished uploads hold (each up to readBody's limit), while
 // a class, whose bodies take milliseconds each, rarely meets them.
 const (
 	uploadsPerAddress = 8
@@ -481,8 +481,8 @@ func (s *Server) readRequest(w http.ResponseWriter, r *http.Request) (*runReques
 	return req, scn, true
 }
 
-// readBody reads a request's body, of at most the largest request
-// (maxRequest) and within bodyTimeout, while the address it comes from
+// readBody reads a request's body, of at most the largest request a
+// scenario file of MaxUpload makes, within bodyTimeout, while the address it comes from
 // is sending fewer than uploadsPerAddress others and all fewer than
 // maxUploads. On failure it has written the error.
 func (s *Server) readBody(w http.ResponseWriter, r *http.Request) ([]byte, bool) {
@@ -512,24 +512,14 @@ func (s *Server) readBody(w http.ResponseWriter, r *http.Request) ([]byte, bool)
 		s.uploadsMu.Unlock()
 	}()
 	http.NewResponseController(w).SetReadDeadline(time.Now().Add(s.bodyTimeout))
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, s.maxRequest()))
-	if err != nil {
-		s.bodyError(w, err)
-		return nil, false
-	}
-	return body, true
-}
-
-// maxRequest is the largest request body: JSON may escape a byte of the
-// largest scenario file as \u00XX, with room for the settings.
-func (s *Server) maxRequest() int64 { return 6*s.opt.MaxUpload + 64<<10 }
-
-// bodyError writes the error of a body that could not be read: too
-// large, too slow, or broken off.
-func (s *Server) bodyError(w http.ResponseWriter, err error) {
+	// JSON may escape a byte of the largest scenario file as \u00XX: room
+	// for that and the settings.
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, 6*s.opt.MaxUpload+64<<10))
 	var tooBig *http.MaxBytesError
 	var slow interface{ Timeout() bool }
 	switch {
+	case err == nil:
+		return body, true
 	case errors.As(err, &tooBig):
 		writeError(w, http.StatusRequestEntityTooLarge, "upload", fmt.Sprintf("the request is too large; this server accepts scenario files up to %s (schoolnet serve --max-upload)", kib(s.opt.MaxUpload)))
 	case errors.As(err, &slow) && slow.Timeout():
@@ -537,20 +527,18 @@ func (s *Server) bodyError(w http.ResponseWriter, err error) {
 	default:
 		writeError(w, http.StatusBadRequest, "upload", "cannot read the request: "+err.Error())
 	}
+	return nil, false
 }
 
 // decodeRequest decodes and checks the body of a run or inspection
-// request (limited has read it). On failure it has written the error.
+// request, which limited has read (within its size and time). On failure
+// it has written the error.
 func (s *Server) decodeRequest(w http.ResponseWriter, r *http.Request) (*runRequest, bool) {
 	limit := s.opt.MaxUpload
-	r.Body = http.MaxBytesReader(w, r.Body, s.maxRequest())
 	var req runRequest
 	if err := decodeStrict(r.Body, &req, "the request", requestFields); err != nil {
-		var tooBig *http.MaxBytesError
 		var bad *settingsError
 		switch {
-		case errors.As(err, &tooBig):
-			s.bodyError(w, err)
 		case errors.As(err, &bad):
 			writeError(w, http.StatusBadRequest, "settings", err.Error())
 		case errors.Is(err, io.EOF):
