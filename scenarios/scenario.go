@@ -69,10 +69,6 @@ func (s *Scenario) SetYears(years int) {
 	s.Run.Years = years
 }
 
-// Written returns the run's years as the scenario was written, before
-// SetYears shortened it.
-func (s *Scenario) Written() int { return max(s.written, s.Run.Years) }
-
 // Cut returns a note for each policy that the run's years cut short
 // (SetYears): one that ends, or starts, after the run's last year.
 func (s *Scenario) Cut() []string {

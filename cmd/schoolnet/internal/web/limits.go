@@ -110,7 +110,7 @@ func (o *Options) fill() {
 func (o *Options) checkLimits(scn *scenarios.Scenario) error {
 	pop := &scn.Population
 	schools := float64(pop.NumSchools())
-	students := pop.PlannedStudents()
+	students, weeks := pop.PlannedStudents(), studentWeeks(scn)
 	switch {
 	case schools > float64(o.MaxSchools):
 		return fmt.Errorf("this scenario has %.0f schools; this server runs at most %d (schoolnet serve --max-schools)", schools, o.MaxSchools)
@@ -122,9 +122,9 @@ func (o *Options) checkLimits(scn *scenarios.Scenario) error {
 		return fmt.Errorf("%d years asked; this server simulates at most %d (schoolnet serve --max-years)", scn.Run.Years, o.MaxYears)
 	case scn.Run.SpinUpYears > o.MaxYears:
 		return fmt.Errorf("run.spin_up_years is %d; this server simulates at most %d spin-up years (schoolnet serve --max-years)", scn.Run.SpinUpYears, o.MaxYears)
-	case studentWeeks(scn) > float64(o.MaxSteps):
+	case weeks > float64(o.MaxSteps):
 		return fmt.Errorf("this run would simulate %.2g student-weeks (%.0f students × %d repeats × (%d years + %d spin-up years) × %d weeks a year); this server runs at most %.2g in one run (schoolnet serve --max-steps): use fewer repeats, years or weeks",
-			studentWeeks(scn), students, scn.Run.Replications, scn.Run.Years, scn.Run.SpinUpYears, scn.Run.WeeksPerYear, float64(o.MaxSteps))
+			weeks, students, scn.Run.Replications, scn.Run.Years, scn.Run.SpinUpYears, scn.Run.WeeksPerYear, float64(o.MaxSteps))
 	}
 	return nil
 }

@@ -215,20 +215,15 @@ func (st *Settings) Apply(scn *scenarios.Scenario) (notes []string, err error) {
 	if err := st.checkRanges(); err != nil {
 		return nil, err
 	}
-	if st.Years != nil {
-		// As schoolnet run --years: a shorter run shows the scenario's
-		// first years, its policies keeping their own years and budgets.
-		scn.SetYears(*st.Years)
-	}
 	if st.Replications != nil {
 		scn.Run.Replications = *st.Replications
 	}
 	if st.Seed != nil {
 		scn.Run.Seed = *st.Seed
 	}
-	// Policies the lab adds run up to the run's years as written, as the
-	// scenario's own do; Cut's notes come once every policy is in.
-	years, written := scn.Run.Years, scn.Written()
+	// Policies the lab adds run within the scenario's years as written;
+	// the Years control is set once every policy is in.
+	years := scn.Run.Years
 	rule := func() string {
 		if st.SelectionRule != nil {
 			return *st.SelectionRule
@@ -249,14 +244,14 @@ func (st *Settings) Apply(scn *scenarios.Scenario) (notes []string, err error) {
 		p, _ := policy.NewSpec(kind)
 		c := p.Base()
 		c.Name = label
-		if c.End > written || (c.End == 0 && years < written) {
-			c.End = written // as SetYears pins the scenario's own
+		if c.End > years {
+			c.End = years
 		}
 		if pair := first[*policy.PairingSpec](scn); take && pair != nil {
 			c.Select = policy.Selection{Rule: policy.RuleAs, As: name(pair), Tier: pair.Select.Tier}
 			c.Start = max(c.Start, pair.Start)
 			if c.End != 0 && c.End < c.Start {
-				c.End = min(written, c.Start+2)
+				c.End = min(years, c.Start+2)
 			}
 		} else if shareRule(c.Select.Rule) {
 			c.Select.Rule = rule()
@@ -322,6 +317,12 @@ func (st *Settings) Apply(scn *scenarios.Scenario) (notes []string, err error) {
 				}
 			}
 		}
+	}
+	if st.Years != nil {
+		// As schoolnet run --years: a shorter run shows the scenario's
+		// first years, every policy (the lab's too) keeping its own years
+		// and budget.
+		scn.SetYears(*st.Years)
 	}
 	notes = append(notes, scn.Cut()...)
 	if err := scenarios.Check(scn); err != nil {
