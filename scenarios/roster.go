@@ -105,11 +105,10 @@ type rosterRow struct {
 	cells map[string]string
 }
 
-// readRosterCSV reads the header and rows of a CSV roster. Lines starting
-// with '#' are comments; a UTF-8 byte order mark (spreadsheets write one)
-// is skipped.
+// readRosterCSV reads the header and rows of a CSV roster (ReadRoster
+// has skipped a UTF-8 byte order mark). Lines starting with '#' are
+// comments.
 func readRosterCSV(file string, data []byte) ([]string, []rosterRow, error) {
-	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
 	cr := csv.NewReader(bytes.NewReader(data))
 	cr.Comment = '#'
 	cr.TrimLeadingSpace = true
@@ -522,7 +521,8 @@ func buildRoster(file string, header []string, rows []rosterRow) (*agents.Roster
 	if lats != nil {
 		origin, x, y := agents.ProjectLatLon(lats, lons)
 		r.Origin = &origin
-		span := agents.RosterColumns[slices.IndexFunc(agents.RosterColumns, func(c agents.RosterColumn) bool { return c.Name == "x_km" })].Range
+		xcol, _ := agents.RosterColumnNamed("x_km")
+		span := xcol.Range
 		far := false
 		for i := range r.Schools {
 			r.Schools[i].X, r.Schools[i].Y = x[i], y[i]
