@@ -23,6 +23,20 @@ func MeanCI(xs []float64) (mean, half float64) {
 	return mean, half
 }
 
+// MeanInterval returns the mean of the defined xs, the bounds of its 95%
+// interval and how many xs are defined: MeanCIDefined's interval over the
+// runs, or, with an ensemble (draw[i] the parameter draw of run i; nil
+// without), the ensemble mean's, whose independent units are the draws
+// (Split's CILo and CIHi).
+func MeanInterval(xs []float64, draw []int) (mean, lo, hi float64, n int) {
+	if draw != nil {
+		s := Decompose(xs, draw)
+		return s.Mean, s.CILo, s.CIHi, s.Runs
+	}
+	mean, half, n := MeanCIDefined(xs)
+	return mean, mean - half, mean + half, n
+}
+
 // MeanCIDefined is MeanCI, with the number of defined values n.
 func MeanCIDefined(xs []float64) (mean, half float64, n int) {
 	if slices.ContainsFunc(xs, math.IsNaN) {

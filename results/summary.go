@@ -104,12 +104,7 @@ func WriteSummary(w io.Writer, id RunID, years [][]sim.YearMetrics, draw []int) 
 			for r := range years {
 				xs[r] = o.Get(years[r])
 			}
-			m, h, n := MeanCIDefined(xs)
-			lo, hi := m-h, m+h
-			if draw != nil {
-				sp := Decompose(xs, draw)
-				lo, hi = sp.CILo, sp.CIHi
-			}
+			m, lo, hi, n := MeanInterval(xs, draw)
 			if !yield(&summaryRow{&id, o, m, lo, hi, n}) {
 				return
 			}

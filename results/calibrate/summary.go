@@ -11,6 +11,7 @@ import (
 	"strings"
 	"text/tabwriter"
 
+	"schoolnet/results"
 	"schoolnet/targets"
 )
 
@@ -287,7 +288,7 @@ func (r *Result) WriteFit(w io.Writer) error {
 			first, last = strconv.Itoa(t.First), strconv.Itoa(t.Last)
 		}
 		rows = append(rows, []string{t.Name, t.Statistic, t.Scenario, grade, t.Tier, t.Subject, t.Design, first, last,
-			f6(t.Published()), f6(t.Sigma), t.Evidence, f6(f.Simulated), f6(f.Lo), f6(f.Hi), f6(f.Z), bit(f.Fitted),
+			f6(t.Published()), f6(t.Sigma), t.Evidence, f6(f.Simulated), f6(f.Lo), f6(f.Hi), f6(f.Z), results.Bool(f.Fitted).Text(),
 			f6(f.Default), f6(f.DefaultZ), strconv.Itoa(f.Particles)})
 	}
 	return writeCSV(w, FitColumns, rows)
@@ -314,7 +315,7 @@ func (r *Result) WriteConflicts(w io.Writer) error {
 	var rows [][]string
 	for _, c := range r.Conflicts() {
 		rows = append(rows, []string{ts[c.A].Name, ts[c.B].Name, strconv.Itoa(c.FitA), strconv.Itoa(c.FitB), strconv.Itoa(c.Both),
-			bit(c.Conflicting())})
+			results.Bool(c.Conflicting()).Text()})
 	}
 	return writeCSV(w, ConflictColumns, rows)
 }
@@ -377,13 +378,4 @@ func (r *Result) Report(w io.Writer) {
 		}
 		fmt.Fprintf(w, "Most targets fitted at once: %d of %d, by particle %d of generation %d (%s).\n", len(fitted), len(ts), best.Index, best.Generation, strings.Join(names, ", "))
 	}
-}
-
-// bit writes a boolean as 0 or 1, as every table of schoolnet does
-// (docs/RESULTS.md), so that R, Stata and DuckDB read a number.
-func bit(b bool) string {
-	if b {
-		return "1"
-	}
-	return "0"
 }

@@ -38,33 +38,16 @@ type Row struct {
 	Reps     int
 }
 
-func meanCI(xs []float64) (m, lo, hi float64) {
-	var ok []float64
-	for _, x := range xs {
-		if !math.IsNaN(x) {
-			ok = append(ok, x)
-		}
-	}
-	if len(ok) == 0 {
-		return math.NaN(), math.NaN(), math.NaN()
-	}
-	m, h := results.MeanCI(ok)
-	return m, m - h, m + h
-}
-
-// ci is meanCI over the replications, or with an ensemble (r.Draw) the
-// ensemble mean's interval, whose independent units are the draws
-// (results.Split's CILo and CIHi).
+// ci is the mean of the defined xs over the replications and its 95%
+// interval; with an ensemble (r.Draw) the ensemble mean's, whose
+// independent units are the draws (results.MeanInterval).
 func (r *Result) ci(xs []float64) (m, lo, hi float64) {
-	if r.Draw == nil {
-		return meanCI(xs)
-	}
-	sp := results.Decompose(xs, r.Draw)
-	return sp.Mean, sp.CILo, sp.CIHi
+	m, lo, hi, _ = results.MeanInterval(xs, r.Draw)
+	return m, lo, hi
 }
 
 func meanOf(xs []float64) float64 {
-	m, _, _ := meanCI(xs)
+	m, _ := results.MeanCI(xs)
 	return m
 }
 

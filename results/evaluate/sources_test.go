@@ -36,7 +36,7 @@ func decomposition(t *testing.T, s *scenarios.Scenario, designs ...string) (*Res
 			xs[i] = (c.Estimates[design][Composite].Value - c.Truth[w][Composite]) -
 				(none.Estimates[design][Composite].Value - none.Truth[w][Composite])
 		}
-		m, lo, _ := meanCI(xs) // studies that could not be estimated left out
+		m, lo, _ := res.ci(xs) // studies that could not be estimated left out
 		return m, (m - lo) / 1.96
 	}
 	return res, added
