@@ -13,9 +13,9 @@
 # after the code changes, use an empty OUT (rm -rf out/figures), or the
 # figures printed are the old code's.
 #
-# Sections: baseline realism teachers makerun loose groups transfer
-# (rotation and transfer incentives) alliance funding double choice
-# evaluate. Every run uses the seed and replications the docs
+# Sections: baseline realism teachers sorting makerun loose groups
+# transfer (rotation and transfer incentives) alliance funding double
+# choice evaluate. Every run uses the seed and replications the docs
 # state (seed 20260101 unless a section says otherwise). Money and travel
 # are the policies' own arithmetic and do not change with the mechanisms'
 # parameters; the docs' cost tables are checked by the policies' tests.
@@ -25,7 +25,7 @@ OUT=${OUT:-out/figures}
 mkdir -p "$OUT"
 SN="$OUT/schoolnet"
 go build -o "$SN" ./cmd/schoolnet
-sections=${*:-baseline realism teachers makerun loose groups transfer alliance funding double choice evaluate}
+sections=${*:-baseline realism teachers sorting makerun loose groups transfer alliance funding double choice evaluate}
 want() { [[ " $sections " == *" $1 "* ]]; }
 
 # run NAME SCENARIO [FLAGS]: schoolnet run into $OUT/NAME (skipped if done).
@@ -161,6 +161,57 @@ if want teachers; then
 				s, a[1] - a[2], ((b[1] - b[2]) - (a[1] - a[2])) / 6, g0, g6, (g6 - g0) / 6, w6 - w0, mv }'
 	done
 	go test ./sim -run 'TestBaselineTeacherMobility' -count=1 -v | grep -E 'mobility_test|^(ok|FAIL|---)'
+	echo
+fi
+
+# smean NAME STATISTIC GRADE TIER SUBJECT FIRST LAST: statistics.csv's
+# STATISTIC (grade 0 and tier "none" where it is not by them), mean over
+# replications and the years FIRST to LAST.
+smean() {
+	awk -F, -v st="$2" -v g="$3" -v t="$4" -v k="$5" -v a="$6" -v b="$7" '
+		NR == 1 { for (i = 1; i <= NF; i++) col[$i] = i; next }
+		$col["statistic"] == st && $col["grade"] == g && $col["tier"] == t && $col["subject"] == k &&
+			$col["first_year"] >= a && $col["first_year"] <= b && $col["value"] != "" { s += $col["value"]; n++ }
+		END { printf "%.3f", s / n }' "$OUT/$1/statistics.csv"
+}
+
+if want sorting; then
+	echo "== teacher sorting between tiers against its evidence (docs/MODEL.md section 1 'What is left', docs/VALIDATION.md; seed 20260101, 4 replications)"
+	run baseline baseline
+	# The teacher market at the low ends of its three sorting keys' ranges,
+	# and without transfers' pull towards reputation; the school inputs'
+	# per-unit effects off; both.
+	low=('transfer_advantage = 0.5' 'attrition_weakness = 0.4' 'hire_reputation = 0.0035')
+	inputs=('climate_effect = 0' 'resource_effect = 0' 'peer_achievement_effect = 0' 'peer_relation_effect = 0' 'engagement_effect = 0' 'style_effect = 0')
+	market=('transfer_advantage = 0' 'attrition_weakness = 0' 'hire_reputation = 0' 'attrition_effectiveness = 0' 'teacher_experience_gain = 0')
+	modelvariant sort-low baseline model "${low[@]}"
+	modelvariant sort-nopull baseline model 'transfer_advantage = 0'
+	modelvariant sort-noinputs baseline model "${inputs[@]}"
+	modelvariant sort-nomarket baseline model "${market[@]}"
+	modelvariant sort-neither baseline model "${inputs[@]}" "${market[@]}"
+	for s in baseline sort-low sort-nopull sort-noinputs sort-nomarket sort-neither; do
+		[[ $s == baseline ]] || run $s "$OUT/$s.toml"
+		printf '%-13s teacher effectiveness strong-weak year 0 %s, year 3 %s, year 6 %s; value-added gap (growth_gap_strong_weak, composite, grades 8-9, years 1-6) %s %s; composite gap year 6 %s\n' $s \
+			"$(awk -v a="$(ymean $s strong 0 effectiveness)" -v b="$(ymean $s weak 0 effectiveness)" 'BEGIN { printf "%.3f", a - b }')" \
+			"$(awk -v a="$(ymean $s strong 3 effectiveness)" -v b="$(ymean $s weak 3 effectiveness)" 'BEGIN { printf "%.3f", a - b }')" \
+			"$(awk -v a="$(ymean $s strong 6 effectiveness)" -v b="$(ymean $s weak 6 effectiveness)" 'BEGIN { printf "%.3f", a - b }')" \
+			"$(smean $s growth_gap_strong_weak 8 none composite 1 6)" "$(smean $s growth_gap_strong_weak 9 none composite 1 6)" \
+			"$(ymean $s all 6 gap_strong_weak)"
+	done
+	echo "-- rotation and the SSP with the teacher market at the low ends, and without transfers' pull (weak schools' composite against each one's own baseline)"
+	for v in low nopull; do
+		case $v in low) keys=("${low[@]}") ;; nopull) keys=('transfer_advantage = 0') ;; esac
+		modelvariant rotation-$v rotation-only model "${keys[@]}"
+		modelvariant ssp-$v shanghai-ssp model "${keys[@]}"
+	done
+	for y in 3 6; do
+		for v in default low nopull; do
+			if [[ $v == default ]]; then set -- baseline rotation-only shanghai-ssp; else set -- "$OUT/sort-$v.toml" "$OUT/rotation-$v.toml" "$OUT/ssp-$v.toml"; fi
+			[[ -f "$OUT/sort-cmp-$v-$y/manifest.json" ]] || "$SN" compare "$@" --year $y --quiet --out "$OUT/sort-cmp-$v-$y" >"$OUT/sort-cmp-$v-$y.txt"
+			printf 'year %s, %-7s ' $y $v
+			grep -A4 '^weak_composite' "$OUT/sort-cmp-$v-$y.txt" | tail -2 | awk '{ printf "%s %s %s %s   ", $1, $3, $4, $5 } END { print "" }'
+		done
+	done
 	echo
 fi
 

@@ -21,10 +21,11 @@ const (
 	// of the grade. The evidence puts it at 0–0.15 (lotteries into Chinese
 	// elite middle schools find little value added, Zhang 2013; growth is
 	// weakly related to intake, Reardon 2019; observational studies of key
-	// schools find some, Yang et al. 2014). The model, with every per-unit
-	// effect at the centre of its evidence, gives about 0.23 (docs/MODEL.md
-	// section 1): this bound guards what issue 11 fixed (0.42 before), not
-	// the evidence, which issue 12's calibration takes as a target.
+	// schools find some, Yang et al. 2014). The model at its defaults gives
+	// about 0.27–0.29, half of it from the teacher market's sorting
+	// (docs/MODEL.md section 1, "Where the value-added gap comes from"):
+	// this bound guards what issue 11 fixed (0.42 before), not the
+	// evidence, which no calibration target holds yet.
 	tierGapGuard = 0.30
 )
 

@@ -16,7 +16,10 @@ import (
 // on the latent vertical scale, and as an effect size over the pooled SD
 // of the two grades' scores across the system (Bloom, Hill, Black &
 // Lipsey 2008: a year's gain over the pooled SD of the two grades). Every
-// tier's gain is divided by the same system-wide SD.
+// tier's gain is divided by the same system-wide SD. It also returns,
+// per grade and subject, the strong tier's growth minus the weak tier's
+// (growth_gap_strong_weak), of the students of both tiers; undefined
+// where either tier has none.
 func growth(p *pair) []Value {
 	cur := p.Cur
 	// sum[g][tier][k] and n[g][tier]: tier 0 is all, 1+t is tier t.
@@ -34,7 +37,9 @@ func growth(p *pair) []Value {
 		n[st.Grade][tier]++
 	})
 	var out []Value
+	strong, weak := 1+int(agents.Strong), 1+int(agents.Weak)
 	for g := 1; g < cur.Grades; g++ {
+		var sizes [numTiers][agents.NumSubjects + 1]float64
 		for t, tier := range Tiers {
 			latent, cnt := subjectsAndComposite(func(k int) (float64, int) {
 				if n[g][t] == 0 {
@@ -46,6 +51,7 @@ func growth(p *pair) []Value {
 				a, b := p.sPrev.sd[g-1][k], p.sCur.sd[g][k]
 				return latent[k] / math.Sqrt((float64(a*a)+float64(b*b))/2), 0
 			})
+			sizes[t] = size
 			for k, subject := range Subjects {
 				key := Key{Grade: cur.FirstGrade + g, Tier: tier, Subject: subject}
 				key.Statistic = Growth
@@ -53,6 +59,14 @@ func growth(p *pair) []Value {
 				key.Statistic = GrowthLatent
 				out = append(out, yearly(key, cur.Year, latent[k], cnt[k]))
 			}
+		}
+		both := n[g][strong] + n[g][weak]
+		if n[g][strong] == 0 || n[g][weak] == 0 {
+			both = 0 // the gap is undefined (NaN): no students on one side
+		}
+		for k, subject := range Subjects {
+			key := Key{Statistic: GrowthGap, Grade: cur.FirstGrade + g, Subject: subject}
+			out = append(out, yearly(key, cur.Year, sizes[strong][k]-sizes[weak][k], both))
 		}
 	}
 	return out

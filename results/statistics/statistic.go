@@ -27,6 +27,7 @@ type Statistic struct {
 const (
 	Growth             = "growth"
 	GrowthLatent       = "growth_latent"
+	GrowthGap          = "growth_gap_strong_weak"
 	TeacherVA          = "teacher_va_sd"
 	TeacherVAWithin    = "teacher_va_sd_within"
 	PeerEffect         = "peer_effect"
@@ -48,6 +49,8 @@ var Statistics = []Statistic{
 		Description: "mean gain of the grade's students over the year, on the vertical scale, divided by the pooled SD of the two grades' scores (Bloom et al. 2008's effect size of a year's growth)"},
 	{Name: GrowthLatent, Unit: "latent units per year", ByGrade: true, ByTier: true, BySubject: true, Lag: 1,
 		Description: "mean gain of the grade's students over the year on the model's latent vertical scale, unstandardised"},
+	{Name: GrowthGap, Unit: "SD per year", ByGrade: true, BySubject: true, Lag: 1,
+		Description: "growth of the strong tier's students minus the weak tier's, each as in growth: the strong–weak gap in yearly value added on the vertical scale (0–0.15 in the evidence, docs/VALIDATION.md)"},
 	{Name: TeacherVA, Unit: "student SD", BySubject: true, Lag: 1,
 		Description: "SD of teachers' value added: teacher fixed effects in a regression of the standardised score on the prior score, their spread corrected for sampling error"},
 	{Name: TeacherVAWithin, Unit: "student SD", BySubject: true, Lag: 1,

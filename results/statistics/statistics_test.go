@@ -66,6 +66,21 @@ func TestGrowthOfKnownGains(t *testing.T) {
 			}
 		}
 	}
+	// The strong–weak gap in value added: the strong school's students
+	// gained 1 less than the weak school's, over the same pooled SD.
+	for _, subject := range []string{"maths", "composite"} {
+		gap := get(t, values, Key{GrowthGap, 8, "", subject}, 1)
+		if !near(gap.Value, (0.5-1.5)/pooled, 1e-6) || gap.N != 4 {
+			t.Errorf("%s: growth gap %g of %d students, want %g of 4", subject, gap.Value, gap.N, -1/pooled)
+		}
+	}
+	// Without weak-school students the gap is undefined.
+	for i := range prev.Students {
+		prev.Students[i].School, cur.Students[i].School = 0, 0
+	}
+	if gap := get(t, growth(newPair(prev, cur)), Key{GrowthGap, 8, "", "composite"}, 1); !math.IsNaN(gap.Value) || gap.N != 0 {
+		t.Errorf("one tier only: growth gap %g of %d students, want NaN of none", gap.Value, gap.N)
+	}
 }
 
 // vaWorld draws a year pair from the value-added model: students' prior
