@@ -13,9 +13,9 @@
 # after the code changes, use an empty OUT (rm -rf out/figures), or the
 # figures printed are the old code's.
 #
-# Sections: baseline realism teachers sorting makerun loose groups
-# transfer (rotation and transfer incentives) alliance funding double
-# choice evaluate. Every run uses the seed and replications the docs
+# Sections: baseline realism teachers sorting heldout makerun loose
+# groups transfer (rotation and transfer incentives) alliance funding
+# double choice evaluate. Every run uses the seed and replications the docs
 # state (seed 20260101 unless a section says otherwise). Money and travel
 # are the policies' own arithmetic and do not change with the mechanisms'
 # parameters; the docs' cost tables are checked by the policies' tests.
@@ -25,7 +25,7 @@ OUT=${OUT:-out/figures}
 mkdir -p "$OUT"
 SN="$OUT/schoolnet"
 go build -o "$SN" ./cmd/schoolnet
-sections=${*:-baseline realism teachers sorting makerun loose groups transfer alliance funding double choice evaluate}
+sections=${*:-baseline realism teachers sorting heldout makerun loose groups transfer alliance funding double choice evaluate}
 want() { [[ " $sections " == *" $1 "* ]]; }
 
 # run NAME SCENARIO [FLAGS]: schoolnet run into $OUT/NAME (skipped if done).
@@ -212,6 +212,65 @@ if want sorting; then
 			grep -A4 '^weak_composite' "$OUT/sort-cmp-$v-$y.txt" | tail -2 | awk '{ printf "%s %s %s %s   ", $1, $3, $4, $5 } END { print "" }'
 		done
 	done
+	echo
+fi
+
+# pdiff DIR NAME GROUP YEAR COLUMN: yearly.csv's COLUMN for GROUP in YEAR
+# of the compare folder DIR's scenario NAME minus its baseline's, paired
+# by replication, with a 95% interval (t with one less degree of freedom
+# than replications).
+pdiff() {
+	awk -F, -v g="$3" -v y="$4" -v c="$5" '
+		FNR == 1 { for (i = 1; i <= NF; i++) col[$i] = i; f++; next }
+		$col["group"] != g || $col["year"] != y { next }
+		f == 1 { base[$col["replication"]] = $col[c]; next }
+		{ d = $col[c] - base[$col["replication"]]; s += d; ss += d * d; n++ }
+		END { m = s / n; h = tq(n - 1) * sqrt((ss - n * m * m) / (n - 1) / n); printf "%+.3f [%+.3f, %+.3f]", m, m - h, m + h }
+		function tq(df) { return df == 1 ? 12.706 : df == 2 ? 4.303 : df == 3 ? 3.182 : df == 4 ? 2.776 : df == 5 ? 2.571 : 2.447 }' \
+		"$OUT/$1/baseline/yearly.csv" "$OUT/$1/$2/yearly.csv"
+}
+
+# tdiff DIR NAME YEAR COLUMN: schools.csv's COLUMN in YEAR, NAME's
+# treated schools minus the same schools in DIR's baseline, their mean
+# per replication, then over replications with a 95% interval.
+tdiff() {
+	awk -F, -v y="$3" -v c="$4" '
+		FNR == 1 { for (i = 1; i <= NF; i++) col[$i] = i; f++; next }
+		$col["year"] != y { next }
+		f == 1 { base[$col["replication"] "," $col["school"]] = $col[c]; next }
+		$col["treated"] == 1 { r = $col["replication"]; s[r] += $col[c] - base[r "," $col["school"]]; n[r]++ }
+		END { for (r in s) { d = s[r] / n[r]; t += d; tt += d * d; k++ }
+			m = t / k; h = tq(k - 1) * sqrt((tt - k * m * m) / (k - 1) / k); printf "%+.3f [%+.3f, %+.3f]", m, m - h, m + h }
+		function tq(df) { return df == 1 ? 12.706 : df == 2 ? 4.303 : df == 3 ? 3.182 : df == 4 ? 2.776 : df == 5 ? 2.571 : 2.447 }' \
+		"$OUT/$1/baseline/schools.csv" "$OUT/$1/$2/schools.csv"
+}
+
+if want heldout; then
+	echo "== the test-only studies (docs/VALIDATION.md 'What the runs give'; seed 20260101, 4 replications, paired with the baseline)"
+	# compare DIR YEAR SCENARIO...: schoolnet compare into $OUT/DIR.
+	cmpto() {
+		local dir=$1 year=$2
+		shift 2
+		[[ -f "$OUT/$dir/manifest.json" ]] || "$SN" compare baseline "$@" --reps 4 --year "$year" --quiet --out "$OUT/$dir" >"$OUT/$dir.txt"
+	}
+	for y in 3 6; do
+		cmpto heldout-double-$y $y double-teacher double-teacher-wellrun
+		cmpto heldout-groups-$y $y federation chengdu-education-groups
+		for s in double-teacher double-teacher-wellrun; do
+			echo "remote lessons, year $y, $s: weak schools $(pdiff heldout-double-$y $s weak $y composite)"
+		done
+		for s in federation chengdu-education-groups; do
+			echo "groups, year $y, $s: all schools $(pdiff heldout-groups-$y $s all $y composite); strong $(pdiff heldout-groups-$y $s strong $y composite); weak $(pdiff heldout-groups-$y $s weak $y composite); SES quartile 1 $(pdiff heldout-groups-$y $s ses_q1 $y composite), quartile 4 $(pdiff heldout-groups-$y $s ses_q4 $y composite)"
+		done
+	done
+	for y in 2 4; do
+		cmpto heldout-priority-$y $y priority-education priority-education-unlabelled
+		for s in priority-education priority-education-unlabelled; do
+			echo "priority education, year $y, $s: funded schools against the same schools in the baseline $(tdiff heldout-priority-$y $s $y composite)"
+		done
+	done
+	echo "-- effectiveness over the year of a move (Jackson 2013)"
+	go test ./sim -run 'TestBaselineTeacherMobility' -count=1 -v | grep -E 'mobility_test|^(ok|FAIL|---)'
 	echo
 fi
 

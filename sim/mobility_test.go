@@ -41,6 +41,10 @@ func TestBaselineTeacherMobility(t *testing.T) {
 	}
 	sd := cfg.Params.TeacherSD
 	var drift, moverZ, leaverZ, stayerZ, weakMoverZ, weakStayerZ float64
+	// moverGain and stayerGain sum each teacher's change in effectiveness
+	// over the year, in teacher SD: Jackson (2013) finds teachers more
+	// effective after a move than before, against their own trend.
+	var moverGain, stayerGain float64
 	var movers, leavers, stayers, weakMovers, weakStayers, up int
 	for y := 1 - cfg.SpinUpYears; y <= cfg.Years; y++ {
 		before := snapshotCareers(e)
@@ -64,6 +68,7 @@ func TestBaselineTeacherMobility(t *testing.T) {
 				movers++
 				yearMovers++
 				moverZ += z
+				moverGain += (after.eff[id] - before.eff[id]) / sd
 				drift += float64(schools[to].Reputation - schools[from].Reputation)
 				if schools[to].Reputation > schools[from].Reputation {
 					up++
@@ -75,6 +80,7 @@ func TestBaselineTeacherMobility(t *testing.T) {
 			default:
 				stayers++
 				stayerZ += z
+				stayerGain += (after.eff[id] - before.eff[id]) / sd
 				if weak {
 					weakStayers++
 					weakStayerZ += z
@@ -98,6 +104,8 @@ func TestBaselineTeacherMobility(t *testing.T) {
 	mz, lz, sz := moverZ/float64(movers), leaverZ/float64(leavers), stayerZ/float64(stayers)
 	t.Logf("%d movers, %d leavers; %.2f of moves to a school of higher reputation, mean reputation gain %+.3f SD; effectiveness in teacher SD: movers %+.2f, leavers %+.2f, stayers %+.2f; from weak schools: movers %+.2f, stayers %+.2f",
 		movers, leavers, float64(up)/float64(movers), drift/float64(movers), mz, lz, sz, weakMoverZ/float64(weakMovers), weakStayerZ/float64(weakStayers))
+	t.Logf("change in effectiveness over the year of the move, in teacher SD: movers %+.3f, stayers %+.3f, movers less stayers %+.3f (Jackson 2013: positive)",
+		moverGain/float64(movers), stayerGain/float64(stayers), moverGain/float64(movers)-stayerGain/float64(stayers))
 	if drift <= 0 || 2*up <= movers {
 		t.Errorf("movers' mean reputation gain %+.3f SD, %d of %d moves up: want a drift towards stronger schools",
 			drift/float64(movers), up, movers)
