@@ -164,10 +164,10 @@ if want teachers; then
 	echo
 fi
 
-# smean NAME STATISTIC GRADE TIER SUBJECT FIRST LAST: statistics.csv's
+# statmean NAME STATISTIC GRADE TIER SUBJECT FIRST LAST: statistics.csv's
 # STATISTIC (grade 0 and tier "none" where it is not by them), mean over
 # replications and the years FIRST to LAST.
-smean() {
+statmean() {
 	awk -F, -v st="$2" -v g="$3" -v t="$4" -v k="$5" -v a="$6" -v b="$7" '
 		NR == 1 { for (i = 1; i <= NF; i++) col[$i] = i; next }
 		$col["statistic"] == st && $col["grade"] == g && $col["tier"] == t && $col["subject"] == k &&
@@ -176,11 +176,13 @@ smean() {
 }
 
 if want sorting; then
-	echo "== teacher sorting between tiers against its evidence (docs/MODEL.md section 1 'What is left', docs/VALIDATION.md; seed 20260101, 4 replications)"
+	echo "== teacher sorting between tiers against its evidence (docs/MODEL.md section 1 'Where the value-added gap comes from', docs/VALIDATION.md; seed 20260101, 4 replications)"
 	run baseline baseline
-	# The teacher market at the low ends of its three sorting keys' ranges,
-	# and without transfers' pull towards reputation; the school inputs'
-	# per-unit effects off; both.
+	# The teacher market with transfer_advantage and attrition_weakness at
+	# the low ends of their ranges and hire_reputation at the 5% point of
+	# its posterior, and without transfers' pull towards reputation; the
+	# school inputs' per-unit effects off; the market's differences off;
+	# both.
 	low=('transfer_advantage = 0.5' 'attrition_weakness = 0.4' 'hire_reputation = 0.0035')
 	inputs=('climate_effect = 0' 'resource_effect = 0' 'peer_achievement_effect = 0' 'peer_relation_effect = 0' 'engagement_effect = 0' 'style_effect = 0')
 	market=('transfer_advantage = 0' 'attrition_weakness = 0' 'hire_reputation = 0' 'attrition_effectiveness = 0' 'teacher_experience_gain = 0')
@@ -195,45 +197,67 @@ if want sorting; then
 			"$(awk -v a="$(ymean $s strong 0 effectiveness)" -v b="$(ymean $s weak 0 effectiveness)" 'BEGIN { printf "%.3f", a - b }')" \
 			"$(awk -v a="$(ymean $s strong 3 effectiveness)" -v b="$(ymean $s weak 3 effectiveness)" 'BEGIN { printf "%.3f", a - b }')" \
 			"$(awk -v a="$(ymean $s strong 6 effectiveness)" -v b="$(ymean $s weak 6 effectiveness)" 'BEGIN { printf "%.3f", a - b }')" \
-			"$(smean $s growth_gap_strong_weak 8 none composite 1 6)" "$(smean $s growth_gap_strong_weak 9 none composite 1 6)" \
+			"$(statmean $s growth_gap_strong_weak 8 none composite 1 6)" "$(statmean $s growth_gap_strong_weak 9 none composite 1 6)" \
 			"$(ymean $s all 6 gap_strong_weak)"
 	done
-	echo "-- rotation and the SSP with the teacher market at the low ends, and without transfers' pull (weak schools' composite against each one's own baseline)"
+	echo "-- rotation and the SSP with less sorting (low) and without transfers' pull (nopull): weak schools' composite against each one's own baseline, and the change, paired by replication"
 	for v in low nopull; do
 		case $v in low) keys=("${low[@]}") ;; nopull) keys=('transfer_advantage = 0') ;; esac
 		modelvariant rotation-$v rotation-only model "${keys[@]}"
 		modelvariant ssp-$v shanghai-ssp model "${keys[@]}"
 	done
+	# didci Y A B: a reform's gain for weak schools in year Y with the
+	# market's variant (files B: its baseline, its reform) less the gain at
+	# the defaults (files A), paired by replication, with its 95% interval.
+	didci() {
+		local y=$1
+		shift
+		awk -F, -v y="$y" '
+			FNR == 1 { for (i = 1; i <= NF; i++) col[$i] = i; f++; next }
+			$col["group"] != "weak" || $col["year"] != y { next }
+			{ x[f, $col["replication"]] = $col["composite"]; reps[$col["replication"]] = 1 }
+			END { split("12.706 4.303 3.182 2.776 2.571 2.447 2.365 2.306 2.262", t, " ")
+				for (r in reps) { d = (x[4, r] - x[3, r]) - (x[2, r] - x[1, r]); s += d; ss += d * d; n++ }
+				m = s / n; h = t[n - 1] * sqrt((ss - n * m * m) / (n - 1) / n); printf "%+.3f [%+.3f, %+.3f]", m, m - h, m + h }' "$@"
+	}
 	for y in 3 6; do
 		for v in default low nopull; do
 			if [[ $v == default ]]; then set -- baseline rotation-only shanghai-ssp; else set -- "$OUT/sort-$v.toml" "$OUT/rotation-$v.toml" "$OUT/ssp-$v.toml"; fi
-			[[ -f "$OUT/sort-cmp-$v-$y/manifest.json" ]] || "$SN" compare "$@" --year $y --quiet --out "$OUT/sort-cmp-$v-$y" >"$OUT/sort-cmp-$v-$y.txt"
+			[[ -f "$OUT/sort-cmp-$v-$y/manifest.json" ]] || "$SN" compare "$@" --reps 4 --year $y --quiet --out "$OUT/sort-cmp-$v-$y" >"$OUT/sort-cmp-$v-$y.txt"
 			printf 'year %s, %-7s ' $y $v
 			grep -A4 '^weak_composite' "$OUT/sort-cmp-$v-$y.txt" | tail -2 | awk '{ printf "%s %s %s %s   ", $1, $3, $4, $5 } END { print "" }'
 		done
+		for v in low nopull; do
+			d=$OUT/sort-cmp-default-$y e=$OUT/sort-cmp-$v-$y
+			printf 'year %s, %s less default, paired: rotation %s, SSP %s\n' $y $v \
+				"$(didci $y $d/baseline/yearly.csv $d/rotation-only/yearly.csv $e/sort-$v/yearly.csv $e/rotation-$v/yearly.csv)" \
+				"$(didci $y $d/baseline/yearly.csv $d/shanghai-ssp/yearly.csv $e/sort-$v/yearly.csv $e/ssp-$v/yearly.csv)"
+		done
 	done
+	echo "-- the reference grade SD on the latent scale (to read effectiveness in SD of the grade): growth_latent / growth, baseline, composite, grades 8 and 9, years 1-6"
+	echo "$(statmean baseline growth_latent 8 all composite 1 6) / $(statmean baseline growth 8 all composite 1 6), $(statmean baseline growth_latent 9 all composite 1 6) / $(statmean baseline growth 9 all composite 1 6)"
 	echo
 fi
 
-# pdiff DIR NAME GROUP YEAR COLUMN: yearly.csv's COLUMN for GROUP in YEAR
-# of the compare folder DIR's scenario NAME minus its baseline's, paired
-# by replication, with a 95% interval (t with one less degree of freedom
-# than replications).
-pdiff() {
+# pairci DIR NAME GROUP YEAR COLUMN: yearly.csv's COLUMN for GROUP in
+# YEAR of the compare folder DIR's scenario NAME minus its baseline's,
+# paired by replication, with its 95% interval [low, high] (t with
+# replications − 1 degrees of freedom, as compare).
+pairci() {
 	awk -F, -v g="$3" -v y="$4" -v c="$5" '
 		FNR == 1 { for (i = 1; i <= NF; i++) col[$i] = i; f++; next }
 		$col["group"] != g || $col["year"] != y { next }
 		f == 1 { base[$col["replication"]] = $col[c]; next }
 		{ d = $col[c] - base[$col["replication"]]; s += d; ss += d * d; n++ }
 		END { m = s / n; h = tq(n - 1) * sqrt((ss - n * m * m) / (n - 1) / n); printf "%+.3f [%+.3f, %+.3f]", m, m - h, m + h }
-		function tq(df) { return df == 1 ? 12.706 : df == 2 ? 4.303 : df == 3 ? 3.182 : df == 4 ? 2.776 : df == 5 ? 2.571 : 2.447 }' \
+		function tq(df,  t) { split("12.706 4.303 3.182 2.776 2.571 2.447 2.365 2.306 2.262", t, " "); return t[df] }' \
 		"$OUT/$1/baseline/yearly.csv" "$OUT/$1/$2/yearly.csv"
 }
 
-# tdiff DIR NAME YEAR COLUMN: schools.csv's COLUMN in YEAR, NAME's
+# treatedci DIR NAME YEAR COLUMN: schools.csv's COLUMN in YEAR, NAME's
 # treated schools minus the same schools in DIR's baseline, their mean
-# per replication, then over replications with a 95% interval.
-tdiff() {
+# per replication, then over replications with its 95% interval.
+treatedci() {
 	awk -F, -v y="$3" -v c="$4" '
 		FNR == 1 { for (i = 1; i <= NF; i++) col[$i] = i; f++; next }
 		$col["year"] != y { next }
@@ -241,7 +265,7 @@ tdiff() {
 		$col["treated"] == 1 { r = $col["replication"]; s[r] += $col[c] - base[r "," $col["school"]]; n[r]++ }
 		END { for (r in s) { d = s[r] / n[r]; t += d; tt += d * d; k++ }
 			m = t / k; h = tq(k - 1) * sqrt((tt - k * m * m) / (k - 1) / k); printf "%+.3f [%+.3f, %+.3f]", m, m - h, m + h }
-		function tq(df) { return df == 1 ? 12.706 : df == 2 ? 4.303 : df == 3 ? 3.182 : df == 4 ? 2.776 : df == 5 ? 2.571 : 2.447 }' \
+		function tq(df,  t) { split("12.706 4.303 3.182 2.776 2.571 2.447 2.365 2.306 2.262", t, " "); return t[df] }' \
 		"$OUT/$1/baseline/schools.csv" "$OUT/$1/$2/schools.csv"
 }
 
@@ -257,16 +281,16 @@ if want heldout; then
 		cmpto heldout-double-$y $y double-teacher double-teacher-wellrun
 		cmpto heldout-groups-$y $y federation chengdu-education-groups
 		for s in double-teacher double-teacher-wellrun; do
-			echo "remote lessons, year $y, $s: weak schools $(pdiff heldout-double-$y $s weak $y composite)"
+			echo "remote lessons, year $y, $s: weak schools $(pairci heldout-double-$y $s weak $y composite)"
 		done
 		for s in federation chengdu-education-groups; do
-			echo "groups, year $y, $s: all schools $(pdiff heldout-groups-$y $s all $y composite); strong $(pdiff heldout-groups-$y $s strong $y composite); weak $(pdiff heldout-groups-$y $s weak $y composite); SES quartile 1 $(pdiff heldout-groups-$y $s ses_q1 $y composite), quartile 4 $(pdiff heldout-groups-$y $s ses_q4 $y composite)"
+			echo "groups, year $y, $s: all schools $(pairci heldout-groups-$y $s all $y composite); strong $(pairci heldout-groups-$y $s strong $y composite); weak $(pairci heldout-groups-$y $s weak $y composite); SES quartile 1 $(pairci heldout-groups-$y $s ses_q1 $y composite), quartile 4 $(pairci heldout-groups-$y $s ses_q4 $y composite)"
 		done
 	done
 	for y in 2 4; do
 		cmpto heldout-priority-$y $y priority-education priority-education-unlabelled
 		for s in priority-education priority-education-unlabelled; do
-			echo "priority education, year $y, $s: funded schools against the same schools in the baseline $(tdiff heldout-priority-$y $s $y composite)"
+			echo "priority education, year $y, $s: funded schools against the same schools in the baseline $(treatedci heldout-priority-$y $s $y composite)"
 		done
 	done
 	echo "-- effectiveness over the year of a move (Jackson 2013)"

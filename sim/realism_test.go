@@ -22,7 +22,8 @@ const (
 	// elite middle schools find little value added, Zhang 2013; growth is
 	// weakly related to intake, Reardon 2019; observational studies of key
 	// schools find some, Yang et al. 2014). The model at its defaults gives
-	// about 0.27–0.29, half of it from the teacher market's sorting
+	// about 0.27–0.28 on this small world (0.31–0.34 on the six-year
+	// baseline), half of it from the teacher market's sorting
 	// (docs/MODEL.md section 1, "Where the value-added gap comes from"):
 	// this bound guards what issue 11 fixed (0.42 before), not the
 	// evidence, which no calibration target holds yet.
