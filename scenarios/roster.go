@@ -532,14 +532,14 @@ func buildRoster(file string, header []string, rows []rosterRow) (*agents.Roster
 			// One stray position moves the centre for all: name the school
 			// farthest from the others' median position.
 			mx, my := median(x), median(y)
-			k := 0
+			k, dk := 0, -1.0
 			for i := range x {
-				if fmath.Hypot(x[i]-mx, y[i]-my) > fmath.Hypot(x[k]-mx, y[k]-my) {
-					k = i
+				if d := fmath.Hypot(x[i]-mx, y[i]-my); d > dk {
+					k, dk = i, d
 				}
 			}
 			return nil, &Error{File: file, Line: r.Schools[k].Line, Key: "lat",
-				Err: fmt.Errorf("school %s lies %.0f km from the schools' median position, and the roster spans more than the ±%g km it may: check its lat and lon", r.Schools[k].ID, fmath.Hypot(x[k]-mx, y[k]-my), span.Max)}
+				Err: fmt.Errorf("school %s lies %.0f km from the schools' median position, and the roster spans more than the ±%g km it may: check its lat and lon", r.Schools[k].ID, dk, span.Max)}
 		}
 	}
 	return r, nil

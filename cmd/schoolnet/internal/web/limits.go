@@ -110,7 +110,11 @@ func (o *Options) fill() {
 func (o *Options) checkLimits(scn *scenarios.Scenario) error {
 	pop := &scn.Population
 	schools := float64(pop.NumSchools())
-	students, weeks := pop.PlannedStudents(), studentWeeks(scn)
+	students := pop.PlannedStudents()
+	// The student-weeks the run simulates at most (a run that forks a
+	// spun-up world skips the spin-up's).
+	r := &scn.Run
+	weeks := students * float64(r.Replications) * float64(r.Years+r.SpinUpYears) * float64(r.WeeksPerYear)
 	switch {
 	case schools > float64(o.MaxSchools):
 		return fmt.Errorf("this scenario has %.0f schools; this server runs at most %d (schoolnet serve --max-schools)", schools, o.MaxSchools)
@@ -127,11 +131,4 @@ func (o *Options) checkLimits(scn *scenarios.Scenario) error {
 			weeks, students, scn.Run.Replications, scn.Run.Years, scn.Run.SpinUpYears, scn.Run.WeeksPerYear, float64(o.MaxSteps))
 	}
 	return nil
-}
-
-// studentWeeks is the student-weeks a run simulates at most (a run that forks a
-// spun-up world skips the spin-up's).
-func studentWeeks(scn *scenarios.Scenario) float64 {
-	r := &scn.Run
-	return scn.Population.PlannedStudents() * float64(r.Replications) * float64(r.Years+r.SpinUpYears) * float64(r.WeeksPerYear)
 }

@@ -226,6 +226,16 @@ func TestRunsPerOtherMachine(t *testing.T) {
 	if code := submit("192.0.2.8:4000"); code != http.StatusAccepted {
 		t.Errorf("a run from a third machine: %d, want 202", code)
 	}
+	// An IPv6 /64 is one machine, as for uploads: its addresses share
+	// the bound.
+	for k := range runsPerAddress {
+		if code := submit(fmt.Sprintf("[2001:db8:1:2::%d]:4000", k+1)); code != http.StatusAccepted {
+			t.Fatalf("run %d from a /64: %d, want 202", k+1, code)
+		}
+	}
+	if code := submit("[2001:db8:1:2::99]:4000"); code != http.StatusTooManyRequests {
+		t.Errorf("run %d from one /64, another address in it: %d, want 429", runsPerAddress+1, code)
+	}
 	for k := range runsPerAddress + 1 {
 		if code := submit("127.0.0.1:5000"); code != http.StatusAccepted {
 			t.Errorf("run %d from this machine: %d, want 202", k+1, code)

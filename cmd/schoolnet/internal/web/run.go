@@ -92,7 +92,7 @@ type run struct {
 	label    string                                       // what changed: runLabel
 	priority bool                                         // the teacher's: first in the queue
 	member   bool                                         // a class member's (class.go)
-	from     string                                       // the address of another machine that asked for it, or ""
+	from     string                                       // another machine that asked for it, as uploader names it (an IPv6 /64), or ""
 	onEnd    func()                                       // called once it has ended
 	steps    steps
 

@@ -649,7 +649,7 @@ func (s *Server) handleSubmit(w http.ResponseWriter, r *http.Request) {
 	rn := newRun(s.base, scn, ReadSettings(scn), notes)
 	rn.crash, rn.worlds = s.crash, s.worlds
 	if !loopback(r) {
-		rn.from = remoteHost(r)
+		rn.from = uploader(remoteHost(r))
 	}
 	rn.label = runLabel(scn.Name, from, rn.settings)
 	if who.student != nil {
